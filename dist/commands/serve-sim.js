@@ -1,9 +1,94 @@
-import { UserError } from "../cli/io.js";
+import { UsageError, UserError } from "../cli/io.js";
+import { SIM_FAULTS, startSimServer } from "../bench/sim.js";
 export const spec = {
     name: "serve-sim",
-    summary: "(not built yet)",
-    options: [],
+    summary: "A simulated OpenAI-compatible streaming server",
+    description: `
+Serves POST /v1/completions (streaming SSE or not), GET /v1/models and
+GET /health on loopback, like a continuous-batching engine: each iteration
+admits queued requests up to --max-batch, costs prompt tokens / --prefill-rate
+plus --step-ms + --step-growth-ms x batch size, and gives every running request
+one chunk of --tokens-per-chunk tokens. Every request generates exactly
+max_tokens. GET /sim/truth returns the ground truth per request (receive,
+first-token and last-token times, chunk times, tokens, injected fault);
+DELETE /sim/truth clears it.
+
+Faults are injected at the given probability per request (seeded):
+http-500, never-answer, close-mid-stream, stall-mid-stream, malformed, error-event.`,
+    options: [
+        { name: "host", kind: "string", default: "127.0.0.1", help: "Address to listen on" },
+        { name: "port", kind: "int", default: 8000, help: "Port (0: any free port); 8000 is where infx bench looks by default" },
+        { name: "model", kind: "string", default: "infx/sim-model", help: "Model id served" },
+        { name: "max-model-len", kind: "int", default: 1000000, metavar: "N", help: "Reject prompt + max_tokens above this (HTTP 400)" },
+        { name: "prefill-rate", kind: "number", default: 200000, metavar: "TOK/S", help: "Prefill speed, prompt tokens per second" },
+        { name: "step-ms", kind: "number", default: 8, help: "Decode iteration time with an empty batch (ms)" },
+        { name: "step-growth-ms", kind: "number", default: 0.02, help: "Extra iteration time per running request (ms)" },
+        { name: "max-batch", kind: "int", default: 512, help: "Most requests decoding at once; others queue" },
+        { name: "tokens-per-chunk", kind: "int", default: 1, metavar: "N", help: "Tokens per streamed chunk (> 1 models speculative decoding)" },
+        { name: "usage", kind: "string", choices: ["separate", "last-content", "missing"], default: "separate", help: "Where usage is sent" },
+        { name: "fault", kind: "string", multiple: true, metavar: "KIND=P", help: `Inject a fault with probability P per request; KIND in ${SIM_FAULTS.join(", ")}` },
+        { name: "seed", kind: "int", default: 0, help: "Seed for fault injection" },
+    ],
+    examples: [
+        "infx serve-sim            # then, in another terminal: infx bench --num-prompts 50 --max-concurrency 8",
+        "infx serve-sim --tokens-per-chunk 3 --usage last-content --fault http-500=0.02 close-mid-stream=0.01",
+    ],
 };
-export async function run(_args, _io) {
-    throw new UserError("'serve-sim' is not built yet");
+export function parseFaults(items) {
+    if (!items?.length)
+        return undefined;
+    const out = {};
+    for (const it of items) {
+        const m = /^([a-z0-9-]+)=([0-9.]+)$/.exec(it);
+        if (!m || !SIM_FAULTS.includes(m[1]))
+            throw new UsageError(`--fault: expected KIND=PROBABILITY with KIND in ${SIM_FAULTS.join(", ")}, got '${it}'`);
+        const p = Number(m[2]);
+        if (!(p >= 0 && p <= 1))
+            throw new UsageError(`--fault ${m[1]}: probability must be in [0, 1], got ${m[2]}`);
+        out[m[1]] = p;
+    }
+    return out;
+}
+export async function run(a, io) {
+    for (const n of ["prefill-rate", "max-batch", "tokens-per-chunk", "max-model-len"])
+        if (!(a[n] > 0))
+            throw new UsageError(`--${n} must be > 0`);
+    for (const n of ["step-ms", "step-growth-ms"])
+        if (!(a[n] >= 0))
+            throw new UsageError(`--${n} must be >= 0`);
+    const faultRates = parseFaults(a.fault);
+    let sim;
+    try {
+        sim = await startSimServer({
+            host: a.host,
+            port: a.port,
+            model: a.model,
+            maxModelLen: a["max-model-len"],
+            prefillTokensPerSec: a["prefill-rate"],
+            decodeStepMs: a["step-ms"],
+            stepGrowthMs: a["step-growth-ms"],
+            maxBatch: a["max-batch"],
+            tokensPerChunk: a["tokens-per-chunk"],
+            usage: a.usage,
+            faultRates,
+            seed: a.seed,
+        });
+    }
+    catch (e) {
+        throw new UserError(`cannot listen on ${a.host}:${a.port}: ${e.message}`);
+    }
+    io.out(`${sim.url}\n`);
+    io.err(`serve-sim: serving model '${a.model}' at ${sim.url} (Ctrl-C to stop)\n`);
+    await new Promise((resolve) => {
+        const stop = () => {
+            process.off("SIGINT", stop);
+            process.off("SIGTERM", stop);
+            resolve();
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+    });
+    await sim.close();
+    io.err(`serve-sim: stopped after ${sim.truth.length} requests\n`);
+    return 0;
 }

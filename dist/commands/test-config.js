@@ -1,9 +1,37 @@
-import { UserError } from "../cli/io.js";
+import { UsageError } from "../cli/io.js";
+import { testConfig } from "../plan/matrix.js";
+import { COMMON_TAIL_OPTIONS, EVAL_OPTIONS, EXCLUSIVE_EVALS, loadInputsFor, OUTPUT_ORDER_HELP, printMatrix, warnUndefinedRunners } from "../plan/matrix-cli.js";
 export const spec = {
     name: "test-config",
-    summary: "(not built yet)",
-    options: [],
+    summary: "Matrix of named config keys",
+    description: `
+Every search-space entry of the named configs, at every sequence length and
+every concurrency of its range (growing by 2) or conc-list. --conc replaces the
+concurrencies: single-node entries get one job per value, multi-node entries
+run the whole list. A key named twice is expanded once.
+
+${OUTPUT_ORDER_HELP.replace("configs in --config-files order, then key order\nwithin each file", "configs in --config-keys\norder")}`,
+    options: [
+        { name: "config-keys", kind: "string", multiple: true, required: true, metavar: "KEY", help: "Config keys to expand (see 'infx validate' for the list)" },
+        { name: "conc", kind: "int", multiple: true, metavar: "N", help: "Run at exactly these concurrencies" },
+        ...EVAL_OPTIONS,
+        ...COMMON_TAIL_OPTIONS,
+    ],
+    exclusive: [EXCLUSIVE_EVALS],
+    examples: ["infx test-config --config-keys dsr1-fp8-b200-sglang --conc 4 64", "infx test-config --config-keys dsr1-fp8-b200-sglang gptoss-fp4-h200-vllm --format table"],
 };
-export async function run(_args, _io) {
-    throw new UserError("'test-config' is not built yet");
+export async function run(args, io) {
+    const conc = args.conc;
+    const bad = conc?.find((c) => c < 1);
+    if (bad !== undefined)
+        throw new UsageError(`--conc values must be at least 1, got ${bad}`);
+    const inputs = loadInputsFor(args, io);
+    const entries = testConfig(inputs, {
+        configKeys: args["config-keys"],
+        conc,
+        runEvals: args["run-evals"] === true,
+        evalsOnly: args["evals-only"] === true,
+    });
+    warnUndefinedRunners("test-config", inputs, entries, io);
+    return printMatrix(entries, args, io);
 }

@@ -1,9 +1,147 @@
-import { UserError } from "../cli/io.js";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { UsageError, UserError } from "../cli/io.js";
+import { resolveConfigKeys } from "../changelog/keys.js";
+import { parseChangelog, readChangelogDocument } from "../changelog/parse.js";
+import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG, loadPlanningInputs } from "../config/load.js";
+export const DEFAULT_CHANGELOG = "perf-changelog.yaml";
 export const spec = {
     name: "validate",
-    summary: "(not built yet)",
-    options: [],
+    summary: "Check every config, the runner map and perf-changelog.yaml",
+    description: `
+Validates the master configs against schemas/master-config.schema.json and the
+rules a schema cannot say (conc-start <= conc-end; conc-start/conc-end or
+conc-list, not both; no '*' in config keys; no key in two files), the runner
+map against schemas/runners.schema.json, and perf-changelog.yaml. Every
+problem of every file is reported as file:line:col: key › path: message.
+
+Warnings (errors with --strict): a config whose runner is not a runner type
+of the runner map (its jobs would wait for a runner label nobody may have),
+and a changelog config key or pattern that matches no config (old entries may
+name configs that were removed since).
+
+With a DIR argument, the configs are DIR/*.yaml except DIR/runners.yaml (the
+runner map) and the changelog is the first perf-changelog.yaml found in DIR or
+its parent, e.g. 'infx validate ../shared/reference/inferencex-2026-02/configs/'.
+
+Exit status: 0 when valid (one summary line on stdout), 1 with every problem.`,
+    positionals: [{ name: "dir", help: "A directory holding master configs and runners.yaml (instead of the file options)" }],
+    options: [
+        { name: "config-files", kind: "string", multiple: true, metavar: "FILE", help: `Master config files (default: ${DEFAULT_CONFIG_FILES.join(" ")})` },
+        { name: "runner-config", kind: "string", metavar: "FILE", help: `Runner map (default: ${DEFAULT_RUNNER_CONFIG})` },
+        { name: "changelog", kind: "string", metavar: "FILE", help: `Changelog to check (default: ${DEFAULT_CHANGELOG})` },
+        { name: "no-changelog", kind: "flag", help: "Do not check a changelog" },
+        { name: "strict", kind: "flag", help: "Treat warnings (e.g. a runner missing from the runner map) as errors" },
+    ],
+    exclusive: [{ names: ["changelog", "no-changelog"] }],
+    examples: [
+        "infx validate",
+        "infx validate ../shared/reference/inferencex-2026-02/configs/",
+        "infx validate --config-files configs/nvidia-master.yaml --runner-config configs/runners.yaml --strict",
+    ],
 };
-export async function run(_args, _io) {
-    throw new UserError("'validate' is not built yet");
+function targetsFromDir(dir, io) {
+    const abs = isAbsolute(dir) ? dir : resolve(io.cwd, dir);
+    if (!existsSync(abs) || !statSync(abs).isDirectory())
+        throw new UsageError(`'${dir}' is not a directory`);
+    const shown = (f) => {
+        const r = relative(io.cwd, f);
+        return r.startsWith("..") && isAbsolute(dir) ? f : r || ".";
+    };
+    const yamls = readdirSync(abs)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort();
+    const runner = yamls.find((f) => /^runners\.ya?ml$/.test(f));
+    if (!runner)
+        throw new UserError(`${dir}: no runners.yaml in this directory`);
+    const configs = yamls.filter((f) => f !== runner && !/^perf-changelog\.ya?ml$/.test(f));
+    if (!configs.length)
+        throw new UserError(`${dir}: no master config (*.yaml) in this directory`);
+    const changelog = [join(abs, DEFAULT_CHANGELOG), join(dirname(abs), DEFAULT_CHANGELOG)].find((f) => existsSync(f));
+    return { configFiles: configs.map((f) => shown(join(abs, f))), runnerConfig: shown(join(abs, runner)), changelog: changelog && shown(changelog) };
+}
+/** Changelog config keys and patterns that match no config, located at their entry. */
+async function changelogKeyWarnings(text, file, configKeys) {
+    const out = [];
+    for (const item of readChangelogDocument(text, file).items) {
+        const keys = item.value["config-keys"];
+        if (!Array.isArray(keys))
+            continue;
+        const { unmatched } = await resolveConfigKeys(keys.map(String), configKeys);
+        const pos = item.fields.get("config-keys") ?? { line: item.line, column: item.column };
+        for (const u of unmatched)
+            out.push(`${file}:${pos.line}:${pos.column}: entry ${item.number} › config-keys: ${u.message}`);
+    }
+    return out;
+}
+export async function run(args, io) {
+    const dir = args.dir;
+    let t;
+    if (dir) {
+        if (args["config-files"] || args["runner-config"])
+            throw new UsageError("give either a DIR or --config-files/--runner-config, not both");
+        t = targetsFromDir(dir, io);
+    }
+    else {
+        t = {
+            configFiles: args["config-files"] ?? DEFAULT_CONFIG_FILES,
+            runnerConfig: args["runner-config"] ?? DEFAULT_RUNNER_CONFIG,
+            changelog: DEFAULT_CHANGELOG,
+        };
+    }
+    if (args.changelog)
+        t.changelog = args.changelog;
+    if (args["no-changelog"])
+        t.changelog = undefined;
+    const errors = [];
+    let summary = "";
+    let warnings = [];
+    let configKeys;
+    try {
+        const inputs = loadPlanningInputs(t.configFiles, t.runnerConfig, { cwd: io.cwd, locateWarnings: true, noCache: true });
+        warnings = inputs.warnings;
+        configKeys = [...inputs.configs.keys()];
+        const single = [...inputs.configs.values()].filter((c) => !c.multinode).length;
+        summary =
+            `${inputs.configs.size} configs (${single} single-node, ${inputs.configs.size - single} multi-node) in ${t.configFiles.length} file${t.configFiles.length === 1 ? "" : "s"}, ` +
+                `${Object.keys(inputs.runners).length} runner types`;
+    }
+    catch (e) {
+        if (!(e instanceof UserError))
+            throw e;
+        errors.push(...(e.details.length ? e.details : [e.message]));
+    }
+    if (t.changelog) {
+        const path = isAbsolute(t.changelog) ? t.changelog : resolve(io.cwd, t.changelog);
+        let text;
+        try {
+            text = readFileSync(path, "utf8");
+        }
+        catch {
+            errors.push(`${t.changelog}: cannot read the changelog (give --changelog FILE, or --no-changelog)`);
+        }
+        if (text !== undefined) {
+            try {
+                const entries = parseChangelog(text, t.changelog);
+                summary += `, ${entries.length} changelog entr${entries.length === 1 ? "y" : "ies"} in ${basename(t.changelog)}`;
+                if (configKeys)
+                    warnings.push(...(await changelogKeyWarnings(text, t.changelog, configKeys)));
+            }
+            catch (e) {
+                if (!(e instanceof UserError))
+                    throw e;
+                errors.push(...(e.details.length ? e.details : [e.message]));
+            }
+        }
+    }
+    const strict = args.strict === true;
+    for (const w of warnings)
+        io.err(`${strict ? "error" : "warning"}: ${w}\n`);
+    const count = errors.length + (strict ? warnings.length : 0);
+    const newerLayout = errors.some((e) => e.includes("unknown field 'scenarios'") || e.includes("top-level 'labels:' map"));
+    if (count)
+        throw new UserError(`${count} problem${count === 1 ? "" : "s"} found` +
+            (newerLayout ? " (these files use the newer InferenceX layout with 'scenarios' / 'labels:', which this version does not read)" : ""), errors);
+    io.out(`ok: ${summary}${warnings.length ? `; ${warnings.length} warning${warnings.length === 1 ? "" : "s"} (see stderr)` : ""}\n`);
+    return 0;
 }

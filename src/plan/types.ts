@@ -28,6 +28,8 @@ export interface SingleNodeEntry {
   /** Added by plan policies (see src/plan/policies.ts), not by the reference. */
   id?: string;
   name?: string;
+  /** Set by --canary on the one entry the workflow runs first (src/plan/policies.ts). */
+  canary?: boolean;
 }
 
 export interface WorkerBlock {

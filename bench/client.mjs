@@ -1,0 +1,159 @@
+// Load generator measurements (issue 6), printed as medians and ratios:
+//  1. accuracy: the client's absolute error on TTFT, TPOT and ITL against the
+//     ground truth recorded by serve-sim, at concurrency 1, 64, 256 and 1024
+//     (targets: median <= 1 ms, p99 <= 5 ms);
+//  2. the highest sustained rate (streams in flight, output tokens/s) before
+//     the client's own event-loop delay p99 exceeds 5 ms
+//     (perf_hooks.monitorEventLoopDelay);
+//  3. how the client's cost grows from 64 to 1024 concurrent streams.
+// serve-sim runs in a child process so that the server's work does not show up
+// as client event-loop delay (they still share this machine's cores).
+// Needs a built dist/ (npm run build). Options: --quick (one run each), --only=accuracy|sustained.
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { runBenchmark } from "../dist/bench/run.js";
+import { median, percentile } from "../dist/bench/stats.js";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const BIN = join(ROOT, "dist/cli/infx.js");
+const quick = process.argv.includes("--quick");
+const REPEATS = quick ? 1 : 3;
+
+async function startSim(args) {
+  const child = spawn(process.execPath, [BIN, "serve-sim", "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let buf = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => {
+      buf += d;
+      const line = buf.split("\n")[0];
+      if (buf.includes("\n")) resolve(line.trim());
+    });
+    child.on("exit", (code) => reject(new Error(`serve-sim exited with ${code}`)));
+  });
+  return {
+    url,
+    truth: async () => (await fetch(`${url}/sim/truth`)).json(),
+    reset: async () => void (await fetch(`${url}/sim/truth`, { method: "DELETE" })),
+    stop: () => new Promise((r) => { child.once("exit", r); child.kill("SIGTERM"); }),
+  };
+}
+
+const base = (url, o) => ({
+  baseUrl: url, endpoint: "/v1/completions", model: "infx/sim-model", backend: "vllm", rangeRatio: 1, requestRate: Infinity, burstiness: 1,
+  ignoreEos: true, numWarmups: 0, seed: 0, vocabSize: 32000, percentileMetrics: ["ttft", "tpot", "itl"], metricPercentiles: [99],
+  stallTimeout: 60, requestTimeout: 0, ...o,
+});
+
+const f = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+
+// 1. Accuracy --------------------------------------------------------------
+async function accuracy() {
+  const sim = await startSim(["--step-ms", "10", "--step-growth-ms", "0.005", "--max-batch", "4096", "--prefill-rate", "1000000"]);
+  console.log("\n1. Accuracy vs serve-sim ground truth (absolute error, ms; median of", REPEATS, "runs)");
+  console.log("   conc | TTFT med  p99  | TPOT med  p99  | ITL med   p99  | requests | ITL pairs");
+  const rows = [];
+  try {
+    for (const conc of [1, 64, 256, 1024]) {
+      const reps = [];
+      for (let rep = 0; rep < REPEATS; rep++) {
+        await sim.reset();
+        const n = conc === 1 ? 32 : Math.min(2 * conc, 2048);
+        const run = await runBenchmark(base(sim.url, { inputLen: 64, outputLen: 32, numPrompts: n, maxConcurrency: conc, seed: rep }));
+        const truth = new Map((await sim.truth()).map((t) => [t.id, t]));
+        const e = { ttft: [], tpot: [], itl: [] };
+        let pairs = 0, unpaired = 0;
+        for (const o of run.outcomes) {
+          const t = truth.get(o.responseId);
+          if (!o.success || !t) continue;
+          e.ttft.push(Math.abs(o.ttft * 1000 - (t.firstTokenAt - t.receivedAt)));
+          const trueTpot = (t.lastTokenAt - t.firstTokenAt) / (t.completionTokens - 1);
+          e.tpot.push(Math.abs(((o.latency - o.ttft) * 1000) / (o.outputTokens - 1) - trueTpot));
+          const gaps = t.chunkTimes.slice(1).map((c, i) => c - t.chunkTimes[i]);
+          if (gaps.length === o.itl.length) {
+            for (let i = 0; i < gaps.length; i++) e.itl.push(Math.abs(o.itl[i] * 1000 - gaps[i]));
+            pairs += gaps.length;
+          } else unpaired++;
+        }
+        reps.push({
+          ttft: [median(e.ttft), percentile(e.ttft, 99)], tpot: [median(e.tpot), percentile(e.tpot, 99)], itl: [median(e.itl), percentile(e.itl, 99)],
+          n: e.ttft.length, failed: run.failures.failed, pairs, unpaired,
+        });
+      }
+      const m = (k, i) => median(reps.map((r) => r[k][i]));
+      const row = { conc, ttft: [m("ttft", 0), m("ttft", 1)], tpot: [m("tpot", 0), m("tpot", 1)], itl: [m("itl", 0), m("itl", 1)] };
+      rows.push(row);
+      const r0 = reps[0];
+      console.log(`   ${String(conc).padStart(4)} | ${f(row.ttft[0]).padStart(6)} ${f(row.ttft[1]).padStart(6)} | ${f(row.tpot[0]).padStart(6)} ${f(row.tpot[1]).padStart(6)} | ${f(row.itl[0]).padStart(6)} ${f(row.itl[1]).padStart(6)} | ${r0.n} ok, ${r0.failed} failed | ${r0.pairs} (${r0.unpaired} requests with coalesced chunks)`);
+    }
+  } finally {
+    await sim.stop();
+  }
+  const worst = (k, i) => Math.max(...rows.map((r) => r[k][i]));
+  console.log(`   worst median error: TTFT ${f(worst("ttft", 0))} ms, TPOT ${f(worst("tpot", 0))} ms, ITL ${f(worst("itl", 0))} ms (target <= 1 ms)`);
+  console.log(`   worst p99 error:    TTFT ${f(worst("ttft", 1))} ms, TPOT ${f(worst("tpot", 1))} ms, ITL ${f(worst("itl", 1))} ms (target <= 5 ms)`);
+}
+
+// 2 + 3. Sustained rate and cost growth ------------------------------------
+async function load(sim, streams) {
+  const eld = monitorEventLoopDelay({ resolution: 1 });
+  const cpu0 = process.cpuUsage();
+  eld.enable();
+  const t0 = performance.now();
+  let chunks = 0;
+  const run = await runBenchmark(base(sim.url, { inputLen: 16, outputLen: 200, numPrompts: streams, maxConcurrency: streams }));
+  const wall = (performance.now() - t0) / 1000;
+  eld.disable();
+  const cpu = process.cpuUsage(cpu0);
+  for (const o of run.outcomes) chunks += o.contentChunks;
+  const cpuS = (cpu.user + cpu.system) / 1e6;
+  return {
+    streams, failed: run.failures.failed, tokS: run.result.output_throughput, chunksS: chunks / wall,
+    p99: eld.percentile(99) / 1e6, p50: eld.percentile(50) / 1e6, usPerChunk: (cpuS * 1e6) / chunks, cpuPct: (cpuS / wall) * 100,
+  };
+}
+
+async function sustained() {
+  const sim = await startSim(["--step-ms", "10", "--step-growth-ms", "0", "--max-batch", "8192", "--prefill-rate", "10000000"]);
+  console.log(`\n2. Sustained rate (200 tokens per stream, 1 token per chunk, 10 ms steps; median of ${REPEATS} runs)`);
+  console.log("   streams | output tok/s | chunks/s | loop delay p50  p99 (ms) | client CPU us/chunk | client CPU % | failed");
+  const results = new Map();
+  const idle = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    await new Promise((r) => setTimeout(r, 2000));
+    h.disable();
+    idle.push([h.percentile(50) / 1e6, h.percentile(99) / 1e6]);
+  }
+  const idleP99 = median(idle.map((x) => x[1]));
+  console.log(`   idle (no load, floor of this machine now) | loop delay p50 ${f(median(idle.map((x) => x[0])), 2)} p99 ${f(idleP99, 2)} ms`);
+  try {
+    for (const streams of [64, 128, 256, 512, 1024, 2048]) {
+      const reps = [];
+      for (let i = 0; i < REPEATS; i++) reps.push(await load(sim, streams));
+      const m = (k) => median(reps.map((r) => r[k]));
+      const r = { streams, tokS: m("tokS"), chunksS: m("chunksS"), p50: m("p50"), p99: m("p99"), usPerChunk: m("usPerChunk"), cpuPct: m("cpuPct"), failed: Math.max(...reps.map((x) => x.failed)) };
+      results.set(streams, r);
+      console.log(`   ${String(streams).padStart(7)} | ${f(r.tokS, 0).padStart(12)} | ${f(r.chunksS, 0).padStart(8)} | ${f(r.p50, 2).padStart(14)} ${f(r.p99, 2).padStart(6)} | ${f(r.usPerChunk, 1).padStart(19)} | ${f(r.cpuPct, 0).padStart(12)} | ${r.failed}`);
+    }
+  } finally {
+    await sim.stop();
+  }
+  const ok = [...results.values()].filter((r) => r.p99 <= 5 && r.failed === 0);
+  const best = ok.at(-1);
+  console.log(best
+    ? `   highest sustained with loop delay p99 <= 5 ms: ${best.streams} streams, ${f(best.tokS, 0)} output tok/s`
+    : `   no load level kept the loop delay p99 <= 5 ms (an idle process here already shows ${f(idleP99, 2)} ms)`);
+  const a = results.get(64), b = results.get(1024);
+  console.log("\n3. Cost growth 64 -> 1024 streams (16x the streams)");
+  console.log(`   client CPU per chunk: ${f(a.usPerChunk, 1)} -> ${f(b.usPerChunk, 1)} us (x${f(b.usPerChunk / a.usPerChunk, 2)})`);
+  console.log(`   loop delay p99:       ${f(a.p99, 2)} -> ${f(b.p99, 2)} ms (x${f(b.p99 / a.p99, 2)})`);
+  console.log(`   chunks handled/s:     ${f(a.chunksS, 0)} -> ${f(b.chunksS, 0)} (x${f(b.chunksS / a.chunksS, 2)})`);
+}
+
+console.log(`infx bench client measurements on ${process.version}, ${(await import("node:os")).cpus().length} cores (shared machine: numbers are noisy)`);
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
+if (!only || only === "accuracy") await accuracy();
+if (!only || only === "sustained") await sustained();

@@ -1,0 +1,65 @@
+import * as fullSweep from "../../commands/full-sweep.js";
+import * as runnerModelSweep from "../../commands/runner-model-sweep.js";
+import * as testConfig from "../../commands/test-config.js";
+import { ActionError } from "./runtime.js";
+/** Generator commands a sweep may be planned from. */
+export const GENERATORS = {
+    "full-sweep": fullSweep,
+    "runner-model-sweep": runnerModelSweep,
+    "test-config": testConfig,
+};
+export const GENERATOR_COMMANDS = Object.keys(GENERATORS);
+/** Splits on whitespace; '...' and "..." group words; a backslash escapes the next character outside single quotes. */
+export function splitCommandLine(line, what = "command line") {
+    const out = [];
+    let cur = "";
+    let inWord = false;
+    let quote = null;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (quote) {
+            if (c === quote)
+                quote = null;
+            else if (c === "\\" && quote === '"' && i + 1 < line.length)
+                cur += line[++i];
+            else
+                cur += c;
+        }
+        else if (c === "'" || c === '"') {
+            quote = c;
+            inWord = true;
+        }
+        else if (c === "\\" && i + 1 < line.length) {
+            cur += line[++i];
+            inWord = true;
+        }
+        else if (/\s/.test(c)) {
+            if (inWord)
+                out.push(cur);
+            cur = "";
+            inWord = false;
+        }
+        else {
+            cur += c;
+            inWord = true;
+        }
+    }
+    if (quote)
+        throw new ActionError(`${what}: unterminated ${quote} quote`);
+    if (inWord)
+        out.push(cur);
+    return out;
+}
+/** Splits a generator command line and checks it names a generator; a leading `infx` or `generate_sweep_configs.py` is dropped. */
+export function generatorArgv(line, what = "generate-cli-command") {
+    const argv = splitCommandLine(line, what);
+    while (argv.length && /(^|\/)(infx|generate_sweep_configs\.py|python3?)$/.test(argv[0]))
+        argv.shift();
+    const cmd = argv[0];
+    if (!cmd)
+        throw new ActionError(`${what} is empty: expected e.g. 'full-sweep --single-node --model-prefix dsr1 --runner-type b200 --max-conc 16'`);
+    if (!GENERATOR_COMMANDS.includes(cmd)) {
+        throw new ActionError(`${what}: '${cmd}' is not a generator command (use one of ${GENERATOR_COMMANDS.join(", ")})`);
+    }
+    return argv;
+}

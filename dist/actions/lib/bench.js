@@ -1,0 +1,12 @@
+/** bench step: `infx bench <args>` (the load generator) with the job's environment. */
+import * as benchCommand from "../../commands/bench.js";
+import { splitCommandLine } from "./argv.js";
+import { infx, input } from "./runtime.js";
+export async function runBench(deps) {
+    const args = splitCommandLine(input(deps, "args", { required: true }), "input 'args'");
+    const { code, stdout } = await infx(deps, benchCommand, args);
+    if (stdout.trim())
+        for (const line of stdout.trimEnd().split("\n"))
+            deps.core.info(line);
+    deps.core.setOutput("exit-code", String(code));
+}

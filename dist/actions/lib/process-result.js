@@ -1,0 +1,45 @@
+/**
+ * process-result step of a benchmark job: `infx process-result` on the raw
+ * result(s) of this job (one per concurrency for multi-node entries), then the
+ * aggregate rows uploaded as artifact `bmk_<entry name>`.
+ */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import * as processResultCommand from "../../commands/process-result.js";
+import { ActionError, appendSummary, infx, input } from "./runtime.js";
+/** The result files one job produces: `<base>` or `<base>_conc<C>` per concurrency. */
+export function resultFilenames(base, concList) {
+    const concs = concList.split(/[\s,]+/).filter(Boolean);
+    if (!concs.length)
+        return [{ filename: base }];
+    for (const c of concs)
+        if (!/^\d+$/.test(c))
+            throw new ActionError(`input 'conc-list': '${c}' is not a concurrency`);
+    return concs.map((c) => ({ filename: `${base}_conc${c}`, conc: c }));
+}
+export async function runProcessResult(deps) {
+    const base = input(deps, "result-filename") || deps.env.RESULT_FILENAME || "";
+    if (!base)
+        throw new ActionError("no result file: set input 'result-filename' or RESULT_FILENAME");
+    const dir = resolve(deps.cwd, input(deps, "working-directory") || ".");
+    const artifactName = input(deps, "artifact-name");
+    const files = [];
+    for (const { filename, conc } of resultFilenames(base, input(deps, "conc-list"))) {
+        if (!existsSync(join(dir, `${filename}.json`))) {
+            throw new ActionError(`no raw result ${join(dir, `${filename}.json`)}: the launch script must write <RESULT_FILENAME>.json (runners/README.md)`);
+        }
+        const env = { ...deps.env, RESULT_FILENAME: filename, ...(conc ? { CONC: conc } : {}) };
+        await infx(deps, processResultCommand, [], { env, cwd: dir });
+        const agg = join(dir, `agg_${filename}.json`);
+        if (!existsSync(agg))
+            throw new ActionError(`infx process-result wrote no ${agg}`);
+        files.push(agg);
+    }
+    deps.core.setOutput("rows", String(files.length));
+    deps.core.setOutput("files", JSON.stringify(files));
+    if (artifactName) {
+        const art = await deps.artifacts.upload(artifactName, files, dir);
+        deps.core.info(`uploaded ${files.length} row file(s) as artifact ${artifactName} (id ${art.id})`);
+    }
+    await appendSummary(deps, `Processed ${files.length} result(s) of \`${base}\`${artifactName ? ` → artifact \`${artifactName}\`` : ""}.`);
+}

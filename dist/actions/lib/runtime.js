@@ -1,0 +1,90 @@
+/**
+ * The shape every action has: a `run(deps)` function that receives its
+ * dependencies (core, an artifact store, an Octokit factory, the environment)
+ * as parameters, and a one-line entry file that calls `main(run)` with the
+ * real ones. Actions run the same command modules as `infx` (parse, run, exit
+ * code), with an Io bound to the job's log, so the CLI and the workflows cannot
+ * drift apart. Each action imports only the commands it runs, which keeps its
+ * bundle small.
+ */
+import { formatHelp, parseArgs } from "../../cli/args.js";
+import { UsageError, UserError } from "../../cli/io.js";
+/** A failure the action reports as is (the step fails with this message, no stack). */
+export class ActionError extends Error {
+    name = "ActionError";
+}
+/** An input, trimmed; `required` ones must be non-empty. */
+export function input(deps, name, opts = {}) {
+    const v = deps.core.getInput(name).trim();
+    if (opts.required && !v)
+        throw new ActionError(`input '${name}' is required`);
+    return v;
+}
+/** An integer input with a default; the error names the input. */
+export function intInput(deps, name, dflt) {
+    const raw = input(deps, name);
+    if (!raw)
+        return dflt;
+    if (!/^\d+$/.test(raw))
+        throw new ActionError(`input '${name}': expected a whole number, got '${raw}'`);
+    return Number.parseInt(raw, 10);
+}
+export async function appendSummary(deps, markdown) {
+    if (!deps.env.GITHUB_STEP_SUMMARY)
+        return;
+    deps.core.summary.addRaw(markdown, true);
+    await deps.core.summary.write();
+}
+/** Runs the command `mod` (e.g. `infx process-result`) with `argv` in this process, as `infx` would; stdout is returned, stderr goes to the log. Fails the step on a non-zero exit. */
+export async function infx(deps, mod, argv, opts = {}) {
+    const out = [];
+    const err = [];
+    const io = {
+        out: (t) => void out.push(t),
+        err: (t) => void err.push(t),
+        cwd: opts.cwd ?? deps.cwd,
+        env: opts.env ?? deps.env,
+        isTTY: false,
+    };
+    const name = mod.spec.name;
+    deps.core.info(`infx ${[name, ...argv].map(shellQuote).join(" ")}`);
+    let code;
+    try {
+        const args = parseArgs(mod.spec, argv);
+        if (args.help) {
+            io.out(formatHelp(mod.spec));
+            code = 0;
+        }
+        else
+            code = await mod.run(args, io);
+    }
+    catch (e) {
+        if (e instanceof UsageError) {
+            err.push(`infx ${name}: ${e.message}\n`);
+            code = 2;
+        }
+        else if (e instanceof UserError) {
+            err.push(`infx ${name}: ${e.message}\n${e.details.map((d) => d + "\n").join("")}`);
+            code = e.exitCode;
+        }
+        else
+            throw e;
+    }
+    const stderr = err.join("");
+    if (stderr.trim())
+        for (const line of stderr.trimEnd().split("\n"))
+            deps.core.info(line);
+    if (code !== 0 && !(opts.allowExit ?? []).includes(code)) {
+        throw new ActionError(`infx ${name} failed (exit ${code})${stderr.trim() ? `: ${stderr.trim().split("\n")[0].replace(/^infx [\w-]+: /, "")}` : ""}`);
+    }
+    return { code, stdout: out.join("") };
+}
+function shellQuote(s) {
+    return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+/** The message a failed action shows: never a stack, unless RUNNER_DEBUG. */
+export function failureMessage(e, env) {
+    const err = e;
+    const msg = err?.message ?? String(e);
+    return env.RUNNER_DEBUG === "1" && err?.stack ? `${msg}\n${err.stack}` : msg;
+}

@@ -1,0 +1,72 @@
+/**
+ * `/sweep <generator args>` on a PR: the commenter must have write, maintain
+ * or admin permission; the sweep is pinned to the PR head commit as it is now
+ * (the moving branch is never used); the reply links the run that will do it.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "../../cli/args.js";
+import { canWrite, getPullHead, getRepoRole } from "../../github/repo.js";
+import { resolveRepo } from "../../github/octokit.js";
+import { GENERATORS, generatorArgv } from "./argv.js";
+import { ActionError, appendSummary, input } from "./runtime.js";
+export const SWEEP_COMMAND = "/sweep";
+/** The generator command line of a `/sweep` comment (first line only), or null when the comment is not one. */
+export function parseSweepComment(body) {
+    const first = body.trimStart().split(/\r?\n/, 1)[0] ?? "";
+    if (first !== SWEEP_COMMAND && !first.startsWith(`${SWEEP_COMMAND} `))
+        return null;
+    return first.slice(SWEEP_COMMAND.length).trim();
+}
+export async function runSweepCommand(deps) {
+    const token = input(deps, "github-token", { required: true });
+    const eventPath = deps.env.GITHUB_EVENT_PATH;
+    if (!eventPath)
+        throw new ActionError("GITHUB_EVENT_PATH is not set (this action runs on issue_comment events)");
+    const event = JSON.parse(readFileSync(eventPath, "utf8"));
+    const deny = (why) => {
+        deps.core.setOutput("allowed", "false");
+        deps.core.info(why);
+    };
+    const body = String(event.comment?.body ?? "");
+    const login = String(event.comment?.user?.login ?? "");
+    const number = Number(event.issue?.number);
+    if (!event.issue?.pull_request || !Number.isInteger(number))
+        return deny("not a pull request comment: nothing to do");
+    const line = parseSweepComment(body);
+    if (line === null)
+        return deny("not a /sweep command: nothing to do");
+    const repo = resolveRepo(undefined, deps.env);
+    const octokit = deps.octokit(token);
+    const reply = async (text) => {
+        await octokit.rest.issues.createComment({ ...repo, issue_number: number, body: text });
+    };
+    const role = await getRepoRole(octokit, { ...repo, username: login });
+    if (!canWrite(role)) {
+        await reply(`Thanks for the interest, @${login}! \`/sweep\` starts benchmark jobs on shared GPU runners, so it is limited to people with write, maintain or admin permission on this repository (yours: ${role}). A maintainer can run it for you.`);
+        return deny(`@${login} has '${role}' permission: refused`);
+    }
+    let argv;
+    try {
+        argv = generatorArgv(line || "", "/sweep");
+        parseArgs(GENERATORS[argv[0]].spec, argv.slice(1));
+    }
+    catch (e) {
+        await reply(`@${login} I could not start that sweep: ${e.message}\n\nUsage: \`/sweep full-sweep --single-node --model-prefix dsr1 --runner-type b200 --max-conc 16\``);
+        return deny(`bad /sweep arguments: ${e.message}`);
+    }
+    const pr = await getPullHead(octokit, { ...repo, pullNumber: number });
+    if (pr.isFork) {
+        await reply(`@${login} this pull request comes from a fork (${pr.headRepo}); its code never runs on the self-hosted benchmark runners, so \`/sweep\` is not available here.`);
+        return deny("fork pull request: refused");
+    }
+    const server = (deps.env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
+    const runUrl = `${server}/${repo.owner}/${repo.repo}/actions/runs/${deps.env.GITHUB_RUN_ID ?? ""}`;
+    const command = argv.join(" ");
+    const shown = command.replace(/`/g, "'");
+    await reply(`Starting \`${shown}\` on ${pr.headSha.slice(0, 12)} (the head of this PR now; later pushes are not included): ${runUrl}`);
+    deps.core.setOutput("allowed", "true");
+    deps.core.setOutput("sha", pr.headSha);
+    deps.core.setOutput("generate-cli-command", command);
+    deps.core.setOutput("test-name", `pr-${number}`);
+    await appendSummary(deps, `### /sweep by @${login}\n\n\`${shown}\` on \`${pr.headSha}\`\n`);
+}

@@ -1,0 +1,179 @@
+/**
+ * The main job, locally: every matrix entry benchmarked (against serve-sim, or
+ * a real server with a base URL), each raw result turned into an aggregate row
+ * with the results pipeline's `processResult` under the same environment
+ * contract the workflow uses, and the rows collected into `agg_bmk.json`.
+ *
+ * Local runs are scaled down by default so a sweep takes seconds: input and
+ * output lengths are divided by `scale` (at least 8 and 4 tokens), and each
+ * job sends `conc x promptsPerConc` requests. Rows record the lengths actually
+ * sent. `scale: 1` with a real server runs the jobs at full size.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { processResult, ResultError } from "../results/process.js";
+import { isMultiNode } from "../plan/types.js";
+import { runBenchmark } from "./run.js";
+import { startSimServer } from "./sim.js";
+function safe(s) {
+    return s.replace(/[^A-Za-z0-9._-]+/g, "-");
+}
+export function scaledLength(len, scale, min) {
+    return scale <= 1 ? len : Math.max(min, Math.round(len / scale));
+}
+/** The jobs of a matrix, in matrix order: one per single-node entry, one per concurrency of a multi-node entry. */
+export function sweepJobs(entries, scale, promptsPerConc) {
+    const jobs = [];
+    const used = new Map();
+    for (const e of entries) {
+        const concs = isMultiNode(e) ? e.conc : [e.conc];
+        for (const conc of concs) {
+            const shape = isMultiNode(e)
+                ? `p${e.prefill["num-worker"]}x${e.prefill.tp}-d${e.decode["num-worker"]}x${e.decode.tp}`
+                : `tp${e.tp}-ep${e.ep}-dpa${e["dp-attn"]}`;
+            let name = safe(`${e["exp-name"]}_${e.precision}_${e.framework}_${shape}_spec-${e["spec-decoding"]}_conc${conc}_${e.runner}`);
+            const n = used.get(name) ?? 0;
+            used.set(name, n + 1);
+            if (n)
+                name += `_${n + 1}`;
+            jobs.push({ entry: e, conc, name, isl: scaledLength(e.isl, scale, 8), osl: scaledLength(e.osl, scale, 4), numPrompts: conc * promptsPerConc });
+        }
+    }
+    return jobs;
+}
+/** The benchmark job's environment, as the workflow exports it for `infx process-result`. */
+export function jobEnv(job) {
+    const e = job.entry;
+    const env = {
+        RUNNER_TYPE: e.runner,
+        FRAMEWORK: e.framework,
+        PRECISION: e.precision,
+        SPEC_DECODING: e["spec-decoding"],
+        ISL: String(job.isl),
+        OSL: String(job.osl),
+        DISAGG: String(e.disagg),
+        MODEL_PREFIX: e["model-prefix"],
+        IMAGE: e.image,
+        RESULT_FILENAME: job.name,
+    };
+    if (isMultiNode(e)) {
+        Object.assign(env, {
+            IS_MULTINODE: "true",
+            PREFILL_GPUS: String(e.prefill["num-worker"] * e.prefill.tp),
+            DECODE_GPUS: String(e.decode["num-worker"] * e.decode.tp),
+            PREFILL_NUM_WORKERS: String(e.prefill["num-worker"]),
+            PREFILL_TP: String(e.prefill.tp),
+            PREFILL_EP: String(e.prefill.ep),
+            PREFILL_DP_ATTN: String(e.prefill["dp-attn"]),
+            DECODE_NUM_WORKERS: String(e.decode["num-worker"]),
+            DECODE_TP: String(e.decode.tp),
+            DECODE_EP: String(e.decode.ep),
+            DECODE_DP_ATTN: String(e.decode["dp-attn"]),
+        });
+    }
+    else {
+        Object.assign(env, { IS_MULTINODE: "false", TP: String(e.tp), EP_SIZE: String(e.ep), DP_ATTENTION: String(e["dp-attn"]) });
+    }
+    return env;
+}
+/** serve-sim settings for a job: more GPUs prefill and decode faster; speculative decoding streams 2 tokens per chunk. */
+export function simFor(job, base = {}) {
+    const e = job.entry;
+    const gpus = isMultiNode(e) ? e.decode["num-worker"] * e.decode.tp : e.tp;
+    return {
+        model: e.model,
+        prefillTokensPerSec: 50_000 * gpus,
+        decodeStepMs: 1 + 4 / Math.sqrt(gpus),
+        stepGrowthMs: 0.02,
+        tokensPerChunk: e["spec-decoding"] === "none" ? 1 : 2,
+        ...base,
+    };
+}
+export async function runLocalSweep(o) {
+    const jobs = sweepJobs(o.entries, o.scale, o.promptsPerConc);
+    const rawDir = join(o.outDir, "raw");
+    const aggDir = join(o.outDir, "agg");
+    mkdirSync(rawDir, { recursive: true });
+    mkdirSync(aggDir, { recursive: true });
+    const outcomes = jobs.map((job) => ({ job, status: "not-run" }));
+    const rows = [];
+    let interrupted = false;
+    for (let i = 0; i < jobs.length; i++) {
+        if (o.signal?.aborted) {
+            interrupted = true;
+            break;
+        }
+        const job = jobs[i];
+        const out = outcomes[i];
+        o.onJobStart?.(job, i, jobs.length);
+        const t0 = Date.now();
+        const sim = o.baseUrl ? undefined : await startSimServer(simFor(job, o.sim));
+        try {
+            const run = await runBenchmark({
+                baseUrl: o.baseUrl ?? sim.url,
+                endpoint: "/v1/completions",
+                model: o.model ?? job.entry.model,
+                backend: "vllm",
+                inputLen: job.isl,
+                outputLen: job.osl,
+                rangeRatio: 1,
+                numPrompts: job.numPrompts,
+                maxConcurrency: job.conc,
+                requestRate: Infinity,
+                burstiness: 1,
+                ignoreEos: true,
+                numWarmups: o.numWarmups,
+                seed: i,
+                vocabSize: 32000,
+                percentileMetrics: ["ttft", "tpot", "itl", "e2el"],
+                metricPercentiles: [99],
+                stallTimeout: o.stallTimeout,
+                requestTimeout: 0,
+                signal: o.signal,
+                onProgress: o.onProgress ? (p) => o.onProgress(job, i, p) : undefined,
+            });
+            out.seconds = (Date.now() - t0) / 1000;
+            if (run.interrupted) {
+                out.status = "interrupted";
+                interrupted = true;
+            }
+            else {
+                out.rawFile = join(rawDir, `${job.name}.json`);
+                writeFileSync(out.rawFile, JSON.stringify(run.result, null, 2) + "\n");
+                const total = run.outcomes.length;
+                const failed = run.failures.failed;
+                const reasons = Object.entries(run.failures.reasons).map(([k, v]) => `${v.count} x ${k}: ${v.example}`);
+                if (total > 0 && failed / total > o.maxFailureRate) {
+                    out.status = "failed";
+                    out.reason = `${failed} of ${total} requests failed (${reasons.join("; ")})`;
+                }
+                else {
+                    try {
+                        const row = processResult(run.result, jobEnv(job));
+                        out.row = row;
+                        rows.push(row);
+                        writeFileSync(join(aggDir, `agg_${job.name}.json`), JSON.stringify(row, null, 2) + "\n");
+                        out.status = "ok";
+                    }
+                    catch (e) {
+                        out.status = "failed";
+                        out.reason = e instanceof ResultError ? [e.message, ...e.details].join("; ") : e.message;
+                    }
+                }
+            }
+        }
+        catch (e) {
+            out.status = "failed";
+            out.reason = e.message;
+            out.seconds = (Date.now() - t0) / 1000;
+        }
+        finally {
+            await sim?.close();
+        }
+        o.onJobDone?.(out, i, jobs.length);
+        if (interrupted)
+            break;
+    }
+    writeFileSync(join(o.outDir, "agg_bmk.json"), JSON.stringify(rows, null, 2) + "\n");
+    return { outcomes, rows, interrupted };
+}

@@ -1,0 +1,287 @@
+/**
+ * serve-sim: a simulated OpenAI-compatible completion server on loopback that
+ * streams like a continuous-batching engine, and records the ground truth of
+ * every request so the load generator's error can be measured.
+ *
+ * Engine model: one scheduler loop. Each iteration admits waiting requests up
+ * to the batch limit, spends `prompt tokens / prefill rate` on the newly
+ * admitted ones plus `decode step + growth x running` on the batch, and at the
+ * end of the iteration every running request emits one chunk of
+ * `tokensPerChunk` tokens (more than 1 models speculative decoding). So TTFT =
+ * queueing + prefill + one step, and per-token time grows with the batch.
+ * Responses end with the usage chunk (separate, on the last content chunk, or
+ * missing) and `data: [DONE]`. Faults (HTTP 500, never answering, closing or
+ * stalling mid-stream, malformed SSE, an error event) are injected by seeded
+ * rates or by a function of the request number.
+ */
+import { createServer } from "node:http";
+import { performance } from "node:perf_hooks";
+import { rng } from "./random.js";
+export const SIM_FAULTS = ["http-500", "never-answer", "close-mid-stream", "stall-mid-stream", "malformed", "error-event"];
+const now = () => performance.timeOrigin + performance.now();
+function openAiError(res, status, message, type = "BadRequestError") {
+    const body = JSON.stringify({ object: "error", message, type, param: null, code: status });
+    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    res.end(body);
+}
+export async function startSimServer(opts = {}) {
+    const o = {
+        host: opts.host ?? "127.0.0.1",
+        port: opts.port ?? 0,
+        model: opts.model ?? "infx/sim-model",
+        maxModelLen: opts.maxModelLen ?? 1_000_000,
+        prefill: opts.prefillTokensPerSec ?? 200_000,
+        step: opts.decodeStepMs ?? 8,
+        growth: opts.stepGrowthMs ?? 0.02,
+        maxBatch: opts.maxBatch ?? 512,
+        perChunk: Math.max(1, Math.floor(opts.tokensPerChunk ?? 1)),
+        usage: opts.usage ?? "separate",
+        recordChunks: opts.recordChunks ?? true,
+    };
+    const random = rng(opts.seed ?? 0);
+    const truth = [];
+    const waiting = [];
+    let running = [];
+    const sockets = new Set();
+    let timer;
+    let closed = false;
+    let counter = 0;
+    const created = Math.floor(Date.now() / 1000);
+    const pickFault = (n) => {
+        const f = opts.fault?.(n);
+        if (f)
+            return f;
+        if (!opts.faultRates)
+            return undefined;
+        const u = random();
+        let acc = 0;
+        for (const k of SIM_FAULTS) {
+            acc += opts.faultRates[k] ?? 0;
+            if (u < acc)
+                return k;
+        }
+        return undefined;
+    };
+    const chunkJson = (job, text, finish, usage) => JSON.stringify({
+        id: job.rec.id,
+        object: "text_completion",
+        created,
+        model: o.model,
+        choices: [{ index: 0, text, logprobs: null, finish_reason: finish, stop_reason: null }],
+        usage: usage ? usageOf(job) : null,
+    });
+    const usageOf = (job) => ({
+        prompt_tokens: job.rec.promptTokens,
+        completion_tokens: job.emitted,
+        total_tokens: job.rec.promptTokens + job.emitted,
+    });
+    /** Emits the next chunk of `job`; returns false when the job leaves the batch. */
+    const emit = (job, t) => {
+        if (job.gone)
+            return false;
+        const n = Math.min(o.perChunk, job.rec.maxTokens - job.emitted);
+        const faulted = job.rec.fault && job.emitted >= job.faultAt;
+        if (faulted) {
+            switch (job.rec.fault) {
+                case "close-mid-stream":
+                    job.res.socket?.destroy();
+                    return false;
+                case "stall-mid-stream":
+                    return false; // leaves the batch, the connection stays open and silent
+                case "malformed":
+                    job.res.write('data: {"id": "' + job.rec.id + '", "choices": [{"text": \n\n');
+                    job.res.end();
+                    return false;
+                case "error-event":
+                    job.res.write(`data: ${JSON.stringify({ error: { object: "error", message: "simulated engine failure", type: "InternalServerError", code: 500 } })}\n\ndata: [DONE]\n\n`);
+                    job.res.end();
+                    return false;
+            }
+        }
+        job.emitted += n;
+        const text = " tok".repeat(n);
+        const last = job.emitted >= job.rec.maxTokens;
+        job.rec.completionTokens = job.emitted;
+        if (job.rec.firstTokenAt === undefined)
+            job.rec.firstTokenAt = t;
+        job.rec.lastTokenAt = t;
+        if (o.recordChunks)
+            job.rec.chunkTimes.push(t);
+        if (!job.stream) {
+            job.text.push(text);
+            if (last) {
+                job.rec.finished = true;
+                const body = JSON.stringify({
+                    id: job.rec.id,
+                    object: "text_completion",
+                    created,
+                    model: o.model,
+                    choices: [{ index: 0, text: job.text.join(""), logprobs: null, finish_reason: "length" }],
+                    usage: usageOf(job),
+                });
+                job.res.writeHead(200, { "content-type": "application/json" });
+                job.res.end(body);
+            }
+            return !last;
+        }
+        if (!last) {
+            job.res.write(`data: ${chunkJson(job, text, null, false)}\n\n`);
+            return true;
+        }
+        let out = `data: ${chunkJson(job, text, "length", o.usage === "last-content")}\n\n`;
+        if (o.usage === "separate")
+            out += `data: ${JSON.stringify({ id: job.rec.id, object: "text_completion", created, model: o.model, choices: [], usage: usageOf(job) })}\n\n`;
+        out += "data: [DONE]\n\n";
+        job.res.end(out);
+        job.rec.finished = true;
+        return false;
+    };
+    const iterate = () => {
+        timer = undefined;
+        if (closed)
+            return;
+        running = running.filter((j) => !j.gone);
+        const fresh = [];
+        while (running.length + fresh.length < o.maxBatch && waiting.length > 0) {
+            const j = waiting.shift();
+            if (!j.gone)
+                fresh.push(j);
+        }
+        if (running.length === 0 && fresh.length === 0)
+            return;
+        let prefillTokens = 0;
+        for (const j of fresh)
+            prefillTokens += j.rec.promptTokens;
+        const batch = running.length + fresh.length;
+        const ms = (prefillTokens / o.prefill) * 1000 + o.step + o.growth * batch;
+        timer = setTimeout(() => {
+            timer = undefined;
+            if (closed)
+                return;
+            for (const j of fresh)
+                j.admitted = true;
+            const all = running.concat(fresh);
+            const next = [];
+            // Each chunk's truth is the moment it is handed to its socket (later writes of a big batch happen later).
+            for (const j of all)
+                if (emit(j, now()))
+                    next.push(j);
+            running = next;
+            iterate();
+        }, ms);
+    };
+    const schedule = () => {
+        if (!timer && !closed)
+            iterate();
+    };
+    const handleCompletion = (req, res, raw, receivedAt) => {
+        let body;
+        try {
+            body = JSON.parse(raw);
+        }
+        catch {
+            return openAiError(res, 400, "request body is not valid JSON");
+        }
+        if (!body || typeof body !== "object")
+            return openAiError(res, 400, "request body must be a JSON object");
+        let promptTokens;
+        if (Array.isArray(body.prompt) && body.prompt.every((x) => Number.isInteger(x)))
+            promptTokens = body.prompt.length;
+        else if (typeof body.prompt === "string")
+            promptTokens = Math.max(1, Math.ceil(body.prompt.length / 4));
+        else
+            return openAiError(res, 400, "prompt must be a string or a list of token ids");
+        const maxTokens = body.max_tokens ?? 16;
+        if (!Number.isInteger(maxTokens) || maxTokens < 1)
+            return openAiError(res, 400, "max_tokens must be a positive integer");
+        if (promptTokens + maxTokens > o.maxModelLen)
+            return openAiError(res, 400, `This model's maximum context length is ${o.maxModelLen} tokens. However, you requested ${promptTokens + maxTokens} tokens.`);
+        const n = counter++;
+        const rec = {
+            id: `cmpl-sim-${n}`,
+            n,
+            promptTokens,
+            maxTokens,
+            completionTokens: 0,
+            receivedAt,
+            chunkTimes: [],
+            finished: false,
+            disconnected: false,
+        };
+        const fault = pickFault(n);
+        if (fault)
+            rec.fault = fault;
+        truth.push(rec);
+        if (fault === "http-500")
+            return openAiError(res, 500, "simulated internal server error", "InternalServerError");
+        if (fault === "never-answer")
+            return; // the socket stays open and silent until close()
+        const job = { rec, res, stream: body.stream === true, emitted: 0, admitted: false, gone: false, faultAt: Math.floor(maxTokens / 2), text: [] };
+        res.on("close", () => {
+            if (!rec.finished) {
+                job.gone = true;
+                rec.disconnected = true;
+            }
+        });
+        if (job.stream) {
+            res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+            res.flushHeaders();
+        }
+        waiting.push(job);
+        schedule();
+    };
+    const server = createServer({ keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+        const receivedAt = now();
+        const url = (req.url ?? "/").split("?")[0];
+        if (req.method === "GET" && url === "/health") {
+            res.writeHead(200, { "content-type": "text/plain" });
+            return void res.end("ok");
+        }
+        if (req.method === "GET" && url === "/v1/models") {
+            res.writeHead(200, { "content-type": "application/json" });
+            return void res.end(JSON.stringify({ object: "list", data: [{ id: o.model, object: "model", created, owned_by: "infx-serve-sim", max_model_len: o.maxModelLen }] }));
+        }
+        if (req.method === "GET" && url === "/sim/truth") {
+            res.writeHead(200, { "content-type": "application/json" });
+            return void res.end(JSON.stringify(truth));
+        }
+        if (req.method === "DELETE" && url === "/sim/truth") {
+            truth.length = 0;
+            res.writeHead(204);
+            return void res.end();
+        }
+        if (req.method === "POST" && url === "/v1/completions") {
+            const parts = [];
+            req.on("data", (d) => parts.push(d));
+            req.on("end", () => handleCompletion(req, res, Buffer.concat(parts).toString("utf8"), receivedAt));
+            return;
+        }
+        openAiError(res, 404, `no route for ${req.method} ${url} (serve-sim has POST /v1/completions, GET /v1/models, GET /health)`, "NotFoundError");
+    });
+    server.keepAliveTimeout = 120_000;
+    server.on("connection", (s) => {
+        s.setNoDelay(true);
+        sockets.add(s);
+        s.on("close", () => sockets.delete(s));
+    });
+    await new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(o.port, o.host, () => resolve());
+    });
+    const addr = server.address();
+    const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+    return {
+        url: `http://${host}:${addr.port}`,
+        truth,
+        close: async () => {
+            if (closed)
+                return;
+            closed = true;
+            if (timer)
+                clearTimeout(timer);
+            for (const s of sockets)
+                s.destroy();
+            await new Promise((resolve) => server.close(() => resolve()));
+        },
+    };
+}

@@ -1,0 +1,86 @@
+/**
+ * Config-key resolution for changelog entries: a key is either a literal
+ * config key or a wildcard pattern (`gptoss*`, `dsr1-fp8-*-sglang`,
+ * `*-trt`) matched over whole keys with minimatch. A key or pattern that
+ * matches nothing is an error that suggests the closest existing keys.
+ * minimatch is loaded only when some entry really uses a pattern.
+ */
+import { closest } from "../cli/args.js";
+/** Characters that make a config key a glob pattern (minimatch syntax). */
+const GLOB_MAGIC = /[*?[\]{}!+@()]/;
+export function isKeyPattern(key) {
+    return GLOB_MAGIC.test(key);
+}
+let matcherPromise;
+/**
+ * The regular expression minimatch would use for a pattern whose only magic
+ * characters are `*` and `?` (nearly every changelog pattern), or undefined for
+ * anything richer. Saves importing minimatch (~30 ms, more on a busy runner)
+ * on the common path; a property test checks it agrees with minimatch.
+ */
+export function simpleGlobRegExp(pattern) {
+    if (/[[\]{}!+@()\\/]/.test(pattern) || pattern === "")
+        return undefined;
+    const body = pattern.replace(/[.^$|]/g, (c) => `\\${c}`).replace(/\*+/g, "[^/]*").replace(/\?/g, "[^/]");
+    return new RegExp(`^${body}$`);
+}
+/** minimatch with the options that fit config keys (no comments, no negation, whole-key match). */
+export function loadKeyMatcher() {
+    matcherPromise ??= import("minimatch").then(({ minimatch }) => (key, pattern) => minimatch(key, pattern, { nocomment: true, nonegate: true, dot: true, nobrace: false }));
+    return matcherPromise;
+}
+/** Up to three existing keys to suggest for a key or pattern that matched nothing. */
+export function suggestKeys(word, allKeys) {
+    const bare = word.replace(/[*?[\]{}!+@()]/g, "");
+    const near = closest(bare, allKeys, 3);
+    if (near.length)
+        return near;
+    // Fall back to the keys sharing the longest prefix (at least two characters).
+    const common = (k) => {
+        let i = 0;
+        while (i < k.length && i < bare.length && k[i] === bare[i])
+            i++;
+        return i;
+    };
+    const best = Math.max(0, ...allKeys.map(common));
+    return best >= 2 ? allKeys.filter((k) => common(k) === best).slice(0, 3) : [];
+}
+/**
+ * Resolves patterns and literal keys over `allKeys` (in config order).
+ * Literal keys resolve to themselves when present.
+ */
+export async function resolveConfigKeys(patterns, allKeys) {
+    const known = new Set(allKeys);
+    const resolved = new Map();
+    const unmatched = [];
+    const needsMatcher = patterns.some((p) => isKeyPattern(p) && !known.has(p) && !simpleGlobRegExp(p));
+    const match = needsMatcher ? await loadKeyMatcher() : undefined;
+    for (const p of patterns) {
+        if (resolved.has(p))
+            continue;
+        if (known.has(p)) {
+            resolved.set(p, [p]);
+            continue;
+        }
+        if (isKeyPattern(p)) {
+            const re = simpleGlobRegExp(p);
+            const hits = re ? allKeys.filter((k) => re.test(k)) : allKeys.filter((k) => match(k, p));
+            if (hits.length) {
+                resolved.set(p, hits);
+                continue;
+            }
+            const hint = suggestKeys(p, allKeys);
+            unmatched.push({
+                pattern: p,
+                message: `the pattern '${p}' matches no config key${hint.length ? ` (closest keys: ${hint.join(", ")})` : ""}`,
+            });
+            continue;
+        }
+        const hint = suggestKeys(p, allKeys);
+        unmatched.push({
+            pattern: p,
+            message: `config key '${p}' is not defined in the master configs${hint.length ? ` (did you mean ${hint.join(", ")}?)` : ""}`,
+        });
+    }
+    return { resolved, unmatched };
+}

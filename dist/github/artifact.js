@@ -1,0 +1,54 @@
+/**
+ * Artifacts of the current workflow run, over @actions/artifact's
+ * DefaultArtifactClient (which talks to ACTIONS_RESULTS_URL with the job's
+ * ACTIONS_RUNTIME_TOKEN: no GITHUB_TOKEN and no `permissions:` needed).
+ * The actions take an `ArtifactStore` as a parameter, so tests can point the
+ * real client at a local artifact service.
+ */
+import { mkdirSync, readdirSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+export function artifactStore(client) {
+    return {
+        async upload(name, files, rootDir) {
+            const res = await client.uploadArtifact(name, files, rootDir);
+            return { id: res.id ?? 0, name, size: res.size ?? 0 };
+        },
+        async list() {
+            const res = await client.listArtifacts({ latest: true });
+            return res.artifacts.map((a) => ({ id: a.id, name: a.name, size: a.size })).sort((a, b) => a.name.localeCompare(b.name));
+        },
+        async download(artifact, dir) {
+            mkdirSync(dir, { recursive: true });
+            await client.downloadArtifact(artifact.id, { path: dir });
+        },
+    };
+}
+/** Every regular file under `dir` (recursive), for uploading a directory. */
+export function filesUnder(dir) {
+    const out = [];
+    const walk = (d) => {
+        for (const name of readdirSync(d).sort()) {
+            const p = join(d, name);
+            if (statSync(p).isDirectory())
+                walk(p);
+            else
+                out.push(p);
+        }
+    };
+    walk(resolve(dir));
+    return out;
+}
+/**
+ * Downloads every artifact whose name matches `accept` into `<dir>/<artifact name>/`,
+ * so that files of two artifacts can never overwrite each other.
+ */
+export async function downloadMatching(store, accept, dir) {
+    const wanted = (await store.list()).filter((a) => accept(a.name));
+    for (const a of wanted) {
+        const target = join(dir, a.name);
+        if (relative(dir, target).startsWith(".."))
+            throw new Error(`artifact name '${a.name}' escapes ${dir}`);
+        await store.download(a, target);
+    }
+    return wanted;
+}

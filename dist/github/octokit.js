@@ -1,0 +1,52 @@
+/**
+ * The one place that builds an Octokit. @actions/github reads GITHUB_API_URL
+ * once, when it is imported, and sends requests through undici's own fetch; so
+ * a client built with its defaults ignores a later GITHUB_API_URL (tests, GHES)
+ * and bypasses the process's fetch. `createOctokit` always passes `baseUrl`
+ * (read at call time) and `request.fetch` explicitly.
+ */
+import { getOctokit } from "@actions/github";
+import { UserError } from "../cli/io.js";
+export const DEFAULT_API_URL = "https://api.github.com";
+/** The API base URL: explicit, else GITHUB_API_URL at call time, else api.github.com (no trailing slash). */
+export function apiBaseUrl(explicit, env = process.env) {
+    return (explicit || env.GITHUB_API_URL || DEFAULT_API_URL).replace(/\/+$/, "");
+}
+export function createOctokit(opts) {
+    if (!opts.token)
+        throw new UserError("no GitHub token: set GITHUB_TOKEN (in a workflow: env: GITHUB_TOKEN: ${{ github.token }})");
+    const fetchImpl = opts.fetch ?? globalThis.fetch;
+    return getOctokit(opts.token, {
+        baseUrl: apiBaseUrl(opts.baseUrl, opts.env),
+        request: { fetch: fetchImpl },
+        log: { debug: () => { }, info: () => { }, warn: () => { }, error: () => { } },
+    });
+}
+/** Octokit from a command's environment: GITHUB_TOKEN and GITHUB_API_URL. */
+export function octokitFromEnv(env, fetchImpl) {
+    const token = env.GITHUB_TOKEN ?? env.GH_TOKEN ?? "";
+    if (!token)
+        throw new UserError("no GitHub token: set GITHUB_TOKEN (in a workflow: env: GITHUB_TOKEN: ${{ github.token }})");
+    return createOctokit({ token, env, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+}
+export { parseRepo, resolveRepo } from "./repo-ref.js";
+/**
+ * Turns an Octokit failure into a UserError that names the call, the HTTP
+ * status and GitHub's message (and what usually fixes it).
+ */
+export function githubError(e, what) {
+    const err = e;
+    if (typeof err?.status !== "number") {
+        const cause = e?.cause;
+        return new UserError(`${what} failed: ${err?.message ?? String(e)}${cause?.code ? ` (${cause.code})` : cause?.message ? ` (${cause.message})` : ""}`);
+    }
+    const msg = err.response?.data?.message ?? err.message ?? "";
+    const hint = err.status === 401
+        ? " (check GITHUB_TOKEN)"
+        : err.status === 403
+            ? " (the token lacks a permission: check the workflow's `permissions:`)"
+            : err.status === 404
+                ? " (check the repository, the number/id and that the token can see it)"
+                : "";
+    return new UserError(`${what} failed: HTTP ${err.status} ${msg}${hint}`);
+}

@@ -1,0 +1,17 @@
+/** `owner/name` of a repository, from a flag or the workflow environment (no Octokit needed). */
+import { UserError } from "../cli/io.js";
+/** Parses `owner/name`; the error names where the value came from. */
+export function parseRepo(value, source = "--repo") {
+    const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value.trim());
+    if (!m)
+        throw new UserError(`${source}: expected 'owner/name', got '${value}'`);
+    return { owner: m[1], repo: m[2] };
+}
+/** The repository from `--repo`, else GITHUB_REPOSITORY. */
+export function resolveRepo(flag, env) {
+    if (flag)
+        return parseRepo(flag, "--repo");
+    if (env.GITHUB_REPOSITORY)
+        return parseRepo(env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
+    throw new UserError("no repository: pass --repo owner/name or set GITHUB_REPOSITORY");
+}

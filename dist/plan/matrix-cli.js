@@ -1,0 +1,81 @@
+import { UsageError } from "../cli/io.js";
+import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG, loadPlanningInputs } from "../config/load.js";
+import { formatMatrix, MATRIX_FORMATS } from "./format.js";
+import { writeGithubPlan } from "./github-format.js";
+import { applyPolicies, POLICY_OPTIONS } from "./policies.js";
+export const INPUT_OPTIONS = [
+    { name: "config-files", kind: "string", multiple: true, metavar: "FILE", default: DEFAULT_CONFIG_FILES, help: "Master config files (keys must be unique across them)" },
+    { name: "runner-config", kind: "string", metavar: "FILE", default: DEFAULT_RUNNER_CONFIG, help: "Runner map: runner type -> runner node labels" },
+];
+export const EVAL_OPTIONS = [
+    { name: "run-evals", kind: "flag", help: "Also run evals: per group, the 1k8k jobs at the highest and lowest TP, each at its highest concurrency, get run-eval: true" },
+    { name: "evals-only", kind: "flag", help: "Output only the jobs --run-evals would mark" },
+];
+export const NODE_FILTER_OPTION = {
+    name: "runner-node-filter",
+    kind: "string",
+    metavar: "TEXT",
+    help: "Only runner nodes whose label contains TEXT; each job is pinned to one matching node (one job per node)",
+};
+export const NODE_TYPE_OPTIONS = [
+    { name: "single-node", kind: "flag", help: "Single-node configs (multinode: false)" },
+    { name: "multi-node", kind: "flag", help: "Multi-node disaggregated configs (multinode: true)" },
+];
+export const FORMAT_OPTION = {
+    name: "format",
+    kind: "string",
+    choices: MATRIX_FORMATS,
+    default: "json",
+    help: "json: one-line JSON array (for workflows); table: compact table plus job counts per runner and sequence length; github: plan.json + shards of <=256 entries in --out-dir and a one-line summary (docs/sharding.md)",
+};
+/** Options every matrix command ends with. */
+export const COMMON_TAIL_OPTIONS = [...INPUT_OPTIONS, FORMAT_OPTION, ...POLICY_OPTIONS];
+export const EXCLUSIVE_EVALS = { names: ["run-evals", "evals-only"] };
+export const EXCLUSIVE_NODE_TYPE = { names: ["single-node", "multi-node"], required: true };
+export const OUTPUT_ORDER_HELP = `Output order (deterministic): configs in --config-files order, then key order
+within each file; inside a config, seq-len-configs, search-space entries and
+concurrencies as written (ranges ascending); with a runner node filter, one
+job per matching node (runner-map order), innermost. JSON goes to stdout on
+one line; warnings go to stderr.`;
+export function nodeTypeOf(args) {
+    return args["multi-node"] ? "multi" : "single";
+}
+/** Optional list option (argparse nargs='+'): undefined when absent. */
+export function listArg(args, name) {
+    const v = args[name];
+    return Array.isArray(v) ? v : undefined;
+}
+export function intArg(args, name) {
+    const v = args[name];
+    return typeof v === "number" ? v : undefined;
+}
+export function loadInputsFor(args, io) {
+    return loadPlanningInputs(args["config-files"], args["runner-config"], {
+        cwd: io.cwd,
+        noCache: Boolean(io.env.INFX_NO_CACHE),
+        cacheDir: io.env.INFX_CACHE_DIR || undefined,
+    });
+}
+/** Warns (stderr) when jobs are planned for runner types the runner map does not define. */
+export function warnUndefinedRunners(command, inputs, entries, io) {
+    if (inputs.undefinedRunners.size === 0)
+        return;
+    const used = new Set(entries.map((e) => e.runner));
+    for (const [runner, keys] of inputs.undefinedRunners)
+        if (used.has(runner))
+            io.err(`infx ${command}: warning: runner type '${runner}' (${keys.join(", ")}) is not defined in ${inputs.runnerConfig}; its jobs wait for a runner label nobody may have\n`);
+}
+/** Policies, then the chosen format, to stdout. */
+export function printMatrix(entries, args, io) {
+    const final = applyPolicies(entries, args);
+    if (args.format === "github")
+        writeGithubPlan(final, args, io);
+    else
+        io.out(formatMatrix(final, args.format));
+    return 0;
+}
+export function requirePositive(args, name, min = 1) {
+    const v = intArg(args, name);
+    if (v !== undefined && v < min)
+        throw new UsageError(`--${name} must be at least ${min}, got ${v}`);
+}

@@ -1,0 +1,47 @@
+/**
+ * `--format table`: the matrix for a person. Jobs that differ only in their
+ * concurrency share one row (concurrencies listed ascending), followed by job
+ * counts per runner and per sequence length.
+ */
+import { isMultiNode } from "./types.js";
+import { seqLenName } from "./matrix.js";
+function parallelism(e) {
+    if (isMultiNode(e)) {
+        const w = (b) => `${b["num-worker"]}x tp${b.tp}/ep${b.ep}${b["dp-attn"] ? "/dpa" : ""}`;
+        return `P ${w(e.prefill)} D ${w(e.decode)}`;
+    }
+    return `tp${e.tp}/ep${e.ep}${e["dp-attn"] ? "/dpa" : ""}`;
+}
+function renderColumns(rows) {
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join("  ").trimEnd());
+}
+function countBy(entries, key) {
+    const counts = new Map();
+    for (const e of entries)
+        counts.set(key(e), (counts.get(key(e)) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ${n}`).join(", ");
+}
+export function formatMatrixTable(entries) {
+    if (entries.length === 0)
+        return "0 jobs (no config matches the filters)\n";
+    const header = ["RUNNER", "MODEL", "PREC", "FRAMEWORK", "SEQ", "PARALLELISM", "SPEC", "EVAL", "CONC"];
+    const rows = [];
+    const rowIndex = new Map();
+    for (const e of entries) {
+        const cells = [e.runner, e["model-prefix"], e.precision, e.framework, seqLenName(e.isl, e.osl), parallelism(e), e["spec-decoding"], e["run-eval"] ? "eval" : "-"];
+        const key = JSON.stringify([cells, e.image, e.model]);
+        const concs = isMultiNode(e) ? `[${e.conc.join(" ")}]` : String(e.conc);
+        const at = rowIndex.get(key);
+        if (at === undefined || isMultiNode(e)) {
+            rowIndex.set(key, rows.length);
+            rows.push([...cells, concs]);
+        }
+        else
+            rows[at][8] += ` ${concs}`;
+    }
+    const lines = renderColumns([header, ...rows]);
+    const jobs = entries.length;
+    lines.push("", `${jobs} job${jobs === 1 ? "" : "s"} in ${rows.length} row${rows.length === 1 ? "" : "s"}`, `per runner: ${countBy(entries, (e) => e.runner)}`, `per sequence length: ${countBy(entries, (e) => seqLenName(e.isl, e.osl))}`);
+    return lines.join("\n") + "\n";
+}

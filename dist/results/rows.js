@@ -1,0 +1,136 @@
+const STRINGS = ["hw", "image", "model", "infmax_model_prefix", "framework", "precision", "spec_decoding"];
+const NUMBERS = ["conc", "isl", "osl", "tput_per_gpu", "output_tput_per_gpu", "input_tput_per_gpu"];
+const SINGLE_NUMBERS = ["tp", "ep"];
+const MULTI_NUMBERS = ["prefill_tp", "prefill_ep", "prefill_num_workers", "decode_tp", "decode_ep", "decode_num_workers", "num_prefill_gpu", "num_decode_gpu"];
+/** Configuration fields of a single-node row, in sort order. */
+export const SINGLE_IDENTITY = ["infmax_model_prefix", "model", "isl", "osl", "is_multinode", "hw", "framework", "precision", "spec_decoding", "disagg", "image", "tp", "ep", "dp_attention", "conc"];
+/** Configuration fields of a multi-node row, in sort order. */
+export const MULTI_IDENTITY = [
+    "infmax_model_prefix", "model", "isl", "osl", "is_multinode", "hw", "framework", "precision", "spec_decoding", "disagg", "image",
+    "num_prefill_gpu", "prefill_num_workers", "prefill_tp", "prefill_ep", "prefill_dp_attention",
+    "num_decode_gpu", "decode_num_workers", "decode_tp", "decode_ep", "decode_dp_attention", "conc",
+];
+/** Problems of one parsed value as an aggregate row, each naming its JSON path under `at`; empty when valid. */
+export function checkAggRow(v, at = "$") {
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+        return [`${at}: not a JSON object`];
+    const o = v;
+    const errs = [];
+    const want = (k, type, ok) => {
+        if (!ok)
+            errs.push(`${at}.${k}: ${k in o ? `must be ${type}, got ${JSON.stringify(o[k])}` : "missing"}`);
+    };
+    for (const k of STRINGS)
+        want(k, "a string", typeof o[k] === "string");
+    for (const k of NUMBERS)
+        want(k, "a finite number", typeof o[k] === "number" && Number.isFinite(o[k]));
+    want("disagg", "true or false", typeof o.disagg === "boolean");
+    want("is_multinode", "true or false", typeof o.is_multinode === "boolean");
+    if (o.is_multinode === true) {
+        for (const k of MULTI_NUMBERS)
+            want(k, "a number", typeof o[k] === "number");
+        for (const k of ["prefill_dp_attention", "decode_dp_attention"])
+            want(k, "a string", typeof o[k] === "string");
+    }
+    else if (o.is_multinode === false) {
+        for (const k of SINGLE_NUMBERS)
+            want(k, "a number", typeof o[k] === "number");
+        want("dp_attention", "a string", typeof o.dp_attention === "string");
+    }
+    return errs;
+}
+/** Whether a parsed value looks like an aggregate row at all (as opposed to some other JSON). */
+export function looksLikeAggRow(v) {
+    return typeof v === "object" && v !== null && !Array.isArray(v) && "tput_per_gpu" in v && "hw" in v;
+}
+/** Whether a parsed value is a raw result of the benchmark client (not yet processed). */
+export function looksLikeRawResult(v) {
+    return typeof v === "object" && v !== null && !Array.isArray(v) && "total_token_throughput" in v && "max_concurrency" in v && !("hw" in v);
+}
+/**
+ * Retries of one benchmark share this key: every configuration field of the
+ * row (the runner node that ran it is not a row field, so two nodes of one
+ * runner type running the same configuration are retries).
+ */
+export function benchmarkIdentity(row) {
+    const fields = row.is_multinode ? MULTI_IDENTITY : SINGLE_IDENTITY;
+    const r = row;
+    return JSON.stringify(fields.map((f) => r[f]));
+}
+function compareValues(a, b) {
+    if (typeof a === "number" && typeof b === "number")
+        return a - b;
+    if (typeof a === "string" && typeof b === "string")
+        return a < b ? -1 : a > b ? 1 : 0;
+    const sa = String(a);
+    const sb = String(b);
+    return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+/** The sort key of a row: model, sequence lengths, single (0) before multi-node (1), then its identity fields. */
+function sortKey(row) {
+    const r = row;
+    return [r.infmax_model_prefix, r.model, r.isl, r.osl, row.is_multinode ? 1 : 0, ...(row.is_multinode ? MULTI_IDENTITY : SINGLE_IDENTITY).slice(5).map((f) => r[f])];
+}
+/** Sorts rows into the order of {@link compareAggRows}, computing each row's key once. */
+export function sortAggRows(rows) {
+    const keyed = rows.map((row) => ({ row, key: sortKey(row) }));
+    keyed.sort((a, b) => {
+        const n = Math.min(a.key.length, b.key.length);
+        for (let i = 0; i < n; i++) {
+            const c = compareValues(a.key[i], b.key[i]);
+            if (c)
+                return c;
+        }
+        return a.key.length - b.key.length;
+    });
+    return keyed.map((k) => k.row);
+}
+/** Order of `agg_bmk.json`: model, sequence lengths, single before multi-node, hardware, framework, ..., concurrency. */
+export function compareAggRows(a, b) {
+    const ra = a;
+    const rb = b;
+    if (a.is_multinode !== b.is_multinode) {
+        for (const f of ["infmax_model_prefix", "model", "isl", "osl"]) {
+            const c = compareValues(ra[f], rb[f]);
+            if (c)
+                return c;
+        }
+        return a.is_multinode ? 1 : -1;
+    }
+    for (const f of a.is_multinode ? MULTI_IDENTITY : SINGLE_IDENTITY) {
+        const c = compareValues(ra[f], rb[f]);
+        if (c)
+            return c;
+    }
+    return 0;
+}
+/**
+ * The rule for retries: the newest run wins (its timestamp, else the file's
+ * modification time); on a tie the later path wins, so the choice never
+ * depends on the order files were read.
+ */
+export function newerRow(a, b) {
+    if (a.when !== b.when)
+        return a.when > b.when ? a : b;
+    return a.path > b.path ? a : b;
+}
+/** `20260314-190304` (the benchmark client's date) as a sortable ISO string. */
+export function clientDateToIso(date) {
+    const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})$/.exec(date);
+    return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}` : undefined;
+}
+/** Retries of one eval share this key: the configuration and the task. */
+export function evalIdentity(row) {
+    return JSON.stringify([row.model_prefix ?? "", row.model, row.hw, row.framework, row.precision, row.spec_decoding, row.tp, row.ep, row.dp_attention, row.conc, row.isl ?? null, row.osl ?? null, row.task]);
+}
+/** Order of `agg_eval_all.json`. */
+export function compareEvalRows(a, b) {
+    const ka = [a.model_prefix ?? "", a.model, a.task, a.hw, a.framework, a.precision, a.spec_decoding, a.tp, a.ep, a.dp_attention, a.conc, a.source];
+    const kb = [b.model_prefix ?? "", b.model, b.task, b.hw, b.framework, b.precision, b.spec_decoding, b.tp, b.ep, b.dp_attention, b.conc, b.source];
+    for (let i = 0; i < ka.length; i++) {
+        const c = compareValues(ka[i], kb[i]);
+        if (c)
+            return c;
+    }
+    return 0;
+}

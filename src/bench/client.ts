@@ -1,0 +1,331 @@
+/**
+ * One streaming completion request, timed. Built on undici's low-level
+ * `dispatch` so every body piece is timestamped the moment it arrives, with no
+ * promise or stream machinery in between, over a keep-alive connection pool
+ * (the reference opened a new HTTP session per request, so connection setup
+ * landed inside TTFT).
+ *
+ * Definitions (the reference client's): a *content chunk* is an SSE event whose
+ * JSON has a non-empty `choices` array; TTFT = first content chunk - send time;
+ * E2EL = last content chunk - send time; ITL = every gap between consecutive
+ * content chunks; output tokens = `usage.completion_tokens` from whichever
+ * event carries it (a content chunk or a separate usage-only chunk).
+ * Each failure ends the request with a reason; nothing throws out of here.
+ */
+import { setMaxListeners } from "node:events";
+import { performance } from "node:perf_hooks";
+import { Pool } from "undici";
+import { SseParser } from "./sse.js";
+
+export type FailureKind =
+  | "http-error"
+  | "not-a-stream"
+  | "connect-error"
+  | "no-response"
+  | "stalled"
+  | "request-timeout"
+  | "closed-mid-stream"
+  | "malformed-sse"
+  | "server-error-event"
+  | "no-done"
+  | "no-content"
+  | "missing-usage"
+  | "aborted";
+
+export interface RequestOutcome {
+  index: number;
+  warmup: boolean;
+  success: boolean;
+  failure?: { kind: FailureKind; message: string };
+  promptLen: number;
+  /** Requested `max_tokens`. */
+  maxTokens: number;
+  /** `usage.completion_tokens` (0 when absent). */
+  outputTokens: number;
+  /** Seconds. */
+  ttft: number;
+  /** End-to-end latency, seconds (send to last content chunk). */
+  latency: number;
+  /** Gaps between content chunks, seconds. */
+  itl: number[];
+  /**
+   * `performance.now()` when the request was written to an open keep-alive
+   * connection (so connection setup and waiting for a free connection are not
+   * part of TTFT), and at the last byte; milliseconds.
+   */
+  sendTime: number;
+  /** `performance.now()` when the request was handed to the pool. */
+  queuedAt: number;
+  endTime: number;
+  contentChunks: number;
+  /** The `id` of the server's completion (first event that has one). */
+  responseId?: string;
+}
+
+export interface CompletionRequest {
+  index: number;
+  warmup: boolean;
+  promptLen: number;
+  maxTokens: number;
+  /** The JSON body, already serialised. */
+  body: string;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  endpoint: string;
+  connections: number;
+  /** Seconds without any byte (headers or body) before a request fails; 0 disables. */
+  stallTimeout: number;
+  /** Seconds for a whole request; 0 disables. */
+  requestTimeout: number;
+  headers?: Record<string, string>;
+}
+
+const MAX_ERROR_BODY = 2048;
+
+function snippet(s: string, n = 200): string {
+  const one = s.replace(/\s+/g, " ").trim();
+  return one.length > n ? one.slice(0, n) + "..." : one;
+}
+
+function describeError(err: unknown): { kind: FailureKind; message: string } {
+  const e = err as { code?: string; message?: string; name?: string };
+  const code = e?.code ?? "";
+  const msg = e?.message ?? String(err);
+  if (code === "UND_ERR_HEADERS_TIMEOUT") return { kind: "no-response", message: `no response headers within the stall timeout (${msg})` };
+  if (code === "UND_ERR_BODY_TIMEOUT") return { kind: "stalled", message: `stream stalled: no bytes within the stall timeout (${msg})` };
+  if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH")
+    return { kind: "connect-error", message: `cannot connect: ${code} ${msg}` };
+  if (code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_CLOSED")
+    return { kind: "closed-mid-stream", message: `connection closed by the server (${code}: ${msg})` };
+  return { kind: "closed-mid-stream", message: `${code || e?.name || "error"}: ${msg}` };
+}
+
+/** A keep-alive pool for one server, sized to the concurrency. */
+export class CompletionClient {
+  readonly pool: Pool;
+  private readonly origin: string;
+  private readonly path: string;
+  private readonly basePath: string;
+
+  constructor(readonly opts: ClientOptions) {
+    const url = new URL(opts.baseUrl);
+    this.origin = url.origin;
+    const basePath = url.pathname.replace(/\/+$/, "");
+    this.basePath = basePath;
+    this.path = basePath + (opts.endpoint.startsWith("/") ? opts.endpoint : "/" + opts.endpoint);
+    this.pool = new Pool(this.origin, {
+      connections: Math.max(1, opts.connections),
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+      keepAliveMaxTimeout: 600_000,
+      connectTimeout: 30_000,
+    });
+  }
+
+  /** Sends one request; always resolves (failures carry a reason). */
+  send(req: CompletionRequest, signal?: AbortSignal): Promise<RequestOutcome> {
+    return new Promise<RequestOutcome>((resolve) => {
+      const out: RequestOutcome = {
+        index: req.index,
+        warmup: req.warmup,
+        success: false,
+        promptLen: req.promptLen,
+        maxTokens: req.maxTokens,
+        outputTokens: 0,
+        ttft: 0,
+        latency: 0,
+        itl: [],
+        sendTime: 0,
+        queuedAt: 0,
+        endTime: 0,
+        contentChunks: 0,
+      };
+      const parser = new SseParser();
+      let status = 0;
+      let errorBody = "";
+      let first = 0;
+      let last = 0;
+      let usageTokens: number | undefined;
+      let done = false;
+      let settled = false;
+      let abortFn: ((err?: Error) => void) | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      let failure: { kind: FailureKind; message: string } | undefined;
+
+      const finish = () => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        out.endTime = performance.now();
+        if (!failure) {
+          if (!done) failure = { kind: "no-done", message: "stream ended without 'data: [DONE]'" };
+          else if (out.contentChunks === 0) failure = { kind: "no-content", message: "stream had no content chunks" };
+          else if (usageTokens === undefined)
+            failure = { kind: "missing-usage", message: "no usage.completion_tokens in the stream (is stream_options.include_usage supported?)" };
+        }
+        if (failure) out.failure = failure;
+        else {
+          out.success = true;
+          out.outputTokens = usageTokens!;
+        }
+        out.ttft = out.contentChunks ? (first - out.sendTime) / 1000 : 0;
+        out.latency = out.contentChunks ? (last - out.sendTime) / 1000 : 0;
+        resolve(out);
+      };
+      const fail = (f: { kind: FailureKind; message: string }) => {
+        failure ??= f;
+        // Closing the connection stops the server's work; the outcome does not wait for undici's callbacks.
+        abortFn?.(new Error(f.message));
+        finish();
+      };
+      const onAbort = () => fail({ kind: "aborted", message: "benchmark interrupted" });
+      if (signal?.aborted) {
+        failure = { kind: "aborted", message: "benchmark interrupted" };
+        finish();
+        return;
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
+
+      const onEvent = (data: string, now: number) => {
+        if (done) return;
+        if (data === "[DONE]") {
+          done = true;
+          return;
+        }
+        let obj: any;
+        try {
+          obj = JSON.parse(data);
+        } catch {
+          fail({ kind: "malformed-sse", message: `event data is not JSON: ${snippet(data, 120)}` });
+          return;
+        }
+        if (obj === null || typeof obj !== "object") {
+          fail({ kind: "malformed-sse", message: `event data is not a JSON object: ${snippet(data, 120)}` });
+          return;
+        }
+        if (obj.error !== undefined && obj.error !== null) {
+          const m = typeof obj.error === "string" ? obj.error : (obj.error.message ?? JSON.stringify(obj.error));
+          fail({ kind: "server-error-event", message: `server sent an error event: ${snippet(String(m))}` });
+          return;
+        }
+        if (out.responseId === undefined && typeof obj.id === "string") out.responseId = obj.id;
+        const choices = obj.choices;
+        if (Array.isArray(choices) && choices.length > 0) {
+          if (out.contentChunks === 0) first = now;
+          else out.itl.push((now - last) / 1000);
+          last = now;
+          out.contentChunks++;
+        }
+        const usage = obj.usage;
+        if (usage && typeof usage === "object") {
+          const ct = usage.completion_tokens;
+          if (typeof ct === "number" && Number.isFinite(ct) && ct >= 0) usageTokens = ct;
+        }
+      };
+
+      if (this.opts.requestTimeout > 0) {
+        timer = setTimeout(
+          () => fail({ kind: "request-timeout", message: `request exceeded the request timeout of ${this.opts.requestTimeout}s` }),
+          this.opts.requestTimeout * 1000,
+        );
+      }
+      const stallMs = this.opts.stallTimeout > 0 ? this.opts.stallTimeout * 1000 : 0;
+      out.queuedAt = out.sendTime = performance.now();
+      try {
+        this.pool.dispatch(
+          {
+            origin: this.origin,
+            path: this.path,
+            method: "POST",
+            headers: { "content-type": "application/json", accept: "text/event-stream", ...this.opts.headers },
+            body: req.body,
+            headersTimeout: stallMs,
+            bodyTimeout: stallMs,
+          },
+          {
+            onConnect: (abort) => {
+              out.sendTime = performance.now();
+              abortFn = abort;
+              if (failure) abort(new Error(failure.message));
+            },
+            onHeaders: (statusCode, headers) => {
+              status = statusCode;
+              for (let i = 0; i + 1 < headers.length; i += 2) {
+                if (headers[i]!.toString().toLowerCase() === "content-type" && headers[i + 1]!.toString().toLowerCase().includes("application/json")) {
+                  if (statusCode === 200) status = -200; // a JSON answer to a streaming request: collect it as an error body
+                }
+              }
+              return true;
+            },
+            onData: (chunk) => {
+              const now = performance.now();
+              if (status !== 200) {
+                if (errorBody.length < MAX_ERROR_BODY) errorBody += chunk.toString("utf8");
+                return true;
+              }
+              if (failure) return true;
+              const events = parser.feed(chunk);
+              for (let i = 0; i < events.length && !failure; i++) onEvent(events[i]!, now);
+              // The request is complete at [DONE]; a server that then holds the response open
+              // only delays its connection's reuse (until it ends or the stall timeout closes it).
+              if (done && !failure) finish();
+              return true;
+            },
+            onComplete: () => {
+              if (status === -200 && !failure) {
+                failure = { kind: "not-a-stream", message: `HTTP 200 with a JSON body instead of an event stream (is "stream": true supported?): ${snippet(errorBody)}` };
+              } else if (status !== 200 && !failure) {
+                failure = { kind: "http-error", message: `HTTP ${status}${errorBody ? ": " + snippet(errorBody) : ""}` };
+              } else if (!failure && !done && parser.hasUnfinishedEvent()) {
+                failure = { kind: "closed-mid-stream", message: `stream ended inside an event after ${out.contentChunks} content chunks` };
+              }
+              finish();
+            },
+            onError: (err) => {
+              if (!failure) {
+                const d = describeError(err);
+                if (d.kind === "closed-mid-stream" && status === 200) d.message = `connection closed mid-stream after ${out.contentChunks} content chunks (${d.message})`;
+                failure = d;
+              }
+              finish();
+            },
+          },
+        );
+      } catch (err) {
+        failure ??= describeError(err);
+        finish();
+      }
+    });
+  }
+
+  /**
+   * Opens up to `n` keep-alive connections before the timed run (n concurrent
+   * `GET /v1/models`, answers ignored), so that connection setup neither lands
+   * in the first requests' timings nor loads both sides during the first wave.
+   * Gives up after `timeoutMs`; resolves to how many requests were answered.
+   */
+  async preconnect(n: number, timeoutMs = 5000): Promise<number> {
+    const ac = new AbortController();
+    setMaxListeners(0, ac.signal);
+    const timer = setTimeout(() => ac.abort(), timeoutMs);
+    const path = this.basePath + "/v1/models";
+    try {
+      const settled = await Promise.allSettled(
+        Array.from({ length: n }, async () => {
+          const res = await this.pool.request({ path, method: "GET", signal: ac.signal, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+          await res.body.dump();
+        }),
+      );
+      return settled.filter((s) => s.status === "fulfilled").length;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The sweep label policy: which event runs which kind of sweep. Pure, no
+ * GitHub: the plan action feeds it the event and obeys the decision, and the
+ * workflow tests replay it as data. This is the one place the rule lives.
+ *
+ *   sweep-enabled          trimmed concurrency (lowest conc of each group), no canary
+ *   full-sweep-enabled     the full plan, one canary job first
+ *   full-sweep-fail-fast   the full plan, canary first, and the first failure cancels the rest
+ *   evals-only             (modifier) keep only eval entries
+ *   all-evals              (modifier) mark every 1k8k single-node entry for eval
+ *
+ * Pushes to main run the full plan (no canary), unless the head commit message
+ * says [skip-sweep]. Draft PRs, fork PRs and PRs without a primary label never
+ * run. Two primary labels at once is an error.
+ */
+
+export const PRIMARY_SWEEP_LABELS = ["sweep-enabled", "full-sweep-enabled", "full-sweep-fail-fast"] as const;
+export const MODIFIER_LABELS = ["evals-only", "all-evals"] as const;
+/** Every label whose addition can change what a PR sweeps (the rest are ignored). */
+export const SWEEP_LABELS: readonly string[] = [...PRIMARY_SWEEP_LABELS, ...MODIFIER_LABELS];
+export const SKIP_SWEEP_MARKER = "[skip-sweep]";
+
+export type PrimarySweepLabel = (typeof PRIMARY_SWEEP_LABELS)[number];
+export type SweepMode = "trimmed" | "full" | "full-fail-fast";
+
+/** What the policy needs to know about the triggering event. */
+export interface SweepEvent {
+  /** GITHUB_EVENT_NAME: push, pull_request, workflow_dispatch, ... */
+  eventName: string;
+  /** `action` of a pull_request event: labeled, synchronize, ready_for_review, ... */
+  action?: string;
+  /** Names of the labels on the PR (pull_request events). */
+  labels?: readonly string[];
+  /** For `labeled`/`unlabeled` events: the label that changed. */
+  changedLabel?: string;
+  draft?: boolean;
+  /** The PR's head repository differs from the base repository. */
+  fork?: boolean;
+  /** Message of the pushed head commit (push events). */
+  headCommitMessage?: string;
+}
+
+export interface SweepDecision {
+  run: boolean;
+  /** One line for logs, the step summary and the PR comment. */
+  reason: string;
+  /** Set when the labels contradict each other: the plan step fails with it. */
+  error?: string;
+  mode?: SweepMode;
+  trimConc: boolean;
+  canary: boolean;
+  failFast: boolean;
+  evalsOnly: boolean;
+  allEvals: boolean;
+  /** Plan-policy flags for `infx changelog` (see src/plan/policies.ts). */
+  planFlags: string[];
+}
+
+const NO_RUN = { trimConc: false, canary: false, failFast: false, evalsOnly: false, allEvals: false, planFlags: [] };
+
+function skip(reason: string, error?: string): SweepDecision {
+  return { run: false, reason, ...(error ? { error } : {}), ...NO_RUN, planFlags: [] };
+}
+
+/** True when a label event for `label` may change the sweep (used to keep unrelated label events from cancelling a sweep). */
+export function isSweepLabel(label: string | undefined): boolean {
+  return label !== undefined && SWEEP_LABELS.includes(label);
+}
+
+/** The primary sweep labels present on a PR, in policy order. */
+export function primarySweepLabels(labels: readonly string[]): PrimarySweepLabel[] {
+  return PRIMARY_SWEEP_LABELS.filter((l) => labels.includes(l));
+}
+
+function withModifiers(mode: SweepMode, labels: readonly string[], reason: string): SweepDecision {
+  const evalsOnly = labels.includes("evals-only");
+  const allEvals = labels.includes("all-evals");
+  const trimConc = mode === "trimmed";
+  const canary = mode !== "trimmed";
+  const failFast = mode === "full-fail-fast";
+  const planFlags = [
+    ...(trimConc ? ["--trim-conc"] : []),
+    ...(canary ? ["--canary"] : []),
+    ...(allEvals ? ["--all-evals"] : []),
+    ...(evalsOnly ? ["--evals-only"] : []),
+  ];
+  const mods = [evalsOnly && "evals only", allEvals && "all evals"].filter(Boolean).join(", ");
+  return { run: true, reason: mods ? `${reason} (${mods})` : reason, mode, trimConc, canary, failFast, evalsOnly, allEvals, planFlags };
+}
+
+/** Decides whether and how an event sweeps. */
+export function decideSweep(ev: SweepEvent): SweepDecision {
+  if (ev.eventName === "push") {
+    if ((ev.headCommitMessage ?? "").includes(SKIP_SWEEP_MARKER)) return skip(`the head commit message contains ${SKIP_SWEEP_MARKER}`);
+    return { ...withModifiers("full", [], "push to main: full sweep of the new changelog entries"), canary: false, planFlags: [] };
+  }
+  if (ev.eventName !== "pull_request") return skip(`event '${ev.eventName}' does not start a changelog sweep`);
+
+  const labels = ev.labels ?? [];
+  if (ev.fork) return skip("pull requests from forks never run on self-hosted runners");
+  if (ev.draft) return skip("draft pull request (mark it ready for review to sweep)");
+  if ((ev.action === "labeled" || ev.action === "unlabeled") && !isSweepLabel(ev.changedLabel)) {
+    return skip(`label '${ev.changedLabel ?? ""}' does not affect the sweep`);
+  }
+  if (ev.action === "unlabeled") return skip("a label was removed; removing a label never starts a sweep");
+  const primary = primarySweepLabels(labels);
+  if (primary.length > 1) {
+    const msg = `conflicting sweep labels: ${primary.join(", ")}; keep exactly one of ${PRIMARY_SWEEP_LABELS.join(", ")}`;
+    return skip(msg, msg);
+  }
+  if (primary.length === 0) {
+    return skip(`no sweep label (add one of ${PRIMARY_SWEEP_LABELS.join(", ")} to run a sweep)`);
+  }
+  switch (primary[0]) {
+    case "sweep-enabled":
+      return withModifiers("trimmed", labels, "sweep-enabled: trimmed concurrency sweep");
+    case "full-sweep-enabled":
+      return withModifiers("full", labels, "full-sweep-enabled: full sweep after a canary");
+    case "full-sweep-fail-fast":
+      return withModifiers("full-fail-fast", labels, "full-sweep-fail-fast: full sweep after a canary, stopping at the first failure");
+  }
+}
+
+/** Reads the policy's input out of a GitHub event payload (GITHUB_EVENT_PATH). */
+export function sweepEventFromPayload(eventName: string, payload: Record<string, any>): SweepEvent {
+  const pr = payload.pull_request;
+  return {
+    eventName,
+    action: payload.action,
+    labels: Array.isArray(pr?.labels) ? pr.labels.map((l: { name?: string } | string) => (typeof l === "string" ? l : String(l?.name ?? ""))) : [],
+    changedLabel: payload.label?.name,
+    draft: Boolean(pr?.draft),
+    fork: pr ? Boolean(pr.head?.repo?.fork) || (pr.head?.repo?.full_name ?? "") !== (pr.base?.repo?.full_name ?? "") : false,
+    headCommitMessage: payload.head_commit?.message,
+  };
+}

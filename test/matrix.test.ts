@@ -1,0 +1,243 @@
+// The matrix generator beyond the golden cases: the conc-list fix, the
+// concurrency rules, eval selection, output order, --format table, and
+// argument errors.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { planningInputsFromTexts } from "../src/config/load.js";
+import { selectEvalEntries } from "../src/plan/eval-selection.js";
+import { fullSweep, runnerModelSweep, seqLenName, testConfig } from "../src/plan/matrix.js";
+import { concurrenciesFor, geometricConcurrencies } from "../src/plan/matrix-concurrency.js";
+import type { MatrixEntry, SingleNodeEntry } from "../src/plan/types.js";
+import { infx, infxProcess, REF_CONFIGS_2026_02, ROOT } from "./support/cli.js";
+
+const REF_ARGS = [
+  "--config-files",
+  join(REF_CONFIGS_2026_02, "nvidia-master.yaml"),
+  join(REF_CONFIGS_2026_02, "amd-master.yaml"),
+  "--runner-config",
+  join(REF_CONFIGS_2026_02, "runners.yaml"),
+];
+
+const RUNNERS = "b200:\n  - b200-a_0\n  - b200-b_0\nh200:\n  - h200-a_0\n";
+const CONC_LIST_CONFIG = `listy:
+  image: img:1
+  model: org/model
+  model-prefix: dsr1
+  runner: b200
+  precision: fp8
+  framework: sglang
+  multinode: false
+  seq-len-configs:
+  - isl: 1024
+    osl: 1024
+    search-space:
+    - { tp: 8, conc-list: [3, 48, 6] }
+    - { tp: 4, conc-start: 4, conc-end: 48 }
+  - isl: 2048
+    osl: 256
+    search-space:
+    - { tp: 2, conc-list: [1] }
+`;
+
+function inputs(text = CONC_LIST_CONFIG) {
+  return planningInputsFromTexts([{ file: "c.yaml", text }], { file: "runners.yaml", text: RUNNERS });
+}
+
+const concs = (es: MatrixEntry[], tp: number) => es.filter((e) => (e as SingleNodeEntry).tp === tp).map((e) => e.conc);
+
+describe("conc-list in single-node full-sweep (the reference ignores it: fixed)", () => {
+  it("expands every conc-list value, in the order written", () => {
+    const es = fullSweep(inputs(), { nodeType: "single" });
+    expect(concs(es, 8)).toEqual([3, 48, 6]);
+    expect(concs(es, 4)).toEqual([4, 8, 16, 32, 48]);
+    expect(es.find((e) => (e as SingleNodeEntry).tp === 2)).toMatchObject({ conc: 1, isl: 2048, osl: 256, "exp-name": "dsr1_2048_256", "max-model-len": 2504 });
+  });
+
+  it("applies the concurrency window to conc-lists like the multi-node planner does", () => {
+    expect(concs(fullSweep(inputs(), { nodeType: "single", maxConc: 8 }), 8)).toEqual([3, 6]);
+    expect(concs(fullSweep(inputs(), { nodeType: "single", maxConc: 2 }), 8)).toEqual([2]);
+    expect(concs(fullSweep(inputs(), { nodeType: "single", minConc: 5 }), 8)).toEqual([48, 6]);
+    expect(concs(fullSweep(inputs(), { nodeType: "single", minConc: 100 }), 8)).toEqual([]);
+  });
+
+  it("works through the CLI too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "infx-matrix-"));
+    writeFileSync(join(dir, "c.yaml"), CONC_LIST_CONFIG);
+    writeFileSync(join(dir, "r.yaml"), RUNNERS);
+    const r = await infx(["full-sweep", "--single-node", "--config-files", "c.yaml", "--runner-config", "r.yaml"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(concs(JSON.parse(r.stdout), 8)).toEqual([3, 48, 6]);
+  });
+});
+
+describe("concurrency rules", () => {
+  it("grows geometrically and clamps the last value to conc-end", () => {
+    expect(geometricConcurrencies(4, 64, 2)).toEqual([4, 8, 16, 32, 64]);
+    expect(geometricConcurrencies(4, 48, 2)).toEqual([4, 8, 16, 32, 48]);
+    expect(geometricConcurrencies(4, 128, 4)).toEqual([4, 16, 64, 128]);
+    expect(geometricConcurrencies(7, 7, 2)).toEqual([7]);
+  });
+
+  it("--max-conc below a range yields that value; --min-conc above a range drops it", () => {
+    const ss = { "conc-start": 128, "conc-end": 256 };
+    expect(concurrenciesFor(ss, { stepSize: 2, maxConc: 64 })).toEqual([64]);
+    expect(concurrenciesFor(ss, { stepSize: 2, minConc: 512 })).toEqual([]);
+    expect(concurrenciesFor(ss, { stepSize: 2, minConc: 200 })).toEqual([200, 256]);
+    expect(concurrenciesFor(ss, { stepSize: 2, minConc: 0 })).toEqual([]);
+    expect(concurrenciesFor(ss, { stepSize: 2, maxConc: -1 })).toEqual([]);
+  });
+
+  it("--max-ep clamps ep, --max-tp drops larger tp, non-positive limits select nothing", async () => {
+    const r = await infx(["full-sweep", "--single-node", "--model-prefix", "dsr1", "--runner-type", "b200", "--max-ep", "4", "--max-tp", "4", ...REF_ARGS]);
+    const es = JSON.parse(r.stdout) as SingleNodeEntry[];
+    expect(es.length).toBeGreaterThan(0);
+    expect(Math.max(...es.map((e) => e.ep))).toBe(4);
+    expect(Math.max(...es.map((e) => e.tp))).toBe(4);
+    const none = await infx(["full-sweep", "--multi-node", "--max-ep", "0", ...REF_ARGS]);
+    expect(JSON.parse(none.stdout)).toEqual([]);
+  });
+
+  it("multi-node --max-ep clamps prefill and decode ep", async () => {
+    const r = await infx(["full-sweep", "--multi-node", "--max-ep", "4", ...REF_ARGS]);
+    const es = JSON.parse(r.stdout) as { prefill: { ep: number }; decode: { ep: number } }[];
+    expect(es).toHaveLength(283);
+    expect(Math.max(...es.flatMap((e) => [e.prefill.ep, e.decode.ep]))).toBe(4);
+  });
+});
+
+describe("eval selection", () => {
+  const e = (tp: number, conc: number, extra: Partial<SingleNodeEntry> = {}): SingleNodeEntry => ({
+    image: "i",
+    model: "m",
+    "model-prefix": "p",
+    precision: "fp8",
+    framework: "f",
+    runner: "r",
+    isl: 1024,
+    osl: 8192,
+    tp,
+    conc,
+    "max-model-len": 9416,
+    ep: 1,
+    "dp-attn": false,
+    "spec-decoding": "none",
+    "exp-name": "p_1k8k",
+    disagg: false,
+    "run-eval": false,
+    ...extra,
+  });
+
+  it("marks the highest and lowest TP at their highest concurrency, per group, 1k8k only", () => {
+    const es = [e(4, 4), e(4, 64), e(8, 4), e(8, 32), e(2, 16, { osl: 1024 }), e(8, 256, { "dp-attn": true }), e(8, 128, { "dp-attn": true })];
+    expect([...selectEvalEntries(es)].sort()).toEqual([1, 3, 5]);
+  });
+
+  it("--evals-only keeps exactly the marked entries", async () => {
+    const all = await infx(["full-sweep", "--single-node", "--run-evals", ...REF_ARGS]);
+    const only = await infx(["full-sweep", "--single-node", "--evals-only", ...REF_ARGS]);
+    const marked = (JSON.parse(all.stdout) as MatrixEntry[]).filter((x) => x["run-eval"]);
+    expect(JSON.parse(only.stdout)).toEqual(marked);
+    expect(marked.every((x) => seqLenName(x.isl, x.osl) === "1k8k")).toBe(true);
+  });
+});
+
+describe("order, formats and other commands", () => {
+  it("follows config file order, then seq-len-configs, search space and ascending concurrency", () => {
+    const es = fullSweep(inputs(), { nodeType: "single" }) as SingleNodeEntry[];
+    expect(es.map((x) => `${x.isl}/${x.tp}/${x.conc}`)).toEqual([
+      "1024/8/3",
+      "1024/8/48",
+      "1024/8/6",
+      "1024/4/4",
+      "1024/4/8",
+      "1024/4/16",
+      "1024/4/32",
+      "1024/4/48",
+      "2048/2/1",
+    ]);
+  });
+
+  it("--runner-node-filter pins one job per matching node, nodes innermost", () => {
+    const es = fullSweep(inputs(), { nodeType: "single", runnerNodeFilter: "_0", seqLens: ["1k1k"] }) as SingleNodeEntry[];
+    expect(es.slice(0, 4).map((x) => `${x.conc}@${x.runner}`)).toEqual(["3@b200-a_0", "3@b200-b_0", "48@b200-a_0", "48@b200-b_0"]);
+    expect(fullSweep(inputs(), { nodeType: "single", runnerNodeFilter: "zzz" })).toEqual([]);
+  });
+
+  it("--format table shows rows, counts per runner and per sequence length", async () => {
+    const r = await infx(["full-sweep", "--single-node", "--runner-type", "h200", "--format", "table", ...REF_ARGS]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^RUNNER\s+MODEL\s+PREC\s+FRAMEWORK\s+SEQ\s+PARALLELISM\s+SPEC\s+EVAL\s+CONC$/);
+    expect(r.stdout).toMatch(/\nh200\s+dsr1\s+fp8\s+sglang\s+1k1k\s+tp8\/ep1\s+none\s+-\s+4 8 16 32 64\n/);
+    const json = JSON.parse((await infx(["full-sweep", "--single-node", "--runner-type", "h200", ...REF_ARGS])).stdout) as MatrixEntry[];
+    expect(lines.at(-3)).toMatch(new RegExp(`^${json.length} jobs in \\d+ rows$`));
+    expect(lines.at(-2)).toBe(`per runner: h200 ${json.length}`);
+    expect(lines.at(-1)).toMatch(/^per sequence length: (1k1k|1k8k|8k1k) \d+, (1k1k|1k8k|8k1k) \d+, (1k1k|1k8k|8k1k) \d+$/);
+  });
+
+  it("test-config --conc replaces concurrencies; a key named twice expands once", () => {
+    const es = testConfig(inputs(), { configKeys: ["listy", "listy"], conc: [5, 7] });
+    expect(es.map((x) => x.conc)).toEqual([5, 7, 5, 7, 5, 7]);
+  });
+
+  it("runner-model-sweep uses the 1k1k block's highest TP on every node", () => {
+    const es = runnerModelSweep(inputs(), { runnerType: "b200", nodeType: "single" }) as SingleNodeEntry[];
+    expect(es.map((x) => [x.runner, x.tp, x.conc, x["max-model-len"], x["exp-name"]])).toEqual([
+      ["b200-a_0", 8, 3, 2048, "dsr1_test"],
+      ["b200-b_0", 8, 3, 2048, "dsr1_test"],
+    ]);
+  });
+
+  it("the project's own configs plan single-node and multi-node sweeps", async () => {
+    const single = await infx(["full-sweep", "--single-node"], { cwd: ROOT });
+    const multi = await infx(["full-sweep", "--multi-node"], { cwd: ROOT });
+    expect(single.code + multi.code).toBe(0);
+    expect((JSON.parse(single.stdout) as MatrixEntry[]).length).toBeGreaterThan(100);
+    expect((JSON.parse(multi.stdout) as MatrixEntry[]).some((x) => "prefill" in x)).toBe(true);
+  });
+});
+
+describe("cache and bin", () => {
+  it("the planning-inputs cache never changes the matrix (miss, hit, off)", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "infx-cache-"));
+    const argv = ["full-sweep", "--single-node", "--run-evals", ...REF_ARGS];
+    const miss = await infx(argv, { env: { INFX_CACHE_DIR: cacheDir } });
+    const hit = await infx(argv, { env: { INFX_CACHE_DIR: cacheDir } });
+    const off = await infx(argv, { env: { INFX_NO_CACHE: "1" } });
+    expect(JSON.parse(miss.stdout)).toHaveLength(725);
+    expect(hit.stdout).toBe(miss.stdout);
+    expect(off.stdout).toBe(miss.stdout);
+  });
+
+  it("the committed bin plans the reference sweep as a real process", async () => {
+    const r = await infxProcess(["full-sweep", "--single-node", ...REF_ARGS], { env: { INFX_NO_CACHE: "1" } });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(725);
+  });
+});
+
+describe("argument errors say what is allowed", () => {
+  it.each([
+    [["full-sweep", "--single-node", "--step-size", "1"], /--step-size must be at least 2, got 1/],
+    [["full-sweep", "--single-node", "--seq-lens", "2k2k"], /invalid choice '2k2k' \(choose from '1k1k', '1k8k', '8k1k'\)/],
+    [["full-sweep", "--single-node", "--multi-node"], /--single-node and --multi-node cannot be used together/],
+    [["full-sweep", "--single-node", "--runner-type", "b20"], /unknown runner type 'b20'.*did you mean 'b200'\?\nvalid runner types: b200, /s],
+    [["full-sweep", "--single-node", "--format", "csv"], /invalid choice 'csv'/],
+    [["test-config", "--config-keys", "dsr1-fp8-b200-sglang-mpt"], /config key not found: 'dsr1-fp8-b200-sglang-mpt' \(did you mean 'dsr1-fp8-b200-sglang-mtp'\?\)\navailable keys: /],
+    [["runner-model-sweep", "--runner-type", "h100", "--single-node", "--runner-node-filter", "zzz"], /no runner node of type 'h100' matches --runner-node-filter 'zzz'\nnodes of 'h100': h100-cr_0, /],
+  ])("%j", async (argv, message) => {
+    const r = await infx([...argv, ...REF_ARGS]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(message);
+  });
+
+  it("warns about filter values no config has, but still prints the (empty) matrix", async () => {
+    const r = await infx(["full-sweep", "--single-node", "--model-prefix", "dsr2", ...REF_ARGS]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("[]\n");
+    expect(r.stderr).toMatch(/warning: no config has model-prefix 'dsr2' \(--model-prefix\); did you mean 'dsr1'\?/);
+  });
+});

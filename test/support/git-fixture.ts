@@ -1,0 +1,64 @@
+// Builds git repositories for changelog tests with real git: one
+// `git fast-import` run creates any number of (base, head) commit pairs, each
+// pair a two-commit history of one file, so a test suite costs a few git
+// processes, not a few per case.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface CommitPair {
+  base: string;
+  head: string;
+}
+
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "infx test",
+  GIT_AUTHOR_EMAIL: "test@example.com",
+  GIT_COMMITTER_NAME: "infx test",
+  GIT_COMMITTER_EMAIL: "test@example.com",
+};
+
+/** A fresh repository in a temp dir; `cleanup()` removes it. */
+export function tempRepo(prefix = "infx-changelog-"): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  execFileSync("git", ["init", "-q", "-b", "main", dir], { env: GIT_ENV });
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Creates, for each version list, a chain of commits where commit i holds
+ * `path` with text versions[i] (undefined: the file is absent). Returns the
+ * commit ids per chain. The work tree is left untouched.
+ */
+export function commitChains(dir: string, path: string, chains: (string | undefined)[][]): string[][] {
+  let mark = 0;
+  const parts: string[] = [];
+  const marks: number[][] = [];
+  chains.forEach((versions, c) => {
+    const ms: number[] = [];
+    versions.forEach((text, i) => {
+      const m = ++mark;
+      ms.push(m);
+      const msg = `chain ${c} commit ${i}\n`;
+      parts.push(`commit refs/heads/chain-${c}\nmark :${m}\ncommitter infx test <test@example.com> ${1700000000 + m} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}`);
+      if (i > 0) parts.push(`from :${ms[i - 1]}\n`);
+      if (text === undefined) parts.push(`deleteall\n`);
+      else parts.push(`M 100644 inline ${path}\ndata ${Buffer.byteLength(text)}\n${text}\n`);
+    });
+    marks.push(ms);
+  });
+  const marksFile = join(dir, ".git", "infx-marks");
+  execFileSync("git", ["fast-import", "--quiet", `--export-marks=${marksFile}`], { cwd: dir, input: parts.join(""), env: GIT_ENV });
+  const sha = new Map(
+    readFileSync(marksFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => {
+        const [m, s] = l.split(" ");
+        return [Number(m!.slice(1)), s!] as const;
+      }),
+  );
+  return marks.map((ms) => ms.map((m) => sha.get(m)!));
+}
