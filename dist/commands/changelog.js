@@ -68,7 +68,7 @@ export async function run(args, io) {
         io.err(`${work.message}\n`);
     }
     else {
-        const inputs = loadPlanningInputs(args["config-files"], args["runner-config"], { cwd: io.cwd });
+        const inputs = loadPlanningInputs(args["config-files"], args["runner-config"], { cwd: io.cwd, noCache: Boolean(io.env.INFX_NO_CACHE) });
         const keysPerEntry = await resolveEntryKeys(work.entries, [...inputs.configs.keys()], shown);
         const planned = planChangelogEntries(work.entries, keysPerEntry, (configKeys, mode) => testConfig(inputs, { configKeys, runEvals: !mode.evalsOnly, evalsOnly: mode.evalsOnly }));
         for (const w of planned.work) {

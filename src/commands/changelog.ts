@@ -71,7 +71,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (work.status === "no-new-entries") {
     io.err(`${work.message}\n`);
   } else {
-    const inputs = loadPlanningInputs(args["config-files"] as string[], args["runner-config"] as string, { cwd: io.cwd });
+    const inputs = loadPlanningInputs(args["config-files"] as string[], args["runner-config"] as string, { cwd: io.cwd, noCache: Boolean(io.env.INFX_NO_CACHE) });
     const keysPerEntry = await resolveEntryKeys(work.entries, [...inputs.configs.keys()], shown);
     const planned = planChangelogEntries(work.entries, keysPerEntry, (configKeys, mode) =>
       testConfig(inputs, { configKeys, runEvals: !mode.evalsOnly, evalsOnly: mode.evalsOnly }),
