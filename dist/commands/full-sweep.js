@@ -61,7 +61,7 @@ export async function run(args, io) {
         maxTp: intArg(args, "max-tp"),
         maxEp: intArg(args, "max-ep"),
         runEvals: args["run-evals"] === true,
-        evalsOnly: args["evals-only"] === true,
+        evalsOnly: args["evals-only"] === true && args["all-evals"] !== true, // with --all-evals the policy marks, then keeps, every eval
         runnerNodeFilter: args["runner-node-filter"],
     });
     for (const w of unmatchedFilterValues(inputs, filters))

@@ -40,7 +40,7 @@ export async function run(args, io) {
         conc: intArg(args, "conc"),
         runnerNodeFilter: args["runner-node-filter"],
         runEvals: args["run-evals"] === true,
-        evalsOnly: args["evals-only"] === true,
+        evalsOnly: args["evals-only"] === true && args["all-evals"] !== true, // with --all-evals the policy marks, then keeps, every eval
     });
     for (const w of unmatchedFilterValues(inputs, filters))
         io.err(`infx runner-model-sweep: warning: ${w}\n`);

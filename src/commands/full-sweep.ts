@@ -80,7 +80,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     maxTp: intArg(args, "max-tp"),
     maxEp: intArg(args, "max-ep"),
     runEvals: args["run-evals"] === true,
-    evalsOnly: args["evals-only"] === true,
+    evalsOnly: args["evals-only"] === true && args["all-evals"] !== true, // with --all-evals the policy marks, then keeps, every eval
     runnerNodeFilter: args["runner-node-filter"] as string | undefined,
   });
   for (const w of unmatchedFilterValues(inputs, filters)) io.err(`infx full-sweep: warning: ${w}\n`);

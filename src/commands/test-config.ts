@@ -32,7 +32,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     configKeys: args["config-keys"] as string[],
     conc,
     runEvals: args["run-evals"] === true,
-    evalsOnly: args["evals-only"] === true,
+    evalsOnly: args["evals-only"] === true && args["all-evals"] !== true, // with --all-evals the policy marks, then keeps, every eval
   });
   warnUndefinedRunners("test-config", inputs, entries, io);
   return printMatrix(entries, args, io);
