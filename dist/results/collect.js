@@ -91,16 +91,9 @@ function collectBenchmarks(files, display) {
             problems.push({ path: shown, reason: "foreign file: not a .json aggregate row" });
             continue;
         }
-        const read = readText(file);
-        if ("error" in read) {
-            problems.push({ path: shown, reason: read.error });
+        const parsed = readJsonFile(file, shown, problems);
+        if (!parsed)
             continue;
-        }
-        const parsed = parseJson(read.text);
-        if (!parsed.ok) {
-            problems.push({ path: shown, reason: `not valid JSON: ${parsed.error}` });
-            continue;
-        }
         const v = parsed.value;
         const candidates = Array.isArray(v) ? v.map((value, i) => ({ value, at: `$[${i}]` })) : [{ value: v, at: "$" }];
         if (!Array.isArray(v) && !looksLikeAggRow(v)) {
@@ -169,16 +162,9 @@ function collectEvals(root, files, display) {
             problems.push({ path: shown, reason: "foreign file: not an lm-eval result (.json)" });
             continue;
         }
-        const read = readText(file);
-        if ("error" in read) {
-            problems.push({ path: shown, reason: read.error });
+        const parsed = readJsonFile(file, shown, problems);
+        if (!parsed)
             continue;
-        }
-        const parsed = parseJson(read.text);
-        if (!parsed.ok) {
-            problems.push({ path: shown, reason: `not valid JSON: ${parsed.error}` });
-            continue;
-        }
         if (!isLmEvalResult(parsed.value)) {
             problems.push({ path: shown, reason: "foreign JSON: not an lm-eval result (no lm_eval_version)" });
             continue;
@@ -218,4 +204,18 @@ export function rowsToJsonChunks(rows, chunk = 500) {
     }
     out.push("\n]\n");
     return out;
+}
+/** Reads and parses one JSON file; records why it could not be (and returns undefined) instead of throwing. */
+function readJsonFile(file, shown, problems) {
+    const read = readText(file);
+    if ("error" in read) {
+        problems.push({ path: shown, reason: read.error });
+        return undefined;
+    }
+    const parsed = parseJson(read.text);
+    if (!parsed.ok) {
+        problems.push({ path: shown, reason: `not valid JSON: ${parsed.error}` });
+        return undefined;
+    }
+    return { value: parsed.value };
 }

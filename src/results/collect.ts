@@ -121,16 +121,8 @@ function collectBenchmarks(files: string[], display: (p: string) => string): Col
       problems.push({ path: shown, reason: "foreign file: not a .json aggregate row" });
       continue;
     }
-    const read = readText(file);
-    if ("error" in read) {
-      problems.push({ path: shown, reason: read.error });
-      continue;
-    }
-    const parsed = parseJson(read.text);
-    if (!parsed.ok) {
-      problems.push({ path: shown, reason: `not valid JSON: ${parsed.error}` });
-      continue;
-    }
+    const parsed = readJsonFile(file, shown, problems);
+    if (!parsed) continue;
     const v = parsed.value;
     const candidates: { value: unknown; at: string }[] = Array.isArray(v) ? v.map((value, i) => ({ value, at: `$[${i}]` })) : [{ value: v, at: "$" }];
     if (!Array.isArray(v) && !looksLikeAggRow(v)) {
@@ -194,16 +186,8 @@ function collectEvals(root: string, files: string[], display: (p: string) => str
       problems.push({ path: shown, reason: "foreign file: not an lm-eval result (.json)" });
       continue;
     }
-    const read = readText(file);
-    if ("error" in read) {
-      problems.push({ path: shown, reason: read.error });
-      continue;
-    }
-    const parsed = parseJson(read.text);
-    if (!parsed.ok) {
-      problems.push({ path: shown, reason: `not valid JSON: ${parsed.error}` });
-      continue;
-    }
+    const parsed = readJsonFile(file, shown, problems);
+    if (!parsed) continue;
     if (!isLmEvalResult(parsed.value)) {
       problems.push({ path: shown, reason: "foreign JSON: not an lm-eval result (no lm_eval_version)" });
       continue;
@@ -240,4 +224,19 @@ export function rowsToJsonChunks(rows: readonly unknown[], chunk = 500): string[
   }
   out.push("\n]\n");
   return out;
+}
+
+/** Reads and parses one JSON file; records why it could not be (and returns undefined) instead of throwing. */
+function readJsonFile(file: string, shown: string, problems: Problem[]): { value: unknown } | undefined {
+  const read = readText(file);
+  if ("error" in read) {
+    problems.push({ path: shown, reason: read.error });
+    return undefined;
+  }
+  const parsed = parseJson(read.text);
+  if (!parsed.ok) {
+    problems.push({ path: shown, reason: `not valid JSON: ${parsed.error}` });
+    return undefined;
+  }
+  return { value: parsed.value };
 }
