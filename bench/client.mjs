@@ -7,9 +7,23 @@
 //     (perf_hooks.monitorEventLoopDelay);
 //  3. how the client's cost grows from 64 to 1024 concurrent streams.
 // serve-sim runs in a child process so that the server's work does not show up
-// as client event-loop delay (they still share this machine's cores).
-// Needs a built dist/ (npm run build). Options: --quick (one run each), --only=accuracy|sustained.
-import { spawn } from "node:child_process";
+// as client event-loop delay. Where `taskset` exists and there are >= 2 CPUs,
+// serve-sim is pinned to CPU 0 and this process (the client) to CPU 1: left to
+// the scheduler, the two often share one core and each waits for the other's
+// time slice, which measures the scheduler, not the client.
+// Accuracy is measured in two scenarios:
+//  - paced: per-token time grows with the batch as on real engines
+//    (10 ms + 0.05 ms per running request: 13 ms at 64, 61 ms at 1024),
+//    output lengths 51-64 (--random-range-ratio 0.8), so completions do not
+//    arrive in lock-step waves;
+//  - lockstep: the earlier stress setting (10 ms + 0.005 ms per request: 15 ms
+//    at 1024, about 68,000 chunks/s), every request 32 tokens, so each step
+//    writes one chunk to every stream at once and whole waves of requests end
+//    and restart together.
+// Needs a built dist/ (npm run build). Options: --quick (one run each),
+// --only=accuracy|sustained, --scenario=paced|lockstep.
+import { execFileSync, spawn } from "node:child_process";
+import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -21,8 +35,22 @@ const BIN = join(ROOT, "dist/cli/infx.js");
 const quick = process.argv.includes("--quick");
 const REPEATS = quick ? 1 : 3;
 
+/** Pins this process to CPU 1 and returns the command prefix that runs serve-sim on CPU 0 (or no pinning). */
+function pinning() {
+  if (cpus().length < 2) return { prefix: [], note: "not pinned (1 CPU)" };
+  try {
+    execFileSync("taskset", ["-cp", "1", String(process.pid)], { stdio: "ignore" });
+    return { prefix: ["taskset", "-c", "0"], note: "serve-sim pinned to CPU 0, client to CPU 1" };
+  } catch {
+    return { prefix: [], note: "not pinned (no taskset): sim and client share the cores as the scheduler likes" };
+  }
+}
+const PIN = pinning();
+
 async function startSim(args) {
-  const child = spawn(process.execPath, [BIN, "serve-sim", "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const argv = [process.execPath, BIN, "serve-sim", "--port", "0", ...args];
+  const cmd = [...PIN.prefix, ...argv];
+  const child = spawn(cmd[0], cmd.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((resolve, reject) => {
     let buf = "";
     child.stdout.setEncoding("utf8").on("data", (d) => {
@@ -49,9 +77,16 @@ const base = (url, o) => ({
 const f = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 
 // 1. Accuracy --------------------------------------------------------------
-async function accuracy() {
-  const sim = await startSim(["--step-ms", "10", "--step-growth-ms", "0.005", "--max-batch", "4096", "--prefill-rate", "1000000"]);
-  console.log("\n1. Accuracy vs serve-sim ground truth (absolute error, ms; median of", REPEATS, "runs)");
+const SCENARIOS = {
+  paced: { growth: "0.05", outputLen: 64, rangeRatio: 0.8, what: "per-token time 10 ms + 0.05 ms x running requests, 51-64 output tokens" },
+  lockstep: { growth: "0.005", outputLen: 32, rangeRatio: 1, what: "per-token time 10 ms + 0.005 ms x running requests, exactly 32 output tokens (stress)" },
+};
+
+async function accuracy(name) {
+  const sc = SCENARIOS[name];
+  const sim = await startSim(["--step-ms", "10", "--step-growth-ms", sc.growth, "--max-batch", "4096", "--prefill-rate", "1000000"]);
+  console.log(`\n1. Accuracy vs serve-sim ground truth, scenario '${name}': ${sc.what}`);
+  console.log("   (absolute error, ms; median of", REPEATS, "runs)");
   console.log("   conc | TTFT med  p99  | TPOT med  p99  | ITL med   p99  | requests | ITL pairs");
   const rows = [];
   try {
@@ -60,7 +95,7 @@ async function accuracy() {
       for (let rep = 0; rep < REPEATS; rep++) {
         await sim.reset();
         const n = conc === 1 ? 32 : Math.min(2 * conc, 2048);
-        const run = await runBenchmark(base(sim.url, { inputLen: 64, outputLen: 32, numPrompts: n, maxConcurrency: conc, seed: rep }));
+        const run = await runBenchmark(base(sim.url, { inputLen: 64, outputLen: sc.outputLen, rangeRatio: sc.rangeRatio, numPrompts: n, maxConcurrency: conc, seed: rep }));
         const truth = new Map((await sim.truth()).map((t) => [t.id, t]));
         const e = { ttft: [], tpot: [], itl: [] };
         let pairs = 0, unpaired = 0;
@@ -153,7 +188,9 @@ async function sustained() {
   console.log(`   chunks handled/s:     ${f(a.chunksS, 0)} -> ${f(b.chunksS, 0)} (x${f(b.chunksS / a.chunksS, 2)})`);
 }
 
-console.log(`infx bench client measurements on ${process.version}, ${(await import("node:os")).cpus().length} cores (shared machine: numbers are noisy)`);
+console.log(`infx bench client measurements on ${process.version}, ${cpus().length} cores (shared machine: numbers are noisy); ${PIN.note}`);
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
-if (!only || only === "accuracy") await accuracy();
+const scenario = process.argv.find((a) => a.startsWith("--scenario="))?.slice(11);
+if (scenario && !SCENARIOS[scenario]) throw new Error(`--scenario: one of ${Object.keys(SCENARIOS).join(", ")}`);
+if (!only || only === "accuracy") for (const name of scenario ? [scenario] : Object.keys(SCENARIOS)) await accuracy(name);
 if (!only || only === "sustained") await sustained();

@@ -49,6 +49,25 @@ describe("SseParser", () => {
       { numRuns: 300 },
     );
   });
+  it("property: Buffers (what undici hands over) cut inside 2-, 3- and 4-byte characters decode the same as whole text", () => {
+    const payload = fc.array(fc.constantFrom("a", " ", "é", "€", "😀", '"', "z"), { maxLength: 12 }).map((a) => a.join(""));
+    fc.assert(
+      fc.property(fc.array(payload, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 12 }), (datas, cuts) => {
+        const bytes = Buffer.from(datas.map((d) => `data: ${d}\n\n`).join(""), "utf8");
+        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const p = new SseParser();
+        const got: string[] = [];
+        let prev = 0;
+        for (const c of [...points, bytes.length]) {
+          got.push(...p.feed(bytes.subarray(prev, c)));
+          prev = c;
+        }
+        expect(got).toEqual(datas);
+        expect(p.hasUnfinishedEvent()).toBe(false);
+      }),
+      { numRuns: 500 },
+    );
+  });
   it("returns several events from one piece, in order", () => {
     expect(new SseParser().feed("data: 1\n\ndata: 2\n\ndata: 3\n\n")).toEqual(["1", "2", "3"]);
   });

@@ -1,28 +1,8 @@
-/**
- * serve-sim: a simulated OpenAI-compatible completion server on loopback that
- * streams like a continuous-batching engine, and records the ground truth of
- * every request so the load generator's error can be measured.
- *
- * Engine model: one scheduler loop. Each iteration admits waiting requests up
- * to the batch limit, spends `prompt tokens / prefill rate` on the newly
- * admitted ones plus `decode step + growth x running` on the batch, and at the
- * end of the iteration every running request emits one chunk of
- * `tokensPerChunk` tokens (more than 1 models speculative decoding). So TTFT =
- * queueing + prefill + one step, and per-token time grows with the batch.
- * Responses end with the usage chunk (separate, on the last content chunk, or
- * missing) and `data: [DONE]`. Faults (HTTP 500, never answering, closing or
- * stalling mid-stream, malformed SSE, an error event) are injected by seeded
- * rates or by a function of the request number.
- */
-import { createServer } from "node:http";
-import { performance } from "node:perf_hooks";
 import { rng } from "./random.js";
+import { listenSimHttp, wallNow as now } from "./sim-http.js";
 export const SIM_FAULTS = ["http-500", "never-answer", "close-mid-stream", "stall-mid-stream", "malformed", "error-event"];
-const now = () => performance.timeOrigin + performance.now();
 function openAiError(res, status, message, type = "BadRequestError") {
-    const body = JSON.stringify({ object: "error", message, type, param: null, code: status });
-    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-    res.end(body);
+    res.json(status, { object: "error", message, type, param: null, code: status });
 }
 export async function startSimServer(opts = {}) {
     const o = {
@@ -42,7 +22,6 @@ export async function startSimServer(opts = {}) {
     const truth = [];
     const waiting = [];
     let running = [];
-    const sockets = new Set();
     let timer;
     let closed = false;
     let counter = 0;
@@ -75,8 +54,17 @@ export async function startSimServer(opts = {}) {
         completion_tokens: job.emitted,
         total_tokens: job.rec.promptTokens + job.emitted,
     });
+    /** Records a chunk's truth just after its bytes were handed to the kernel (sim-http writes through). */
+    const flushed = (job) => {
+        const t = now();
+        if (job.rec.firstTokenAt === undefined)
+            job.rec.firstTokenAt = t;
+        job.rec.lastTokenAt = t;
+        if (o.recordChunks)
+            job.rec.chunkTimes.push(t);
+    };
     /** Emits the next chunk of `job`; returns false when the job leaves the batch. */
-    const emit = (job, t) => {
+    const emit = (job) => {
         if (job.gone)
             return false;
         const n = Math.min(o.perChunk, job.rec.maxTokens - job.emitted);
@@ -84,7 +72,7 @@ export async function startSimServer(opts = {}) {
         if (faulted) {
             switch (job.rec.fault) {
                 case "close-mid-stream":
-                    job.res.socket?.destroy();
+                    job.res.destroy();
                     return false;
                 case "stall-mid-stream":
                     return false; // leaves the batch, the connection stays open and silent
@@ -102,11 +90,6 @@ export async function startSimServer(opts = {}) {
         const text = " tok".repeat(n);
         const last = job.emitted >= job.rec.maxTokens;
         job.rec.completionTokens = job.emitted;
-        if (job.rec.firstTokenAt === undefined)
-            job.rec.firstTokenAt = t;
-        job.rec.lastTokenAt = t;
-        if (o.recordChunks)
-            job.rec.chunkTimes.push(t);
         if (!job.stream) {
             job.text.push(text);
             if (last) {
@@ -119,13 +102,14 @@ export async function startSimServer(opts = {}) {
                     choices: [{ index: 0, text: job.text.join(""), logprobs: null, finish_reason: "length" }],
                     usage: usageOf(job),
                 });
-                job.res.writeHead(200, { "content-type": "application/json" });
-                job.res.end(body);
+                job.res.end(body, 200, { "content-type": "application/json" });
             }
+            flushed(job);
             return !last;
         }
         if (!last) {
             job.res.write(`data: ${chunkJson(job, text, null, false)}\n\n`);
+            flushed(job);
             return true;
         }
         let out = `data: ${chunkJson(job, text, "length", o.usage === "last-content")}\n\n`;
@@ -133,11 +117,36 @@ export async function startSimServer(opts = {}) {
             out += `data: ${JSON.stringify({ id: job.rec.id, object: "text_completion", created, model: o.model, choices: [], usage: usageOf(job) })}\n\n`;
         out += "data: [DONE]\n\n";
         job.res.end(out);
+        flushed(job);
         job.rec.finished = true;
         return false;
     };
+    /**
+     * A step's chunks go out in slices of EMIT_SLICE writes with the event loop
+     * turned between them, so requests arriving while a big batch is written are
+     * read (and their receive time stamped) within a slice, not after the batch.
+     */
+    const EMIT_SLICE = 16;
+    let stepping = false;
+    let slice;
+    const emitFrom = (all, from, next) => {
+        slice = undefined;
+        if (closed)
+            return;
+        const end = Math.min(all.length, from + EMIT_SLICE);
+        // Each chunk's truth is the moment it is handed to its socket (later writes of a big batch happen later).
+        for (let i = from; i < end; i++)
+            if (emit(all[i]))
+                next.push(all[i]);
+        if (end < all.length) {
+            slice = setImmediate(emitFrom, all, end, next);
+            return;
+        }
+        running = next;
+        iterate();
+    };
     const iterate = () => {
-        timer = undefined;
+        stepping = false;
         if (closed)
             return;
         running = running.filter((j) => !j.gone);
@@ -149,6 +158,7 @@ export async function startSimServer(opts = {}) {
         }
         if (running.length === 0 && fresh.length === 0)
             return;
+        stepping = true;
         let prefillTokens = 0;
         for (const j of fresh)
             prefillTokens += j.rec.promptTokens;
@@ -160,21 +170,14 @@ export async function startSimServer(opts = {}) {
                 return;
             for (const j of fresh)
                 j.admitted = true;
-            const all = running.concat(fresh);
-            const next = [];
-            // Each chunk's truth is the moment it is handed to its socket (later writes of a big batch happen later).
-            for (const j of all)
-                if (emit(j, now()))
-                    next.push(j);
-            running = next;
-            iterate();
+            emitFrom(running.concat(fresh), 0, []);
         }, ms);
     };
     const schedule = () => {
-        if (!timer && !closed)
+        if (!stepping && !closed)
             iterate();
     };
-    const handleCompletion = (req, res, raw, receivedAt) => {
+    const handleCompletion = (res, raw, receivedAt) => {
         let body;
         try {
             body = JSON.parse(raw);
@@ -217,57 +220,35 @@ export async function startSimServer(opts = {}) {
         if (fault === "never-answer")
             return; // the socket stays open and silent until close()
         const job = { rec, res, stream: body.stream === true, emitted: 0, admitted: false, gone: false, faultAt: Math.floor(maxTokens / 2), text: [] };
-        res.on("close", () => {
+        res.onClose(() => {
             if (!rec.finished) {
                 job.gone = true;
                 rec.disconnected = true;
             }
         });
         if (job.stream) {
-            res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-            res.flushHeaders();
+            res.startStream(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
         }
         waiting.push(job);
         schedule();
     };
-    const server = createServer({ keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
-        const receivedAt = now();
-        const url = (req.url ?? "/").split("?")[0];
-        if (req.method === "GET" && url === "/health") {
-            res.writeHead(200, { "content-type": "text/plain" });
-            return void res.end("ok");
-        }
-        if (req.method === "GET" && url === "/v1/models") {
-            res.writeHead(200, { "content-type": "application/json" });
-            return void res.end(JSON.stringify({ object: "list", data: [{ id: o.model, object: "model", created, owned_by: "infx-serve-sim", max_model_len: o.maxModelLen }] }));
-        }
-        if (req.method === "GET" && url === "/sim/truth") {
-            res.writeHead(200, { "content-type": "application/json" });
-            return void res.end(JSON.stringify(truth));
-        }
+    const handle = (req, res) => {
+        const url = req.path;
+        if (req.method === "GET" && url === "/health")
+            return res.end("ok", 200, { "content-type": "text/plain" });
+        if (req.method === "GET" && url === "/v1/models")
+            return res.json(200, { object: "list", data: [{ id: o.model, object: "model", created, owned_by: "infx-serve-sim", max_model_len: o.maxModelLen }] });
+        if (req.method === "GET" && url === "/sim/truth")
+            return res.json(200, truth);
         if (req.method === "DELETE" && url === "/sim/truth") {
             truth.length = 0;
-            res.writeHead(204);
-            return void res.end();
+            return res.end("", 204);
         }
-        if (req.method === "POST" && url === "/v1/completions") {
-            const parts = [];
-            req.on("data", (d) => parts.push(d));
-            req.on("end", () => handleCompletion(req, res, Buffer.concat(parts).toString("utf8"), receivedAt));
-            return;
-        }
+        if (req.method === "POST" && url === "/v1/completions")
+            return handleCompletion(res, req.body.toString("utf8"), req.receivedAt);
         openAiError(res, 404, `no route for ${req.method} ${url} (serve-sim has POST /v1/completions, GET /v1/models, GET /health)`, "NotFoundError");
-    });
-    server.keepAliveTimeout = 120_000;
-    server.on("connection", (s) => {
-        s.setNoDelay(true);
-        sockets.add(s);
-        s.on("close", () => sockets.delete(s));
-    });
-    await new Promise((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(o.port, o.host, () => resolve());
-    });
+    };
+    const { server, sockets } = await listenSimHttp(o.host, o.port, handle);
     const addr = server.address();
     const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
     return {
@@ -279,6 +260,8 @@ export async function startSimServer(opts = {}) {
             closed = true;
             if (timer)
                 clearTimeout(timer);
+            if (slice)
+                clearImmediate(slice);
             for (const s of sockets)
                 s.destroy();
             await new Promise((resolve) => server.close(() => resolve()));

@@ -102,6 +102,26 @@ function describeError(err: unknown): { kind: FailureKind; message: string } {
   return { kind: "closed-mid-stream", message: `${code || e?.name || "error"}: ${msg}` };
 }
 
+type Deferred = (chunk: Buffer | null, now: number) => void;
+let laterQueue: unknown[] = [];
+let laterTimer: NodeJS.Immediate | undefined;
+
+/**
+ * Runs `fn(chunk, now)` after the event loop has read every socket that is
+ * ready now (one `setImmediate` for all of them), in the order queued.
+ */
+function later(fn: Deferred, chunk: Buffer | null, now: number): void {
+  laterQueue.push(fn, chunk, now);
+  laterTimer ??= setImmediate(drainLater);
+}
+
+function drainLater(): void {
+  laterTimer = undefined;
+  const q = laterQueue;
+  laterQueue = [];
+  for (let i = 0; i < q.length; i += 3) (q[i] as Deferred)(q[i + 1] as Buffer | null, q[i + 2] as number);
+}
+
 /** A keep-alive pool for one server, sized to the concurrency. */
 export class CompletionClient {
   readonly pool: Pool;
@@ -226,6 +246,27 @@ export class CompletionClient {
         }
       };
 
+      let queued = 0;
+      const parse = (chunk: Buffer | null, now: number) => {
+        queued--;
+        if (failure || settled) return;
+        const events = parser.feed(chunk!);
+        for (let i = 0; i < events.length && !failure; i++) onEvent(events[i]!, now);
+        // The request is complete at [DONE]; a server that then holds the response open
+        // only delays its connection's reuse (until it ends or the stall timeout closes it).
+        if (done && !failure) finish();
+      };
+      const complete = () => {
+        if (status === -200 && !failure) {
+          failure = { kind: "not-a-stream", message: `HTTP 200 with a JSON body instead of an event stream (is "stream": true supported?): ${snippet(errorBody)}` };
+        } else if (status !== 200 && !failure) {
+          failure = { kind: "http-error", message: `HTTP ${status}${errorBody ? ": " + snippet(errorBody) : ""}` };
+        } else if (!failure && !done && parser.hasUnfinishedEvent()) {
+          failure = { kind: "closed-mid-stream", message: `stream ended inside an event after ${out.contentChunks} content chunks` };
+        }
+        finish();
+      };
+
       if (this.opts.requestTimeout > 0) {
         timer = setTimeout(
           () => fail({ kind: "request-timeout", message: `request exceeded the request timeout of ${this.opts.requestTimeout}s` }),
@@ -261,36 +302,34 @@ export class CompletionClient {
               return true;
             },
             onData: (chunk) => {
+              // Stamp now, parse later (see `later`): this keeps the cost of reading one
+              // socket small, so in a burst of chunks on many sockets each is stamped
+              // close to its arrival instead of after the parsing of all before it.
               const now = performance.now();
               if (status !== 200) {
                 if (errorBody.length < MAX_ERROR_BODY) errorBody += chunk.toString("utf8");
                 return true;
               }
               if (failure) return true;
-              const events = parser.feed(chunk);
-              for (let i = 0; i < events.length && !failure; i++) onEvent(events[i]!, now);
-              // The request is complete at [DONE]; a server that then holds the response open
-              // only delays its connection's reuse (until it ends or the stall timeout closes it).
-              if (done && !failure) finish();
+              queued++;
+              later(parse, chunk, now);
               return true;
             },
             onComplete: () => {
-              if (status === -200 && !failure) {
-                failure = { kind: "not-a-stream", message: `HTTP 200 with a JSON body instead of an event stream (is "stream": true supported?): ${snippet(errorBody)}` };
-              } else if (status !== 200 && !failure) {
-                failure = { kind: "http-error", message: `HTTP ${status}${errorBody ? ": " + snippet(errorBody) : ""}` };
-              } else if (!failure && !done && parser.hasUnfinishedEvent()) {
-                failure = { kind: "closed-mid-stream", message: `stream ended inside an event after ${out.contentChunks} content chunks` };
-              }
-              finish();
+              if (queued > 0) later(complete, null, 0);
+              else complete();
             },
             onError: (err) => {
-              if (!failure) {
-                const d = describeError(err);
-                if (d.kind === "closed-mid-stream" && status === 200) d.message = `connection closed mid-stream after ${out.contentChunks} content chunks (${d.message})`;
-                failure = d;
-              }
-              finish();
+              const failed = () => {
+                if (!failure) {
+                  const d = describeError(err);
+                  if (d.kind === "closed-mid-stream" && status === 200) d.message = `connection closed mid-stream after ${out.contentChunks} content chunks (${d.message})`;
+                  failure = d;
+                }
+                finish();
+              };
+              if (queued > 0) later(failed, null, 0);
+              else failed();
             },
           },
         );

@@ -77,6 +77,8 @@ export function completionBody(o: BenchOptions, r: BenchRequest, warmup: boolean
   return { index: r.index, warmup, promptLen: r.promptLen, maxTokens: r.outputLen, body: JSON.stringify(body) };
 }
 
+const SEND_SLICE = 16;
+
 /** Runs `requests` with at most `limit` in flight, starting each no earlier than its arrival offset. */
 async function drive(
   client: CompletionClient,
@@ -87,15 +89,29 @@ async function drive(
   onDone: (o: RequestOutcome) => void,
 ): Promise<RequestOutcome[]> {
   const outcomes: RequestOutcome[] = new Array(requests.length);
-  const ready: number[] = [];
+  // Requests are released in order: [next, arrived) are due and not yet sent.
+  let next = 0;
+  let arrived = 0;
   let inFlight = 0;
   let finished = 0;
-  let arrived = 0;
   const t0 = performance.now();
   return new Promise((resolve) => {
+    // At most SEND_SLICE requests are written per turn of the event loop: a
+    // first wave of 1,024 sends in one go would keep the loop from reading (and
+    // timestamping) the responses that start arriving meanwhile.
+    let resume: NodeJS.Immediate | undefined;
+    const resumed = () => {
+      resume = undefined;
+      pump();
+    };
     const pump = () => {
-      while (inFlight < limit && ready.length > 0) {
-        const i = ready.shift()!;
+      let sent = 0;
+      while (inFlight < limit && next < arrived) {
+        if (sent++ === SEND_SLICE) {
+          resume ??= setImmediate(resumed);
+          return;
+        }
+        const i = next++;
         inFlight++;
         void client.send(requests[i]!, signal).then((o) => {
           outcomes[i] = o;
@@ -109,18 +125,17 @@ async function drive(
     };
     if (requests.length === 0) return resolve(outcomes);
     if (!offsetsMs) {
-      for (let i = 0; i < requests.length; i++) ready.push(i);
       arrived = requests.length;
       pump();
       return;
     }
     const release = () => {
       const now = performance.now() - t0;
-      while (arrived < requests.length && offsetsMs[arrived]! <= now + 0.5) ready.push(arrived++);
+      while (arrived < requests.length && offsetsMs[arrived]! <= now + 0.5) arrived++;
       pump();
       if (arrived < requests.length) {
         if (signal?.aborted) {
-          while (arrived < requests.length) ready.push(arrived++);
+          arrived = requests.length;
           pump();
           return;
         }

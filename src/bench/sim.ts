@@ -14,10 +14,9 @@
  * stalling mid-stream, malformed SSE, an error event) are injected by seeded
  * rates or by a function of the request number.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
-import { performance } from "node:perf_hooks";
+import type { AddressInfo } from "node:net";
 import { rng } from "./random.js";
+import { listenSimHttp, wallNow as now, type SimRequest, type SimResponse } from "./sim-http.js";
 
 export type SimFault = "http-500" | "never-answer" | "close-mid-stream" | "stall-mid-stream" | "malformed" | "error-event";
 export const SIM_FAULTS: readonly SimFault[] = ["http-500", "never-answer", "close-mid-stream", "stall-mid-stream", "malformed", "error-event"];
@@ -76,7 +75,7 @@ export interface SimServer {
 
 interface Job {
   rec: TruthRecord;
-  res: ServerResponse;
+  res: SimResponse;
   stream: boolean;
   emitted: number;
   admitted: boolean;
@@ -85,12 +84,8 @@ interface Job {
   text: string[];
 }
 
-const now = () => performance.timeOrigin + performance.now();
-
-function openAiError(res: ServerResponse, status: number, message: string, type = "BadRequestError"): void {
-  const body = JSON.stringify({ object: "error", message, type, param: null, code: status });
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-  res.end(body);
+function openAiError(res: SimResponse, status: number, message: string, type = "BadRequestError"): void {
+  res.json(status, { object: "error", message, type, param: null, code: status });
 }
 
 export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> {
@@ -111,7 +106,6 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
   const truth: TruthRecord[] = [];
   const waiting: Job[] = [];
   let running: Job[] = [];
-  const sockets = new Set<Socket>();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let counter = 0;
@@ -145,15 +139,23 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
     total_tokens: job.rec.promptTokens + job.emitted,
   });
 
+  /** Records a chunk's truth just after its bytes were handed to the kernel (sim-http writes through). */
+  const flushed = (job: Job) => {
+    const t = now();
+    if (job.rec.firstTokenAt === undefined) job.rec.firstTokenAt = t;
+    job.rec.lastTokenAt = t;
+    if (o.recordChunks) job.rec.chunkTimes.push(t);
+  };
+
   /** Emits the next chunk of `job`; returns false when the job leaves the batch. */
-  const emit = (job: Job, t: number): boolean => {
+  const emit = (job: Job): boolean => {
     if (job.gone) return false;
     const n = Math.min(o.perChunk, job.rec.maxTokens - job.emitted);
     const faulted = job.rec.fault && job.emitted >= job.faultAt;
     if (faulted) {
       switch (job.rec.fault) {
         case "close-mid-stream":
-          job.res.socket?.destroy();
+          job.res.destroy();
           return false;
         case "stall-mid-stream":
           return false; // leaves the batch, the connection stays open and silent
@@ -171,9 +173,6 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
     const text = " tok".repeat(n);
     const last = job.emitted >= job.rec.maxTokens;
     job.rec.completionTokens = job.emitted;
-    if (job.rec.firstTokenAt === undefined) job.rec.firstTokenAt = t;
-    job.rec.lastTokenAt = t;
-    if (o.recordChunks) job.rec.chunkTimes.push(t);
     if (!job.stream) {
       job.text.push(text);
       if (last) {
@@ -186,13 +185,14 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
           choices: [{ index: 0, text: job.text.join(""), logprobs: null, finish_reason: "length" }],
           usage: usageOf(job),
         });
-        job.res.writeHead(200, { "content-type": "application/json" });
-        job.res.end(body);
+        job.res.end(body, 200, { "content-type": "application/json" });
       }
+      flushed(job);
       return !last;
     }
     if (!last) {
       job.res.write(`data: ${chunkJson(job, text, null, false)}\n\n`);
+      flushed(job);
       return true;
     }
     let out = `data: ${chunkJson(job, text, "length", o.usage === "last-content")}\n\n`;
@@ -200,12 +200,35 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
       out += `data: ${JSON.stringify({ id: job.rec.id, object: "text_completion", created, model: o.model, choices: [], usage: usageOf(job) })}\n\n`;
     out += "data: [DONE]\n\n";
     job.res.end(out);
+    flushed(job);
     job.rec.finished = true;
     return false;
   };
 
+  /**
+   * A step's chunks go out in slices of EMIT_SLICE writes with the event loop
+   * turned between them, so requests arriving while a big batch is written are
+   * read (and their receive time stamped) within a slice, not after the batch.
+   */
+  const EMIT_SLICE = 16;
+  let stepping = false;
+  let slice: NodeJS.Immediate | undefined;
+  const emitFrom = (all: Job[], from: number, next: Job[]) => {
+    slice = undefined;
+    if (closed) return;
+    const end = Math.min(all.length, from + EMIT_SLICE);
+    // Each chunk's truth is the moment it is handed to its socket (later writes of a big batch happen later).
+    for (let i = from; i < end; i++) if (emit(all[i]!)) next.push(all[i]!);
+    if (end < all.length) {
+      slice = setImmediate(emitFrom, all, end, next);
+      return;
+    }
+    running = next;
+    iterate();
+  };
+
   const iterate = () => {
-    timer = undefined;
+    stepping = false;
     if (closed) return;
     running = running.filter((j) => !j.gone);
     const fresh: Job[] = [];
@@ -214,6 +237,7 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
       if (!j.gone) fresh.push(j);
     }
     if (running.length === 0 && fresh.length === 0) return;
+    stepping = true;
     let prefillTokens = 0;
     for (const j of fresh) prefillTokens += j.rec.promptTokens;
     const batch = running.length + fresh.length;
@@ -222,20 +246,15 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
       timer = undefined;
       if (closed) return;
       for (const j of fresh) j.admitted = true;
-      const all = running.concat(fresh);
-      const next: Job[] = [];
-      // Each chunk's truth is the moment it is handed to its socket (later writes of a big batch happen later).
-      for (const j of all) if (emit(j, now())) next.push(j);
-      running = next;
-      iterate();
+      emitFrom(running.concat(fresh), 0, []);
     }, ms);
   };
 
   const schedule = () => {
-    if (!timer && !closed) iterate();
+    if (!stepping && !closed) iterate();
   };
 
-  const handleCompletion = (req: IncomingMessage, res: ServerResponse, raw: string, receivedAt: number) => {
+  const handleCompletion = (res: SimResponse, raw: string, receivedAt: number) => {
     let body: any;
     try {
       body = JSON.parse(raw);
@@ -269,60 +288,33 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
     if (fault === "http-500") return openAiError(res, 500, "simulated internal server error", "InternalServerError");
     if (fault === "never-answer") return; // the socket stays open and silent until close()
     const job: Job = { rec, res, stream: body.stream === true, emitted: 0, admitted: false, gone: false, faultAt: Math.floor(maxTokens / 2), text: [] };
-    res.on("close", () => {
+    res.onClose(() => {
       if (!rec.finished) {
         job.gone = true;
         rec.disconnected = true;
       }
     });
     if (job.stream) {
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-      res.flushHeaders();
+      res.startStream(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     }
     waiting.push(job);
     schedule();
   };
 
-  const server: Server = createServer({ keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
-    const receivedAt = now();
-    const url = (req.url ?? "/").split("?")[0];
-    if (req.method === "GET" && url === "/health") {
-      res.writeHead(200, { "content-type": "text/plain" });
-      return void res.end("ok");
-    }
-    if (req.method === "GET" && url === "/v1/models") {
-      res.writeHead(200, { "content-type": "application/json" });
-      return void res.end(
-        JSON.stringify({ object: "list", data: [{ id: o.model, object: "model", created, owned_by: "infx-serve-sim", max_model_len: o.maxModelLen }] }),
-      );
-    }
-    if (req.method === "GET" && url === "/sim/truth") {
-      res.writeHead(200, { "content-type": "application/json" });
-      return void res.end(JSON.stringify(truth));
-    }
+  const handle = (req: SimRequest, res: SimResponse) => {
+    const url = req.path;
+    if (req.method === "GET" && url === "/health") return res.end("ok", 200, { "content-type": "text/plain" });
+    if (req.method === "GET" && url === "/v1/models")
+      return res.json(200, { object: "list", data: [{ id: o.model, object: "model", created, owned_by: "infx-serve-sim", max_model_len: o.maxModelLen }] });
+    if (req.method === "GET" && url === "/sim/truth") return res.json(200, truth);
     if (req.method === "DELETE" && url === "/sim/truth") {
       truth.length = 0;
-      res.writeHead(204);
-      return void res.end();
+      return res.end("", 204);
     }
-    if (req.method === "POST" && url === "/v1/completions") {
-      const parts: Buffer[] = [];
-      req.on("data", (d: Buffer) => parts.push(d));
-      req.on("end", () => handleCompletion(req, res, Buffer.concat(parts).toString("utf8"), receivedAt));
-      return;
-    }
+    if (req.method === "POST" && url === "/v1/completions") return handleCompletion(res, req.body.toString("utf8"), req.receivedAt);
     openAiError(res, 404, `no route for ${req.method} ${url} (serve-sim has POST /v1/completions, GET /v1/models, GET /health)`, "NotFoundError");
-  });
-  server.keepAliveTimeout = 120_000;
-  server.on("connection", (s: Socket) => {
-    s.setNoDelay(true);
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(o.port, o.host, () => resolve());
-  });
+  };
+  const { server, sockets } = await listenSimHttp(o.host, o.port, handle);
   const addr = server.address() as AddressInfo;
   const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   return {
@@ -332,6 +324,7 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
       if (closed) return;
       closed = true;
       if (timer) clearTimeout(timer);
+      if (slice) clearImmediate(slice);
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

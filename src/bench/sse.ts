@@ -12,12 +12,14 @@
  */
 export class SseParser {
   private readonly decoder = new TextDecoder("utf-8");
+  /** The decoder may hold the first bytes of a character split across pieces. */
+  private decoderMidChar = false;
   private pending = "";
   private data: string[] | null = null;
 
   /** Parses another piece of the stream; returns the data of each completed event, in order. */
   feed(bytes: Uint8Array | string): string[] {
-    const text = typeof bytes === "string" ? bytes : this.decoder.decode(bytes, { stream: true });
+    const text = typeof bytes === "string" ? bytes : this.decode(bytes);
     let buf = this.pending + text;
     const events: string[] = [];
     let start = 0;
@@ -41,6 +43,18 @@ export class SseParser {
     this.pending = start === 0 ? buf : buf.slice(start);
     buf = "";
     return events;
+  }
+
+  /**
+   * UTF-8 text of a piece. Pieces that end in an ASCII byte (nearly all: events
+   * end in a newline) with no character left open before them are complete,
+   * and Node's own Buffer decoding is several times cheaper than TextDecoder.
+   */
+  private decode(bytes: Uint8Array): string {
+    const n = bytes.length;
+    if (!this.decoderMidChar && n > 0 && bytes[n - 1]! < 0x80 && Buffer.isBuffer(bytes)) return bytes.toString("utf8");
+    this.decoderMidChar = n > 0 && bytes[n - 1]! >= 0x80;
+    return this.decoder.decode(bytes, { stream: true });
   }
 
   /** True when the stream stopped inside an event (bytes or data lines not yet dispatched). */

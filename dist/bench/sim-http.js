@@ -1,0 +1,205 @@
+/**
+ * The HTTP/1.1 layer of serve-sim, directly on TCP sockets.
+ *
+ * serve-sim is a measuring instrument: its ground truth is only as good as the
+ * moments it can stamp. node:http parses requests before any JavaScript sees
+ * them and corks each response until the next tick, so under a burst of
+ * hundreds of requests or chunks its timestamps lag the bytes by milliseconds.
+ * Here a request is stamped when its first bytes are read (`receivedAt`), and
+ * every response write goes straight to the socket, so a caller that stamps
+ * after `write` has the moment the bytes were handed to the kernel.
+ *
+ * Scope (what an OpenAI-compatible client sends): HTTP/1.1 and 1.0 requests with
+ * a Content-Length body (chunked request bodies get 411), keep-alive unless the
+ * client asks to close, pipelined requests answered in order, responses either
+ * with a Content-Length or chunked (streams).
+ */
+import { createServer } from "node:net";
+import { performance } from "node:perf_hooks";
+const MAX_HEAD = 64 * 1024;
+const MAX_BODY = 64 * 1024 * 1024;
+const REASONS = { 200: "OK", 204: "No Content", 400: "Bad Request", 404: "Not Found", 411: "Length Required", 413: "Payload Too Large", 431: "Request Header Fields Too Large", 500: "Internal Server Error" };
+export const wallNow = () => performance.timeOrigin + performance.now();
+/** One response on one connection; a connection serves its requests one after another. */
+export class SimResponse {
+    socket;
+    keepAlive;
+    done;
+    chunked = false;
+    headSent = false;
+    ended = false;
+    closeListeners = [];
+    constructor(socket, keepAlive, done) {
+        this.socket = socket;
+        this.keepAlive = keepAlive;
+        this.done = done;
+    }
+    /** Whether the connection went away before this response ended. */
+    get closed() {
+        return this.socket.destroyed;
+    }
+    onClose(fn) {
+        this.closeListeners.push(fn);
+    }
+    /** @internal */
+    connectionClosed() {
+        for (const fn of this.closeListeners)
+            fn();
+    }
+    head(status, headers, bodyLength) {
+        this.headSent = true;
+        let h = `HTTP/1.1 ${status} ${REASONS[status] ?? "Status"}\r\n`;
+        for (const [k, v] of Object.entries(headers))
+            h += `${k}: ${v}\r\n`;
+        if (bodyLength === undefined) {
+            this.chunked = true;
+            h += "transfer-encoding: chunked\r\n";
+        }
+        else if (status !== 204)
+            h += `content-length: ${bodyLength}\r\n`;
+        if (!this.keepAlive)
+            h += "connection: close\r\n";
+        return h + "\r\n";
+    }
+    pendingHead = "";
+    /**
+     * Starts a chunked response. The status line and headers are written with
+     * the first chunk, or at the next turn of the event loop if no chunk comes
+     * first, so reading a burst of requests is not slowed by a write per request.
+     */
+    startStream(status, headers) {
+        if (this.ended || this.socket.destroyed)
+            return;
+        this.pendingHead = this.head(status, headers, undefined);
+        setImmediate(() => this.flushHead());
+    }
+    flushHead() {
+        if (!this.pendingHead || this.socket.destroyed)
+            return;
+        const h = this.pendingHead;
+        this.pendingHead = "";
+        this.socket.write(h, "latin1");
+    }
+    /** One chunk of a streamed body, written to the socket immediately. */
+    write(data) {
+        if (this.ended || this.socket.destroyed)
+            return;
+        if (!this.headSent)
+            throw new Error("startStream() first");
+        const frame = `${Buffer.byteLength(data).toString(16)}\r\n${data}\r\n`;
+        if (this.pendingHead) {
+            this.socket.write(this.pendingHead + frame);
+            this.pendingHead = "";
+        }
+        else
+            this.socket.write(frame);
+    }
+    /** Ends a stream (with a last chunk), or sends a whole response with a Content-Length. */
+    end(data = "", status = 200, headers = {}) {
+        if (this.ended)
+            return;
+        this.ended = true;
+        if (!this.socket.destroyed) {
+            if (!this.headSent)
+                this.socket.write(this.head(status, headers, Buffer.byteLength(data)) + data);
+            else if (this.chunked) {
+                const tail = data ? `${Buffer.byteLength(data).toString(16)}\r\n${data}\r\n0\r\n\r\n` : "0\r\n\r\n";
+                this.socket.write(this.pendingHead + tail);
+                this.pendingHead = "";
+            }
+            if (!this.keepAlive)
+                this.socket.end();
+        }
+        this.done();
+    }
+    json(status, value) {
+        this.end(JSON.stringify(value), status, { "content-type": "application/json" });
+    }
+    /** Drops the connection without finishing the response. */
+    destroy() {
+        this.ended = true;
+        this.socket.destroy();
+    }
+}
+/** Starts listening; `handle` is called once per complete request. */
+export async function listenSimHttp(host, port, handle) {
+    const sockets = new Set();
+    const server = createServer({ noDelay: true }, (socket) => {
+        sockets.add(socket);
+        let buf = null;
+        let firstByteAt = 0;
+        let current = null;
+        const reject = (status, message) => {
+            const body = JSON.stringify({ object: "error", message, type: "BadRequestError", param: null, code: status });
+            socket.end(`HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+            buf = null;
+        };
+        /** Parses and dispatches buffered requests while no response is open. */
+        const pump = () => {
+            while (buf && buf.length > 0 && !current && !socket.destroyed) {
+                const headEnd = buf.indexOf("\r\n\r\n");
+                if (headEnd < 0) {
+                    if (buf.length > MAX_HEAD)
+                        reject(431, "request head too large");
+                    return;
+                }
+                const lines = buf.toString("latin1", 0, headEnd).split("\r\n");
+                const [method, target, version] = lines[0].split(" ");
+                if (!method || !target || !version?.startsWith("HTTP/1."))
+                    return reject(400, "malformed request line");
+                const headers = new Map();
+                for (let i = 1; i < lines.length; i++) {
+                    const c = lines[i].indexOf(":");
+                    if (c > 0)
+                        headers.set(lines[i].slice(0, c).trim().toLowerCase(), lines[i].slice(c + 1).trim());
+                }
+                if (headers.has("transfer-encoding"))
+                    return reject(411, "serve-sim needs a Content-Length request body");
+                const length = Number(headers.get("content-length") ?? 0);
+                if (!Number.isInteger(length) || length < 0)
+                    return reject(400, "bad content-length");
+                if (length > MAX_BODY)
+                    return reject(413, "request body too large");
+                const start = headEnd + 4;
+                if (buf.length < start + length)
+                    return; // the rest of the body is still coming
+                const body = buf.subarray(start, start + length);
+                const rest = buf.subarray(start + length);
+                buf = rest.length ? rest : null;
+                const connection = (headers.get("connection") ?? "").toLowerCase();
+                const keepAlive = version === "HTTP/1.1" ? connection !== "close" : connection === "keep-alive";
+                const req = { method, path: target.split("?")[0], headers, body, receivedAt: firstByteAt };
+                const res = new SimResponse(socket, keepAlive, () => {
+                    if (current === res)
+                        current = null;
+                    if (keepAlive)
+                        setImmediate(pump);
+                });
+                current = res;
+                // Pipelined bytes already here belong to the next request: it arrived no later than now.
+                firstByteAt = wallNow();
+                handle(req, res);
+            }
+        };
+        socket.on("data", (d) => {
+            const t = wallNow();
+            if (!buf || buf.length === 0) {
+                firstByteAt = t;
+                buf = d;
+            }
+            else
+                buf = Buffer.concat([buf, d]);
+            pump();
+        });
+        socket.on("error", () => { });
+        socket.on("close", () => {
+            sockets.delete(socket);
+            current?.connectionClosed();
+        });
+    });
+    await new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => resolve());
+    });
+    return { server, sockets };
+}
