@@ -141,3 +141,71 @@ describe("infx serve-sim (CLI)", () => {
     expect(r.stderr).toContain("close-mid-stream");
   });
 });
+
+/** Sends raw bytes on one connection and collects what comes back until `until` matches (or the socket closes). */
+async function raw(url: string, chunks: string[], until: RegExp, gapMs = 0): Promise<string> {
+  const { hostname, port } = new URL(url);
+  const { connect } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: hostname, port: Number(port) });
+    let got = "";
+    const timer = setTimeout(() => (s.destroy(), reject(new Error(`timed out; got: ${got}`))), 5000);
+    const done = () => (clearTimeout(timer), s.destroy(), resolve(got));
+    s.setEncoding("utf8");
+    s.on("data", (d: string) => {
+      got += d;
+      if (until.test(got)) done();
+    });
+    s.on("close", done);
+    s.on("error", reject);
+    s.on("connect", async () => {
+      for (const c of chunks) {
+        s.write(c);
+        if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+      }
+    });
+  });
+}
+
+describe("serve-sim's HTTP/1.1 layer (raw sockets, so its timestamps are the bytes' own)", () => {
+  const post = (body: string, extra = "") => `POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+  const streamBody = JSON.stringify({ prompt: [1, 2, 3], max_tokens: 2, stream: true });
+
+  it("stamps a request when its first bytes arrive, not when the rest of it does", async () => {
+    const s = await start();
+    const req = post(streamBody);
+    const t0 = performance.timeOrigin + performance.now();
+    const out = await raw(s.url, [req.slice(0, 20), req.slice(20)], /0\r\n\r\n$/, 150);
+    expect(out).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(out).toContain("transfer-encoding: chunked");
+    const t = s.truth[0]!;
+    // Received with the first 20 bytes; the body came 150 ms later.
+    expect(t.receivedAt - t0).toBeLessThan(100);
+    expect(t.firstTokenAt! - t.receivedAt).toBeGreaterThan(140);
+  });
+  it("answers pipelined requests in order on one connection, and closes when asked", async () => {
+    const s = await start();
+    const out = await raw(s.url, [post(streamBody) + post(streamBody, "connection: close\r\n")], /$^/);
+    const ids = [...out.matchAll(/"id":"(cmpl-sim-\d+)"/g)].map((m) => m[1]);
+    expect([...new Set(ids)]).toEqual(["cmpl-sim-0", "cmpl-sim-1"]);
+    expect(out.match(/HTTP\/1\.1 200 OK/g)).toHaveLength(2);
+    expect(out).toContain("connection: close");
+    expect(s.truth.every((t) => t.finished)).toBe(true);
+  });
+  it("refuses what it does not implement with a status that says why", async () => {
+    const s = await start();
+    const chunked = await raw(s.url, ["POST /v1/completions HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"], /\}$/);
+    expect(chunked).toMatch(/^HTTP\/1\.1 411 Length Required/);
+    expect(chunked).toContain("Content-Length");
+    expect(await raw(s.url, ["garbage\r\n\r\n"], /\}$/)).toMatch(/^HTTP\/1\.1 400 /);
+    expect(s.truth).toHaveLength(0);
+  });
+  it("a client that goes away mid-stream is recorded as disconnected, and the server carries on", async () => {
+    const s = await start({ decodeStepMs: 20 });
+    await raw(s.url, [post(JSON.stringify({ prompt: [1], max_tokens: 50, stream: true }))], /cmpl-sim-0/);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(s.truth[0]).toMatchObject({ disconnected: true, finished: false });
+    expect(s.truth[0]!.completionTokens).toBeLessThan(50);
+    expect((await complete(s.url, { prompt: [1], max_tokens: 2, stream: true })).events.at(-1)).toBe("[DONE]");
+  });
+});
