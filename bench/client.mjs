@@ -13,9 +13,11 @@
 // time slice, which measures the scheduler, not the client.
 // Accuracy is measured in two scenarios:
 //  - paced: per-token time grows with the batch as on real engines
-//    (10 ms + 0.05 ms per running request: 13 ms at 64, 61 ms at 1024),
-//    output lengths 51-64 (--random-range-ratio 0.8), so completions do not
-//    arrive in lock-step waves;
+//    (10 ms + 0.05 ms per running request: 13 ms at 64, 61 ms at 1024), the
+//    server's frontend spends 25 us per streamed chunk (a Python API server
+//    spends tens of us serialising and writing each one), so a step's chunks
+//    leave over batch x 25 us rather than in one burst, and output lengths are
+//    51-64 (--random-range-ratio 0.8), so completions do not end in waves;
 //  - lockstep: the earlier stress setting (10 ms + 0.005 ms per request: 15 ms
 //    at 1024, about 68,000 chunks/s), every request 32 tokens, so each step
 //    writes one chunk to every stream at once and whole waves of requests end
@@ -78,31 +80,34 @@ const f = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
 
 // 1. Accuracy --------------------------------------------------------------
 const SCENARIOS = {
-  paced: { growth: "0.05", outputLen: 64, rangeRatio: 0.8, what: "per-token time 10 ms + 0.05 ms x running requests, 51-64 output tokens" },
-  lockstep: { growth: "0.005", outputLen: 32, rangeRatio: 1, what: "per-token time 10 ms + 0.005 ms x running requests, exactly 32 output tokens (stress)" },
+  paced: { growth: "0.05", chunkCostUs: "25", outputLen: 64, rangeRatio: 0.8, what: "per-token time 10 ms + 0.05 ms x running requests, frontend 25 us per chunk, 51-64 output tokens" },
+  lockstep: { growth: "0.005", chunkCostUs: "0", outputLen: 32, rangeRatio: 1, what: "per-token time 10 ms + 0.005 ms x running requests, exactly 32 output tokens (stress)" },
 };
 
 async function accuracy(name) {
   const sc = SCENARIOS[name];
-  const sim = await startSim(["--step-ms", "10", "--step-growth-ms", sc.growth, "--max-batch", "4096", "--prefill-rate", "1000000"]);
+  const sim = await startSim(["--step-ms", "10", "--step-growth-ms", sc.growth, "--chunk-cost-us", sc.chunkCostUs, "--max-batch", "4096", "--prefill-rate", "1000000"]);
   console.log(`\n1. Accuracy vs serve-sim ground truth, scenario '${name}': ${sc.what}`);
   console.log("   (absolute error, ms; median of", REPEATS, "runs)");
-  console.log("   conc | TTFT med  p99  | TPOT med  p99  | ITL med   p99  | requests | ITL pairs");
+  console.log("   conc | TTFT med  p99  | TPOT med  p99  | ITL med   p99  | TTFT p99: first wave, after | requests | ITL pairs");
   const rows = [];
   try {
     for (const conc of [1, 64, 256, 1024]) {
       const reps = [];
       for (let rep = 0; rep < REPEATS; rep++) {
         await sim.reset();
-        const n = conc === 1 ? 32 : Math.min(2 * conc, 2048);
+        // 4 waves of requests (real runs use 10: seed 003), so the ramp-up is a quarter of the sample.
+        const n = conc === 1 ? 32 : Math.min(4 * conc, 4096);
         const run = await runBenchmark(base(sim.url, { inputLen: 64, outputLen: sc.outputLen, rangeRatio: sc.rangeRatio, numPrompts: n, maxConcurrency: conc, seed: rep }));
         const truth = new Map((await sim.truth()).map((t) => [t.id, t]));
-        const e = { ttft: [], tpot: [], itl: [] };
+        const e = { ttft: [], tpot: [], itl: [], ramp: [], after: [] };
         let pairs = 0, unpaired = 0;
         for (const o of run.outcomes) {
           const t = truth.get(o.responseId);
           if (!o.success || !t) continue;
-          e.ttft.push(Math.abs(o.ttft * 1000 - (t.firstTokenAt - t.receivedAt)));
+          const ttftErr = Math.abs(o.ttft * 1000 - (t.firstTokenAt - t.receivedAt));
+          e.ttft.push(ttftErr);
+          (o.index < conc ? e.ramp : e.after).push(ttftErr);
           const trueTpot = (t.lastTokenAt - t.firstTokenAt) / (t.completionTokens - 1);
           e.tpot.push(Math.abs(((o.latency - o.ttft) * 1000) / (o.outputTokens - 1) - trueTpot));
           const gaps = t.chunkTimes.slice(1).map((c, i) => c - t.chunkTimes[i]);
@@ -112,15 +117,15 @@ async function accuracy(name) {
           } else unpaired++;
         }
         reps.push({
-          ttft: [median(e.ttft), percentile(e.ttft, 99)], tpot: [median(e.tpot), percentile(e.tpot, 99)], itl: [median(e.itl), percentile(e.itl, 99)],
+          ttft: [median(e.ttft), percentile(e.ttft, 99)], split: [percentile(e.ramp, 99), e.after.length ? percentile(e.after, 99) : NaN], tpot: [median(e.tpot), percentile(e.tpot, 99)], itl: [median(e.itl), percentile(e.itl, 99)],
           n: e.ttft.length, failed: run.failures.failed, pairs, unpaired,
         });
       }
       const m = (k, i) => median(reps.map((r) => r[k][i]));
-      const row = { conc, ttft: [m("ttft", 0), m("ttft", 1)], tpot: [m("tpot", 0), m("tpot", 1)], itl: [m("itl", 0), m("itl", 1)] };
+      const row = { conc, ttft: [m("ttft", 0), m("ttft", 1)], split: [m("split", 0), m("split", 1)], tpot: [m("tpot", 0), m("tpot", 1)], itl: [m("itl", 0), m("itl", 1)] };
       rows.push(row);
       const r0 = reps[0];
-      console.log(`   ${String(conc).padStart(4)} | ${f(row.ttft[0]).padStart(6)} ${f(row.ttft[1]).padStart(6)} | ${f(row.tpot[0]).padStart(6)} ${f(row.tpot[1]).padStart(6)} | ${f(row.itl[0]).padStart(6)} ${f(row.itl[1]).padStart(6)} | ${r0.n} ok, ${r0.failed} failed | ${r0.pairs} (${r0.unpaired} requests with coalesced chunks)`);
+      console.log(`   ${String(conc).padStart(4)} | ${f(row.ttft[0]).padStart(6)} ${f(row.ttft[1]).padStart(6)} | ${f(row.tpot[0]).padStart(6)} ${f(row.tpot[1]).padStart(6)} | ${f(row.itl[0]).padStart(6)} ${f(row.itl[1]).padStart(6)} | ${f(row.split[0]).padStart(15)} ${f(row.split[1]).padStart(11)} | ${r0.n} ok, ${r0.failed} failed | ${r0.pairs} (${r0.unpaired} requests with coalesced chunks)`);
     }
   } finally {
     await sim.stop();

@@ -7,7 +7,7 @@ import { startSimServer, type SimServer } from "../src/bench/sim.js";
 import { contentChunk, scriptedServer, sleep, sseHead, usageChunk, type Scripted } from "./support/sse-server.js";
 
 function req(index = 0): CompletionRequest {
-  return { index, warmup: false, promptLen: 3, maxTokens: 4, body: JSON.stringify({ prompt: [1, 2, 3], max_tokens: 4, stream: true }) };
+  return { index, warmup: false, promptLen: 3, maxTokens: 4, body: Buffer.from(JSON.stringify({ prompt: [1, 2, 3], max_tokens: 4, stream: true })) };
 }
 
 describe("each bad server behaviour fails the request with its reason, never a hang or a crash", () => {

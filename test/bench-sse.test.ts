@@ -88,7 +88,7 @@ describe("SseParser", () => {
 });
 
 function req(index = 0, maxTokens = 4): CompletionRequest {
-  return { index, warmup: false, promptLen: 3, maxTokens, body: JSON.stringify({ prompt: [1, 2, 3], max_tokens: maxTokens, stream: true }) };
+  return { index, warmup: false, promptLen: 3, maxTokens, body: Buffer.from(JSON.stringify({ prompt: [1, 2, 3], max_tokens: maxTokens, stream: true })) };
 }
 
 describe("CompletionClient timing and counting", () => {

@@ -121,6 +121,18 @@ export class SimResponse {
         this.socket.destroy();
     }
 }
+const ready = new Set();
+let readyTimer;
+function afterReads(fn) {
+    ready.add(fn);
+    readyTimer ??= setImmediate(() => {
+        readyTimer = undefined;
+        for (const f of ready) {
+            ready.delete(f);
+            f();
+        }
+    });
+}
 /** Starts listening; `handle` is called once per complete request. */
 export async function listenSimHttp(host, port, handle) {
     const sockets = new Set();
@@ -181,6 +193,8 @@ export async function listenSimHttp(host, port, handle) {
                 handle(req, res);
             }
         };
+        // Reading only stamps and buffers; requests are parsed and handled after
+        // every socket that is ready now has been read (and stamped) too.
         socket.on("data", (d) => {
             const t = wallNow();
             if (!buf || buf.length === 0) {
@@ -189,7 +203,7 @@ export async function listenSimHttp(host, port, handle) {
             }
             else
                 buf = Buffer.concat([buf, d]);
-            pump();
+            afterReads(pump);
         });
         socket.on("error", () => { });
         socket.on("close", () => {

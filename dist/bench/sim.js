@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { rng } from "./random.js";
 import { listenSimHttp, wallNow as now } from "./sim-http.js";
 export const SIM_FAULTS = ["http-500", "never-answer", "close-mid-stream", "stall-mid-stream", "malformed", "error-event"];
@@ -15,6 +16,7 @@ export async function startSimServer(opts = {}) {
         growth: opts.stepGrowthMs ?? 0.02,
         maxBatch: opts.maxBatch ?? 512,
         perChunk: Math.max(1, Math.floor(opts.tokensPerChunk ?? 1)),
+        chunkCostMs: Math.max(0, opts.chunkCostUs ?? 0) / 1000,
         usage: opts.usage ?? "separate",
         recordChunks: opts.recordChunks ?? true,
     };
@@ -135,9 +137,13 @@ export async function startSimServer(opts = {}) {
             return;
         const end = Math.min(all.length, from + EMIT_SLICE);
         // Each chunk's truth is the moment it is handed to its socket (later writes of a big batch happen later).
-        for (let i = from; i < end; i++)
+        for (let i = from; i < end; i++) {
+            const until = o.chunkCostMs > 0 ? performance.now() + o.chunkCostMs : 0;
             if (emit(all[i]))
                 next.push(all[i]);
+            while (performance.now() < until)
+                ; // the frontend's own work for this chunk
+        }
         if (end < all.length) {
             slice = setImmediate(emitFrom, all, end, next);
             return;

@@ -131,6 +131,19 @@ export class SimResponse {
   }
 }
 
+const ready = new Set<() => void>();
+let readyTimer: NodeJS.Immediate | undefined;
+function afterReads(fn: () => void): void {
+  ready.add(fn);
+  readyTimer ??= setImmediate(() => {
+    readyTimer = undefined;
+    for (const f of ready) {
+      ready.delete(f);
+      f();
+    }
+  });
+}
+
 export interface SimHttpServer {
   server: Server;
   sockets: Set<Socket>;
@@ -190,13 +203,15 @@ export async function listenSimHttp(host: string, port: number, handle: (req: Si
       }
     };
 
+    // Reading only stamps and buffers; requests are parsed and handled after
+    // every socket that is ready now has been read (and stamped) too.
     socket.on("data", (d: Buffer) => {
       const t = wallNow();
       if (!buf || buf.length === 0) {
         firstByteAt = t;
         buf = d;
       } else buf = Buffer.concat([buf, d]);
-      pump();
+      afterReads(pump);
     });
     socket.on("error", () => {});
     socket.on("close", () => {

@@ -15,6 +15,7 @@
  * rates or by a function of the request number.
  */
 import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
 import { rng } from "./random.js";
 import { listenSimHttp, wallNow as now, type SimRequest, type SimResponse } from "./sim-http.js";
 
@@ -38,6 +39,13 @@ export interface SimOptions {
   maxBatch?: number;
   /** Tokens per streamed chunk (> 1: speculative decoding). */
   tokensPerChunk?: number;
+  /**
+   * CPU time the serving frontend spends per streamed chunk, microseconds
+   * (detokenising, serialising, writing): a step's chunks then leave over
+   * batch x this time instead of in one burst, and the step takes that much
+   * longer. 0 (default): as fast as this process can write.
+   */
+  chunkCostUs?: number;
   usage?: UsageMode;
   /** Probability of each fault per request (seeded). */
   faultRates?: Partial<Record<SimFault, number>>;
@@ -99,6 +107,7 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
     growth: opts.stepGrowthMs ?? 0.02,
     maxBatch: opts.maxBatch ?? 512,
     perChunk: Math.max(1, Math.floor(opts.tokensPerChunk ?? 1)),
+    chunkCostMs: Math.max(0, opts.chunkCostUs ?? 0) / 1000,
     usage: opts.usage ?? "separate",
     recordChunks: opts.recordChunks ?? true,
   };
@@ -218,7 +227,11 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
     if (closed) return;
     const end = Math.min(all.length, from + EMIT_SLICE);
     // Each chunk's truth is the moment it is handed to its socket (later writes of a big batch happen later).
-    for (let i = from; i < end; i++) if (emit(all[i]!)) next.push(all[i]!);
+    for (let i = from; i < end; i++) {
+      const until = o.chunkCostMs > 0 ? performance.now() + o.chunkCostMs : 0;
+      if (emit(all[i]!)) next.push(all[i]!);
+      while (performance.now() < until); // the frontend's own work for this chunk
+    }
     if (end < all.length) {
       slice = setImmediate(emitFrom, all, end, next);
       return;

@@ -31,6 +31,7 @@ http-500, never-answer, close-mid-stream, stall-mid-stream, malformed, error-eve
     { name: "step-growth-ms", kind: "number", default: 0.02, help: "Extra iteration time per running request (ms)" },
     { name: "max-batch", kind: "int", default: 512, help: "Most requests decoding at once; others queue" },
     { name: "tokens-per-chunk", kind: "int", default: 1, metavar: "N", help: "Tokens per streamed chunk (> 1 models speculative decoding)" },
+    { name: "chunk-cost-us", kind: "number", default: 0, metavar: "US", help: "Frontend CPU time per streamed chunk (us): spreads a step's writes like a real server's API process" },
     { name: "usage", kind: "string", choices: ["separate", "last-content", "missing"], default: "separate", help: "Where usage is sent" },
     { name: "fault", kind: "string", multiple: true, metavar: "KIND=P", help: `Inject a fault with probability P per request; KIND in ${SIM_FAULTS.join(", ")}` },
     { name: "seed", kind: "int", default: 0, help: "Seed for fault injection" },
@@ -58,7 +59,7 @@ export function parseFaults(items: readonly string[] | undefined): Partial<Recor
 export async function run(a: ParsedArgs, io: Io): Promise<number> {
   for (const n of ["prefill-rate", "max-batch", "tokens-per-chunk", "max-model-len"])
     if (!((a[n] as number) > 0)) throw new UsageError(`--${n} must be > 0`);
-  for (const n of ["step-ms", "step-growth-ms"]) if (!((a[n] as number) >= 0)) throw new UsageError(`--${n} must be >= 0`);
+  for (const n of ["step-ms", "step-growth-ms", "chunk-cost-us"]) if (!((a[n] as number) >= 0)) throw new UsageError(`--${n} must be >= 0`);
   const faultRates = parseFaults(a.fault as string[] | undefined);
   let sim;
   try {
@@ -72,6 +73,7 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
       stepGrowthMs: a["step-growth-ms"] as number,
       maxBatch: a["max-batch"] as number,
       tokensPerChunk: a["tokens-per-chunk"] as number,
+      chunkCostUs: a["chunk-cost-us"] as number,
       usage: a.usage as UsageMode,
       faultRates,
       seed: a.seed as number,
