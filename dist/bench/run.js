@@ -4,8 +4,6 @@
  * excluded, every request timed, the raw result built at the end.
  */
 import { setMaxListeners } from "node:events";
-import v8 from "node:v8";
-import { runInNewContext } from "node:vm";
 import { performance } from "node:perf_hooks";
 import { CompletionClient } from "./client.js";
 import { promptTokens, randomDataset } from "./dataset.js";
@@ -26,24 +24,6 @@ export function completionBody(o, r, warmup) {
     return { index: r.index, warmup, promptLen: r.promptLen, maxTokens: r.outputLen, body: Buffer.from(JSON.stringify(body)) };
 }
 const SEND_SLICE = 16;
-let gc;
-/** A full garbage collection where the runtime allows one (V8's gc, exposed on demand). */
-export function collectGarbage() {
-    if (gc === undefined) {
-        gc = globalThis.gc ?? null;
-        if (!gc) {
-            try {
-                v8.setFlagsFromString("--expose-gc");
-                gc = runInNewContext("gc");
-            }
-            catch {
-                gc = null;
-            }
-        }
-    }
-    gc?.();
-    return gc !== null;
-}
 /** Runs `requests` with at most `limit` in flight, starting each no earlier than its arrival offset. */
 async function drive(client, requests, limit, offsetsMs, signal, onDone) {
     const outcomes = new Array(requests.length);
@@ -143,11 +123,6 @@ async function runWithSignal(o) {
             warmups = await drive(client, w, limit, null, o.signal, () => { });
         }
         const requests = dataset.map((r) => completionBody(o, r, false));
-        // Everything made so far (a connection per concurrent stream, the prepared
-        // requests) lives through the run: one full collection now moves it out of
-        // the young generation, so the first timed scavenges do not have to copy it
-        // (at 1,024 streams those pauses held timestamps back by 10-20 ms).
-        collectGarbage();
         let offsets = null;
         if (o.requestRate !== Infinity) {
             const gaps = arrivalGaps(requests.length, o.requestRate, o.burstiness, o.seed);
