@@ -23,7 +23,7 @@
 //    writes one chunk to every stream at once and whole waves of requests end
 //    and restart together.
 // Needs a built dist/ (npm run build). Options: --quick (one run each),
-// --only=accuracy|sustained, --scenario=paced|lockstep.
+// --only=floor|accuracy|sustained, --scenario=paced|lockstep.
 import { execFileSync, spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
@@ -47,7 +47,8 @@ function pinning() {
     return { prefix: [], note: "not pinned (no taskset): sim and client share the cores as the scheduler likes" };
   }
 }
-const PIN = pinning();
+// (The floor writer, a child of this script, keeps the CPU its parent gave it.)
+const PIN = process.argv.includes("--floor-writer") ? { prefix: [], note: "" } : pinning();
 
 async function startSim(args) {
   const argv = [process.execPath, BIN, "serve-sim", "--port", "0", ...args];
@@ -77,6 +78,67 @@ const base = (url, o) => ({
 });
 
 const f = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+
+// 0. Machine floor ---------------------------------------------------------
+// A writer process stamps a line into each of N sockets per 30 ms step (in
+// slices of 16, as serve-sim writes), and this process reads them with bare
+// net sockets: no HTTP, no SSE, no JSON. The lag (read time - stamp, across two
+// processes' clocks) is what this machine's scheduling and loopback cost
+// before any client code runs: the client's error cannot be lower.
+const ROLE_WRITER = process.argv.indexOf("--floor-writer");
+async function floorWriter(n, stepMs, rounds) {
+  const net = await import("node:net");
+  const socks = [];
+  const srv = net.createServer({ noDelay: true }, (s) => {
+    s.on("error", () => {});
+    if (socks.push(s) === n) go();
+  });
+  srv.listen(0, "127.0.0.1", () => console.log(srv.address().port));
+  const pad = "x".repeat(180); // about the size of a completion chunk
+  let round = 0;
+  const go = () => {
+    let i = 0;
+    const slice = () => {
+      for (const end = Math.min(n, i + 16); i < end; i++) socks[i].write(`${(performance.timeOrigin + performance.now()).toFixed(4)} ${pad}\n`);
+      if (i < n) return void setImmediate(slice);
+      if (++round < rounds) setTimeout(go, stepMs);
+      else setTimeout(() => process.exit(0), 200);
+    };
+    slice();
+  };
+}
+
+async function floor() {
+  const net = await import("node:net");
+  console.log(`\n0. Machine floor: bare sockets, a 180-byte line per stream per 30 ms step, no HTTP/SSE/JSON (ms; lag = read - stamp; median of ${REPEATS} runs)`);
+  console.log("   streams | lag p50 |   p99 | reader CPU us/line");
+  const once = async (n) => {
+    const cmd = [...PIN.prefix, process.execPath, fileURLToPath(import.meta.url), "--floor-writer", String(n), "30", "40"];
+    const child = spawn(cmd[0], cmd.slice(1), { stdio: ["ignore", "pipe", "inherit"] });
+    const port = await new Promise((resolve) => child.stdout.setEncoding("utf8").once("data", (d) => resolve(Number(d.trim()))));
+    const lags = [];
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) {
+      const s = net.connect({ port, host: "127.0.0.1", noDelay: true });
+      let buf = "";
+      s.on("data", (d) => {
+        const t = performance.timeOrigin + performance.now();
+        buf += d.toString("latin1");
+        for (let nl; (nl = buf.indexOf("\n")) >= 0; buf = buf.slice(nl + 1)) lags.push(t - Number(buf.slice(0, buf.indexOf(" "))));
+      });
+      s.on("error", () => {});
+    }
+    await new Promise((r) => child.on("exit", r));
+    const cpu = process.cpuUsage(cpu0);
+    return { p50: median(lags), p99: percentile(lags, 99), us: (cpu.user + cpu.system) / lags.length };
+  };
+  for (const n of [64, 256, 1024]) {
+    const reps = [];
+    for (let i = 0; i < REPEATS; i++) reps.push(await once(n));
+    const m = (k) => median(reps.map((r) => r[k]));
+    console.log(`   ${String(n).padStart(7)} | ${f(m("p50"), 2).padStart(7)} | ${f(m("p99"), 2).padStart(5)} | ${f(m("us"), 1).padStart(18)}`);
+  }
+}
 
 // 1. Accuracy --------------------------------------------------------------
 const SCENARIOS = {
@@ -193,9 +255,15 @@ async function sustained() {
   console.log(`   chunks handled/s:     ${f(a.chunksS, 0)} -> ${f(b.chunksS, 0)} (x${f(b.chunksS / a.chunksS, 2)})`);
 }
 
-console.log(`infx bench client measurements on ${process.version}, ${cpus().length} cores (shared machine: numbers are noisy); ${PIN.note}`);
+if (ROLE_WRITER >= 0) {
+  const [n, step, rounds] = process.argv.slice(ROLE_WRITER + 1).map(Number);
+  await floorWriter(n, step, rounds);
+} else {
+  console.log(`infx bench client measurements on ${process.version}, ${cpus().length} cores (shared machine: numbers are noisy); ${PIN.note}`);
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
 const scenario = process.argv.find((a) => a.startsWith("--scenario="))?.slice(11);
 if (scenario && !SCENARIOS[scenario]) throw new Error(`--scenario: one of ${Object.keys(SCENARIOS).join(", ")}`);
+if (!only || only === "floor") await floor();
 if (!only || only === "accuracy") for (const name of scenario ? [scenario] : Object.keys(SCENARIOS)) await accuracy(name);
 if (!only || only === "sustained") await sustained();
+}
