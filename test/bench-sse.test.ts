@@ -6,6 +6,18 @@ import { contentChunk, scriptedServer, sleep, sseHead, usageChunk, type Scripted
 
 const enc = new TextEncoder();
 
+/** Feeds `bytes` to `p` cut at the given offsets (taken modulo the length); returns every event. */
+function feedInPieces(p: SseParser, bytes: Uint8Array, cuts: number[]): string[] {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const got: string[] = [];
+  let prev = 0;
+  for (const c of [...points, bytes.length]) {
+    got.push(...p.feed(bytes.subarray(prev, c)));
+    prev = c;
+  }
+  return got;
+}
+
 describe("SseParser", () => {
   const stream = 'data: {"a":1}\n\n: comment\nevent: x\ndata: {"b":"é"}\n\ndata: [DONE]\n\n';
   it("parses an event split at every possible byte position", () => {
@@ -32,15 +44,8 @@ describe("SseParser", () => {
         fc.array(fc.nat(), { maxLength: 10 }),
         (datas, eol, cuts) => {
           const text = datas.map((d) => `data: ${d}${eol}${eol}`).join("");
-          const bytes = enc.encode(text);
-          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
           const p = new SseParser();
-          const got: string[] = [];
-          let prev = 0;
-          for (const c of [...points, bytes.length]) {
-            got.push(...p.feed(bytes.slice(prev, c)));
-            prev = c;
-          }
+          const got = feedInPieces(p, enc.encode(text), cuts);
           // A lone CR at the very end may still become CRLF: one more byte settles it.
           if (eol === "\r") got.push(...p.feed("\n"));
           expect(got).toEqual(datas);
@@ -53,16 +58,8 @@ describe("SseParser", () => {
     const payload = fc.array(fc.constantFrom("a", " ", "é", "€", "😀", '"', "z"), { maxLength: 12 }).map((a) => a.join(""));
     fc.assert(
       fc.property(fc.array(payload, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 12 }), (datas, cuts) => {
-        const bytes = Buffer.from(datas.map((d) => `data: ${d}\n\n`).join(""), "utf8");
-        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
         const p = new SseParser();
-        const got: string[] = [];
-        let prev = 0;
-        for (const c of [...points, bytes.length]) {
-          got.push(...p.feed(bytes.subarray(prev, c)));
-          prev = c;
-        }
-        expect(got).toEqual(datas);
+        expect(feedInPieces(p, Buffer.from(datas.map((d) => `data: ${d}\n\n`).join(""), "utf8"), cuts)).toEqual(datas);
         expect(p.hasUnfinishedEvent()).toBe(false);
       }),
       { numRuns: 500 },
