@@ -192,6 +192,28 @@ describe("serve-sim's HTTP/1.1 layer (raw sockets, so its timestamps are the byt
     expect(out).toContain("connection: close");
     expect(s.truth.every((t) => t.finished)).toBe(true);
   });
+  it("answers Expect: 100-continue (curl's way with bodies over 1 KiB) before the body is sent", async () => {
+    const s = await start();
+    const body = JSON.stringify({ prompt: new Array(400).fill(5), max_tokens: 1, stream: true });
+    const head = `POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\nexpect: 100-continue\r\n\r\n`;
+    // The body follows only once the server has said "100 Continue" (within the 5 s limit of `raw`).
+    const { hostname, port } = new URL(s.url);
+    const { connect } = await import("node:net");
+    const out = await new Promise<string>((resolve, reject) => {
+      const c = connect({ host: hostname, port: Number(port) }, () => c.write(head));
+      let got = "";
+      c.setEncoding("utf8");
+      c.on("data", (d: string) => {
+        got += d;
+        if (got === "HTTP/1.1 100 Continue\r\n\r\n") c.write(body);
+        if (got.endsWith("0\r\n\r\n")) (c.destroy(), resolve(got));
+      });
+      c.on("error", reject);
+      setTimeout(() => (c.destroy(), reject(new Error(`no answer; got: ${got}`))), 3000);
+    });
+    expect(out).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK/);
+    expect(s.truth[0]).toMatchObject({ promptTokens: 400, finished: true });
+  });
   it("refuses what it does not implement with a status that says why", async () => {
     const s = await start();
     const chunked = await raw(s.url, ["POST /v1/completions HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"], /\}$/);

@@ -10,9 +10,9 @@
  * after `write` has the moment the bytes were handed to the kernel.
  *
  * Scope (what an OpenAI-compatible client sends): HTTP/1.1 and 1.0 requests with
- * a Content-Length body (chunked request bodies get 411), keep-alive unless the
- * client asks to close, pipelined requests answered in order, responses either
- * with a Content-Length or chunked (streams).
+ * a Content-Length body (chunked request bodies get 411; `Expect: 100-continue`
+ * is answered), keep-alive unless the client asks to close, pipelined requests
+ * answered in order, responses either with a Content-Length or chunked (streams).
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -157,6 +157,7 @@ export async function listenSimHttp(host: string, port: number, handle: (req: Si
     let buf: Buffer | null = null;
     let firstByteAt = 0;
     let current: SimResponse | null = null;
+    let continued = false;
 
     const reject = (status: number, message: string) => {
       const body = JSON.stringify({ object: "error", message, type: "BadRequestError", param: null, code: status });
@@ -185,7 +186,16 @@ export async function listenSimHttp(host: string, port: number, handle: (req: Si
         if (!Number.isInteger(length) || length < 0) return reject(400, "bad content-length");
         if (length > MAX_BODY) return reject(413, "request body too large");
         const start = headEnd + 4;
-        if (buf.length < start + length) return; // the rest of the body is still coming
+        if (buf.length < start + length) {
+          // The rest of the body is still coming; a client that waits to be asked (curl does,
+          // for bodies over 1 KiB) is asked once.
+          if (!continued && (headers.get("expect") ?? "").toLowerCase() === "100-continue") {
+            continued = true;
+            socket.write("HTTP/1.1 100 Continue\r\n\r\n");
+          }
+          return;
+        }
+        continued = false;
         const body = buf.subarray(start, start + length);
         const rest = buf.subarray(start + length);
         buf = rest.length ? rest : null;
