@@ -1,7 +1,7 @@
 /**
  * The measures that keep the load generator's timestamps close to the bytes'
  * arrival (issue 6's accuracy targets): the simulator's frontend cost model,
- * and parse-after-stamp ordering.
+ * parse-after-stamp ordering, and the client's report of its own lag.
  */
 import { createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -9,6 +9,8 @@ import { CompletionClient } from "../src/bench/client.js";
 import { runBenchmark } from "../src/bench/run.js";
 import { startSimServer, type SimServer } from "../src/bench/sim.js";
 import { median } from "../src/bench/stats.js";
+import { formatSummary } from "../src/bench/multi.js";
+import { CLIENT_LAG_WARN_MS, clientLagWarning } from "../src/bench/report.js";
 
 let sim: SimServer | undefined;
 let raw: Server | undefined;
@@ -64,5 +66,43 @@ describe("timing aids", () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe("the client calls out its own lag", () => {
+  it("a run whose event loop is held up reports the delay, and the warning names it", async () => {
+    sim = await startSimServer({ decodeStepMs: 2 });
+    // Hold the client's loop for 25 ms after every finished request: bytes wait for it.
+    const run = await runBenchmark(
+      opts(sim.url, {
+        numPrompts: 12,
+        maxConcurrency: 4,
+        onProgress: () => {
+          const until = performance.now() + 25;
+          while (performance.now() < until);
+        },
+      }),
+    );
+    expect(run.clientLoopDelay.p99).toBeGreaterThan(20);
+    expect(run.clientLoopDelay.max).toBeGreaterThanOrEqual(run.clientLoopDelay.p99);
+    const w = clientLagWarning(run.clientLoopDelay, 4);
+    expect(w).toMatch(/client's own event loop lagged \(p99 \d+\.\d ms, max \d+\.\d ms at concurrency 4\)/);
+  });
+  it("below the threshold there is no warning", () => {
+    expect(clientLagWarning({ p50: 1.1, p99: CLIENT_LAG_WARN_MS - 0.1, max: 40 }, 64)).toBeUndefined();
+    expect(clientLagWarning({ p50: 1.1, p99: CLIENT_LAG_WARN_MS + 0.1, max: 40 }, null)).toMatch(/p99 10\.1 ms, max 40\.0 ms\)/);
+  });
+  it("the multi-concurrency summary line carries the lag only when it is high", () => {
+    const base = { conc: 8, status: "PASSED" as const, seconds: 3, numPrompts: 80, tputPerGpu: 100, medianE2elMs: 50 };
+    const text = formatSummary({
+      isl: 1024, osl: 1024, started: new Date(0), batchDir: "/tmp/x", interrupted: false,
+      points: [
+        { ...base, clientLoopDelay: { p50: 1.1, p99: 2, max: 3 } },
+        { ...base, conc: 16, clientLoopDelay: { p50: 1.1, p99: 17.26, max: 30 } },
+      ],
+    });
+    const lines = text.split("\n").filter((l) => l.startsWith("["));
+    expect(lines[0]).not.toContain("client_lag");
+    expect(lines[1]).toMatch(/CONC=16: PASSED .* client_lag_p99_ms=17\.3$/);
   });
 });

@@ -9,6 +9,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CLIENT_LAG_WARN_MS } from "./report.js";
 import { runBenchmark } from "./run.js";
 export const PROMPTS_PRESETS = ["x10", "seed003"];
 /**
@@ -117,6 +118,8 @@ export function formatSummary(o) {
                 line += ` tput_ratio=${p.tputRatio.toFixed(4)}`;
             if (p.e2eRatio !== undefined)
                 line += ` e2e_ratio=${p.e2eRatio.toFixed(4)}`;
+            if (p.clientLoopDelay && p.clientLoopDelay.p99 > CLIENT_LAG_WARN_MS)
+                line += ` client_lag_p99_ms=${p.clientLoopDelay.p99.toFixed(1)}`;
         }
         L.push(line);
     });
@@ -156,6 +159,7 @@ export async function runMultiConc(o) {
             onProgress: o.onProgress ? (pr) => o.onProgress(p.conc, pr) : undefined,
         });
         p.seconds = (Date.now() - t0) / 1000;
+        p.clientLoopDelay = run.clientLoopDelay;
         if (run.interrupted) {
             p.status = "INTERRUPTED";
             interrupted = true;

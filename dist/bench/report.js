@@ -1,3 +1,13 @@
+/** Event-loop delay p99 (ms) above which the client itself is called out as a likely source of error. */
+export const CLIENT_LAG_WARN_MS = 10;
+/** A warning when the client's own event loop lagged enough to distort timings; undefined otherwise. */
+export function clientLagWarning(d, concurrency) {
+    if (!(d.p99 > CLIENT_LAG_WARN_MS))
+        return undefined;
+    return (`warning: the client's own event loop lagged (p99 ${d.p99.toFixed(1)} ms, max ${d.max.toFixed(1)} ms` +
+        `${concurrency ? ` at concurrency ${concurrency}` : ""}): latencies include up to that much client delay; ` +
+        "run fewer streams per client process, or check what else is using this machine's CPU");
+}
 const NAMES = {
     ttft: "Time to First Token",
     tpot: "Time per Output Token (excl. 1st token)",

@@ -4,7 +4,7 @@
  * excluded, every request timed, the raw result built at the end.
  */
 import { setMaxListeners } from "node:events";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { CompletionClient } from "./client.js";
 import { promptTokens, randomDataset } from "./dataset.js";
 import { buildResult, summarizeFailures } from "./metrics.js";
@@ -134,6 +134,8 @@ async function runWithSignal(o) {
         let done = 0;
         let failed = 0;
         let outputTokens = 0;
+        const lag = monitorEventLoopDelay({ resolution: 1 });
+        lag.enable();
         const outcomes = o.signal?.aborted ? [] : await drive(client, requests, limit, offsets, o.signal, (r) => {
             done++;
             if (!r.success)
@@ -142,6 +144,8 @@ async function runWithSignal(o) {
                 outputTokens += r.outputTokens;
             o.onProgress?.({ done, failed, total: requests.length, elapsed: (performance.now() - t0) / 1000, outputTokens });
         });
+        lag.disable();
+        const clientLoopDelay = lag.count > 0 ? { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 } : { p50: 0, p99: 0, max: 0 };
         let end = t0;
         for (const r of outcomes)
             if (r && r.endTime > end)
@@ -160,7 +164,7 @@ async function runWithSignal(o) {
             percentileMetrics: o.percentileMetrics,
             metricPercentiles: o.metricPercentiles,
         }, { detailed: o.detailed });
-        return { result, outcomes, warmups, failures: summarizeFailures(outcomes), interrupted };
+        return { result, clientLoopDelay, outcomes, warmups, failures: summarizeFailures(outcomes), interrupted };
     }
     finally {
         await client.close();

@@ -11,7 +11,7 @@ import { PERCENTILE_METRICS } from "../bench/metrics.js";
 import { servedModel } from "../bench/models.js";
 import { batchDirName, loadBaseline, PROMPTS_PRESETS, runMultiConc } from "../bench/multi.js";
 import { benchProgressText, ProgressLine } from "../bench/progress.js";
-import { formatRunReport } from "../bench/report.js";
+import { clientLagWarning, formatRunReport } from "../bench/report.js";
 import { runBenchmark } from "../bench/run.js";
 export const spec = {
     name: "bench",
@@ -237,6 +237,9 @@ export async function run(a, io) {
             onPointDone: (p, i) => {
                 progress.clear();
                 io.out(`[${i + 1}/${concs.length}] CONC=${p.conc}: ${p.status}${p.seconds !== undefined ? ` (${p.seconds.toFixed(1)}s)` : ""}${p.failed ? `, ${p.failed} failed` : ""}\n`);
+                const w = p.clientLoopDelay && clientLagWarning(p.clientLoopDelay, p.conc);
+                if (w)
+                    io.err(w + "\n");
             },
         }));
         progress.clear();
@@ -253,6 +256,9 @@ export async function run(a, io) {
         io.err(`warning: all ${runResult.warmups.length} warm-up requests failed (${w?.kind}: ${w?.message})\n`);
     }
     io.out(formatRunReport(result, failures, bench.percentileMetrics, bench.metricPercentiles));
+    const lagWarning = clientLagWarning(runResult.clientLoopDelay, bench.maxConcurrency);
+    if (lagWarning)
+        io.err(lagWarning + "\n");
     if (a["save-result"] || a["result-filename"] !== undefined) {
         const name = a["result-filename"] ??
             defaultResultFilename(bench.backend, bench.requestRate, bench.maxConcurrency, bench.model, String(result.date));

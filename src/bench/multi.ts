@@ -10,7 +10,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RawResult } from "./metrics.js";
-import { runBenchmark, type BenchOptions, type Progress } from "./run.js";
+import { CLIENT_LAG_WARN_MS } from "./report.js";
+import { runBenchmark, type BenchOptions, type ClientLoopDelay, type Progress } from "./run.js";
 
 export type PromptsPreset = "x10" | "seed003";
 export const PROMPTS_PRESETS: readonly PromptsPreset[] = ["x10", "seed003"];
@@ -43,6 +44,8 @@ export interface PointResult {
   medianE2elMs?: number;
   tputRatio?: number;
   e2eRatio?: number;
+  /** The client's own event-loop delay while this point ran. */
+  clientLoopDelay?: ClientLoopDelay;
 }
 
 export interface MultiConcOptions {
@@ -139,6 +142,7 @@ export function formatSummary(o: { isl: number; osl: number; started: Date; batc
       if (p.medianE2elMs !== undefined) line += ` median_e2e=${p.medianE2elMs.toFixed(2)}ms`;
       if (p.tputRatio !== undefined) line += ` tput_ratio=${p.tputRatio.toFixed(4)}`;
       if (p.e2eRatio !== undefined) line += ` e2e_ratio=${p.e2eRatio.toFixed(4)}`;
+      if (p.clientLoopDelay && p.clientLoopDelay.p99 > CLIENT_LAG_WARN_MS) line += ` client_lag_p99_ms=${p.clientLoopDelay.p99.toFixed(1)}`;
     }
     L.push(line);
   });
@@ -182,6 +186,7 @@ export async function runMultiConc(o: MultiConcOptions): Promise<{ points: Point
       onProgress: o.onProgress ? (pr) => o.onProgress!(p.conc, pr) : undefined,
     });
     p.seconds = (Date.now() - t0) / 1000;
+    p.clientLoopDelay = run.clientLoopDelay;
     if (run.interrupted) {
       p.status = "INTERRUPTED";
       interrupted = true;

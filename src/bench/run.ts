@@ -4,7 +4,7 @@
  * excluded, every request timed, the raw result built at the end.
  */
 import { setMaxListeners } from "node:events";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { CompletionClient, type CompletionRequest, type RequestOutcome } from "./client.js";
 import { promptTokens, randomDataset, type BenchRequest } from "./dataset.js";
 import { buildResult, summarizeFailures, type FailureSummary, type PercentileMetric, type RawResult } from "./metrics.js";
@@ -55,8 +55,21 @@ export interface Progress {
   outputTokens: number;
 }
 
+/**
+ * The client's own event-loop delay during the timed requests, ms (sampled
+ * every 1 ms, so an idle loop reads about 1.1). A high value means the client
+ * was busy when bytes arrived: timings then include up to that much of its
+ * own delay, and the run should be split across more clients.
+ */
+export interface ClientLoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
 export interface BenchRun {
   result: RawResult;
+  clientLoopDelay: ClientLoopDelay;
   outcomes: RequestOutcome[];
   warmups: RequestOutcome[];
   failures: FailureSummary;
@@ -190,12 +203,16 @@ async function runWithSignal(o: BenchOptions): Promise<BenchRun> {
     let done = 0;
     let failed = 0;
     let outputTokens = 0;
+    const lag = monitorEventLoopDelay({ resolution: 1 });
+    lag.enable();
     const outcomes = o.signal?.aborted ? [] : await drive(client, requests, limit, offsets, o.signal, (r) => {
       done++;
       if (!r.success) failed++;
       else outputTokens += r.outputTokens;
       o.onProgress?.({ done, failed, total: requests.length, elapsed: (performance.now() - t0) / 1000, outputTokens });
     });
+    lag.disable();
+    const clientLoopDelay = lag.count > 0 ? { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 } : { p50: 0, p99: 0, max: 0 };
     let end = t0;
     for (const r of outcomes) if (r && r.endTime > end) end = r.endTime;
     const interrupted = Boolean(o.signal?.aborted);
@@ -216,7 +233,7 @@ async function runWithSignal(o: BenchOptions): Promise<BenchRun> {
       },
       { detailed: o.detailed },
     );
-    return { result, outcomes, warmups, failures: summarizeFailures(outcomes), interrupted };
+    return { result, clientLoopDelay, outcomes, warmups, failures: summarizeFailures(outcomes), interrupted };
   } finally {
     await client.close();
   }

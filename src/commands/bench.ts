@@ -12,7 +12,7 @@ import { PERCENTILE_METRICS, type PercentileMetric } from "../bench/metrics.js";
 import { servedModel } from "../bench/models.js";
 import { batchDirName, loadBaseline, type BaselinePoint, PROMPTS_PRESETS, runMultiConc, type PromptsPreset } from "../bench/multi.js";
 import { benchProgressText, ProgressLine } from "../bench/progress.js";
-import { formatRunReport } from "../bench/report.js";
+import { clientLagWarning, formatRunReport } from "../bench/report.js";
 import { runBenchmark, type BenchOptions } from "../bench/run.js";
 
 export const spec: CommandSpec = {
@@ -235,6 +235,8 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
         onPointDone: (p, i) => {
           progress.clear();
           io.out(`[${i + 1}/${concs.length}] CONC=${p.conc}: ${p.status}${p.seconds !== undefined ? ` (${p.seconds.toFixed(1)}s)` : ""}${p.failed ? `, ${p.failed} failed` : ""}\n`);
+          const w = p.clientLoopDelay && clientLagWarning(p.clientLoopDelay, p.conc);
+          if (w) io.err(w + "\n");
         },
       }),
     );
@@ -254,6 +256,8 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
     io.err(`warning: all ${runResult.warmups.length} warm-up requests failed (${w?.kind}: ${w?.message})\n`);
   }
   io.out(formatRunReport(result, failures, bench.percentileMetrics, bench.metricPercentiles));
+  const lagWarning = clientLagWarning(runResult.clientLoopDelay, bench.maxConcurrency);
+  if (lagWarning) io.err(lagWarning + "\n");
   if (a["save-result"] || a["result-filename"] !== undefined) {
     const name = (a["result-filename"] as string | undefined) ??
       defaultResultFilename(bench.backend, bench.requestRate, bench.maxConcurrency, bench.model, String(result.date));
