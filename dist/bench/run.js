@@ -7,6 +7,7 @@ import { setMaxListeners } from "node:events";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { CompletionClient } from "./client.js";
 import { promptTokens, randomDataset } from "./dataset.js";
+import { runInWorkers } from "./workers.js";
 import { buildResult, summarizeFailures } from "./metrics.js";
 import { arrivalGaps } from "./random.js";
 export function completionBody(o, r, warmup) {
@@ -25,14 +26,13 @@ export function completionBody(o, r, warmup) {
 }
 const SEND_SLICE = 16;
 /** Runs `requests` with at most `limit` in flight, starting each no earlier than its arrival offset. */
-async function drive(client, requests, limit, offsetsMs, signal, onDone) {
+async function drive(client, requests, limit, offsetsMs, signal, onDone, t0 = performance.now()) {
     const outcomes = new Array(requests.length);
     // Requests are released in order: [next, arrived) are due and not yet sent.
     let next = 0;
     let arrived = 0;
     let inFlight = 0;
     let finished = 0;
-    const t0 = performance.now();
     return new Promise((resolve) => {
         // At most SEND_SLICE requests are written per turn of the event loop: a
         // first wave of 1,024 sends in one go would keep the loop from reading (and
@@ -103,70 +103,102 @@ export async function runBenchmark(options) {
         options.signal?.removeEventListener("abort", forward);
     }
 }
-async function runWithSignal(o) {
+/** Concurrency of part `share` of `of`: the limit split as evenly as it goes. */
+export function partLimit(limit, share, of) {
+    return Math.floor(limit / of) + (share < limit % of ? 1 : 0);
+}
+export async function runPart(o, share, of, hooks) {
     const dataset = randomDataset({ numPrompts: o.numPrompts, inputLen: o.inputLen, outputLen: o.outputLen, rangeRatio: o.rangeRatio, seed: o.seed });
-    const limit = o.maxConcurrency ?? Math.max(1, o.numPrompts);
+    const mine = of === 1 ? dataset : dataset.filter((r) => r.index % of === share);
+    const limit = partLimit(o.maxConcurrency ?? Math.max(1, o.numPrompts), share, of);
     const client = new CompletionClient({
         baseUrl: o.baseUrl,
         endpoint: o.endpoint,
-        connections: limit,
+        connections: Math.max(1, limit),
         stallTimeout: o.stallTimeout,
         requestTimeout: o.requestTimeout,
     });
     try {
         // As many connections as can be busy at once (without a concurrency limit: the first 256).
-        if (o.preconnect !== false && !o.signal?.aborted)
-            await client.preconnect(Math.max(1, Math.min(o.numPrompts, o.maxConcurrency ?? 256)));
+        if (o.preconnect !== false && !hooks.signal?.aborted && mine.length > 0)
+            await client.preconnect(Math.max(1, Math.min(mine.length, o.maxConcurrency === null ? Math.ceil(256 / of) : limit)));
         let warmups = [];
         if (o.numWarmups > 0 && dataset.length > 0) {
-            const w = Array.from({ length: o.numWarmups }, (_, i) => completionBody(o, { ...dataset[i % dataset.length], index: i }, true));
-            warmups = await drive(client, w, limit, null, o.signal, () => { });
+            const w = [];
+            for (let i = share; i < o.numWarmups; i += of)
+                w.push(completionBody(o, { ...dataset[i % dataset.length], index: i }, true));
+            warmups = await drive(client, w, Math.max(1, limit), null, hooks.signal, () => { });
         }
-        const requests = dataset.map((r) => completionBody(o, r, false));
+        const requests = mine.map((r) => completionBody(o, r, false));
         let offsets = null;
         if (o.requestRate !== Infinity) {
-            const gaps = arrivalGaps(requests.length, o.requestRate, o.burstiness, o.seed);
+            const gaps = arrivalGaps(dataset.length, o.requestRate, o.burstiness, o.seed);
             let t = 0;
-            offsets = gaps.map((g) => (t += g * 1000) - gaps[0] * 1000);
+            const all = gaps.map((g) => (t += g * 1000) - gaps[0] * 1000);
+            offsets = of === 1 ? all : mine.map((r) => all[r.index]);
         }
+        const t0 = await hooks.ready();
         const startedAt = new Date();
-        const t0 = performance.now();
-        let done = 0;
-        let failed = 0;
-        let outputTokens = 0;
         const lag = monitorEventLoopDelay({ resolution: 1 });
         lag.enable();
-        const outcomes = o.signal?.aborted ? [] : await drive(client, requests, limit, offsets, o.signal, (r) => {
+        const outcomes = hooks.signal?.aborted ? [] : await drive(client, requests, Math.max(1, limit), offsets, hooks.signal, hooks.onDone, t0);
+        lag.disable();
+        const clientLoopDelay = lag.count > 0 ? { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 } : { p50: 0, p99: 0, max: 0 };
+        return { outcomes, warmups, clientLoopDelay, t0, startedAt };
+    }
+    finally {
+        await client.close();
+    }
+}
+/** The raw result of finished requests; `t0` is when timing started (same clock as the outcomes). */
+export function resultOf(o, outcomes, t0, startedAt) {
+    let end = t0;
+    for (const r of outcomes)
+        if (r && r.endTime > end)
+            end = r.endTime;
+    return buildResult(outcomes, {
+        startedAt,
+        backend: o.backend,
+        modelId: o.model,
+        tokenizerId: o.tokenizerId ?? o.model,
+        numPrompts: o.numPrompts,
+        requestRate: o.requestRate,
+        burstiness: o.burstiness,
+        maxConcurrency: o.maxConcurrency,
+        duration: (end - t0) / 1000,
+        percentileMetrics: o.percentileMetrics,
+        metricPercentiles: o.metricPercentiles,
+    }, { detailed: o.detailed });
+}
+async function runWithSignal(o) {
+    // More threads than requests that can be in flight at once would idle.
+    const workers = Math.min(o.workers ?? 1, o.maxConcurrency ?? o.numPrompts, o.numPrompts);
+    if (workers > 1)
+        return runInWorkers({ ...o, workers });
+    let done = 0;
+    let failed = 0;
+    let outputTokens = 0;
+    let t0 = 0;
+    const { signal, onProgress, ...plain } = o;
+    const part = await runPart(plain, 0, 1, {
+        signal,
+        ready: async () => (t0 = performance.now()),
+        onDone: (r) => {
             done++;
             if (!r.success)
                 failed++;
             else
                 outputTokens += r.outputTokens;
-            o.onProgress?.({ done, failed, total: requests.length, elapsed: (performance.now() - t0) / 1000, outputTokens });
-        });
-        lag.disable();
-        const clientLoopDelay = lag.count > 0 ? { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 } : { p50: 0, p99: 0, max: 0 };
-        let end = t0;
-        for (const r of outcomes)
-            if (r && r.endTime > end)
-                end = r.endTime;
-        const interrupted = Boolean(o.signal?.aborted);
-        const result = buildResult(outcomes, {
-            startedAt,
-            backend: o.backend,
-            modelId: o.model,
-            tokenizerId: o.tokenizerId ?? o.model,
-            numPrompts: o.numPrompts,
-            requestRate: o.requestRate,
-            burstiness: o.burstiness,
-            maxConcurrency: o.maxConcurrency,
-            duration: (end - t0) / 1000,
-            percentileMetrics: o.percentileMetrics,
-            metricPercentiles: o.metricPercentiles,
-        }, { detailed: o.detailed });
-        return { result, clientLoopDelay, outcomes, warmups, failures: summarizeFailures(outcomes), interrupted };
-    }
-    finally {
-        await client.close();
-    }
+            onProgress?.({ done, failed, total: o.numPrompts, elapsed: (performance.now() - t0) / 1000, outputTokens });
+        },
+    });
+    const result = resultOf(o, part.outcomes, part.t0, part.startedAt);
+    return {
+        result,
+        clientLoopDelay: part.clientLoopDelay,
+        outcomes: part.outcomes,
+        warmups: part.warmups,
+        failures: summarizeFailures(part.outcomes),
+        interrupted: Boolean(signal?.aborted),
+    };
 }

@@ -7,6 +7,7 @@ import { setMaxListeners } from "node:events";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { CompletionClient, type CompletionRequest, type RequestOutcome } from "./client.js";
 import { promptTokens, randomDataset, type BenchRequest } from "./dataset.js";
+import { runInWorkers } from "./workers.js";
 import { buildResult, summarizeFailures, type FailureSummary, type PercentileMetric, type RawResult } from "./metrics.js";
 import { arrivalGaps } from "./random.js";
 
@@ -44,6 +45,12 @@ export interface BenchOptions {
   onProgress?: (p: Progress) => void;
   /** Aborting fails the requests still running, and the run returns what finished. */
   signal?: AbortSignal;
+  /**
+   * Client threads (default 1). Each takes every n-th request and 1/n of the
+   * concurrency, on its own event loop; for more streams than one core can
+   * read without falling behind (see the README's measurements).
+   */
+  workers?: number;
 }
 
 export interface Progress {
@@ -100,6 +107,7 @@ async function drive(
   offsetsMs: number[] | null,
   signal: AbortSignal | undefined,
   onDone: (o: RequestOutcome) => void,
+  t0 = performance.now(),
 ): Promise<RequestOutcome[]> {
   const outcomes: RequestOutcome[] = new Array(requests.length);
   // Requests are released in order: [next, arrived) are due and not yet sent.
@@ -107,7 +115,6 @@ async function drive(
   let arrived = 0;
   let inFlight = 0;
   let finished = 0;
-  const t0 = performance.now();
   return new Promise((resolve) => {
     // At most SEND_SLICE requests are written per turn of the event loop: a
     // first wave of 1,024 sends in one go would keep the loop from reading (and
@@ -173,68 +180,123 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchRun> {
   }
 }
 
-async function runWithSignal(o: BenchOptions): Promise<BenchRun> {
+/** The part of a run that one thread does: the requests `index % of === share`, at its share of the concurrency. */
+export interface PartHooks {
+  /** Called when connections and warm-ups are done; resolves when timing starts, to `performance.now()` then. */
+  ready(): Promise<number>;
+  onDone(o: RequestOutcome): void;
+  signal?: AbortSignal;
+}
+
+export interface PartResult {
+  outcomes: RequestOutcome[];
+  warmups: RequestOutcome[];
+  clientLoopDelay: ClientLoopDelay;
+  /** `performance.now()` when timing started. */
+  t0: number;
+  /** Wall-clock start of the timed phase. */
+  startedAt: Date;
+}
+
+/** Options a worker thread can receive (no functions). */
+export type PartOptions = Omit<BenchOptions, "onProgress" | "signal">;
+
+/** Concurrency of part `share` of `of`: the limit split as evenly as it goes. */
+export function partLimit(limit: number, share: number, of: number): number {
+  return Math.floor(limit / of) + (share < limit % of ? 1 : 0);
+}
+
+export async function runPart(o: PartOptions, share: number, of: number, hooks: PartHooks): Promise<PartResult> {
   const dataset = randomDataset({ numPrompts: o.numPrompts, inputLen: o.inputLen, outputLen: o.outputLen, rangeRatio: o.rangeRatio, seed: o.seed });
-  const limit = o.maxConcurrency ?? Math.max(1, o.numPrompts);
+  const mine = of === 1 ? dataset : dataset.filter((r) => r.index % of === share);
+  const limit = partLimit(o.maxConcurrency ?? Math.max(1, o.numPrompts), share, of);
   const client = new CompletionClient({
     baseUrl: o.baseUrl,
     endpoint: o.endpoint,
-    connections: limit,
+    connections: Math.max(1, limit),
     stallTimeout: o.stallTimeout,
     requestTimeout: o.requestTimeout,
   });
   try {
     // As many connections as can be busy at once (without a concurrency limit: the first 256).
-    if (o.preconnect !== false && !o.signal?.aborted) await client.preconnect(Math.max(1, Math.min(o.numPrompts, o.maxConcurrency ?? 256)));
+    if (o.preconnect !== false && !hooks.signal?.aborted && mine.length > 0)
+      await client.preconnect(Math.max(1, Math.min(mine.length, o.maxConcurrency === null ? Math.ceil(256 / of) : limit)));
     let warmups: RequestOutcome[] = [];
     if (o.numWarmups > 0 && dataset.length > 0) {
-      const w = Array.from({ length: o.numWarmups }, (_, i) => completionBody(o, { ...dataset[i % dataset.length]!, index: i }, true));
-      warmups = await drive(client, w, limit, null, o.signal, () => {});
+      const w: CompletionRequest[] = [];
+      for (let i = share; i < o.numWarmups; i += of) w.push(completionBody(o, { ...dataset[i % dataset.length]!, index: i }, true));
+      warmups = await drive(client, w, Math.max(1, limit), null, hooks.signal, () => {});
     }
-    const requests = dataset.map((r) => completionBody(o, r, false));
+    const requests = mine.map((r) => completionBody(o, r, false));
     let offsets: number[] | null = null;
     if (o.requestRate !== Infinity) {
-      const gaps = arrivalGaps(requests.length, o.requestRate, o.burstiness, o.seed);
+      const gaps = arrivalGaps(dataset.length, o.requestRate, o.burstiness, o.seed);
       let t = 0;
-      offsets = gaps.map((g) => (t += g * 1000) - gaps[0]! * 1000);
+      const all = gaps.map((g) => (t += g * 1000) - gaps[0]! * 1000);
+      offsets = of === 1 ? all : mine.map((r) => all[r.index]!);
     }
+    const t0 = await hooks.ready();
     const startedAt = new Date();
-    const t0 = performance.now();
-    let done = 0;
-    let failed = 0;
-    let outputTokens = 0;
     const lag = monitorEventLoopDelay({ resolution: 1 });
     lag.enable();
-    const outcomes = o.signal?.aborted ? [] : await drive(client, requests, limit, offsets, o.signal, (r) => {
-      done++;
-      if (!r.success) failed++;
-      else outputTokens += r.outputTokens;
-      o.onProgress?.({ done, failed, total: requests.length, elapsed: (performance.now() - t0) / 1000, outputTokens });
-    });
+    const outcomes = hooks.signal?.aborted ? [] : await drive(client, requests, Math.max(1, limit), offsets, hooks.signal, hooks.onDone, t0);
     lag.disable();
     const clientLoopDelay = lag.count > 0 ? { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 } : { p50: 0, p99: 0, max: 0 };
-    let end = t0;
-    for (const r of outcomes) if (r && r.endTime > end) end = r.endTime;
-    const interrupted = Boolean(o.signal?.aborted);
-    const result = buildResult(
-      outcomes,
-      {
-        startedAt,
-        backend: o.backend,
-        modelId: o.model,
-        tokenizerId: o.tokenizerId ?? o.model,
-        numPrompts: o.numPrompts,
-        requestRate: o.requestRate,
-        burstiness: o.burstiness,
-        maxConcurrency: o.maxConcurrency,
-        duration: (end - t0) / 1000,
-        percentileMetrics: o.percentileMetrics,
-        metricPercentiles: o.metricPercentiles,
-      },
-      { detailed: o.detailed },
-    );
-    return { result, clientLoopDelay, outcomes, warmups, failures: summarizeFailures(outcomes), interrupted };
+    return { outcomes, warmups, clientLoopDelay, t0, startedAt };
   } finally {
     await client.close();
   }
+}
+
+/** The raw result of finished requests; `t0` is when timing started (same clock as the outcomes). */
+export function resultOf(o: BenchOptions, outcomes: RequestOutcome[], t0: number, startedAt: Date): RawResult {
+  let end = t0;
+  for (const r of outcomes) if (r && r.endTime > end) end = r.endTime;
+  return buildResult(
+    outcomes,
+    {
+      startedAt,
+      backend: o.backend,
+      modelId: o.model,
+      tokenizerId: o.tokenizerId ?? o.model,
+      numPrompts: o.numPrompts,
+      requestRate: o.requestRate,
+      burstiness: o.burstiness,
+      maxConcurrency: o.maxConcurrency,
+      duration: (end - t0) / 1000,
+      percentileMetrics: o.percentileMetrics,
+      metricPercentiles: o.metricPercentiles,
+    },
+    { detailed: o.detailed },
+  );
+}
+
+async function runWithSignal(o: BenchOptions): Promise<BenchRun> {
+  // More threads than requests that can be in flight at once would idle.
+  const workers = Math.min(o.workers ?? 1, o.maxConcurrency ?? o.numPrompts, o.numPrompts);
+  if (workers > 1) return runInWorkers({ ...o, workers });
+  let done = 0;
+  let failed = 0;
+  let outputTokens = 0;
+  let t0 = 0;
+  const { signal, onProgress, ...plain } = o;
+  const part = await runPart(plain, 0, 1, {
+    signal,
+    ready: async () => (t0 = performance.now()),
+    onDone: (r) => {
+      done++;
+      if (!r.success) failed++;
+      else outputTokens += r.outputTokens;
+      onProgress?.({ done, failed, total: o.numPrompts, elapsed: (performance.now() - t0) / 1000, outputTokens });
+    },
+  });
+  const result = resultOf(o, part.outcomes, part.t0, part.startedAt);
+  return {
+    result,
+    clientLoopDelay: part.clientLoopDelay,
+    outcomes: part.outcomes,
+    warmups: part.warmups,
+    failures: summarizeFailures(part.outcomes),
+    interrupted: Boolean(signal?.aborted),
+  };
 }

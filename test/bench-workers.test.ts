@@ -1,0 +1,86 @@
+/**
+ * `infx bench --workers N`: the run split over client threads. Worker threads
+ * load the built files, so these tests drive the committed dist/ build (CI
+ * checks it is fresh) against serve-sim on the test's own thread.
+ */
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { startSimServer, type SimServer } from "../src/bench/sim.js";
+import { infx, ROOT } from "./support/cli.js";
+
+type RunModule = typeof import("../src/bench/run.js");
+const dist = async (): Promise<RunModule> => (await import(pathToFileURL(join(ROOT, "dist/bench/run.js")).href)) as RunModule;
+
+let sim: SimServer | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+const opts = (url: string, o: Record<string, unknown> = {}) => ({
+  baseUrl: url, endpoint: "/v1/completions", model: "infx/sim-model", backend: "vllm", inputLen: 16, outputLen: 8, rangeRatio: 0.5,
+  numPrompts: 60, maxConcurrency: 12, requestRate: Infinity, burstiness: 1, ignoreEos: true, numWarmups: 0, seed: 3, vocabSize: 100,
+  percentileMetrics: ["ttft", "tpot", "itl", "e2el"] as const, metricPercentiles: [99], stallTimeout: 10, requestTimeout: 0, ...o,
+});
+
+describe("infx bench --workers", () => {
+  it("3 threads send every request once, within the concurrency, and time it like one thread would", async () => {
+    const { runBenchmark } = await dist();
+    sim = await startSimServer({ decodeStepMs: 3 });
+    const progress: number[] = [];
+    const run = await runBenchmark({ ...opts(sim.url, { workers: 3, numWarmups: 5 }), onProgress: (p) => progress.push(p.done) });
+    expect(run.outcomes.map((o) => o.index)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(run.outcomes.every((o) => o.success && !o.warmup)).toBe(true);
+    expect(run.warmups).toHaveLength(5);
+    expect(run.result.completed).toBe(60);
+    expect(progress.at(-1)).toBe(60);
+    // The server never had more than 12 requests of the timed run at once (4 per thread).
+    const timed = sim.truth.filter((t) => t.promptTokens > 0).slice(5);
+    const events = timed.flatMap((t) => [[t.receivedAt, 1], [t.lastTokenAt!, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let open = 0;
+    let most = 0;
+    for (const [, d] of events) most = Math.max(most, (open += d));
+    expect(most).toBeLessThanOrEqual(12);
+    expect(most).toBeGreaterThanOrEqual(9);
+    // Times came back on this thread's clock: each TTFT agrees with the server's record.
+    const byId = new Map(sim.truth.map((t) => [t.id, t]));
+    for (const o of run.outcomes) {
+      const t = byId.get(o.responseId!)!;
+      expect(Math.abs(o.ttft * 1000 - (t.firstTokenAt! - t.receivedAt))).toBeLessThan(50);
+    }
+    const firstSend = Math.min(...run.outcomes.map((o) => o.sendTime));
+    const lastEnd = Math.max(...run.outcomes.map((o) => o.endTime));
+    expect(run.result.duration as number).toBeGreaterThanOrEqual((lastEnd - firstSend) / 1000 - 0.005);
+    expect(run.result.duration as number).toBeLessThan((lastEnd - firstSend) / 1000 + 0.1);
+  });
+
+  it("splits the same seeded dataset: the totals equal a one-thread run's", async () => {
+    const { runBenchmark } = await dist();
+    sim = await startSimServer({ decodeStepMs: 1 });
+    const one = await runBenchmark(opts(sim.url));
+    const four = await runBenchmark(opts(sim.url, { workers: 4 }));
+    expect(four.result.total_input_tokens).toBe(one.result.total_input_tokens);
+    expect(four.result.total_output_tokens).toBe(one.result.total_output_tokens);
+    expect(four.outcomes.map((o) => o.promptLen)).toEqual(one.outcomes.map((o) => o.promptLen));
+  });
+
+  it("an interruption stops every thread and keeps what finished", async () => {
+    const { runBenchmark } = await dist();
+    sim = await startSimServer({ decodeStepMs: 20 });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const t0 = Date.now();
+    const run = await runBenchmark({ ...opts(sim.url, { workers: 2, numPrompts: 40, maxConcurrency: 4, outputLen: 30, rangeRatio: 1 }), signal: ac.signal });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(run.interrupted).toBe(true);
+    expect(run.failures.reasons.aborted?.count).toBeGreaterThan(0);
+    expect(run.outcomes.length).toBe(40);
+  });
+
+  it("--workers must be a positive integer", async () => {
+    const r = await infx(["bench", "--workers", "0", "--num-prompts", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--workers must be at least 1/);
+  });
+});
