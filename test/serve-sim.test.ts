@@ -214,6 +214,17 @@ describe("serve-sim's HTTP/1.1 layer (raw sockets, so its timestamps are the byt
     expect(out).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK/);
     expect(s.truth[0]).toMatchObject({ promptTokens: 400, finished: true });
   });
+  it("a large body that arrives in hundreds of pieces is read whole", async () => {
+    const s = await start({ prefillTokensPerSec: 1e9 });
+    const body = JSON.stringify({ prompt: new Array(300_000).fill(12345), max_tokens: 1, stream: true });
+    const req = post(body);
+    const pieces: string[] = [];
+    for (let i = 0; i < req.length; i += 4096) pieces.push(req.slice(i, i + 4096));
+    expect(pieces.length).toBeGreaterThan(400);
+    const out = await raw(s.url, pieces, /0\r\n\r\n$/);
+    expect(out).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(s.truth[0]).toMatchObject({ promptTokens: 300_000, finished: true });
+  });
   it("refuses what it does not implement with a status that says why", async () => {
     const s = await start();
     const chunked = await raw(s.url, ["POST /v1/completions HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"], /\}$/);

@@ -154,7 +154,12 @@ export async function listenSimHttp(host: string, port: number, handle: (req: Si
   const sockets = new Set<Socket>();
   const server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
-    let buf: Buffer | null = null;
+    // Bytes not yet consumed, as they arrived (joined only when a request is complete,
+    // so a large body in many pieces is copied once, not once per piece).
+    let pieces: Buffer[] = [];
+    let buffered = 0;
+    /** Bytes needed before parsing can get further (the head is parsed, the body is not all here). */
+    let needed = 0;
     let firstByteAt = 0;
     let current: SimResponse | null = null;
     let continued = false;
@@ -162,12 +167,18 @@ export async function listenSimHttp(host: string, port: number, handle: (req: Si
     const reject = (status: number, message: string) => {
       const body = JSON.stringify({ object: "error", message, type: "BadRequestError", param: null, code: status });
       socket.end(`HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-      buf = null;
+      pieces = [];
+      buffered = 0;
+    };
+    const joined = (): Buffer => {
+      if (pieces.length > 1) pieces = [Buffer.concat(pieces, buffered)];
+      return pieces[0]!;
     };
 
     /** Parses and dispatches buffered requests while no response is open. */
     const pump = () => {
-      while (buf && buf.length > 0 && !current && !socket.destroyed) {
+      while (buffered > 0 && buffered >= needed && !current && !socket.destroyed) {
+        const buf = joined();
         const headEnd = buf.indexOf("\r\n\r\n");
         if (headEnd < 0) {
           if (buf.length > MAX_HEAD) reject(431, "request head too large");
@@ -187,6 +198,7 @@ export async function listenSimHttp(host: string, port: number, handle: (req: Si
         if (length > MAX_BODY) return reject(413, "request body too large");
         const start = headEnd + 4;
         if (buf.length < start + length) {
+          needed = start + length;
           // The rest of the body is still coming; a client that waits to be asked (curl does,
           // for bodies over 1 KiB) is asked once.
           if (!continued && (headers.get("expect") ?? "").toLowerCase() === "100-continue") {
@@ -196,9 +208,11 @@ export async function listenSimHttp(host: string, port: number, handle: (req: Si
           return;
         }
         continued = false;
+        needed = 0;
         const body = buf.subarray(start, start + length);
         const rest = buf.subarray(start + length);
-        buf = rest.length ? rest : null;
+        pieces = rest.length ? [rest] : [];
+        buffered = rest.length;
         const connection = (headers.get("connection") ?? "").toLowerCase();
         const keepAlive = version === "HTTP/1.1" ? connection !== "close" : connection === "keep-alive";
         const req: SimRequest = { method, path: target.split("?")[0]!, headers, body, receivedAt: firstByteAt };
@@ -217,11 +231,10 @@ export async function listenSimHttp(host: string, port: number, handle: (req: Si
     // every socket that is ready now has been read (and stamped) too.
     socket.on("data", (d: Buffer) => {
       const t = wallNow();
-      if (!buf || buf.length === 0) {
-        firstByteAt = t;
-        buf = d;
-      } else buf = Buffer.concat([buf, d]);
-      afterReads(pump);
+      if (buffered === 0) firstByteAt = t;
+      pieces.push(d);
+      buffered += d.length;
+      if (buffered >= needed) afterReads(pump);
     });
     socket.on("error", () => {});
     socket.on("close", () => {
