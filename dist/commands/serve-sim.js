@@ -11,7 +11,11 @@ plus --step-ms + --step-growth-ms x batch size, and gives every running request
 one chunk of --tokens-per-chunk tokens. Every request generates exactly
 max_tokens. GET /sim/truth returns the ground truth per request (receive,
 first-token and last-token times, chunk times, tokens, injected fault);
-DELETE /sim/truth clears it.
+DELETE /sim/truth clears it. A request's receive time is when its first bytes
+were read; a chunk's time is just after its bytes went to the kernel (the
+HTTP layer is on bare sockets so that neither waits for parsing or a flush).
+--chunk-cost-us makes each chunk take that much CPU time, like a serving
+engine's API process, so a step's chunks leave over batch x cost.
 
 Faults are injected at the given probability per request (seeded):
 http-500, never-answer, close-mid-stream, stall-mid-stream, malformed, error-event.`,
