@@ -35,6 +35,24 @@ function describeError(err) {
         return { kind: "closed-mid-stream", message: `connection closed by the server (${code}: ${msg})` };
     return { kind: "closed-mid-stream", message: `${code || e?.name || "error"}: ${msg}` };
 }
+/**
+ * The requests in flight under each abort signal: one listener per signal
+ * aborts them all (a listener per request made every send and finish touch the
+ * signal's listener list, thousands deep at high concurrency).
+ */
+const aborters = new WeakMap();
+function abortersOf(signal) {
+    let set = aborters.get(signal);
+    if (!set) {
+        const s = (set = new Set());
+        aborters.set(signal, s);
+        signal.addEventListener("abort", () => {
+            for (const fn of [...s])
+                fn();
+        }, { once: true });
+    }
+    return set;
+}
 let laterQueue = [];
 let laterTimer;
 /**
@@ -109,7 +127,8 @@ export class CompletionClient {
                 settled = true;
                 if (timer)
                     clearTimeout(timer);
-                signal?.removeEventListener("abort", onAbort);
+                if (signal)
+                    abortersOf(signal).delete(onAbort);
                 out.endTime = performance.now();
                 if (!failure) {
                     if (!done)
@@ -141,7 +160,8 @@ export class CompletionClient {
                 finish();
                 return;
             }
-            signal?.addEventListener("abort", onAbort, { once: true });
+            if (signal)
+                abortersOf(signal).add(onAbort);
             const onEvent = (data, now) => {
                 if (done)
                     return;

@@ -11,7 +11,8 @@
  * are ignored; an event without data lines dispatches nothing.
  */
 export class SseParser {
-    decoder = new TextDecoder("utf-8");
+    /** Made on first need: most pieces end on a character boundary (see decode). */
+    decoder;
     /** The decoder may hold the first bytes of a character split across pieces. */
     decoderMidChar = false;
     pending = "";
@@ -57,11 +58,11 @@ export class SseParser {
         if (!this.decoderMidChar && n > 0 && bytes[n - 1] < 0x80 && Buffer.isBuffer(bytes))
             return bytes.toString("utf8");
         this.decoderMidChar = n > 0 && bytes[n - 1] >= 0x80;
-        return this.decoder.decode(bytes, { stream: true });
+        return (this.decoder ??= new TextDecoder("utf-8")).decode(bytes, { stream: true });
     }
     /** True when the stream stopped inside an event (bytes or data lines not yet dispatched). */
     hasUnfinishedEvent() {
-        const rest = this.pending + this.decoder.decode();
+        const rest = this.pending + (this.decoder?.decode() ?? "");
         return rest.replace(/\r$/, "").length > 0 || this.data !== null;
     }
     line(line, events) {

@@ -106,6 +106,24 @@ function describeError(err: unknown): { kind: FailureKind; message: string } {
   return { kind: "closed-mid-stream", message: `${code || e?.name || "error"}: ${msg}` };
 }
 
+/**
+ * The requests in flight under each abort signal: one listener per signal
+ * aborts them all (a listener per request made every send and finish touch the
+ * signal's listener list, thousands deep at high concurrency).
+ */
+const aborters = new WeakMap<AbortSignal, Set<() => void>>();
+function abortersOf(signal: AbortSignal): Set<() => void> {
+  let set = aborters.get(signal);
+  if (!set) {
+    const s = (set = new Set());
+    aborters.set(signal, s);
+    signal.addEventListener("abort", () => {
+      for (const fn of [...s]) fn();
+    }, { once: true });
+  }
+  return set;
+}
+
 type Deferred = (chunk: Buffer | null, now: number) => void;
 let laterQueue: unknown[] = [];
 let laterTimer: NodeJS.Immediate | undefined;
@@ -182,7 +200,7 @@ export class CompletionClient {
         if (settled) return;
         settled = true;
         if (timer) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
+        if (signal) abortersOf(signal).delete(onAbort);
         out.endTime = performance.now();
         if (!failure) {
           if (!done) failure = { kind: "no-done", message: "stream ended without 'data: [DONE]'" };
@@ -211,7 +229,7 @@ export class CompletionClient {
         finish();
         return;
       }
-      signal?.addEventListener("abort", onAbort, { once: true });
+      if (signal) abortersOf(signal).add(onAbort);
 
       const onEvent = (data: string, now: number) => {
         if (done) return;

@@ -11,7 +11,8 @@
  * are ignored; an event without data lines dispatches nothing.
  */
 export class SseParser {
-  private readonly decoder = new TextDecoder("utf-8");
+  /** Made on first need: most pieces end on a character boundary (see decode). */
+  private decoder: TextDecoder | undefined;
   /** The decoder may hold the first bytes of a character split across pieces. */
   private decoderMidChar = false;
   private pending = "";
@@ -54,12 +55,12 @@ export class SseParser {
     const n = bytes.length;
     if (!this.decoderMidChar && n > 0 && bytes[n - 1]! < 0x80 && Buffer.isBuffer(bytes)) return bytes.toString("utf8");
     this.decoderMidChar = n > 0 && bytes[n - 1]! >= 0x80;
-    return this.decoder.decode(bytes, { stream: true });
+    return (this.decoder ??= new TextDecoder("utf-8")).decode(bytes, { stream: true });
   }
 
   /** True when the stream stopped inside an event (bytes or data lines not yet dispatched). */
   hasUnfinishedEvent(): boolean {
-    const rest = this.pending + this.decoder.decode();
+    const rest = this.pending + (this.decoder?.decode() ?? "");
     return rest.replace(/\r$/, "").length > 0 || this.data !== null;
   }
 
