@@ -106,3 +106,22 @@ describe("the client calls out its own lag", () => {
     expect(lines[1]).toMatch(/CONC=16: PASSED .* client_lag_p99_ms=17\.3$/);
   });
 });
+
+describe("interrupting a run", () => {
+  it("aborts the requests in flight at once, each with its reason", async () => {
+    // 10 s per request (50 tokens at 200 ms steps); the run is interrupted after 300 ms.
+    sim = await startSimServer({ decodeStepMs: 200, stepGrowthMs: 0 });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const t0 = performance.now();
+    const run = await runBenchmark({ ...opts(sim.url, { numPrompts: 8, maxConcurrency: 4, outputLen: 50 }), signal: ac.signal });
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(run.interrupted).toBe(true);
+    expect(run.outcomes).toHaveLength(8);
+    expect(run.outcomes.every((o) => !o.success && o.failure?.kind === "aborted")).toBe(true);
+    // The four that were streaming had started (first chunk or not) and were cut off, not finished.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sim.truth.filter((t) => t.finished)).toHaveLength(0);
+    expect(sim.truth.filter((t) => t.disconnected)).toHaveLength(4);
+  });
+});
