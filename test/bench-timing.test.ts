@@ -120,7 +120,7 @@ describe("interrupting a run", () => {
     expect(run.outcomes).toHaveLength(8);
     expect(run.outcomes.every((o) => !o.success && o.failure?.kind === "aborted")).toBe(true);
     // The four that were streaming had started (first chunk or not) and were cut off, not finished.
-    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && sim.truth.filter((t) => t.disconnected).length < 4; i++) await new Promise((r) => setTimeout(r, 10));
     expect(sim.truth.filter((t) => t.finished)).toHaveLength(0);
     expect(sim.truth.filter((t) => t.disconnected)).toHaveLength(4);
   });
