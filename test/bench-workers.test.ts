@@ -84,3 +84,24 @@ describe("infx bench --workers", () => {
     expect(r.stderr).toMatch(/--workers must be at least 1/);
   });
 });
+
+describe("--workers in the single-file bench action", () => {
+  it("fails with a message that says where --workers works", async () => {
+    sim = await startSimServer({ decodeStepMs: 1 });
+    const { spawn } = await import("node:child_process");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const out = join(mkdtempSync(join(tmpdir(), "infx-gho-")), "output");
+    writeFileSync(out, "");
+    // (spawned, not spawnSync: serve-sim runs on this thread and must keep answering)
+    const child = spawn(process.execPath, [join(ROOT, "actions/bench/dist/index.js")], {
+      env: { PATH: process.env.PATH, GITHUB_OUTPUT: out, INPUT_ARGS: `--base-url ${sim.url} --model infx/sim-model --num-prompts 4 --max-concurrency 2 --workers 2` },
+    });
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    await new Promise((resolve) => child.on("close", resolve));
+    const r = { stdout };
+    expect(r.stdout).toContain("::error::infx bench failed (exit 1): --workers needs the infx CLI's own files");
+    expect(r.stdout).toContain("node dist/cli/infx.js bench --workers N");
+  });
+});

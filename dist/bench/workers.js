@@ -15,6 +15,10 @@ import { Worker } from "node:worker_threads";
 import { UserError } from "../cli/io.js";
 import { summarizeFailures } from "./metrics.js";
 import { resultOf } from "./run.js";
+/** A file next to this module (a function, so that bundlers do not copy the file as an asset). */
+function besideThisModule(name) {
+    return new URL(name, import.meta.url);
+}
 /**
  * The worker's entry file, next to this module in the built CLI. A single-file
  * bundle (the bench action) has a copy of the entry but not the modules it
@@ -23,10 +27,10 @@ import { resultOf } from "./run.js";
 function workerFile() {
     let file = "";
     try {
-        file = fileURLToPath(new URL("./worker-main.js", import.meta.url));
+        file = fileURLToPath(besideThisModule("worker-main.js"));
     }
     catch {
-        // (the bundler rewrites the address into a plain path)
+        // (not a file: address)
     }
     if (!file || !existsSync(file) || !existsSync(join(dirname(file), "run.js")))
         throw new UserError("--workers needs the infx CLI's own files (this is a single-file bundle): run 'node dist/cli/infx.js bench --workers N' from a checkout");

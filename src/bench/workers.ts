@@ -36,6 +36,11 @@ export type WorkerMessage =
 /** Messages to a worker: the start time (main clock), or stop. */
 export type MainMessage = { type: "go"; startAt: number } | { type: "abort" };
 
+/** A file next to this module (a function, so that bundlers do not copy the file as an asset). */
+function besideThisModule(name: string): URL {
+  return new URL(name, import.meta.url);
+}
+
 /**
  * The worker's entry file, next to this module in the built CLI. A single-file
  * bundle (the bench action) has a copy of the entry but not the modules it
@@ -44,9 +49,9 @@ export type MainMessage = { type: "go"; startAt: number } | { type: "abort" };
 function workerFile(): string {
   let file = "";
   try {
-    file = fileURLToPath(new URL("./worker-main.js", import.meta.url));
+    file = fileURLToPath(besideThisModule("worker-main.js"));
   } catch {
-    // (the bundler rewrites the address into a plain path)
+    // (not a file: address)
   }
   if (!file || !existsSync(file) || !existsSync(join(dirname(file), "run.js")))
     throw new UserError("--workers needs the infx CLI's own files (this is a single-file bundle): run 'node dist/cli/infx.js bench --workers N' from a checkout");
