@@ -34,10 +34,6 @@ export class SimResponse {
         this.keepAlive = keepAlive;
         this.done = done;
     }
-    /** Whether the connection went away before this response ended. */
-    get closed() {
-        return this.socket.destroyed;
-    }
     onClose(fn) {
         this.closeListeners.push(fn);
     }

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { UserError } from "../cli/io.js";
 import { summarizeFailures } from "./metrics.js";
-import { resultOf } from "./run.js";
+import { progressReporter, resultOf } from "./run.js";
 /** A file next to this module (a function, so that bundlers do not copy the file as an asset). */
 function besideThisModule(name) {
     return new URL(name, import.meta.url);
@@ -42,10 +42,8 @@ export async function runInWorkers(o) {
     const file = workerFile();
     const workers = Array.from({ length: n }, (_, share) => new Worker(file, { workerData: { options, share, of: n, mainOrigin: performance.timeOrigin } }));
     let ready = 0;
-    let done = 0;
-    let failed = 0;
-    let outputTokens = 0;
     let startAt = 0;
+    const report = progressReporter(o.numPrompts, onProgress, () => startAt);
     const results = [];
     const onAbort = () => {
         for (const w of workers)
@@ -72,12 +70,7 @@ export async function runInWorkers(o) {
                             }
                             break;
                         case "done":
-                            done++;
-                            if (!m.success)
-                                failed++;
-                            else
-                                outputTokens += m.outputTokens;
-                            onProgress?.({ done, failed, total: o.numPrompts, elapsed: Math.max(0, performance.now() - startAt) / 1000, outputTokens });
+                            report(m.success, m.outputTokens);
                             break;
                         case "result":
                             results.push(m);

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
+import { withInterrupt } from "../cli/interrupt.js";
 import { UsageError, UserError } from "../cli/io.js";
 import { PERCENTILE_METRICS } from "../bench/metrics.js";
 import { servedModel } from "../bench/models.js";
@@ -181,25 +182,6 @@ export function benchOptionsFromArgs(a) {
 export function defaultResultFilename(backend, rate, conc, model, date) {
     const base = model.split("/").pop() ?? model;
     return `${backend}-${rate === Infinity ? "inf" : rate}qps${conc !== null ? `-concurrency${conc}` : ""}-${base}-${date}.json`;
-}
-/** Aborts on Ctrl-C / SIGTERM while `fn` runs (a second Ctrl-C exits at once). */
-async function withInterrupt(io, fn) {
-    const ac = new AbortController();
-    const onSig = () => {
-        if (ac.signal.aborted)
-            process.exit(130);
-        io.err("\ninterrupted: finishing up (Ctrl-C again to exit now)\n");
-        ac.abort();
-    };
-    process.on("SIGINT", onSig);
-    process.on("SIGTERM", onSig);
-    try {
-        return await fn(ac.signal);
-    }
-    finally {
-        process.off("SIGINT", onSig);
-        process.off("SIGTERM", onSig);
-    }
 }
 export async function run(a, io) {
     const { options, maxFailureRate } = benchOptionsFromArgs(a);

@@ -7,6 +7,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { withInterrupt } from "../cli/interrupt.js";
 import { UsageError, UserError } from "../cli/io.js";
 import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG, loadPlanningInputs } from "../config/load.js";
 import { fullSweep, SEQ_LEN_NAMES, testConfig } from "../plan/matrix.js";
@@ -184,17 +185,9 @@ export async function run(a, io) {
     const progress = new ProgressLine(io);
     const t0 = Date.now();
     let doneBefore = 0;
-    const ac = new AbortController();
-    const onSig = () => {
-        if (ac.signal.aborted)
-            process.exit(130);
-        io.err("\ninterrupted: finishing up (Ctrl-C again to exit now)\n");
-        ac.abort();
-    };
-    process.on("SIGINT", onSig);
     let result;
     try {
-        result = await runLocalSweep({
+        result = await withInterrupt(io, (signal) => runLocalSweep({
             entries,
             outDir,
             baseUrl: a["base-url"],
@@ -204,7 +197,7 @@ export async function run(a, io) {
             numWarmups: a["num-warmups"],
             stallTimeout: a["stall-timeout"],
             maxFailureRate: mfr,
-            signal: ac.signal,
+            signal,
             onProgress: (job, index, p) => {
                 const done = doneBefore + p.done;
                 const elapsed = (Date.now() - t0) / 1000;
@@ -217,10 +210,9 @@ export async function run(a, io) {
                 const tput = o.row ? `, ${o.row.tput_per_gpu.toFixed(1)} tok/s/gpu` : "";
                 io.out(`[${i + 1}/${n}] ${o.job.name}: ${o.status}${o.seconds !== undefined ? ` (${o.seconds.toFixed(1)}s)` : ""}${tput}${o.reason ? ` - ${o.reason}` : ""}\n`);
             },
-        });
+        }), ["SIGINT"]);
     }
     finally {
-        process.off("SIGINT", onSig);
         progress.clear();
     }
     const { outcomes, rows, interrupted } = result;

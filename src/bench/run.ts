@@ -198,22 +198,35 @@ export interface PartResult {
   startedAt: Date;
 }
 
+/** Counts finished requests and reports progress; `since()` is when timing started (`performance.now()`). */
+export function progressReporter(total: number, onProgress: ((p: Progress) => void) | undefined, since: () => number) {
+  let done = 0;
+  let failed = 0;
+  let outputTokens = 0;
+  return (success: boolean, tokens: number) => {
+    done++;
+    if (!success) failed++;
+    else outputTokens += tokens;
+    onProgress?.({ done, failed, total, elapsed: Math.max(0, performance.now() - since()) / 1000, outputTokens });
+  };
+}
+
 /** Options a worker thread can receive (no functions). */
 export type PartOptions = Omit<BenchOptions, "onProgress" | "signal">;
 
 /** Concurrency of part `share` of `of`: the limit split as evenly as it goes. */
-export function partLimit(limit: number, share: number, of: number): number {
+function partLimit(limit: number, share: number, of: number): number {
   return Math.floor(limit / of) + (share < limit % of ? 1 : 0);
 }
 
 export async function runPart(o: PartOptions, share: number, of: number, hooks: PartHooks): Promise<PartResult> {
   const dataset = randomDataset({ numPrompts: o.numPrompts, inputLen: o.inputLen, outputLen: o.outputLen, rangeRatio: o.rangeRatio, seed: o.seed });
-  const mine = of === 1 ? dataset : dataset.filter((r) => r.index % of === share);
-  const limit = partLimit(o.maxConcurrency ?? Math.max(1, o.numPrompts), share, of);
+  const mine = dataset.filter((r) => r.index % of === share);
+  const limit = Math.max(1, partLimit(o.maxConcurrency ?? Math.max(1, o.numPrompts), share, of));
   const client = new CompletionClient({
     baseUrl: o.baseUrl,
     endpoint: o.endpoint,
-    connections: Math.max(1, limit),
+    connections: limit,
     stallTimeout: o.stallTimeout,
     requestTimeout: o.requestTimeout,
   });
@@ -225,7 +238,7 @@ export async function runPart(o: PartOptions, share: number, of: number, hooks: 
     if (o.numWarmups > 0 && dataset.length > 0) {
       const w: CompletionRequest[] = [];
       for (let i = share; i < o.numWarmups; i += of) w.push(completionBody(o, { ...dataset[i % dataset.length]!, index: i }, true));
-      warmups = await drive(client, w, Math.max(1, limit), null, hooks.signal, () => {});
+      warmups = await drive(client, w, limit, null, hooks.signal, () => {});
     }
     const requests = mine.map((r) => completionBody(o, r, false));
     let offsets: number[] | null = null;
@@ -233,13 +246,13 @@ export async function runPart(o: PartOptions, share: number, of: number, hooks: 
       const gaps = arrivalGaps(dataset.length, o.requestRate, o.burstiness, o.seed);
       let t = 0;
       const all = gaps.map((g) => (t += g * 1000) - gaps[0]! * 1000);
-      offsets = of === 1 ? all : mine.map((r) => all[r.index]!);
+      offsets = mine.map((r) => all[r.index]!);
     }
     const t0 = await hooks.ready();
     const startedAt = new Date();
     const lag = monitorEventLoopDelay({ resolution: 1 });
     lag.enable();
-    const outcomes = hooks.signal?.aborted ? [] : await drive(client, requests, Math.max(1, limit), offsets, hooks.signal, hooks.onDone, t0);
+    const outcomes = hooks.signal?.aborted ? [] : await drive(client, requests, limit, offsets, hooks.signal, hooks.onDone, t0);
     lag.disable();
     const clientLoopDelay = lag.count > 0 ? { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 } : { p50: 0, p99: 0, max: 0 };
     return { outcomes, warmups, clientLoopDelay, t0, startedAt };
@@ -275,20 +288,13 @@ async function runWithSignal(o: BenchOptions): Promise<BenchRun> {
   // More threads than requests that can be in flight at once would idle.
   const workers = Math.min(o.workers ?? 1, o.maxConcurrency ?? o.numPrompts, o.numPrompts);
   if (workers > 1) return runInWorkers({ ...o, workers });
-  let done = 0;
-  let failed = 0;
-  let outputTokens = 0;
   let t0 = 0;
   const { signal, onProgress, ...plain } = o;
+  const report = progressReporter(o.numPrompts, onProgress, () => t0);
   const part = await runPart(plain, 0, 1, {
     signal,
     ready: async () => (t0 = performance.now()),
-    onDone: (r) => {
-      done++;
-      if (!r.success) failed++;
-      else outputTokens += r.outputTokens;
-      onProgress?.({ done, failed, total: o.numPrompts, elapsed: (performance.now() - t0) / 1000, outputTokens });
-    },
+    onDone: (r) => report(r.success, r.outputTokens),
   });
   const result = resultOf(o, part.outcomes, part.t0, part.startedAt);
   return {

@@ -47,11 +47,6 @@ export class SimResponse {
     private readonly done: () => void,
   ) {}
 
-  /** Whether the connection went away before this response ended. */
-  get closed(): boolean {
-    return this.socket.destroyed;
-  }
-
   onClose(fn: () => void): void {
     this.closeListeners.push(fn);
   }

@@ -15,7 +15,7 @@ import { Worker } from "node:worker_threads";
 import { UserError } from "../cli/io.js";
 import type { RequestOutcome } from "./client.js";
 import { summarizeFailures } from "./metrics.js";
-import { resultOf, type BenchOptions, type BenchRun, type ClientLoopDelay, type PartOptions } from "./run.js";
+import { progressReporter, resultOf, type BenchOptions, type BenchRun, type ClientLoopDelay, type PartOptions } from "./run.js";
 
 /** What the main thread sends a worker at start. */
 export interface WorkerInit {
@@ -67,10 +67,8 @@ export async function runInWorkers(o: BenchOptions): Promise<BenchRun> {
     (_, share) => new Worker(file, { workerData: { options, share, of: n, mainOrigin: performance.timeOrigin } satisfies WorkerInit }),
   );
   let ready = 0;
-  let done = 0;
-  let failed = 0;
-  let outputTokens = 0;
   let startAt = 0;
+  const report = progressReporter(o.numPrompts, onProgress, () => startAt);
   const results: Extract<WorkerMessage, { type: "result" }>[] = [];
   const onAbort = () => {
     for (const w of workers) w.postMessage({ type: "abort" } satisfies MainMessage);
@@ -94,10 +92,7 @@ export async function runInWorkers(o: BenchOptions): Promise<BenchRun> {
               }
               break;
             case "done":
-              done++;
-              if (!m.success) failed++;
-              else outputTokens += m.outputTokens;
-              onProgress?.({ done, failed, total: o.numPrompts, elapsed: Math.max(0, performance.now() - startAt) / 1000, outputTokens });
+              report(m.success, m.outputTokens);
               break;
             case "result":
               results.push(m);

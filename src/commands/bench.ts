@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { withInterrupt } from "../cli/interrupt.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { PERCENTILE_METRICS, type PercentileMetric } from "../bench/metrics.js";
 import { servedModel } from "../bench/models.js";
@@ -182,24 +183,6 @@ export function benchOptionsFromArgs(a: ParsedArgs): ParsedBench {
 export function defaultResultFilename(backend: string, rate: number, conc: number | null, model: string, date: string): string {
   const base = model.split("/").pop() ?? model;
   return `${backend}-${rate === Infinity ? "inf" : rate}qps${conc !== null ? `-concurrency${conc}` : ""}-${base}-${date}.json`;
-}
-
-/** Aborts on Ctrl-C / SIGTERM while `fn` runs (a second Ctrl-C exits at once). */
-async function withInterrupt<T>(io: Io, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const ac = new AbortController();
-  const onSig = () => {
-    if (ac.signal.aborted) process.exit(130);
-    io.err("\ninterrupted: finishing up (Ctrl-C again to exit now)\n");
-    ac.abort();
-  };
-  process.on("SIGINT", onSig);
-  process.on("SIGTERM", onSig);
-  try {
-    return await fn(ac.signal);
-  } finally {
-    process.off("SIGINT", onSig);
-    process.off("SIGTERM", onSig);
-  }
 }
 
 export async function run(a: ParsedArgs, io: Io): Promise<number> {
