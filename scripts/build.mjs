@@ -93,7 +93,7 @@ function snapshot(paths) {
 const actionNames = existsSync(join(root, "src/actions"))
   ? readdirSync(join(root, "src/actions")).filter((f) => f.endsWith(".ts") && !f.startsWith("_")).map((f) => f.slice(0, -3))
   : [];
-const outputs = ["dist", ...actionNames.map((a) => `actions/${a}/dist`)];
+const outputs = [...actionNames.map((a) => `actions/${a}/dist`)];
 const before = check ? snapshot(outputs) : null;
 
 rmSync(join(root, "dist"), { recursive: true, force: true });

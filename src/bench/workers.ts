@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { UserError } from "../cli/io.js";
+import { UserError } from "../errors.js";
 import type { RequestOutcome } from "./client.js";
 import { summarizeFailures } from "./metrics.js";
 import { progressReporter, resultOf, type BenchOptions, type BenchRun, type ClientLoopDelay, type PartOptions } from "./run.js";

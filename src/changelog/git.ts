@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { statSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { UserError } from "../cli/io.js";
+import { UserError } from "../errors.js";
 
 export interface FileAtRef {
   ref: string;

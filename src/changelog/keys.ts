@@ -5,7 +5,7 @@
  * matches nothing is an error that suggests the closest existing keys.
  * minimatch is loaded only when some entry really uses a pattern.
  */
-import { closest } from "../cli/args.js";
+import { closest } from "../errors.js";
 
 /** Characters that make a config key a glob pattern (minimatch syntax). */
 const GLOB_MAGIC = /[*?[\]{}!+@()]/;

@@ -20,8 +20,8 @@
  * so errors can cite lines without a second, slower parser.
  */
 import { constructFromEvents, getScalarValue, parseEvents, YAMLException, type Event } from "js-yaml";
-import { closest } from "../cli/args.js";
-import { UserError } from "../cli/io.js";
+import { closest } from "../errors.js";
+import { UserError } from "../errors.js";
 
 export interface ChangelogEntry {
   "config-keys": string[];

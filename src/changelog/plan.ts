@@ -12,7 +12,7 @@
  *    through the matrix generator in one call (as `test-config --run-evals`,
  *    or `--evals-only` for an evals-only entry), all in this process.
  */
-import { UserError } from "../cli/io.js";
+import { UserError } from "../errors.js";
 import { bucketBySeqLen } from "../plan/shard.js";
 import { isMultiNode, type MatrixEntry, type MultiNodeEntry, type SingleNodeEntry } from "../plan/types.js";
 import { diffChangelogs } from "./diff.js";

@@ -5,7 +5,7 @@
  * options (`--config-files a.yaml b.yaml`) that take values up to the next
  * `--option`. Negative numbers (`--min-conc -1`) are values, not options.
  */
-import { UsageError } from "./io.js";
+import { UsageError } from "../errors.js";
 
 export type OptKind = "string" | "int" | "number" | "flag";
 
@@ -64,31 +64,8 @@ function convert(opt: OptSpec, raw: string): unknown {
   return raw;
 }
 
-/** Levenshtein distance, for "did you mean" hints. */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
-}
-
-/** The candidates closest to `word`, best first (at most `max`). */
-export function closest(word: string, candidates: Iterable<string>, max = 3): string[] {
-  const scored = [...candidates].map((c) => ({ c, d: editDistance(word, c) }));
-  const limit = Math.max(2, Math.floor(word.length / 2));
-  return scored
-    .filter((s) => s.d <= limit || s.c.startsWith(word) || word.startsWith(s.c))
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
-    .slice(0, max)
-    .map((s) => s.c);
-}
+import { closest } from "../errors.js";
+export { closest, editDistance } from "../errors.js";
 
 export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
   const byName = new Map(spec.options.map((o) => [o.name, o]));

@@ -15,26 +15,7 @@ export interface Io {
   isTTY: boolean;
 }
 
-/** Bad command line: exit code 2, the message says what is allowed. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-/**
- * A problem with the user's input (files, config, environment): exit code 1,
- * the message is shown as is, never a stack trace.
- */
-export class UserError extends Error {
-  override name = "UserError";
-  constructor(
-    message: string,
-    /** Extra lines (e.g. every validation error) printed after the message. */
-    readonly details: readonly string[] = [],
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
+export { UsageError, UserError } from "../errors.js";
 
 export function processIo(): Io {
   return {

@@ -16,7 +16,7 @@ import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as JsYaml from "js-yaml";
-import { UserError } from "../cli/io.js";
+import { UserError } from "../errors.js";
 import { parseConfigYamlFast } from "./fast-yaml.js";
 import { formatProblems, offsetOf, parseWithPositions, type ParsedWithPositions } from "./locate.js";
 import type { MasterConfigEntry, RunnerMap } from "./types.js";

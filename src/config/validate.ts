@@ -9,7 +9,7 @@
  * Every rule reports a `ConfigProblem` (a path inside the file and a message);
  * src/config/locate.ts turns paths into file:line:col.
  */
-import { closest } from "../cli/args.js";
+import { closest } from "../errors.js";
 import { SCHEMA_FIELDS, validateMasterConfigSchema, validateRunnersSchema } from "./generated/validators.js";
 
 export type PathSegment = string | number;

@@ -6,7 +6,7 @@
  * (read at call time) and `request.fetch` explicitly.
  */
 import { getOctokit } from "@actions/github";
-import { UserError } from "../cli/io.js";
+import { UserError } from "../errors.js";
 
 export type Octokit = ReturnType<typeof getOctokit>;
 

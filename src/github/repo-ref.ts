@@ -1,5 +1,5 @@
 /** `owner/name` of a repository, from a flag or the workflow environment (no Octokit needed). */
-import { UserError } from "../cli/io.js";
+import { UserError } from "../errors.js";
 
 export interface RepoRef {
   owner: string;

@@ -12,7 +12,8 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { ParsedArgs } from "../cli/args.js";
-import { UserError, type Io } from "../cli/io.js";
+import { UserError } from "../errors.js";
+import type { Io } from "../cli/io.js";
 import { githubOutputLines, githubPlanFiles, type GithubPlanSummary, type ShardOptions } from "./shard.js";
 import type { MatrixEntry } from "./types.js";
 

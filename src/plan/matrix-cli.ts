@@ -5,7 +5,8 @@
  * (load inputs -> generate -> policies -> format).
  */
 import type { OptSpec, ParsedArgs } from "../cli/args.js";
-import { UsageError, type Io } from "../cli/io.js";
+import { UsageError } from "../errors.js";
+import type { Io } from "../cli/io.js";
 import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG, loadPlanningInputs, type PlanningInputs } from "../config/load.js";
 import { formatMatrix, MATRIX_FORMATS, type MatrixFormat } from "./format.js";
 import { writeGithubPlan } from "./github-format.js";

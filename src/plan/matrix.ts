@@ -7,8 +7,8 @@
  * ascending; and, with --runner-node-filter (or in runner-model-sweep), one job
  * per matching runner node in runner-map order, innermost.
  */
-import { UserError } from "../cli/io.js";
-import { closest } from "../cli/args.js";
+import { UserError } from "../errors.js";
+import { closest } from "../errors.js";
 import type { PlanningInputs } from "../config/load.js";
 import type { MasterConfigEntry, MultiNodeConfig, MultiNodeSearchSpace, SeqLenConfig, SingleNodeConfig, SingleNodeSearchSpace } from "../config/types.js";
 import { markEvals } from "./eval-selection.js";
