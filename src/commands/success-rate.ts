@@ -4,7 +4,7 @@ import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { planningInputsFromTexts } from "../config/load.js";
 import { listAllRunJobs } from "../github/jobs.js";
-import { octokitFromEnv, resolveRepo } from "../github/octokit.js";
+import { resolveRepo } from "../github/repo-ref.js";
 import { computeSuccessRates, formatSuccessRateTable, type RunnerMap } from "../results/success-rate.js";
 
 export const spec: CommandSpec = {
@@ -67,6 +67,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const runId = runIdOf(args, io.env);
   const where = resolveRepo(args.repo as string | undefined, io.env);
   const runners = readRunnerMap(resolve(io.cwd, args["runner-config"] as string));
+  // (loaded here: @actions/github is heavy, and the success-rate action only reads the runner map from this module)
+  const { octokitFromEnv } = await import("../github/octokit.js");
   const octokit = octokitFromEnv(io.env);
   const jobs = await listAllRunJobs(octokit, { ...where, runId });
   const result = computeSuccessRates(jobs, runners);

@@ -31,8 +31,8 @@ export interface ActionDeps {
   /** Working directory (the workspace). */
   cwd: string;
   artifacts: ArtifactStore;
-  /** An Octokit for `token` against GITHUB_API_URL (explicit baseUrl and fetch). */
-  octokit(token: string): Octokit;
+  /** An Octokit for `token` against GITHUB_API_URL (explicit baseUrl and fetch); the real one loads Octokit on first use. */
+  octokit(token: string): Octokit | Promise<Octokit>;
 }
 
 export type ActionRun = (deps: ActionDeps) => Promise<void>;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { readRunnerMap } from "../../commands/success-rate.js";
 import { listAllRunJobs } from "../../github/jobs.js";
-import { resolveRepo } from "../../github/octokit.js";
+import { resolveRepo } from "../../github/repo-ref.js";
 import { computeSuccessRates, formatSuccessRateTable } from "../../results/success-rate.js";
 import { ActionError, appendSummary, input, type ActionDeps } from "./runtime.js";
 
@@ -20,7 +20,7 @@ export async function runSuccessRate(deps: ActionDeps): Promise<void> {
   const artifactName = input(deps, "artifact-name") || "run-stats";
   const repo = resolveRepo(undefined, deps.env);
 
-  const jobs = await listAllRunJobs(deps.octokit(token), { ...repo, runId: Number(runId) });
+  const jobs = await listAllRunJobs(await deps.octokit(token), { ...repo, runId: Number(runId) });
   const result = computeSuccessRates(jobs, runners);
   for (const u of result.unattributed) deps.core.warning(`job ${u.id} '${u.name}' (attempt ${u.run_attempt}) not attributed to a GPU type: ${u.reason}`);
 

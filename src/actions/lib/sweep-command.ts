@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "../../cli/args.js";
 import { canWrite, getPullHead, getRepoRole } from "../../github/repo.js";
-import { resolveRepo } from "../../github/octokit.js";
+import { resolveRepo } from "../../github/repo-ref.js";
 import { GENERATORS, generatorArgv } from "./argv.js";
 import { ActionError, appendSummary, input, type ActionDeps } from "./runtime.js";
 
@@ -36,7 +36,7 @@ export async function runSweepCommand(deps: ActionDeps): Promise<void> {
   if (line === null) return deny("not a /sweep command: nothing to do");
 
   const repo = resolveRepo(undefined, deps.env);
-  const octokit = deps.octokit(token);
+  const octokit = await deps.octokit(token);
   const reply = async (text: string) => {
     await octokit.rest.issues.createComment({ ...repo, issue_number: number, body: text });
   };

@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{a as o}from"./chunk-5QO55ITL.js";import"./chunk-7OLGXQI6.js";import"./chunk-3WPLCKS4.js";import"./chunk-PMX2IOJO.js";import"./chunk-Z2UBCMCT.js";import"./chunk-2MBKMW7O.js";import"./chunk-ZPIHVGU7.js";import{g as m}from"./chunk-CNN4M6VQ.js";import"./chunk-NVL6HGGT.js";import"./chunk-MT7VA6FE.js";import"./chunk-ZBD24WRP.js";import"./chunk-DA7HMYBL.js";await m(o);
