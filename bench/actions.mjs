@@ -39,15 +39,15 @@ function once(args) {
   });
 }
 
-function jsFiles(dir) {
+function filesUnder(dir) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? jsFiles(join(dir, d.name)) : d.name.endsWith(".js") ? [join(dir, d.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(join(dir, d.name)) : [join(dir, d.name)]));
 }
 
 const actions = readdirSync(join(root, "actions"))
   .filter((n) => existsSync(join(root, "actions", n, "dist/index.js")))
   .sort();
-const committed = [join(root, "actions/dist"), ...actions.map((n) => join(root, "actions", n, "dist"))].flatMap(jsFiles);
+const committed = [join(root, "actions/dist"), ...actions.map((n) => join(root, "actions", n, "dist"))].flatMap(filesUnder);
 const bytes = committed.reduce((s, f) => s + statSync(f).size, 0);
 console.log(`committed action JavaScript: ${committed.length} files, ${(bytes / 1e6).toFixed(2)} MB (target <= 4 MB)`);
 
