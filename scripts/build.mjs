@@ -11,7 +11,7 @@
 // `--actions-only` leaves dist/ alone; `--metafile FILE` also writes esbuild's account of what went where.
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
@@ -34,7 +34,8 @@ const lazyFile = (pkg) => `${pkg.replace("/", "+")}.cjs`;
 const lazyRequires = {
   name: "lazy-requires",
   setup(build) {
-    build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (!relative(root, args.path).startsWith(`src${sep}`)) return undefined;
       const text = readFileSync(args.path, "utf8");
       if (!text.includes("createRequire(import.meta.url)")) return undefined;
       const contents = text
@@ -93,6 +94,8 @@ async function buildActions() {
     target: "node20",
     minify: true,
     legalComments: "eof",
+    // (paths, which the chunk hashes include, as seen from the repository even where node_modules is a symlink)
+    preserveSymlinks: true,
     banner: { js: 'import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);' },
     plugins: [lazyRequires, skipUnusedCoreParts],
     write: false,
@@ -101,7 +104,7 @@ async function buildActions() {
   });
   const files = new Map(result.outputFiles.map((f) => [relative(root, f.path), Buffer.from(f.contents)]));
   for (const pkg of [...lazyPackages].sort()) {
-    const lib = await esbuild.build({ absWorkingDir: root, entryPoints: [pkg], bundle: true, format: "cjs", platform: "node", target: "node20", minify: true, legalComments: "eof", write: false, logLevel: "warning" });
+    const lib = await esbuild.build({ absWorkingDir: root, entryPoints: [pkg], bundle: true, format: "cjs", platform: "node", target: "node20", minify: true, legalComments: "eof", preserveSymlinks: true, write: false, logLevel: "warning" });
     files.set(`actions/dist/${lazyFile(pkg)}`, Buffer.from(lib.outputFiles[0].contents));
   }
   for (const n of actionNames) files.set(`actions/${n}/dist/index.js`, Buffer.from(entryStub(n)));
