@@ -1,2 +1,2 @@
 import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a as o}from"./chunk-354A5BJK.js";import"./chunk-OI6OWLQZ.js";import"./chunk-2EGDCDSF.js";import"./chunk-OYHX5H6H.js";import{g as m}from"./chunk-CNN4M6VQ.js";import"./chunk-NVL6HGGT.js";import"./chunk-MT7VA6FE.js";import"./chunk-ZBD24WRP.js";import"./chunk-DA7HMYBL.js";await m(o);
+import{b as o}from"./chunk-4DB7CAKC.js";import"./chunk-OI6OWLQZ.js";import"./chunk-2EGDCDSF.js";import"./chunk-OYHX5H6H.js";import{a as m}from"./chunk-OXTJ3XXP.js";import"./chunk-NVL6HGGT.js";import"./chunk-MEABGRBZ.js";import"./chunk-MT7VA6FE.js";import"./chunk-ZBD24WRP.js";import"./chunk-DA7HMYBL.js";await m(o);

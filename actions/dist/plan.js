@@ -1,2 +1,2 @@
 import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a as r}from"./chunk-ULEOVCOY.js";import"./chunk-G2VHSLHT.js";import"./chunk-OIZW44ZV.js";import"./chunk-PMX2IOJO.js";import"./chunk-766KVTH3.js";import{g as m}from"./chunk-CNN4M6VQ.js";import"./chunk-NVL6HGGT.js";import"./chunk-MT7VA6FE.js";import"./chunk-ZBD24WRP.js";import"./chunk-DA7HMYBL.js";await m(r);
+import{d as r}from"./chunk-GMVIH7KC.js";import"./chunk-XPFZ57ID.js";import"./chunk-OIZW44ZV.js";import"./chunk-PMX2IOJO.js";import"./chunk-766KVTH3.js";import{a as m}from"./chunk-OXTJ3XXP.js";import"./chunk-NVL6HGGT.js";import"./chunk-MEABGRBZ.js";import"./chunk-MT7VA6FE.js";import"./chunk-ZBD24WRP.js";import"./chunk-DA7HMYBL.js";await m(r);
