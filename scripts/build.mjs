@@ -44,6 +44,8 @@ const lazyRequires = {
           lazyPackages.add(pkg);
           return `require("lazy-package:${pkg}")`;
         });
+      if (contents.includes("createRequire(import.meta.url)"))
+        throw new Error(`${relative(root, args.path)}: write a lazy require as 'const require = createRequire(import.meta.url);' on a line of its own (scripts/build.mjs bundles only that form)`);
       return { contents, loader: "ts" };
     });
     build.onResolve({ filter: /^lazy-package:/ }, (args) => ({ path: `./${lazyFile(args.path.slice("lazy-package:".length))}`, external: true }));
@@ -53,7 +55,7 @@ const lazyRequires = {
 /**
  * @actions/core imports, when it loads, its OIDC client (for getIDToken:
  * @actions/http-client, which loads all of undici) and its runner-platform
- * probe (`platform`: @actions/exec): three times the start-up of a bare node.
+ * probe (`platform`: @actions/exec): more than twice the start-up of a bare node.
  * No action uses either (src/actions/lib/main.ts imports core's functions by
  * name), so these two files are marked free of side effects and esbuild leaves
  * them out; everything the actions call is core's own code.
