@@ -15,6 +15,14 @@ export function isKeyPattern(key: string): boolean {
 }
 
 type Matcher = (key: string, pattern: string) => boolean;
+
+/**
+ * Most `*` a pattern may hold when it needs minimatch (classes, extglobs):
+ * minimatch builds a backtracking regular expression whose cost grows with
+ * the power of the star count. Brace alternatives that are plain `*`/`?`
+ * patterns do not count: they are matched by `simpleGlobMatch`.
+ */
+export const MAX_RICH_PATTERN_STARS = 4;
 let matcherPromise: Promise<Matcher> | undefined;
 
 /**
@@ -29,12 +37,52 @@ export function simpleGlobRegExp(pattern: string): RegExp | undefined {
   return new RegExp(`^${body}$`);
 }
 
+/**
+ * Whole-key match of a pattern whose only magic characters are `*` and `?`
+ * (the patterns `simpleGlobRegExp` accepts), in O(pattern x key) time with no
+ * backtracking: `*` matches any run of characters except `/`, `?` one such
+ * character. A pattern built by a user (`a*a*a*...`) cannot make it slow.
+ */
+export function simpleGlobMatch(pattern: string, key: string): boolean {
+  // Greedy two-pointer match with one remembered star (classic wildcard matching):
+  // each star is retried at most once per key position, and `/` ends every star.
+  let p = 0;
+  let k = 0;
+  let starP = -1;
+  let starK = 0;
+  while (k < key.length) {
+    const c = pattern[p];
+    if (c === "*") {
+      starP = ++p;
+      starK = k;
+    } else if (c !== undefined && (c === "?" ? key[k] !== "/" : c === key[k])) {
+      p++;
+      k++;
+    } else if (starP >= 0 && key[starK] !== "/") {
+      p = starP;
+      k = ++starK;
+    } else return false;
+  }
+  while (pattern[p] === "*") p++;
+  return p === pattern.length;
+}
+
 /** minimatch with the options that fit config keys (no comments, no negation, whole-key match). */
 export function loadKeyMatcher(): Promise<Matcher> {
-  matcherPromise ??= import("minimatch").then(({ minimatch }) => (key: string, pattern: string) =>
-    minimatch(key, pattern, { nocomment: true, nonegate: true, dot: true, nobrace: false }),
-  );
+  matcherPromise ??= import("minimatch").then(({ minimatch, braceExpand }) => {
+    const options = { nocomment: true, nonegate: true, dot: true, nobrace: false };
+    return (key: string, pattern: string) =>
+      braceExpand(pattern).some((alt) => (simpleGlobRegExp(alt) ? simpleGlobMatch(alt, key) : minimatch(key, alt, options)));
+  });
   return matcherPromise;
+}
+
+/** Why a pattern is refused before matching (too many stars for minimatch), or undefined. */
+export function riskyPatternReason(pattern: string): string | undefined {
+  if (simpleGlobRegExp(pattern)) return undefined;
+  const stars = pattern.split("*").length - 1;
+  if (stars <= MAX_RICH_PATTERN_STARS || !/[[\]!+@()]/.test(pattern)) return undefined;
+  return `the pattern '${pattern}' has ${stars} '*' together with '[...]' or '(...)' (at most ${MAX_RICH_PATTERN_STARS}); split it into simpler patterns`;
 }
 
 /** Up to three existing keys to suggest for a key or pattern that matched nothing. */
@@ -76,8 +124,13 @@ export async function resolveConfigKeys(patterns: readonly string[], allKeys: re
       continue;
     }
     if (isKeyPattern(p)) {
+      const risky = riskyPatternReason(p);
+      if (risky) {
+        unmatched.push({ pattern: p, message: risky });
+        continue;
+      }
       const re = simpleGlobRegExp(p);
-      const hits = re ? allKeys.filter((k) => re.test(k)) : allKeys.filter((k) => match!(k, p));
+      const hits = re ? allKeys.filter((k) => simpleGlobMatch(p, k)) : allKeys.filter((k) => match!(k, p));
       if (hits.length) {
         resolved.set(p, hits);
         continue;
