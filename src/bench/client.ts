@@ -30,6 +30,7 @@ export type FailureKind =
   | "no-done"
   | "no-content"
   | "missing-usage"
+  | "bad-usage"
   | "aborted";
 
 export interface RequestOutcome {
@@ -73,6 +74,20 @@ export interface CompletionRequest {
    * collector nothing to move while the run is timed).
    */
   body: Buffer;
+}
+
+/**
+ * Why a server's `usage.completion_tokens` cannot be trusted, or undefined:
+ * it must be a whole number of at least one, and no more than the request's
+ * `max_tokens` (an engine stops there; with `ignore_eos` it hits it exactly).
+ * `chunksSoFar` is the content chunks seen when the usage arrived.
+ */
+export function implausibleCompletionTokens(ct: unknown, maxTokens: number, chunksSoFar: number): string | undefined {
+  if (typeof ct !== "number" || !Number.isInteger(ct)) return `usage.completion_tokens is ${typeof ct === "number" ? String(ct) : JSON.stringify(ct)}, not a whole number`;
+  if (ct < 1 && chunksSoFar > 0) return `usage.completion_tokens is ${ct} after ${chunksSoFar} content chunks`;
+  if (ct < 0) return `usage.completion_tokens is negative (${ct})`;
+  if (maxTokens > 0 && ct > maxTokens) return `usage.completion_tokens ${ct} exceeds the request's max_tokens ${maxTokens}`;
+  return undefined;
 }
 
 export interface ClientOptions {
@@ -264,7 +279,14 @@ export class CompletionClient {
         const usage = obj.usage;
         if (usage && typeof usage === "object") {
           const ct = usage.completion_tokens;
-          if (typeof ct === "number" && Number.isFinite(ct) && ct >= 0) usageTokens = ct;
+          if (ct !== undefined && ct !== null) {
+            const bad = implausibleCompletionTokens(ct, req.maxTokens, out.contentChunks);
+            if (bad) {
+              fail({ kind: "bad-usage", message: bad });
+              return;
+            }
+            usageTokens = ct;
+          }
         }
       };
 
@@ -272,7 +294,13 @@ export class CompletionClient {
       const parse = (chunk: Buffer | null, now: number) => {
         queued--;
         if (failure || settled) return;
-        const events = parser.feed(chunk!);
+        let events: string[];
+        try {
+          events = parser.feed(chunk!);
+        } catch (e) {
+          fail({ kind: "malformed-sse", message: (e as Error).message });
+          return;
+        }
         for (let i = 0; i < events.length && !failure; i++) onEvent(events[i]!, now);
         // The request is complete at [DONE]; a server that then holds the response open
         // only delays its connection's reuse (until it ends or the stall timeout closes it).

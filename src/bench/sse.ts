@@ -10,40 +10,66 @@
  * lines starting with `:` are comments; other fields (`event`, `id`, `retry`)
  * are ignored; an event without data lines dispatches nothing.
  */
+/** Longest line the parser holds (characters): a token chunk is a few hundred; 16 Mi is far past any real event. */
+export const MAX_SSE_LINE = 16 * 1024 * 1024;
+
+/** A line longer than the parser's bound: the stream is malformed (or hostile). */
+export class SseLineTooLong extends Error {
+  constructor(readonly limit: number) {
+    super(`an event-stream line exceeds ${limit} characters without a line end`);
+  }
+}
+
 export class SseParser {
   /** Made on first need: most pieces end on a character boundary (see decode). */
   private decoder: TextDecoder | undefined;
   /** The decoder may hold the first bytes of a character split across pieces. */
   private decoderMidChar = false;
-  private pending = "";
+  /** Pieces of the line not yet ended (never holding a CR or LF); joined once, when the line ends. */
+  private pending: string[] = [];
+  private pendingLength = 0;
+  /** The last piece ended in CR: an LF that starts the next piece belongs to it (CRLF split). */
+  private afterCr = false;
   private data: string[] | null = null;
 
-  /** Parses another piece of the stream; returns the data of each completed event, in order. */
+  constructor(private readonly maxLine = MAX_SSE_LINE) {}
+
+  /**
+   * Parses another piece of the stream; returns the data of each completed event, in order.
+   * Linear in the input: each character is scanned once. Throws SseLineTooLong past the bound.
+   */
   feed(bytes: Uint8Array | string): string[] {
     const text = typeof bytes === "string" ? bytes : this.decode(bytes);
-    let buf = this.pending + text;
     const events: string[] = [];
     let start = 0;
-    for (;;) {
-      const lf = buf.indexOf("\n", start);
-      const cr = buf.indexOf("\r", start);
-      let end: number;
-      let next: number;
-      if (cr >= 0 && (lf < 0 || cr < lf)) {
-        // A CR at the very end may be the first half of a CRLF: wait for more.
-        if (cr === buf.length - 1) break;
-        end = cr;
-        next = buf[cr + 1] === "\n" ? cr + 2 : cr + 1;
-      } else if (lf >= 0) {
-        end = lf;
-        next = lf + 1;
-      } else break;
-      this.line(buf.slice(start, end), events);
-      start = next;
+    if (this.afterCr && text.charCodeAt(0) === 10) start = 1;
+    if (text.length > 0) this.afterCr = false;
+    for (let i = start; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      this.endLine(text.slice(start, i), events);
+      if (c === 13) {
+        if (i + 1 === text.length) this.afterCr = true;
+        else if (text.charCodeAt(i + 1) === 10) i++;
+      }
+      start = i + 1;
     }
-    this.pending = start === 0 ? buf : buf.slice(start);
-    buf = "";
+    if (start < text.length) {
+      this.pendingLength += text.length - start;
+      if (this.pendingLength > this.maxLine) throw new SseLineTooLong(this.maxLine);
+      this.pending.push(text.slice(start));
+    }
     return events;
+  }
+
+  private endLine(tail: string, events: string[]): void {
+    if (this.pending.length === 0) return this.line(tail, events);
+    if (this.pendingLength + tail.length > this.maxLine) throw new SseLineTooLong(this.maxLine);
+    this.pending.push(tail);
+    const whole = this.pending.join("");
+    this.pending = [];
+    this.pendingLength = 0;
+    this.line(whole, events);
   }
 
   /**
@@ -60,8 +86,8 @@ export class SseParser {
 
   /** True when the stream stopped inside an event (bytes or data lines not yet dispatched). */
   hasUnfinishedEvent(): boolean {
-    const rest = this.pending + (this.decoder?.decode() ?? "");
-    return rest.replace(/\r$/, "").length > 0 || this.data !== null;
+    const rest = this.pendingLength > 0 ? "x" : (this.decoder?.decode() ?? "");
+    return rest.length > 0 || this.data !== null;
   }
 
   private line(line: string, events: string[]): void {
