@@ -1,6 +1,11 @@
 // Hostile servers and arguments for the load generator: every case ends in a
 // clear reason (or a correct result) within a time bound, never a crash.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { defaultTimeouts, MAX_TIMEOUT_S } from "../src/bench/limits.js";
+import { servedModel } from "../src/bench/models.js";
+import { infx } from "./support/cli.js";
 import { CompletionClient, type CompletionRequest } from "../src/bench/client.js";
 import { SseLineTooLong, SseParser } from "../src/bench/sse.js";
 import { contentChunk, scriptedServer, sseHead, type Scripted } from "./support/sse-server.js";
@@ -83,5 +88,55 @@ describe("hostile servers", () => {
     expect(out.success).toBe(false);
     expect(out.failure?.kind).toBe("bad-usage");
     expect(out.failure?.message).toMatch(reason);
+  });
+});
+
+describe("bench refuses impossible arguments before the run", () => {
+  // An unreachable server: a refused argument must be reported before any connection is tried.
+  const base = ["bench", "--base-url", "http://127.0.0.1:9", "--model", "m"];
+  it.each([
+    [["--random-input-len", "100000000"], /--random-input-len 100000000 is longer than any model's context/],
+    [["--random-input-len", "1000000", "--num-prompts", "100000"], /GiB of request bodies/],
+    [["--stall-timeout", "1e308"], /--stall-timeout 1e\+308 is longer than a timer holds \(at most 2147483 s/],
+    [["--request-timeout", "3000000"], /--request-timeout 3000000 is longer than a timer holds/],
+    [["--stall-timeout", "-1"], /--stall-timeout must be a number of seconds >= 0/],
+  ])("%j", async (extra, reason) => {
+    const t0 = performance.now();
+    const r = await infx([...base, ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(reason);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+  });
+  it("an unwritable --result-dir is refused before any request (no server needed)", async () => {
+    const r = await infx([...base, "--result-dir", "/dev/null/x", "--save-result"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--result-dir: cannot write results into \/dev\/null\/x \(ENOTDIR\)/);
+    expect(r.stderr).not.toMatch(/connect|ECONNREFUSED/);
+  });
+  it("default timeouts follow the workload and fit a timer", () => {
+    expect(defaultTimeouts(1024, 1024)).toEqual({ stall: 600, request: 856 });
+    expect(defaultTimeouts(1_000_000, 8192)).toEqual({ stall: 10_000, request: 12_048 });
+    expect(defaultTimeouts(2 ** 22, 2 ** 22).request).toBeLessThanOrEqual(MAX_TIMEOUT_S);
+  });
+});
+
+describe("GET /v1/models has an overall deadline", () => {
+  it("a server that trickles one byte every 50 ms is given up on at the deadline with a reason", async () => {
+    const server = createServer((_q, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const t = setInterval(() => res.write(" "), 50);
+      res.on("close", () => clearInterval(t));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const t0 = performance.now();
+      await expect(servedModel(url, 500)).rejects.toThrow(/no complete answer within 0.5 s \(pass --model/);
+      expect(performance.now() - t0).toBeLessThan(10_000);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

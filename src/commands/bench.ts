@@ -10,6 +10,7 @@ import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { withInterrupt } from "../cli/interrupt.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { PERCENTILE_METRICS, type PercentileMetric } from "../bench/metrics.js";
+import { checkTimeout, checkWorkloadSize, defaultTimeouts, ensureWritableDir } from "../bench/limits.js";
 import { servedModel } from "../bench/models.js";
 import { batchDirName, loadBaseline, type BaselinePoint, PROMPTS_PRESETS, runMultiConc, type PromptsPreset } from "../bench/multi.js";
 import { benchProgressText, ProgressLine } from "../bench/progress.js";
@@ -34,6 +35,14 @@ mid-stream, malformed SSE, a missing usage, or no byte for --stall-timeout
 seconds; the run continues, and exits 1 when more than --max-failure-rate of
 the requests failed. Warm-ups are not timed. A progress line is drawn only on
 a terminal.
+
+Timeouts follow the workload unless given: the stall timeout (no byte) is
+max(600, input-len/100) s, the request timeout stall + output-len/4 s (a
+token every 250 ms at worst); 0 turns either off, and more than 2147483 s
+(what a timer holds) is refused. GET /v1/models (to find the model when
+--model is not given) must answer within 10 s in all. Lengths past 4194304
+tokens, prompts that would need more than 4 GiB of request bodies, and a
+result directory that cannot be written are refused before the run.
 
 The client watches its own event loop while it times requests: when the loop's
 p99 delay passes 10 ms (it was busy when bytes arrived, so latencies include
@@ -80,8 +89,8 @@ marks the rest unfinished in summary.txt.`,
     { name: "seed", kind: "int", default: 0, help: "Seed for lengths, prompts and arrivals" },
     { name: "vocab-size", kind: "int", default: 32000, metavar: "N", help: "Prompt token ids are drawn from [0, N)" },
     { name: "max-failure-rate", kind: "number", default: 0.05, metavar: "F", help: "Exit 1 when more than this fraction of requests failed" },
-    { name: "stall-timeout", kind: "number", default: 600, metavar: "S", help: "Fail a request after S seconds without a byte (0: never)" },
-    { name: "request-timeout", kind: "number", default: 0, metavar: "S", help: "Fail a request after S seconds in total (0: no limit)" },
+    { name: "stall-timeout", kind: "number", metavar: "S", help: "Fail a request after S seconds without a byte (0: never; default max(600, input-len/100); at most 2147483)" },
+    { name: "request-timeout", kind: "number", metavar: "S", help: "Fail a request after S seconds in total (0: no limit; default stall timeout + output-len/4, a token every 250 ms at worst)" },
     { name: "conc", kind: "string", metavar: "LIST", help: "Multi-concurrency mode: comma-separated concurrencies, e.g. 4,8,16,32,64" },
     { name: "prompts-per-conc", kind: "int", metavar: "N", help: "Multi mode: num_prompts = conc x N" },
     { name: "prompts-preset", kind: "string", choices: PROMPTS_PRESETS, default: "x10", help: "Multi mode: x10 (conc x 10) or seed003 (conc x 20 at OSL 8192, else conc x 50)" },
@@ -143,7 +152,18 @@ export function benchOptionsFromArgs(a: ParsedArgs): ParsedBench {
   });
   const mfr = a["max-failure-rate"] as number;
   if (!(mfr >= 0 && mfr <= 1)) throw new UsageError(`--max-failure-rate must be in [0, 1], got ${mfr}`);
-  for (const t of ["stall-timeout", "request-timeout"]) if (!((a[t] as number) >= 0)) throw new UsageError(`--${t} must be >= 0`);
+  const timeouts = defaultTimeouts(a["random-input-len"] as number, a["random-output-len"] as number);
+  const stallTimeout = (a["stall-timeout"] as number | undefined) ?? timeouts.stall;
+  const requestTimeout = (a["request-timeout"] as number | undefined) ?? timeouts.request;
+  checkTimeout("stall-timeout", stallTimeout);
+  checkTimeout("request-timeout", requestTimeout);
+  checkWorkloadSize({
+    inputLen: a["random-input-len"] as number,
+    outputLen: a["random-output-len"] as number,
+    numPrompts: (a["num-prompts"] as number | undefined) ?? 1000,
+    numWarmups: a["num-warmups"] as number,
+    vocabSize: a["vocab-size"] as number,
+  });
   const baseUrl = (a["base-url"] as string | undefined) ?? `http://${a.host}:${a.port}`;
   try {
     const u = new URL(baseUrl);
@@ -172,8 +192,8 @@ export function benchOptionsFromArgs(a: ParsedArgs): ParsedBench {
       vocabSize: a["vocab-size"] as number,
       percentileMetrics: metrics,
       metricPercentiles: percentiles,
-      stallTimeout: a["stall-timeout"] as number,
-      requestTimeout: a["request-timeout"] as number,
+      stallTimeout,
+      requestTimeout,
       detailed: Boolean(a["save-detailed"]),
       workers: a.workers as number,
     },
@@ -188,6 +208,10 @@ export function defaultResultFilename(backend: string, rate: number, conc: numbe
 export async function run(a: ParsedArgs, io: Io): Promise<number> {
   const { options, maxFailureRate } = benchOptionsFromArgs(a);
   const resultDir = resolve(io.cwd, (a["result-dir"] as string | undefined) ?? ".");
+  if (a.conc === undefined && (a["save-result"] || a["result-filename"] !== undefined)) {
+    const named = a["result-filename"] as string | undefined;
+    ensureWritableDir(named !== undefined && isAbsolute(named) ? resolve(named, "..") : resolve(join(resultDir, named ?? "x"), ".."), "--result-dir");
+  } else if (a.conc !== undefined) ensureWritableDir(a["batch-dir"] ? resolve(io.cwd, a["batch-dir"] as string) : resultDir, a["batch-dir"] ? "--batch-dir" : "--result-dir");
   const model = options.model ?? (await servedModel(options.baseUrl).catch((e: Error) => {
     throw new UserError(e.message);
   }));
