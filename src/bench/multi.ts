@@ -7,8 +7,9 @@
  * gains the throughput-per-GPU ratio and the median end-to-end latency ratio
  * against the baseline's point at the same concurrency.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { readUserFile } from "../io/read-user-file.js";
 import type { RawResult } from "./metrics.js";
 import { CLIENT_LAG_WARN_MS } from "./report.js";
 import { runBenchmark, type BenchOptions, type ClientLoopDelay, type Progress } from "./run.js";
@@ -102,7 +103,7 @@ export function loadBaseline(path: string): Map<number, BaselinePoint> {
   };
   const readJson = (f: string): unknown => {
     try {
-      return JSON.parse(readFileSync(f, "utf8"));
+      return JSON.parse(readUserFile(f));
     } catch (e) {
       throw new Error(`${f}: ${(e as Error).message}`);
     }

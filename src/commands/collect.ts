@@ -1,5 +1,6 @@
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { basename, isAbsolute, resolve } from "node:path";
+import { readUserFile } from "../io/read-user-file.js";
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { collect, rowsToJsonChunks, type CollectKind } from "../results/collect.js";
@@ -58,7 +59,7 @@ Exit codes: 0 ok, 1 a gate failed or (--strict) a file was unusable, 2 usage.`,
 async function loadThresholds(path: string): Promise<Thresholds> {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readUserFile(path);
   } catch (e) {
     throw new UserError(`cannot read thresholds file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { readUserFile } from "../io/read-user-file.js";
 import { load } from "js-yaml";
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
@@ -66,7 +67,7 @@ function readJsonInput(io: Io, option: string, file: string | undefined, warning
     warnings.push(`--${option} ${file}: file not found; that section is left out`);
     return undefined;
   }
-  const parsed = parseJson(readFileSync(path, "utf8"));
+  const parsed = parseJson(readUserFile(path));
   if (!parsed.ok) throw new UserError(`--${option} ${file}: not valid JSON: ${parsed.error}`);
   return parsed.value;
 }
@@ -101,7 +102,7 @@ function checkRunStats(value: unknown, file: string): RunStats {
 function readThresholdsFile(path: string, label: string): Thresholds {
   let doc: unknown;
   try {
-    doc = load(readFileSync(path, "utf8"));
+    doc = load(readUserFile(path));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(code ? `--thresholds ${label}: cannot read it (${code})` : `--thresholds ${label}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);

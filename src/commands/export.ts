@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { readUserFile } from "../io/read-user-file.js";
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UserError, type Io } from "../cli/io.js";
 import { toCsv, toPoints } from "../results/export.js";
@@ -42,7 +43,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const path = resolve(io.cwd, args.file as string);
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readUserFile(path);
   } catch (e) {
     throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { readUserFile } from "../io/read-user-file.js";
+import { unsafeFileNameReason, writeFileNoFollow } from "../io/write-user-file.js";
 import type { CommandSpec, OptSpec, ParsedArgs } from "../cli/args.js";
 import { UserError, type Io } from "../cli/io.js";
 import { parseJson } from "../results/json.js";
@@ -50,12 +51,14 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   }
   const name = env.RESULT_FILENAME?.trim();
   if (!name) throw new UserError("missing environment variable RESULT_FILENAME (the raw result's file name without .json), or --result-filename");
+  const unsafe = unsafeFileNameReason(name);
+  if (unsafe) throw new UserError(`RESULT_FILENAME: ${unsafe} (the raw result's file name without .json; use --dir for its directory)`);
   const dir = resolve(io.cwd, typeof args.dir === "string" ? args.dir : ".");
   const rawPath = join(dir, `${name}.json`);
   const outPath = join(dirname(rawPath), `agg_${basename(name)}.json`);
   let text: string;
   try {
-    text = readFileSync(rawPath, "utf8");
+    text = readUserFile(rawPath);
   } catch (e) {
     throw new UserError(`cannot read the raw result ${rawPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, [
       "  RESULT_FILENAME names the file without .json, relative to the working directory (or --dir).",
@@ -71,11 +74,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     throw e;
   }
   const json = JSON.stringify(row, null, 2) + "\n";
-  try {
-    writeFileSync(outPath, json);
-  } catch (e) {
-    throw new UserError(`cannot write ${outPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  writeFileNoFollow(outPath, json);
   if (args.print) io.out(json);
   io.err(`wrote ${outPath}\n`);
   return 0;

@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { readUserFile } from "../io/read-user-file.js";
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { planningInputsFromTexts } from "../config/load.js";
@@ -46,7 +47,7 @@ Output: {"<gpu>": {"n_success": N, "total": N}, ...} in runner-config order.`,
 export function readRunnerMap(path: string): RunnerMap {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readUserFile(path);
   } catch (e) {
     throw new UserError(`cannot read runner config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { readUserFile } from "../io/read-user-file.js";
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { parseJson } from "../results/json.js";
@@ -42,7 +43,7 @@ Without --bmk/--eval it reads ./agg_bmk.json and ./agg_eval_all.json when presen
 function readRows(path: string, what: string): unknown[] {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readUserFile(path);
   } catch (e) {
     throw new UserError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { readUserFile } from "../io/read-user-file.js";
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { resolveConfigKeys } from "../changelog/keys.js";
@@ -117,9 +118,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     const path = isAbsolute(t.changelog) ? t.changelog : resolve(io.cwd, t.changelog);
     let text: string | undefined;
     try {
-      text = readFileSync(path, "utf8");
-    } catch {
-      errors.push(`${t.changelog}: cannot read the changelog (give --changelog FILE, or --no-changelog)`);
+      text = readUserFile(path);
+    } catch (e) {
+      errors.push(`${t.changelog}: cannot read the changelog: ${(e as { code?: string }).code ?? (e as Error).message} (give --changelog FILE, or --no-changelog)`);
     }
     if (text !== undefined) {
       try {

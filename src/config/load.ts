@@ -16,6 +16,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as JsYaml from "js-yaml";
 import { UserError } from "../errors.js";
+import { readUserFile, type UserFileError } from "../io/read-user-file.js";
 import { formatProblems, offsetOf, parseWithPositions, type ParsedWithPositions } from "./locate.js";
 import type { MasterConfigEntry, RunnerMap } from "./types.js";
 import { formatPath, masterConfigRuleProblems, masterConfigSchemaProblems, runnersSchemaProblems, type ConfigProblem } from "./validate.js";
@@ -64,9 +65,12 @@ interface ParsedFile {
 
 const require = createRequire(import.meta.url);
 let jsYaml: typeof JsYaml | undefined;
+let yamlSchema: JsYaml.Schema | undefined;
+/** js-yaml's core schema plus merge keys (`<<`), which the reference's PyYAML reads (the position-aware parser runs with `merge: true`). */
 function loadYaml(text: string): unknown {
   jsYaml ??= require("js-yaml") as typeof JsYaml;
-  return jsYaml.load(text);
+  yamlSchema ??= jsYaml.CORE_SCHEMA.withTags(jsYaml.mergeTag);
+  return jsYaml.load(text, { schema: yamlSchema });
 }
 
 function parseFile(src: SourceText): ParsedFile {
@@ -272,8 +276,9 @@ export function cachedPlanningInputs(configs: SourceText[], runners: SourceText,
 function readSource(file: string, cwd: string): SourceText {
   const path = isAbsolute(file) ? file : resolve(cwd, file);
   try {
-    return { file, text: readFileSync(path, "utf8") };
+    return { file, text: readUserFile(path) };
   } catch (e) {
+    if (e instanceof UserError) throw new UserError(`cannot read ${file}: ${(e as UserFileError).reason}`);
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : ((e as Error).message ?? String(e));
     throw new UserError(`cannot read ${file}: ${why}`);

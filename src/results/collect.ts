@@ -14,8 +14,9 @@
  *   (Synchronous reads: for thousands of small files they are about three
  *   times faster than promise-based reads, see bench/results.mjs.)
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
+import { readUserFile } from "../io/read-user-file.js";
 import { evalRowsOf, isLmEvalResult, readMetaEnv, type EvalConfig } from "./evals.js";
 import { parseJson } from "./json.js";
 import {
@@ -67,7 +68,7 @@ function listFiles(root: string): string[] {
 /** A file's text, or the reason it cannot be read. */
 function readText(file: string): { text: string } | { error: string } {
   try {
-    return { text: readFileSync(file, "utf8") };
+    return { text: readUserFile(file) };
   } catch (e) {
     return { error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }

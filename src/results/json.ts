@@ -31,45 +31,55 @@ export function jsonErrorOffset(text: string): { offset: number; what: string } 
     if (!m) fail("malformed number");
     i += m![0].length;
   };
-  const value = (): void => {
+  const key = () => {
     ws();
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      ws();
-      if (text[i] === "}") return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail(`expected a "key", found ${text[i] === undefined ? "end of file" : JSON.stringify(text[i])}`);
-        str();
-        ws();
-        if (text[i] !== ":") fail("expected ':' after a key");
-        i++;
-        value();
-        ws();
-        if (text[i] === ",") i++;
-        else if (text[i] === "}") return void i++;
-        else fail("expected ',' or '}'");
-      }
-    }
-    if (c === "[") {
-      i++;
-      ws();
-      if (text[i] === "]") return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ",") i++;
-        else if (text[i] === "]") return void i++;
-        else fail("expected ',' or ']'");
-      }
-    }
+    if (text[i] !== '"') fail(`expected a "key", found ${text[i] === undefined ? "end of file" : JSON.stringify(text[i])}`);
+    str();
+    ws();
+    if (text[i] !== ":") fail("expected ':' after a key");
+    i++;
+  };
+  const scalar = (c: string | undefined): void => {
     if (c === '"') return str();
     if (c === "t") return lit("true");
     if (c === "f") return lit("false");
     if (c === "n") return lit("null");
     if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return num();
     fail(c === undefined ? "unexpected end of file" : `unexpected ${JSON.stringify(c)}`);
+  };
+  // Iterative, with the open containers on an explicit stack: input depth cannot overflow the call stack.
+  const value = (): void => {
+    const open: string[] = [];
+    for (;;) {
+      ws();
+      const c = text[i];
+      if (c === "{" || c === "[") {
+        i++;
+        ws();
+        if (text[i] === (c === "{" ? "}" : "]")) i++;
+        else {
+          open.push(c);
+          if (c === "{") key();
+          continue;
+        }
+      } else scalar(c);
+      for (;;) {
+        const top = open[open.length - 1];
+        if (top === undefined) return;
+        ws();
+        if (text[i] === ",") {
+          i++;
+          if (top === "{") key();
+          break;
+        }
+        if (text[i] === (top === "{" ? "}" : "]")) {
+          i++;
+          open.pop();
+          continue;
+        }
+        fail(top === "{" ? "expected ',' or '}'" : "expected ',' or ']'");
+      }
+    }
   };
   try {
     value();

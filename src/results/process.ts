@@ -93,8 +93,8 @@ class EnvReader {
   /** A whole number >= min. */
   int(name: string, min: number): number {
     const raw = (this.env[name] ?? "").trim();
-    if (!/^[+-]?\d+$/.test(raw) || Number.parseInt(raw, 10) < min) {
-      this.errors.push(`${name}=${JSON.stringify(this.env[name])}: expected a whole number >= ${min}`);
+    if (!/^[+-]?\d+$/.test(raw) || Number.parseInt(raw, 10) < min || Number.parseInt(raw, 10) > MAX_ENV_INT) {
+      this.errors.push(`${name}=${JSON.stringify(this.env[name])}: expected a whole number >= ${min} and <= ${MAX_ENV_INT}`);
       return 0;
     }
     return Number.parseInt(raw, 10);
@@ -144,6 +144,8 @@ export function processResult(raw: unknown, env: Env): AggRow {
   const schemaErrors = validateRawResult(raw);
   if (schemaErrors.length) throw new ResultError("the raw result does not match schemas/raw-result.schema.json", schemaErrors);
   const r = raw as RawResult;
+  const numberErrors = rawNumberProblems(r);
+  if (numberErrors.length) throw new ResultError("the raw result has numbers that cannot be right", numberErrors);
   const empty = refuseEmptyResult(r);
   if (empty.length) throw new ResultError("the raw result measured nothing usable", empty);
 
@@ -198,8 +200,37 @@ export function processResult(raw: unknown, env: Env): AggRow {
   }
   if (e.errors.length) throw new ResultError("bad environment variable values", e.errors);
   Object.assign(row, latencyInSeconds(r));
+  const rowErrors = nonFiniteRowFields(row);
+  if (rowErrors.length) throw new ResultError("the row would hold numbers that are not finite", rowErrors);
   if (typeof r.date === "string") row.date = r.date;
   return row as AggRow;
+}
+
+/** Largest whole number an environment variable (TP, ISL, ...) may hold: past it no job is real. */
+export const MAX_ENV_INT = 2 ** 31 - 1;
+
+/**
+ * Numbers of a raw result that no benchmark produces: not finite (`1e400`
+ * parses as Infinity), a concurrency past {@link MAX_ENV_INT}, or a total
+ * throughput below the output throughput (a negative input throughput).
+ */
+export function rawNumberProblems(r: RawResult): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(r)) {
+    if (typeof value === "number" && !Number.isFinite(value)) out.push(`  ${key}: ${value} is not a finite number`);
+  }
+  if (!(r.max_concurrency <= MAX_ENV_INT)) out.push(`  max_concurrency: ${r.max_concurrency} is more than ${MAX_ENV_INT}`);
+  if (r.total_token_throughput < r.output_throughput) {
+    out.push(`  total_token_throughput: ${r.total_token_throughput} is less than output_throughput ${r.output_throughput} (input throughput would be negative)`);
+  }
+  return out;
+}
+
+/** Row fields that are numbers but not finite (a TPOT of 5e-324 ms gives an infinite interactivity): JSON would write them as null. */
+export function nonFiniteRowFields(row: Record<string, unknown>): string[] {
+  return Object.entries(row)
+    .filter(([, v]) => typeof v === "number" && !Number.isFinite(v))
+    .map(([k, v]) => `  ${k}: ${v}${k.endsWith("_intvty") ? ` (1000 / the raw result's ${k.replace(/_intvty$/, "_tpot_ms")})` : ""}`);
 }
 
 /** `*_ms` metrics in seconds without the suffix, plus `*_intvty` for each TPOT statistic except `std`. */
