@@ -1,9 +1,10 @@
-import { closeSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { basename, isAbsolute, resolve } from "node:path";
 import { readUserFile } from "../io/read-user-file.js";
+import { writeFileNoFollow } from "../io/write-user-file.js";
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
-import { collect, rowsToJsonChunks, type CollectKind } from "../results/collect.js";
+import { collect, rowsToJsonChunks, type CollectKind, type Replacement } from "../results/collect.js";
 import { applyThresholds, parseThresholds, type Thresholds } from "../results/thresholds.js";
 import type { EvalRow, Problem } from "../results/types.js";
 
@@ -96,7 +97,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const outPath = resolve(io.cwd, typeof args.out === "string" ? args.out : DEFAULT_OUT[kind]);
   let fd: number;
   try {
-    fd = openSync(outPath, "w");
+    fd = openSync(outPath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644); // never through a symlink
   } catch (e) {
     throw new UserError(`cannot write ${outPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -112,10 +113,11 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     files: result.files,
     rows: result.rows.length,
     replaced: result.replaced,
+    replacements: result.replacements,
     problems: result.problems,
     ...(thresholds ? { gate: { gated: (result.rows as EvalRow[]).filter((r) => r.threshold !== undefined).length, failed } } : {}),
   };
-  if (typeof args.report === "string") writeFileSync(resolve(io.cwd, args.report), JSON.stringify(report, null, 2) + "\n");
+  if (typeof args.report === "string") writeFileNoFollow(resolve(io.cwd, args.report), JSON.stringify(report, null, 2) + "\n");
 
   io.out(summaryText(report, kind, thresholds ? (result.rows as EvalRow[]).filter((r) => r.passed === false) : []));
   if (failed) return 1;
@@ -123,11 +125,13 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   return 0;
 }
 
-function summaryText(r: { files: number; rows: number; replaced: number; out: string; problems: Problem[] }, kind: CollectKind, failing: EvalRow[]): string {
+function summaryText(r: { files: number; rows: number; replaced: number; replacements?: Replacement[]; out: string; problems: Problem[] }, kind: CollectKind, failing: EvalRow[]): string {
   const lines = [
     `collected ${r.rows} ${kind === "bmk" ? "benchmark" : "eval"} row${r.rows === 1 ? "" : "s"} from ${r.files} file${r.files === 1 ? "" : "s"} into ${r.out}`,
     `replaced ${r.replaced} older retr${r.replaced === 1 ? "y" : "ies"} of the same ${kind === "bmk" ? "benchmark" : "eval"}`,
   ];
+  for (const x of (r.replacements ?? []).slice(0, SHOWN_PROBLEMS)) lines.push(`  ${x.kept.path} (${x.kept.when}) replaced ${x.dropped.path} (${x.dropped.when})`);
+  if ((r.replacements?.length ?? 0) > SHOWN_PROBLEMS) lines.push(`  ... and ${r.replacements!.length - SHOWN_PROBLEMS} more (all are in the --report file)`);
   if (r.problems.length) {
     lines.push(`${r.problems.length} file${r.problems.length === 1 ? "" : "s"} could not be used (no other row was lost):`);
     for (const p of r.problems.slice(0, SHOWN_PROBLEMS)) lines.push(`  ${p.path}: ${p.reason}`);

@@ -14,7 +14,7 @@
  *   (Synchronous reads: for thousands of small files they are about three
  *   times faster than promise-based reads, see bench/results.mjs.)
  */
-import { readdirSync, statSync } from "node:fs";
+import { type Dirent, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { readUserFile } from "../io/read-user-file.js";
 import { evalRowsOf, isLmEvalResult, readMetaEnv, type EvalConfig } from "./evals.js";
@@ -35,6 +35,20 @@ import type { AggRow, EvalRow, Problem } from "./types.js";
 
 export type CollectKind = "bmk" | "eval";
 
+/** One retry replacement: which row (path, date) replaced which. */
+export interface Replacement {
+  kept: { path: string; when: string };
+  dropped: { path: string; when: string };
+}
+
+/** Records which of two retries was kept. */
+function keepNewer<R>(a: Sourced<R>, b: Sourced<R>, log: Replacement[]): Sourced<R> {
+  const kept = newerRow(a, b);
+  const dropped = kept === a ? b : a;
+  log.push({ kept: { path: kept.path, when: kept.when }, dropped: { path: dropped.path, when: dropped.when } });
+  return kept;
+}
+
 export interface CollectOptions {
   /** Prefix of the paths in problems and in eval rows' `source` (default: the paths relative to `dir`). */
   displayRoot?: string;
@@ -45,6 +59,8 @@ export interface CollectResult<R> {
   problems: Problem[];
   /** Rows dropped because a newer retry of the same benchmark was found. */
   replaced: number;
+  /** Each replacement: the row kept and the one dropped (paths and dates). */
+  replacements: Replacement[];
   /** Files looked at. */
   files: number;
 }
@@ -52,16 +68,39 @@ export interface CollectResult<R> {
 /** Files that belong in artifacts but hold no rows: skipped without a problem. */
 const EXPECTED_EXTRA = /(^|\/)(samples_[^/]*\.jsonl|\.[^/]*)$/;
 
-function listFiles(root: string): string[] {
+/** Why a directory entry that is neither a regular file nor a directory is not read. */
+function skippedKind(e: Dirent): string {
+  if (e.isSymbolicLink()) return "a symbolic link: not followed (artifacts hold regular files only)";
+  if (e.isFIFO()) return "a FIFO (named pipe): not read";
+  if (e.isSocket()) return "a socket: not read";
+  return "a device or special file: not read";
+}
+
+/**
+ * The regular files under `root`, sorted. An unreadable subdirectory, a
+ * symlink or a FIFO is passed to `skip` with the reason, and the walk goes
+ * on (only an unreadable `root` throws). No recursion on directory depth.
+ */
+function listFiles(root: string, skip: (path: string, reason: string) => void = () => {}): string[] {
   const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) out.push(p);
+  const pending = [root];
+  while (pending.length) {
+    const dir = pending.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      if (dir === root) throw e;
+      skip(dir, `cannot read directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      continue;
     }
-  };
-  walk(root);
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) pending.push(p);
+      else if (e.isFile()) out.push(p);
+      else skip(p, skippedKind(e));
+    }
+  }
   return out.sort();
 }
 
@@ -90,8 +129,9 @@ export async function collect(dir: string, kind: "eval", opts?: CollectOptions):
 export async function collect(dir: string, kind: CollectKind, opts?: CollectOptions): Promise<CollectResult<AggRow | EvalRow>>;
 export async function collect(dir: string, kind: CollectKind, opts: CollectOptions = {}): Promise<CollectResult<AggRow | EvalRow>> {
   let files: string[];
+  const skipped: Problem[] = [];
   try {
-    files = listFiles(dir);
+    files = listFiles(dir, (p, reason) => skipped.push({ path: p, reason }));
   } catch (e) {
     throw new Error(`cannot read directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -99,20 +139,26 @@ export async function collect(dir: string, kind: CollectKind, opts: CollectOptio
     const rel = toPosix(relative(dir, p));
     return opts.displayRoot ? `${opts.displayRoot.replace(/\/+$/, "")}/${rel}` : rel;
   };
-  return kind === "bmk" ? collectBenchmarks(files, display) : collectEvals(dir, files, display);
+  const result = kind === "bmk" ? collectBenchmarks(files, display) : collectEvals(dir, files, display);
+  if (skipped.length) {
+    result.problems.push(...skipped.map((p) => ({ path: display(p.path), reason: p.reason })));
+    result.problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.reason < b.reason ? -1 : 1));
+  }
+  return result;
 }
 
 function collectBenchmarks(files: string[], display: (p: string) => string): CollectResult<AggRow> {
   const problems: Problem[] = [];
   const kept = new Map<string, Sourced<AggRow>>();
   let replaced = 0;
+  const replacements: Replacement[] = [];
   const present = new Set(files);
   const offer = (cand: Sourced<AggRow>) => {
     const id = benchmarkIdentity(cand.row);
     const have = kept.get(id);
     if (have) {
       replaced++;
-      kept.set(id, newerRow(have, cand));
+      kept.set(id, keepNewer(have, cand, replacements));
     } else kept.set(id, cand);
   };
   for (const file of files) {
@@ -145,13 +191,14 @@ function collectBenchmarks(files: string[], display: (p: string) => string): Col
   }
   const rows = sortAggRows([...kept.values()].map((s) => s.row));
   problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { rows, problems, replaced, files: files.length };
+  return { rows, problems, replaced, replacements, files: files.length };
 }
 
 function collectEvals(root: string, files: string[], display: (p: string) => string): CollectResult<EvalRow> {
   const problems: Problem[] = [];
   const kept = new Map<string, Sourced<EvalRow>>();
   let replaced = 0;
+  const replacements: Replacement[] = [];
   const metaCache = new Map<string, { ok: true; value: EvalConfig; path: string } | { ok: false; reason: string }>();
   const present = new Set(files);
 
@@ -206,13 +253,13 @@ function collectEvals(root: string, files: string[], display: (p: string) => str
       const have = kept.get(id);
       if (have) {
         replaced++;
-        kept.set(id, newerRow(have, cand));
+        kept.set(id, keepNewer(have, cand, replacements));
       } else kept.set(id, cand);
     }
   }
   const rows = [...kept.values()].map((s) => s.row).sort(compareEvalRows);
   problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.reason < b.reason ? -1 : 1));
-  return { rows, problems, replaced, files: files.length };
+  return { rows, problems, replaced, replacements, files: files.length };
 }
 
 /** Writes rows as a JSON array, one row per line, in chunks (no giant string). */
