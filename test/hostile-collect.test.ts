@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { downloadEach, type ArtifactStore } from "../src/github/artifact.js";
 import { configGrid, resultName, rowOf, writeBmkArtifacts } from "./fixtures/results/generate.js";
 import { infx } from "./support/cli.js";
 
@@ -75,5 +76,28 @@ describe("infx collect with hostile artifacts", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/report\.json: it is a symbolic link/);
     expect(readFileSync(join(dir, "victim"), "utf8")).toBe("keep\n");
+  });
+});
+
+describe("the collect action's download step", () => {
+  it("downloads every artifact it can and reports the ones it cannot", async () => {
+    const names = ["bmk_a", "bmk_broken", "bmk_c", "../bmk_escape", "eval_x"];
+    const store: ArtifactStore = {
+      upload: async () => ({ id: 0, name: "", size: 0 }),
+      list: async () => names.map((name, id) => ({ id, name, size: 1 })),
+      download: async (a, dir) => {
+        if (a.name === "bmk_broken") throw new Error("download failed: HTTP 500");
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, "agg.json"), "{}");
+      },
+    };
+    const dir = tmp();
+    const { downloaded, failed } = await downloadEach(store, (n) => n.includes("bmk_"), dir);
+    expect(downloaded.map((a) => a.name)).toEqual(["bmk_a", "bmk_c"]);
+    expect(failed).toEqual([
+      { name: "bmk_broken", reason: "download failed: HTTP 500" },
+      { name: "../bmk_escape", reason: `the name escapes or nests inside ${dir}` },
+    ]);
+    expect(readFileSync(join(dir, "bmk_c", "agg.json"), "utf8")).toBe("{}");
   });
 });

@@ -75,3 +75,38 @@ export async function downloadMatching(
   }
   return wanted;
 }
+
+/** An artifact that could not be downloaded, and why. */
+export interface FailedDownload {
+  name: string;
+  reason: string;
+}
+
+/**
+ * Like {@link downloadMatching}, but one artifact that cannot be downloaded
+ * (a network error, a name that escapes `dir`, a corrupt archive) does not
+ * stop the others: it is returned in `failed` with the reason.
+ */
+export async function downloadEach(
+  store: ArtifactStore,
+  accept: (name: string) => boolean,
+  dir: string,
+): Promise<{ downloaded: StoredArtifact[]; failed: FailedDownload[] }> {
+  const downloaded: StoredArtifact[] = [];
+  const failed: FailedDownload[] = [];
+  for (const a of (await store.list()).filter((x) => accept(x.name))) {
+    const target = join(dir, a.name);
+    const rel = relative(dir, target);
+    if (rel === "" || rel.startsWith("..") || rel.includes("/") || rel.includes("\\")) {
+      failed.push({ name: a.name, reason: `the name escapes or nests inside ${dir}` });
+      continue;
+    }
+    try {
+      await store.download(a, target);
+      downloaded.push(a);
+    } catch (e) {
+      failed.push({ name: a.name, reason: (e as Error).message ?? String(e) });
+    }
+  }
+  return { downloaded, failed };
+}

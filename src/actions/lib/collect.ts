@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as collectCommand from "../../commands/collect.js";
 import * as summarizeCommand from "../../commands/summarize.js";
-import { downloadMatching } from "../../github/artifact.js";
+import { downloadEach } from "../../github/artifact.js";
 import { ActionError, appendSummary, infx, input, type ActionDeps } from "./runtime.js";
 
 export interface CollectKind {
@@ -35,8 +35,9 @@ export async function runCollect(deps: ActionDeps): Promise<void> {
   const work = mkdtempSync(join(deps.env.RUNNER_TEMP || tmpdir(), `collect-${kindName}-`));
   const downloads = join(work, "artifacts");
   mkdirSync(downloads);
-  const got = await downloadMatching(deps.artifacts, (n) => n.startsWith(kind.prefix), downloads);
+  const { downloaded: got, failed } = await downloadEach(deps.artifacts, (n) => n.startsWith(kind.prefix), downloads);
   deps.core.info(`downloaded ${got.length} ${kind.prefix}* artifact(s)`);
+  for (const f of failed) deps.core.warning(`artifact ${f.name} could not be downloaded (its rows are missing): ${f.reason}`);
   if (!got.length) deps.core.warning(`no ${kind.prefix}* artifacts in this run: every benchmark job failed or none ran`);
 
   const outDir = join(work, "out");
@@ -68,7 +69,8 @@ export async function runCollect(deps: ActionDeps): Promise<void> {
   const summary = await infx(deps, summarizeCommand, [kindName === "bmk" ? "--bmk" : "--eval", out, "--title", kindName === "bmk" ? "Benchmark results" : "Eval results"], { allowExit: [1, 2] });
   await appendSummary(
     deps,
-    `${rows.length} row(s) from ${got.length} artifact(s) → \`${artifactName}\`\n\n` + (summary.code === 0 ? summary.stdout : `\`\`\`\n${stdout}\`\`\`\n`),
+    `${rows.length} row(s) from ${got.length} artifact(s) → \`${artifactName}\`\n\n` +
+      (failed.length ? `${failed.length} artifact(s) could not be downloaded:\n${failed.map((f) => `- \`${f.name}\`: ${f.reason}`).join("\n")}\n\n` : "") + (summary.code === 0 ? summary.stdout : `\`\`\`\n${stdout}\`\`\`\n`),
   );
   if (code !== 0) throw new ActionError(`${kindName === "eval" ? "some evals are below their thresholds" : "collection failed"} (see the summary)`);
 }
