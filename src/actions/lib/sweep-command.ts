@@ -1,10 +1,12 @@
 /**
- * `/sweep <generator args>` on a PR: the commenter must have write, maintain
- * or admin permission; the sweep is pinned to the PR head commit as it is now
- * (the moving branch is never used); the reply links the run that will do it.
+ * `/sweep [<sha>] <generator args>` on a PR: the commenter must have write,
+ * maintain or admin permission; the sweep runs the commit the commenter saw
+ * (see `headMovedReason`): the named SHA, or the head as of the comment, and
+ * is refused when the head has moved since; the reply links the run.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "../../cli/args.js";
+import type { Octokit, RepoRef } from "../../github/octokit.js";
 import { canWrite, getPullHead, getRepoRole } from "../../github/repo.js";
 import { resolveRepo } from "../../github/repo-ref.js";
 import { GENERATORS, generatorArgv } from "./argv.js";
@@ -17,6 +19,30 @@ export function parseSweepComment(body: string): string | null {
   const first = body.trimStart().split(/\r?\n/, 1)[0] ?? "";
   if (first !== SWEEP_COMMAND && !first.startsWith(`${SWEEP_COMMAND} `)) return null;
   return first.slice(SWEEP_COMMAND.length).trim();
+}
+
+/** A leading commit SHA (7 to 40 hex digits) of a `/sweep` line, and the generator command after it. */
+export function splitPinnedSha(line: string): { sha?: string; rest: string } {
+  const m = /^([0-9a-fA-F]{7,40})(?:\s+|$)(.*)$/s.exec(line.trim());
+  return m ? { sha: m[1]!.toLowerCase(), rest: m[2]! } : { rest: line };
+}
+
+/**
+ * Why a `/sweep` must not run on the PR's current head, or undefined: with a
+ * named SHA, the head must be that commit; without one, the head commit must
+ * be no newer than the comment (a push after the comment is refused; its
+ * committer date is the pusher's word, so naming the SHA is the sure way).
+ */
+export function headMovedReason(w: { pinned?: string; headSha: string; headCommittedAt?: string; commentedAt?: string }): string | undefined {
+  const head = w.headSha.toLowerCase();
+  if (w.pinned) {
+    return head.startsWith(w.pinned) ? undefined : `the head of this PR is now ${head.slice(0, 12)}, not the ${w.pinned.slice(0, 12)} you named: review it and comment again`;
+  }
+  const at = Date.parse(w.commentedAt ?? "");
+  const committed = Date.parse(w.headCommittedAt ?? "");
+  if (!Number.isFinite(at) || !Number.isFinite(committed)) return `cannot tell whether the head ${head.slice(0, 12)} is the commit you saw: comment \`/sweep ${head.slice(0, 12)} ...\` to name it`;
+  if (committed > at) return `the head ${head.slice(0, 12)} was committed after your comment: review it and comment \`/sweep ${head.slice(0, 12)} ...\` to sweep it`;
+  return undefined;
 }
 
 export async function runSweepCommand(deps: ActionDeps): Promise<void> {
@@ -32,8 +58,9 @@ export async function runSweepCommand(deps: ActionDeps): Promise<void> {
   const login = String(event.comment?.user?.login ?? "");
   const number = Number(event.issue?.number);
   if (!event.issue?.pull_request || !Number.isInteger(number)) return deny("not a pull request comment: nothing to do");
-  const line = parseSweepComment(body);
-  if (line === null) return deny("not a /sweep command: nothing to do");
+  const fullLine = parseSweepComment(body);
+  if (fullLine === null) return deny("not a /sweep command: nothing to do");
+  const { sha: pinned, rest: line } = splitPinnedSha(fullLine);
 
   const repo = resolveRepo(undefined, deps.env);
   const octokit = await deps.octokit(token);
@@ -63,6 +90,12 @@ export async function runSweepCommand(deps: ActionDeps): Promise<void> {
     await reply(`@${login} this pull request comes from a fork (${pr.headRepo}); its code never runs on the self-hosted benchmark runners, so \`/sweep\` is not available here.`);
     return deny("fork pull request: refused");
   }
+  const headCommittedAt = pinned ? undefined : await commitDate(octokit, repo, pr.headSha);
+  const moved = headMovedReason({ pinned, headSha: pr.headSha, headCommittedAt, commentedAt: event.comment?.created_at });
+  if (moved) {
+    await reply(`@${login} not started: ${moved}.`);
+    return deny(`head moved: ${moved}`);
+  }
   const server = (deps.env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
   const runUrl = `${server}/${repo.owner}/${repo.repo}/actions/runs/${deps.env.GITHUB_RUN_ID ?? ""}`;
   const command = argv.join(" ");
@@ -73,4 +106,14 @@ export async function runSweepCommand(deps: ActionDeps): Promise<void> {
   deps.core.setOutput("generate-cli-command", command);
   deps.core.setOutput("test-name", `pr-${number}`);
   await appendSummary(deps, `### /sweep by @${login}\n\n\`${shown}\` on \`${pr.headSha}\`\n`);
+}
+
+/** The committer date of a commit (ISO), or undefined when it cannot be read. */
+async function commitDate(octokit: Octokit, repo: RepoRef, sha: string): Promise<string | undefined> {
+  try {
+    const { data } = await octokit.rest.git.getCommit({ ...repo, commit_sha: sha });
+    return data.committer?.date;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,102 @@
+// Security rules as data against the fake GitHub: /sweep runs the commit the
+// maintainer saw; sweep labels count only from people with write permission;
+// the repository settings that keep fork PRs off self-hosted runners.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ActionCore, ActionDeps } from "../src/actions/lib/runtime.js";
+import { headMovedReason, runSweepCommand, splitPinnedSha } from "../src/actions/lib/sweep-command.js";
+import { createOctokit } from "../src/github/octokit.js";
+import { startFakeGitHub, type FakeGitHub } from "./support/fake-github.js";
+
+function recordingDeps(inputs: Record<string, string>, env: NodeJS.ProcessEnv) {
+  const outputs: Record<string, string> = {};
+  const core: ActionCore = {
+    getInput: (n) => inputs[n] ?? "",
+    setOutput: (n, v) => void (outputs[n] = String(v)),
+    info: () => {},
+    warning: () => {},
+    error: () => {},
+    setFailed: () => {},
+    summary: { addRaw: () => {}, write: async () => {} },
+  };
+  const deps: ActionDeps = {
+    core,
+    env: { GITHUB_STEP_SUMMARY: "", ...env },
+    cwd: tmpdir(),
+    artifacts: { upload: async () => ({ id: 0, name: "", size: 0 }), list: async () => [], download: async () => {} },
+    octokit: (token) => createOctokit({ token, env }),
+  };
+  return { deps, outputs };
+}
+
+function eventFile(payload: object): string {
+  const p = join(mkdtempSync(join(tmpdir(), "ev-")), "event.json");
+  writeFileSync(p, JSON.stringify(payload));
+  return p;
+}
+
+describe("/sweep runs the commit the maintainer saw", () => {
+  it("splitPinnedSha reads an optional leading SHA", () => {
+    expect(splitPinnedSha("c0ffee1 full-sweep --single-node")).toEqual({ sha: "c0ffee1", rest: "full-sweep --single-node" });
+    expect(splitPinnedSha("full-sweep --single-node")).toEqual({ rest: "full-sweep --single-node" });
+    expect(splitPinnedSha("abc full-sweep")).toEqual({ rest: "abc full-sweep" }); // too short for a SHA
+  });
+  it.each([
+    [{ pinned: "cccccccc", headSha: "c".repeat(40) }, undefined],
+    [{ pinned: "dddddddd", headSha: "c".repeat(40) }, /head of this PR is now cccccccccccc, not the dddddddd you named/],
+    [{ headSha: "c".repeat(40), headCommittedAt: "2026-01-01T10:00:00Z", commentedAt: "2026-01-01T10:05:00Z" }, undefined],
+    [{ headSha: "c".repeat(40), headCommittedAt: "2026-01-01T10:06:00Z", commentedAt: "2026-01-01T10:05:00Z" }, /committed after your comment/],
+    [{ headSha: "c".repeat(40) }, /cannot tell whether the head/],
+  ])("headMovedReason(%j)", (w, want) => {
+    const got = headMovedReason(w);
+    if (want === undefined) expect(got).toBeUndefined();
+    else expect(got).toMatch(want);
+  });
+
+  let gh: FakeGitHub;
+  const commitDates: Record<string, string> = {};
+  beforeAll(async () => {
+    gh = await startFakeGitHub();
+    gh.state.collaborators = { admin1: "admin" };
+    gh.addPull({ number: 5, head_sha: "c".repeat(40), head_repo: "acme/inferencex" });
+    gh.route(({ req, res, url }) => {
+      const m = /^\/repos\/acme\/inferencex\/git\/commits\/([0-9a-f]{40})$/.exec(url.pathname);
+      if (req.method !== "GET" || !m || !commitDates[m[1]!]) return false;
+      const date = commitDates[m[1]!]!;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ sha: m[1], committer: { name: "a", email: "a@x", date }, author: { name: "a", email: "a@x", date }, message: "m", tree: { sha: "t", url: "" }, parents: [], url: "", html_url: "", node_id: "", verification: null }));
+      return true;
+    });
+  });
+  afterAll(() => gh.close());
+  const env = (body: string, createdAt: string) => ({
+    GITHUB_API_URL: gh.url,
+    GITHUB_REPOSITORY: "acme/inferencex",
+    GITHUB_RUN_ID: "77",
+    GITHUB_EVENT_PATH: eventFile({ comment: { body, user: { login: "admin1" }, created_at: createdAt }, issue: { number: 5, pull_request: {} } }),
+  });
+  it("a head pushed after the comment is refused with a reply naming the SHA to use", async () => {
+    commitDates["c".repeat(40)] = "2026-01-01T10:06:00Z";
+    const t = recordingDeps({ "github-token": gh.token }, env("/sweep full-sweep --single-node", "2026-01-01T10:05:00Z"));
+    await runSweepCommand(t.deps);
+    expect(t.outputs.allowed).toBe("false");
+    expect(gh.state.comments.at(-1)!.body).toMatch(/not started: the head cccccccccccc was committed after your comment/);
+  });
+  it("the head as of the comment runs, pinned to its SHA", async () => {
+    commitDates["c".repeat(40)] = "2026-01-01T10:00:00Z";
+    const t = recordingDeps({ "github-token": gh.token }, env("/sweep full-sweep --single-node", "2026-01-01T10:05:00Z"));
+    await runSweepCommand(t.deps);
+    expect(t.outputs).toMatchObject({ allowed: "true", sha: "c".repeat(40), "generate-cli-command": "full-sweep --single-node" });
+  });
+  it("/sweep <sha> runs only when the head is that commit", async () => {
+    const ok = recordingDeps({ "github-token": gh.token }, env("/sweep cccccccc full-sweep --single-node", "2026-01-01T09:00:00Z"));
+    await runSweepCommand(ok.deps);
+    expect(ok.outputs).toMatchObject({ allowed: "true", sha: "c".repeat(40), "generate-cli-command": "full-sweep --single-node" });
+    const moved = recordingDeps({ "github-token": gh.token }, env("/sweep dddddddd full-sweep --single-node", "2026-01-01T09:00:00Z"));
+    await runSweepCommand(moved.deps);
+    expect(moved.outputs.allowed).toBe("false");
+    expect(gh.state.comments.at(-1)!.body).toMatch(/not the dddddddd you named/);
+  });
+});
