@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ActionCore, ActionDeps } from "../src/actions/lib/runtime.js";
 import { headMovedReason, runSweepCommand, splitPinnedSha } from "../src/actions/lib/sweep-command.js";
+import { labelGrants } from "../src/github/label-grants.js";
 import { createOctokit } from "../src/github/octokit.js";
+import { decideSweep, trustedSweepLabels } from "../src/plan/labels.js";
 import { startFakeGitHub, type FakeGitHub } from "./support/fake-github.js";
 
 function recordingDeps(inputs: Record<string, string>, env: NodeJS.ProcessEnv) {
@@ -98,5 +100,52 @@ describe("/sweep runs the commit the maintainer saw", () => {
     await runSweepCommand(moved.deps);
     expect(moved.outputs.allowed).toBe("false");
     expect(gh.state.comments.at(-1)!.body).toMatch(/not the dddddddd you named/);
+  });
+});
+
+describe("sweep labels count only from people with write permission", () => {
+  let gh: FakeGitHub;
+  beforeAll(async () => {
+    gh = await startFakeGitHub();
+    gh.state.collaborators = { maint: "maintain", triager: "triage", writer: "write" };
+    const events = [
+      { event: "labeled", label: { name: "full-sweep-enabled" }, actor: { login: "maint" } },
+      { event: "labeled", label: { name: "sweep-enabled" }, actor: { login: "writer" } },
+      { event: "labeled", label: { name: "sweep-enabled" }, actor: { login: "triager" } }, // the last adder counts
+      { event: "labeled", label: { name: "evals-only" }, actor: { login: "stranger" } },
+      { event: "labeled", label: { name: "docs" }, actor: { login: "triager" } },
+      { event: "unlabeled", label: { name: "full-sweep-enabled" }, actor: { login: "triager" } },
+    ];
+    gh.route(({ req, res, url }) => {
+      if (req.method !== "GET" || url.pathname !== "/repos/acme/inferencex/issues/9/events") return false;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(events.map((e, i) => ({ id: i + 1, node_id: "n", url: "", commit_id: null, commit_url: null, created_at: "2026-01-01T00:00:00Z", performed_via_github_app: null, ...e }))));
+      return true;
+    });
+  });
+  afterAll(() => gh.close());
+
+  it("labelGrants reads the last adder of each label and their role", async () => {
+    const octokit = createOctokit({ token: gh.token, env: { GITHUB_API_URL: gh.url } });
+    const grants = await labelGrants(octokit, { owner: "acme", repo: "inferencex", issueNumber: 9 }, ["full-sweep-enabled", "sweep-enabled", "evals-only"]);
+    expect(grants).toEqual([
+      { label: "full-sweep-enabled", actor: "maint", role: "maintain" },
+      { label: "sweep-enabled", actor: "triager", role: "triage" },
+      { label: "evals-only", actor: "stranger", role: "none" },
+    ]);
+    const trusted = trustedSweepLabels(["full-sweep-enabled", "sweep-enabled", "evals-only", "docs", "all-evals"], grants);
+    expect(trusted.labels).toEqual(["full-sweep-enabled", "docs"]);
+    expect(trusted.ignored).toEqual([
+      "label 'sweep-enabled' was added by @triager (triage): sweep labels count only from people with write permission",
+      "label 'evals-only' was added by @stranger (none): sweep labels count only from people with write permission",
+      "label 'all-evals': who added it is unknown, so it does not count",
+    ]);
+  });
+  it("a triager's sweep label alone starts nothing", () => {
+    const grants = [{ label: "full-sweep-enabled", actor: "triager", role: "triage" }];
+    const { labels } = trustedSweepLabels(["full-sweep-enabled"], grants);
+    expect(decideSweep({ eventName: "pull_request", action: "synchronize", labels }).run).toBe(false);
+    const ok = trustedSweepLabels(["full-sweep-enabled"], [{ ...grants[0]!, actor: "maint", role: "maintain" }]);
+    expect(decideSweep({ eventName: "pull_request", action: "synchronize", labels: ok.labels })).toMatchObject({ run: true, mode: "full" });
   });
 });

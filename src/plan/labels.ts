@@ -134,3 +134,35 @@ export function sweepEventFromPayload(eventName: string, payload: Record<string,
     headCommitMessage: payload.head_commit?.message,
   };
 }
+
+/** Roles whose sweep labels count (triage may label, but must not start GPU sweeps). */
+export const SWEEP_LABEL_ROLES: readonly string[] = ["admin", "maintain", "write"];
+
+/** Who last added a label to the PR, and that person's role on the repository. */
+export interface LabelGrant {
+  label: string;
+  actor: string;
+  role: string;
+}
+
+/**
+ * The labels that count for the sweep policy: every label that is not a
+ * sweep label, and each sweep label whose last adder has a role in
+ * {@link SWEEP_LABEL_ROLES}. A sweep label with no known adder, or added by
+ * someone without write permission, is dropped with a reason.
+ */
+export function trustedSweepLabels(labels: readonly string[], grants: readonly LabelGrant[]): { labels: string[]; ignored: string[] } {
+  const last = new Map(grants.map((g) => [g.label, g]));
+  const kept: string[] = [];
+  const ignored: string[] = [];
+  for (const label of labels) {
+    if (!isSweepLabel(label)) {
+      kept.push(label);
+      continue;
+    }
+    const g = last.get(label);
+    if (g && SWEEP_LABEL_ROLES.includes(g.role)) kept.push(label);
+    else ignored.push(g ? `label '${label}' was added by @${g.actor} (${g.role}): sweep labels count only from people with write permission` : `label '${label}': who added it is unknown, so it does not count`);
+  }
+  return { labels: kept, ignored };
+}

@@ -10,7 +10,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { decideSweep, sweepEventFromPayload, type SweepDecision } from "../../plan/labels.js";
+import { labelGrants } from "../../github/label-grants.js";
+import { resolveRepo } from "../../github/repo-ref.js";
+import { decideSweep, isSweepLabel, sweepEventFromPayload, trustedSweepLabels, type SweepDecision, type SweepEvent } from "../../plan/labels.js";
 import { githubPlanFiles } from "../../plan/shard.js";
 import { isMultiNode, type MatrixEntry } from "../../plan/types.js";
 import * as changelogCommand from "../../commands/changelog.js";
@@ -86,7 +88,7 @@ export async function runPlan(deps: ActionDeps): Promise<void> {
     reason = `${testName ? `${testName}: ` : ""}${argv.join(" ")}`;
   } else {
     const eventName = deps.env.GITHUB_EVENT_NAME ?? "";
-    decision = decideSweep(sweepEventFromPayload(eventName, readEvent(deps)));
+    decision = decideSweep(await withTrustedLabels(deps, sweepEventFromPayload(eventName, readEvent(deps)), readEvent(deps)));
     if (decision.error) throw new ActionError(decision.error);
     if (!decision.run) {
       deps.core.info(`no sweep: ${decision.reason}`);
@@ -173,4 +175,23 @@ export async function runPlan(deps: ActionDeps): Promise<void> {
     `Commit \`${sha}\`; the whole plan is artifact \`${PLAN_ARTIFACT}\`.`,
   ];
   await appendSummary(deps, lines.join("\n") + "\n");
+}
+
+/**
+ * With input `github-token` (issues: read), a pull_request event's sweep
+ * labels count only when their last adder can write (`trustedSweepLabels`);
+ * each dropped label is a warning. Without a token the labels are taken as
+ * they are (the workflow should pass one).
+ */
+async function withTrustedLabels(deps: ActionDeps, ev: SweepEvent, payload: Record<string, any>): Promise<SweepEvent> {
+  const token = input(deps, "github-token");
+  const number = Number(payload.pull_request?.number);
+  if (!token || ev.eventName !== "pull_request" || !Number.isInteger(number)) return ev;
+  const octokit = await deps.octokit(token);
+  const labels = ev.labels ?? [];
+  const grants = await labelGrants(octokit, { ...resolveRepo(undefined, deps.env), issueNumber: number }, labels.filter(isSweepLabel));
+  const trusted = trustedSweepLabels(labels, grants);
+  for (const why of trusted.ignored) deps.core.warning(why);
+  const changedDropped = ev.changedLabel !== undefined && isSweepLabel(ev.changedLabel) && !trusted.labels.includes(ev.changedLabel) && ev.action === "labeled";
+  return { ...ev, labels: trusted.labels, ...(changedDropped ? { changedLabel: `${ev.changedLabel} (untrusted)` } : {}) };
 }
