@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ActionCore, ActionDeps } from "../src/actions/lib/runtime.js";
 import { headMovedReason, runSweepCommand, splitPinnedSha } from "../src/actions/lib/sweep-command.js";
 import { labelGrants } from "../src/github/label-grants.js";
+import { checkRepoSecurity, formatSecurityChecks } from "../src/github/repo-security.js";
 import { createOctokit } from "../src/github/octokit.js";
 import { decideSweep, trustedSweepLabels } from "../src/plan/labels.js";
 import { startFakeGitHub, type FakeGitHub } from "./support/fake-github.js";
@@ -147,5 +148,72 @@ describe("sweep labels count only from people with write permission", () => {
     expect(decideSweep({ eventName: "pull_request", action: "synchronize", labels }).run).toBe(false);
     const ok = trustedSweepLabels(["full-sweep-enabled"], [{ ...grants[0]!, actor: "maint", role: "maintain" }]);
     expect(decideSweep({ eventName: "pull_request", action: "synchronize", labels: ok.labels })).toMatchObject({ run: true, mode: "full" });
+  });
+});
+
+describe("checkRepoSecurity reads the settings that keep forks off the GPU runners", () => {
+  let gh: FakeGitHub;
+  const settings: Record<string, unknown> = {};
+  beforeAll(async () => {
+    gh = await startFakeGitHub();
+    gh.route(({ req, res, url }) => {
+      const body = settings[url.pathname];
+      if (req.method !== "GET" || body === undefined) return false;
+      if (typeof body === "number") {
+        res.writeHead(body, { "content-type": "application/json" });
+        res.end(JSON.stringify({ message: "Resource not accessible by integration", documentation_url: "" }));
+      } else {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      }
+      return true;
+    });
+  });
+  afterAll(() => gh.close());
+  const octokit = () => createOctokit({ token: gh.token, env: { GITHUB_API_URL: gh.url } });
+  const R = "/repos/acme/inferencex";
+
+  it("a hardened public org repository passes every check", async () => {
+    Object.assign(settings, {
+      [R]: { private: false, owner: { login: "acme", type: "Organization" } },
+      [`${R}/actions/permissions/fork-pr-contributor-approval`]: { approval_policy: "all_external_contributors" },
+      [`${R}/actions/permissions/workflow`]: { default_workflow_permissions: "read", can_approve_pull_request_reviews: false },
+      "/orgs/acme/actions/runner-groups": { total_count: 1, runner_groups: [{ id: 2, name: "gpu", visibility: "selected", allows_public_repositories: false, restricted_to_workflows: true, selected_workflows: ["acme/inferencex/.github/workflows/run-sweep.yml@refs/heads/main"] }] },
+      [`${R}/actions/runners`]: { total_count: 1, runners: [{ id: 1, name: "b200-nv_0", os: "linux", status: "online", busy: false, ephemeral: true, labels: [] }] },
+    });
+    const checks = await checkRepoSecurity(octokit(), { owner: "acme", repo: "inferencex" });
+    expect(checks.map((c) => [c.id, c.status])).toEqual([
+      ["fork-pr-approval", "ok"],
+      ["workflow-token", "ok"],
+      ["runner-group", "ok"],
+      ["ephemeral-runners", "ok"],
+    ]);
+  });
+  it("each missing setting is named with what to set; an unreadable one is unknown, never ok", async () => {
+    Object.assign(settings, {
+      [`${R}/actions/permissions/fork-pr-contributor-approval`]: { approval_policy: "first_time_contributors" },
+      [`${R}/actions/permissions/workflow`]: { default_workflow_permissions: "write", can_approve_pull_request_reviews: true },
+      "/orgs/acme/actions/runner-groups": 403,
+      [`${R}/actions/runners`]: { total_count: 2, runners: [{ id: 1, name: "b200-nv_0", ephemeral: false }, { id: 2, name: "h200-x_0", ephemeral: true }] },
+    });
+    const checks = await checkRepoSecurity(octokit(), { owner: "acme", repo: "inferencex" });
+    expect(checks.map((c) => [c.id, c.status])).toEqual([
+      ["fork-pr-approval", "missing"],
+      ["workflow-token", "missing"],
+      ["runner-group", "unknown"],
+      ["ephemeral-runners", "missing"],
+    ]);
+    const text = formatSecurityChecks(checks);
+    expect(text).toMatch(/^MISSING fork-pr-approval: fork PR approval is 'first_time_contributors': set .*Require approval for all external contributors/m);
+    expect(text).toMatch(/^unknown runner-group: cannot read \/orgs\/\{org\}\/actions\/runner-groups \(HTTP 403/m);
+    expect(text).toMatch(/1 of 2 runner\(s\) are not ephemeral \(b200-nv_0\)/);
+  });
+  it("a private repository is checked for private-fork workflow settings", async () => {
+    Object.assign(settings, {
+      [R]: { private: true, owner: { login: "acme", type: "Organization" } },
+      [`${R}/actions/permissions/fork-pr-workflows-private-repos`]: { run_workflows_from_fork_pull_requests: true, send_write_tokens_to_workflows: true, send_secrets_and_variables: false, require_approval_for_fork_pr_workflows: true },
+    });
+    const checks = await checkRepoSecurity(octokit(), { owner: "acme", repo: "inferencex" });
+    expect(checks[0]).toMatchObject({ id: "fork-pr-private", status: "missing" });
   });
 });
