@@ -1,7 +1,7 @@
 // Security rules as data against the fake GitHub: /sweep runs the commit the
 // maintainer saw; sweep labels count only from people with write permission;
 // the repository settings that keep fork PRs off self-hosted runners.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -215,5 +215,20 @@ describe("checkRepoSecurity reads the settings that keep forks off the GPU runne
     });
     const checks = await checkRepoSecurity(octokit(), { owner: "acme", repo: "inferencex" });
     expect(checks[0]).toMatchObject({ id: "fork-pr-private", status: "missing" });
+  });
+});
+
+describe("run-sweep.yml", () => {
+  const wf = readFileSync(join(import.meta.dirname, "../.github/workflows/run-sweep.yml"), "utf8");
+  it("the PR-comment job (pull-requests: write) runs action code from the base branch", () => {
+    const job = wf.slice(wf.indexOf("\n  comment:"));
+    expect(job).toMatch(/pull-requests: write/);
+    expect(job).toMatch(/actions\/checkout@[0-9a-f]{40}[^\n]*\n\s+with:\n\s+ref: \$\{\{ github\.event\.pull_request\.base\.sha \}\}/);
+    expect(job.slice(0, job.indexOf("uses: ./actions/comment"))).not.toMatch(/needs\.plan\.outputs\.sha \}\}\n/);
+  });
+  it("the plan job passes a read-only token so sweep labels are checked against the labeler's permission", () => {
+    const job = wf.slice(wf.indexOf("\n  plan:"), wf.indexOf("\n  canary:"));
+    expect(job).toMatch(/issues: read/);
+    expect(job).toMatch(/uses: \.\/actions\/plan\n\s+with:[\s\S]*github-token: \$\{\{ github\.token \}\}/);
   });
 });
