@@ -113,7 +113,7 @@ k2:
   precision: fp4
 `;
   it("'<<' merges, explicit keys win, on the fast path and with positions", () => {
-    const inputs = planningInputsFromTexts([{ file: "c.yaml", text: entry }], { file: "runners.yaml", text: "b200:\n  - b200-a_0\n" }, { noCache: true });
+    const inputs = planningInputsFromTexts([{ file: "c.yaml", text: entry }], { file: "runners.yaml", text: "b200:\n  - b200-a_0\n" }, {});
     const k1 = inputs.configs.get("k1")!;
     const k2 = inputs.configs.get("k2")!;
     expect(k1.precision).toBe("fp8");
@@ -123,7 +123,7 @@ k2:
   });
   it("a problem inside a merged entry is still reported with a position", () => {
     const bad = entry.replace("precision: fp4", "precision: fp4\n  extra-field: 1");
-    const e = thrown(() => planningInputsFromTexts([{ file: "c.yaml", text: bad }], { file: "runners.yaml", text: "b200:\n  - b200-a_0\n" }, { noCache: true }));
+    const e = thrown(() => planningInputsFromTexts([{ file: "c.yaml", text: bad }], { file: "runners.yaml", text: "b200:\n  - b200-a_0\n" }, {}));
     expect((e as UserError).details.join("\n")).toMatch(/^c\.yaml:19:3: k2: unknown field 'extra-field'/m);
   });
 });
