@@ -8,6 +8,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readFileAtRefs } from "../src/changelog/git.js";
 import { planningInputsFromTexts, loadPlanningInputs } from "../src/config/load.js";
 import { UserError } from "../src/errors.js";
 import { firstInvalidUtf8, readUserFile, UserFileError } from "../src/io/read-user-file.js";
@@ -199,5 +200,18 @@ describe("process-result paths", () => {
     const r = await infx(["process-result", "--dir", "d"], { cwd: dir, env: { ...ENV, RESULT_FILENAME: "run" } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/invalid UTF-8 at byte offset 10/);
+  });
+});
+
+describe("changelog text read from git is strict UTF-8 too", () => {
+  it("an invalid byte in perf-changelog.yaml at a ref is an error naming file, ref and offset", async () => {
+    const dir = tmp();
+    const git = (...a: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "-c", "commit.gpgsign=false", ...a], { cwd: dir, stdio: "pipe" });
+    git("init", "-q");
+    writeFileSync(join(dir, "perf-changelog.yaml"), Buffer.concat([Buffer.from("- config-keys: [a]\n  description: ['caf"), Buffer.from([0xe9]), Buffer.from("']\n")]));
+    git("add", ".");
+    git("commit", "-qm", "x");
+    const file = join(dir, "perf-changelog.yaml");
+    await expect(readFileAtRefs(file, ["HEAD"])).rejects.toThrow(`cannot read ${file} at HEAD: invalid UTF-8 at byte offset 39 (line 2, byte 21 of the line: 0xe9); save the file as UTF-8`);
   });
 });

@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { statSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { UserError } from "../errors.js";
+import { decodeUtf8Strict } from "../io/read-user-file.js";
 
 export interface FileAtRef {
   ref: string;
@@ -86,6 +87,6 @@ export async function readFileAtRefs(file: string, refs: readonly string[]): Pro
     if ("missing" in commit)
       throw new UserError(`git ref '${ref}' ${commit.missing === "ambiguous" ? "is ambiguous" : "does not name a commit"} in the repository at ${cwd} (fetch it first, e.g. 'git fetch origin ${ref}', or check the spelling)`);
     const blob = answers[refs.length + i]!;
-    return { ref, commit: commit.oid, text: "missing" in blob ? undefined : blob.content.toString("utf8") };
+    return { ref, commit: commit.oid, text: "missing" in blob ? undefined : decodeUtf8Strict(blob.content, `${file} at ${ref}`) };
   });
 }
