@@ -7,11 +7,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readFileAtRefs } from "../src/changelog/git.js";
 import { planningInputsFromTexts, loadPlanningInputs } from "../src/config/load.js";
 import { UserError } from "../src/errors.js";
-import { firstInvalidUtf8, readUserFile, UserFileError } from "../src/io/read-user-file.js";
+import { decodeUtf8Strict, firstInvalidUtf8, readUserFile, UserFileError } from "../src/io/read-user-file.js";
 import { parseJson } from "../src/results/json.js";
 import { processResult, ResultError } from "../src/results/process.js";
 import { infx } from "./support/cli.js";
@@ -213,5 +214,51 @@ describe("changelog text read from git is strict UTF-8 too", () => {
     git("commit", "-qm", "x");
     const file = join(dir, "perf-changelog.yaml");
     await expect(readFileAtRefs(file, ["HEAD"])).rejects.toThrow(`cannot read ${file} at HEAD: invalid UTF-8 at byte offset 39 (line 2, byte 21 of the line: 0xe9); save the file as UTF-8`);
+  });
+});
+
+describe("generated hostile inputs", () => {
+  it("parseJson never throws, and is ok exactly when JSON.parse accepts", () => {
+    const unit = fc.constantFrom(..."[]{}:,\" 1-e.tnx\n".split(""));
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), fc.nat({ max: 3000 }), (tail, depth) => {
+        const text = "[".repeat(depth) + tail;
+        let ok = true;
+        try {
+          JSON.parse(text);
+        } catch {
+          ok = false;
+        }
+        const r = parseJson(text);
+        expect(r.ok).toBe(ok);
+        if (!r.ok) expect(r.error).toMatch(/^(line \d+, column \d+: |the file is empty)/);
+      }),
+      { numRuns: 500, seed: 15 },
+    );
+  });
+  it("strict UTF-8: decodes exactly what Buffer.isUtf8 accepts, and the offset is the first byte after the longest valid prefix", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 24 }), (bytes) => {
+        const buf = Buffer.from(bytes);
+        const bad = firstInvalidUtf8(buf);
+        if (Buffer.from(buf).toString("utf8") === new TextDecoder("utf-8", { fatal: false }).decode(buf) && bad < 0) {
+          expect(decodeUtf8Strict(buf, "f")).toBe(buf.toString("utf8"));
+        }
+        const fatal = (() => {
+          try {
+            new TextDecoder("utf-8", { fatal: true }).decode(buf);
+            return true;
+          } catch {
+            return false;
+          }
+        })();
+        expect(bad < 0).toBe(fatal);
+        if (bad >= 0) {
+          expect(() => new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(0, bad))).not.toThrow();
+          expect(() => decodeUtf8Strict(buf, "f")).toThrow(`invalid UTF-8 at byte offset ${bad} `);
+        }
+      }),
+      { numRuns: 3000, seed: 15 },
+    );
   });
 });
