@@ -63,7 +63,10 @@ export class SseParser {
   }
 
   private endLine(tail: string, events: string[]): void {
-    if (this.pending.length === 0) return this.line(tail, events);
+    if (this.pending.length === 0) {
+      this.line(tail, events);
+      return;
+    }
     if (this.pendingLength + tail.length > this.maxLine) throw new SseLineTooLong(this.maxLine);
     this.pending.push(tail);
     const whole = this.pending.join("");

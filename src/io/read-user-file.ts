@@ -117,7 +117,11 @@ export function decodeUtf8Strict(bytes: Uint8Array, file: string): string {
   if (bad >= 0) {
     let line = 1;
     let lineStart = 0;
-    for (let i = 0; i < bad; i++) if (bytes[i] === 0x0a) (line++, (lineStart = i + 1));
+    for (let i = 0; i < bad; i++) {
+      if (bytes[i] !== 0x0a) continue;
+      line++;
+      lineStart = i + 1;
+    }
     const hex = bytes[bad]!.toString(16).padStart(2, "0");
     throw new UserFileError(file, `invalid UTF-8 at byte offset ${bad} (line ${line}, byte ${bad - lineStart + 1} of the line: 0x${hex}); save the file as UTF-8`);
   }
