@@ -79,6 +79,19 @@ describe("infx collect with hostile artifacts", () => {
   });
 });
 
+describe("writers never write through a pre-placed symlink", () => {
+  it("infx export --out", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "agg.json"), "[]\n");
+    writeFileSync(join(dir, "victim"), "keep\n");
+    symlinkSync(join(dir, "victim"), join(dir, "out.csv"));
+    const r = await infx(["export", "agg.json", "--csv", "--out", "out.csv"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/out\.csv: it is a symbolic link/);
+    expect(readFileSync(join(dir, "victim"), "utf8")).toBe("keep\n");
+  });
+});
+
 describe("the collect action's download step", () => {
   it("downloads every artifact it can and reports the ones it cannot", async () => {
     const names = ["bmk_a", "bmk_broken", "bmk_c", "../bmk_escape", "eval_x"];

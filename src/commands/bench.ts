@@ -4,8 +4,9 @@
  * format; or, with `--conc 4,8,16`, one run per concurrency into a batch
  * directory with summary.txt.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
+import { writeFileNoFollow } from "../io/write-user-file.js";
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { withInterrupt } from "../cli/interrupt.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
@@ -281,7 +282,7 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
       defaultResultFilename(bench.backend, bench.requestRate, bench.maxConcurrency, bench.model, String(result.date));
     const file = isAbsolute(name) ? name : join(resultDir, name);
     mkdirSync(resolve(file, ".."), { recursive: true });
-    writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
+    writeFileNoFollow(file, JSON.stringify(result, null, 2) + "\n");
     io.out(`Saved result to ${file}\n`);
   }
   if (runResult.interrupted) {

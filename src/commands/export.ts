@@ -1,5 +1,5 @@
-import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { writeFileNoFollow } from "../io/write-user-file.js";
 import { readUserFile } from "../io/read-user-file.js";
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UserError, type Io } from "../cli/io.js";
@@ -65,7 +65,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       (args.osl === undefined || r.osl === args.osl),
   );
   const output = args.csv ? toCsv(wanted) : JSON.stringify(toPoints(wanted), null, 1) + "\n";
-  if (typeof args.out === "string") writeFileSync(resolve(io.cwd, args.out), output);
+  if (typeof args.out === "string") writeFileNoFollow(resolve(io.cwd, args.out), output);
   else io.out(output);
   return 0;
 }

@@ -1,5 +1,5 @@
-import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { writeFileNoFollow } from "../io/write-user-file.js";
 import { readUserFile } from "../io/read-user-file.js";
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
@@ -76,7 +76,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
 
   const json = JSON.stringify(result.stats, null, 2) + "\n";
   const out = args.out as string;
-  if (out !== "-") writeFileSync(resolve(io.cwd, out), json);
+  if (out !== "-") writeFileNoFollow(resolve(io.cwd, out), json);
 
   const attempts = new Set(jobs.map((j) => j.run_attempt)).size;
   // With --out -, stdout carries only the JSON (for pipes); the table goes to stderr.

@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { writeFileNoFollow } from "../io/write-user-file.js";
 import { readUserFile } from "../io/read-user-file.js";
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
@@ -89,7 +90,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     if (!target) throw new UserError("--step-summary: GITHUB_STEP_SUMMARY is not set (it is set inside GitHub Actions steps)");
     appendFileSync(target, md);
   }
-  if (typeof args.out === "string") writeFileSync(resolve(io.cwd, args.out), md);
+  if (typeof args.out === "string") writeFileNoFollow(resolve(io.cwd, args.out), md);
   if (!args["step-summary"] && typeof args.out !== "string") io.out(md);
   return 0;
 }
