@@ -4,7 +4,6 @@
  * measurements) after it has driven the server.
  */
 import { accessSync, constants, mkdirSync, statSync } from "node:fs";
-import { dirname } from "node:path";
 import { UsageError, UserError } from "../errors.js";
 
 /** Longest timeout a Node.js timer holds: 2^31-1 ms (longer ones fire at once). */
@@ -60,6 +59,3 @@ export function ensureWritableDir(dir: string, what: string): void {
     throw new UserError(`${what}: cannot write results into ${dir} (${reason}); choose a writable directory before the run`);
   }
 }
-
-/** The directory a result file goes into. */
-export const resultFileDir = (file: string) => dirname(file);

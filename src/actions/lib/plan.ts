@@ -88,7 +88,8 @@ export async function runPlan(deps: ActionDeps): Promise<void> {
     reason = `${testName ? `${testName}: ` : ""}${argv.join(" ")}`;
   } else {
     const eventName = deps.env.GITHUB_EVENT_NAME ?? "";
-    decision = decideSweep(await withTrustedLabels(deps, sweepEventFromPayload(eventName, readEvent(deps)), readEvent(deps)));
+    const payload = readEvent(deps);
+    decision = decideSweep(await withTrustedLabels(deps, sweepEventFromPayload(eventName, payload), payload));
     if (decision.error) throw new ActionError(decision.error);
     if (!decision.run) {
       deps.core.info(`no sweep: ${decision.reason}`);
