@@ -5,7 +5,6 @@ import {
   COMMON_TAIL_OPTIONS,
   EVAL_OPTIONS,
   EXCLUSIVE_EVALS,
-  EXCLUSIVE_NODE_TYPE,
   intArg,
   listArg,
   loadInputsFor,
@@ -17,6 +16,7 @@ import {
   warnUndefinedRunners,
   requirePositive,
 } from "../plan/matrix-cli.js";
+import { checkDialectOptions, NO_EVALS_OPTION, requireOneNodeType, runScenarioFullSweep, SCENARIO_TYPE_OPTION } from "./matrix-2026-08.js";
 
 export const spec: CommandSpec = {
   name: "full-sweep",
@@ -49,11 +49,14 @@ ${OUTPUT_ORDER_HELP}`,
     { name: "max-tp", kind: "int", metavar: "N", help: "Skip entries with a larger tensor parallelism" },
     { name: "max-ep", kind: "int", metavar: "N", help: "Clamp expert parallelism to at most N" },
     ...EVAL_OPTIONS,
+    NO_EVALS_OPTION,
+    SCENARIO_TYPE_OPTION,
     NODE_FILTER_OPTION,
     ...NODE_TYPE_OPTIONS,
     ...COMMON_TAIL_OPTIONS,
   ],
-  exclusive: [EXCLUSIVE_NODE_TYPE, EXCLUSIVE_EVALS],
+  // 2026-02 files need exactly one of --single-node/--multi-node (requireOneNodeType); 2026-08 files take both or neither as both.
+  exclusive: [{ names: [...EXCLUSIVE_EVALS.names, "no-evals"] }],
   examples: [
     "infx full-sweep --single-node --model-prefix dsr1 --runner-type b200 --max-conc 16",
     "infx full-sweep --multi-node --seq-lens 1k1k --format table",
@@ -64,6 +67,9 @@ ${OUTPUT_ORDER_HELP}`,
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
   requirePositive(args, "step-size", 2);
   const inputs = loadInputsFor(args, io);
+  if (inputs.dialect === "2026-08") return runScenarioFullSweep(args, inputs, io);
+  checkDialectOptions(args, inputs.dialect);
+  requireOneNodeType(args);
   const filters = {
     modelPrefix: listArg(args, "model-prefix"),
     precision: listArg(args, "precision"),
