@@ -43,8 +43,11 @@ function atRef(e: unknown, ref: string): never {
   throw e;
 }
 
+/** Checks one new entry (the dialect decides the fields: parse.ts for 2026-02, scenario-entry.ts for 2026-08). */
+export type EntryValidator = (item: ChangelogItem, file: string) => { entry?: ChangelogEntry; errors: string[] };
+
 /** Step 1: which entries are new, checked strictly. Throws UserError naming every problem. */
-export function changelogWork(v: ChangelogVersions): ChangelogWork {
+export function changelogWork(v: ChangelogVersions, validate: EntryValidator = validateChangelogEntry): ChangelogWork {
   let base;
   let head;
   try {
@@ -75,7 +78,7 @@ export function changelogWork(v: ChangelogVersions): ChangelogWork {
   const errors: string[] = [];
   const entries: NewChangelogEntry[] = [];
   for (const item of diff.added) {
-    const r = validateChangelogEntry(item, v.file);
+    const r = validate(item, v.file);
     if (r.entry) entries.push({ entry: r.entry, item });
     else errors.push(...r.errors.map((e) => `  ${e}`));
   }

@@ -10,6 +10,7 @@ import { testConfig } from "../plan/matrix.js";
 import { INPUT_OPTIONS } from "../plan/matrix-cli.js";
 import { applyPlanPolicies, POLICY_OPTIONS, policyOptionsFromArgs } from "../plan/policies.js";
 import type { MatrixEntry } from "../plan/types.js";
+import { runScenarioChangelog } from "./changelog-2026-08.js";
 
 export const spec: CommandSpec = {
   name: "changelog",
@@ -65,13 +66,15 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (head!.text === undefined) throw new UserError(`${shown} does not exist at ${headRef} (commit ${head!.commit.slice(0, 12)})`);
   if (base!.text === undefined) io.err(`note: ${shown} does not exist at ${baseRef}; every entry at ${headRef} is new\n`);
 
-  const work = changelogWork({ file: shown, baseRef, headRef, baseText: base!.text, headText: head!.text });
+  const inputs = loadPlanningInputs(args["config-files"] as string[], args["runner-config"] as string, { cwd: io.cwd, noCache: Boolean(io.env.INFX_NO_CACHE), cacheDir: io.env.INFX_CACHE_DIR || undefined });
+  const versions = { file: shown, baseRef, headRef, baseText: base!.text, headText: head!.text };
+  if (inputs.dialect === "2026-08") return runScenarioChangelog(args, io, versions, inputs);
+  const work = changelogWork(versions);
   const opts = policyOptionsFromArgs(args);
   let matrix: MatrixEntry[] = [];
   if (work.status === "no-new-entries") {
     io.err(`${work.message}\n`);
   } else {
-    const inputs = loadPlanningInputs(args["config-files"] as string[], args["runner-config"] as string, { cwd: io.cwd, noCache: Boolean(io.env.INFX_NO_CACHE) });
     const keysPerEntry = await resolveEntryKeys(work.entries, [...inputs.configs.keys()], shown);
     const planned = planChangelogEntries(work.entries, keysPerEntry, (configKeys, mode) =>
       testConfig(inputs, { configKeys, runEvals: !mode.evalsOnly, evalsOnly: mode.evalsOnly }),
