@@ -1,5 +1,6 @@
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import type { Io } from "../cli/io.js";
+import { describeDialect } from "../config/dialect.js";
 import { fullSweep, SEQ_LEN_NAMES, unmatchedFilterValues } from "../plan/matrix.js";
 import {
   COMMON_TAIL_OPTIONS,
@@ -91,5 +92,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   });
   for (const w of unmatchedFilterValues(inputs, filters)) io.err(`infx full-sweep: warning: ${w}\n`);
   warnUndefinedRunners("full-sweep", inputs, entries, io);
-  return printMatrix(entries, args, io);
+  printMatrix(entries, args, io);
+  if (args.format === "table") io.out(`${describeDialect(inputs.dialect)}\n`);
+  return 0;
 }

@@ -1,5 +1,6 @@
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, type Io } from "../cli/io.js";
+import { describeDialect } from "../config/dialect.js";
 import { testConfig } from "../plan/matrix.js";
 import { checkDialectOptions, NO_EVALS_OPTION, runScenarioTestConfig, SCENARIO_TYPE_OPTION, TEST_CONFIG_NODE_FILTER_OPTION, TEST_CONFIG_SEQ_LENS_OPTION } from "./matrix-2026-08.js";
 import { COMMON_TAIL_OPTIONS, EVAL_OPTIONS, EXCLUSIVE_EVALS, loadInputsFor, OUTPUT_ORDER_HELP, printMatrix, warnUndefinedRunners } from "../plan/matrix-cli.js";
@@ -42,5 +43,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     evalsOnly: args["evals-only"] === true && args["all-evals"] !== true, // with --all-evals the policy marks, then keeps, every eval
   });
   warnUndefinedRunners("test-config", inputs, entries, io);
-  return printMatrix(entries, args, io);
+  printMatrix(entries, args, io);
+  if (args.format === "table") io.out(`${describeDialect(inputs.dialect)}\n`);
+  return 0;
 }

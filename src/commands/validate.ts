@@ -4,7 +4,10 @@ import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { resolveConfigKeys } from "../changelog/keys.js";
 import { parseChangelog, readChangelogDocument } from "../changelog/parse.js";
-import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG, loadPlanningInputs } from "../config/load.js";
+import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG, loadPlanningInputs, type PlanningInputs } from "../config/load.js";
+import { describeDialect, type Dialect } from "../config/dialect.js";
+import { changelogKeyRegExp } from "../changelog/scenario-plan.js";
+import { validateScenarioChangelogEntry } from "../changelog/scenario-entry.js";
 
 export const DEFAULT_CHANGELOG = "perf-changelog.yaml";
 
@@ -68,17 +71,51 @@ function targetsFromDir(dir: string, io: Io): Targets {
   return { configFiles: configs.map((f) => shown(join(abs, f))), runnerConfig: shown(join(abs, runner)), changelog: changelog && shown(changelog) };
 }
 
+/** 2026-08 changelogs: `*` is the only wildcard ('?' is literal), as in `infx changelog`. */
+function scenarioUnmatched(keys: string[], configKeys: string[]): { message: string }[] {
+  return keys
+    .filter((k) => (k.includes("*") ? !configKeys.some((c) => changelogKeyRegExp(k).test(c)) : !configKeys.includes(k)))
+    .map((k) => ({ message: k.includes("*") ? `the pattern '${k}' matches no config key` : `config key '${k}' is not defined in the master configs` }));
+}
+
+/** One line for the summary: how many configs of which kind, in which dialect. */
+function inputsSummary(inputs: PlanningInputs, files: number): string {
+  const where = `in ${files} file${files === 1 ? "" : "s"}`;
+  if (inputs.scenario) {
+    const cfgs = [...inputs.scenario.configs.values()];
+    const single = cfgs.filter((c) => !c.multinode).length;
+    const agentic = cfgs.filter((c) => c.scenarios["agentic-coding"]?.length).length;
+    const hw = Object.keys(inputs.scenario.runners.hardware ?? {}).length;
+    return `${cfgs.length} configs (${single} single-node, ${cfgs.length - single} multi-node; ${agentic} with agentic-coding) ${where}, ${Object.keys(inputs.runners).length} runner labels (${hw} with hardware)`;
+  }
+  const single = [...inputs.configs.values()].filter((c) => !c.multinode).length;
+  return `${inputs.configs.size} configs (${single} single-node, ${inputs.configs.size - single} multi-node) ${where}, ${Object.keys(inputs.runners).length} runner types`;
+}
+
 /** Changelog config keys and patterns that match no config, located at their entry. */
-async function changelogKeyWarnings(text: string, file: string, configKeys: string[]): Promise<string[]> {
+async function changelogKeyWarnings(text: string, file: string, configKeys: string[], dialect: Dialect = "2026-02"): Promise<string[]> {
   const out: string[] = [];
   for (const item of readChangelogDocument(text, file).items) {
     const keys = (item.value as { "config-keys"?: unknown })["config-keys"];
     if (!Array.isArray(keys)) continue;
-    const { unmatched } = await resolveConfigKeys(keys.map(String), configKeys);
+    const { unmatched } = dialect === "2026-08" ? { unmatched: scenarioUnmatched(keys.map(String), configKeys) } : await resolveConfigKeys(keys.map(String), configKeys);
     const pos = item.fields.get("config-keys") ?? { line: item.line, column: item.column };
     for (const u of unmatched) out.push(`${file}:${pos.line}:${pos.column}: entry ${item.number} › config-keys: ${u.message}`);
   }
   return out;
+}
+
+/** A whole 2026-08 changelog checked entry by entry (every problem of every entry). */
+function parseScenarioChangelog(text: string, file: string): unknown[] {
+  const entries: unknown[] = [];
+  const errors: string[] = [];
+  for (const item of readChangelogDocument(text, file).items) {
+    const r = validateScenarioChangelogEntry(item, file);
+    if (r.entry) entries.push(r.entry);
+    else errors.push(...r.errors);
+  }
+  if (errors.length) throw new UserError(`${file}: ${errors.length} problem${errors.length === 1 ? "" : "s"} in the changelog`, errors);
+  return entries;
 }
 
 export async function run(args: ParsedArgs, io: Io): Promise<number> {
@@ -101,14 +138,13 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   let summary = "";
   let warnings: string[] = [];
   let configKeys: string[] | undefined;
+  let dialect: Dialect | undefined;
   try {
     const inputs = loadPlanningInputs(t.configFiles, t.runnerConfig, { cwd: io.cwd, locateWarnings: true, noCache: true });
     warnings = inputs.warnings;
-    configKeys = [...inputs.configs.keys()];
-    const single = [...inputs.configs.values()].filter((c) => !c.multinode).length;
-    summary =
-      `${inputs.configs.size} configs (${single} single-node, ${inputs.configs.size - single} multi-node) in ${t.configFiles.length} file${t.configFiles.length === 1 ? "" : "s"}, ` +
-      `${Object.keys(inputs.runners).length} runner types`;
+    dialect = inputs.dialect;
+    configKeys = [...(inputs.scenario?.configs ?? inputs.configs).keys()];
+    summary = inputsSummary(inputs, t.configFiles.length);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     errors.push(...(e.details.length ? e.details : [e.message]));
@@ -123,9 +159,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     }
     if (text !== undefined) {
       try {
-        const entries = parseChangelog(text, t.changelog);
+        const entries = dialect === "2026-08" ? parseScenarioChangelog(text, t.changelog) : parseChangelog(text, t.changelog);
         summary += `, ${entries.length} changelog entr${entries.length === 1 ? "y" : "ies"} in ${basename(t.changelog)}`;
-        if (configKeys) warnings.push(...(await changelogKeyWarnings(text, t.changelog, configKeys)));
+        if (configKeys) warnings.push(...(await changelogKeyWarnings(text, t.changelog, configKeys, dialect)));
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
         errors.push(...(e.details.length ? e.details : [e.message]));
@@ -135,13 +171,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const strict = args.strict === true;
   for (const w of warnings) io.err(`${strict ? "error" : "warning"}: ${w}\n`);
   const count = errors.length + (strict ? warnings.length : 0);
-  const newerLayout = errors.some((e) => e.includes("unknown field 'scenarios'") || e.includes("top-level 'labels:' map"));
-  if (count)
-    throw new UserError(
-      `${count} problem${count === 1 ? "" : "s"} found` +
-        (newerLayout ? " (these files use the newer InferenceX layout with 'scenarios' / 'labels:', which this version does not read)" : ""),
-      errors,
-    );
-  io.out(`ok: ${summary}${warnings.length ? `; ${warnings.length} warning${warnings.length === 1 ? "" : "s"} (see stderr)` : ""}\n`);
+  if (count) throw new UserError(`${count} problem${count === 1 ? "" : "s"} found`, errors);
+  io.out(`ok: ${summary}${dialect ? `; ${describeDialect(dialect)}` : ""}${warnings.length ? `; ${warnings.length} warning${warnings.length === 1 ? "" : "s"} (see stderr)` : ""}\n`);
   return 0;
 }
