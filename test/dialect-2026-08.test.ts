@@ -1,0 +1,197 @@
+// The 2026-08 dialect on the project's own example set (examples/2026-08/):
+// detection and mixes, option refusals, total-cpu-dram-gb arithmetic, key
+// patterns, evals, the changelog entry schema. Parity with the reference is
+// in test/parity/*-2026-08.test.ts.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv from "ajv";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { validateScenarioChangelogEntry } from "../src/changelog/scenario-entry.js";
+import { changelogKeyRegExp, pythonJson, recipeFingerprint, trimScenarioConc } from "../src/changelog/scenario-plan.js";
+import { planningInputsFromTexts } from "../src/config/load.js";
+import { UserError } from "../src/errors.js";
+import { Fraction } from "../src/plan/dialects/fraction.js";
+import { agenticMultiExpName, agenticSingleExpName, maxModelLen, totalCpuDramGb } from "../src/plan/dialects/2026-08.js";
+import { expandConfigKeys, fnmatchRegExp } from "../src/plan/scenario-matrix.js";
+import { infx, ROOT } from "./support/cli.js";
+
+const EX = join(ROOT, "examples/2026-08");
+const read = (f: string) => ({ file: `examples/2026-08/${f}`, text: readFileSync(join(EX, f), "utf8") });
+const FILES = ["--config-files", join(EX, "nvidia-master.yaml"), join(EX, "amd-master.yaml"), "--runner-config", join(EX, "runners.yaml")];
+type Row = Record<string, unknown>;
+const rowsOf = async (argv: string[]) => {
+  const r = await infx([...argv, ...FILES], { env: { INFX_NO_CACHE: "1" } });
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Row[];
+};
+
+describe("dialect detection", () => {
+  it("reads the example set as 2026-08, with underscore numbers as integers", () => {
+    const inputs = planningInputsFromTexts([read("nvidia-master.yaml"), read("amd-master.yaml")], read("runners.yaml"));
+    expect(inputs.dialect).toBe("2026-08");
+    expect(inputs.scenario!.runners.hardware!["cluster:b200-example"]!["available-cpu-dram-mib"]).toBe(2063837);
+    expect([...inputs.scenario!.configs.keys()]).toContain("gptoss-fp4-b200-vllm-agentic");
+  });
+
+  it("refuses a mix of dialects, naming each file", () => {
+    const old = { file: "configs/nvidia-master.yaml", text: readFileSync(join(ROOT, "configs/nvidia-master.yaml"), "utf8") };
+    let err: unknown;
+    try {
+      planningInputsFromTexts([read("nvidia-master.yaml"), old], read("runners.yaml"));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toMatch(/mix the two config dialects/);
+    expect((err as UserError).details).toContain("  configs/nvidia-master.yaml: 2026-02 (seq-len-configs)");
+    expect((err as UserError).details).toContain("  examples/2026-08/nvidia-master.yaml: 2026-08 (scenarios)");
+  });
+
+  it("reports cross-field rules with positions, all at once", () => {
+    const bad = read("nvidia-master.yaml");
+    bad.text = bad.text
+      .replace("runner: cluster:b200-example", "runner: b200")
+      .replace("  kv-p2p-transfer: nixl\n", "")
+      .replace("{ tp: 2, conc-start: 8, conc-end: 32 }", "{ tp: 2, dcp-size: 4, conc-start: 8, conc-end: 32 }")
+      .replace("kv-offloading: dram, kv-offload-backend: { name: vllm-simple }", "kv-offloading: dram");
+    let err: UserError | undefined;
+    try {
+      planningInputsFromTexts([bad], read("runners.yaml"));
+    } catch (e) {
+      err = e as UserError;
+    }
+    const lines = err!.details.join("\n");
+    expect(lines).toMatch(/nvidia-master\.yaml:\d+:\d+: gptoss-fp4-b200-vllm-agentic › runner: .*cluster:<name>/);
+    expect(lines).toMatch(/dsr1-fp4-gb200-dynamo-trt › disagg: disagg: true needs kv-p2p-transfer/);
+    expect(lines).toMatch(/tp \(2\) must be divisible by dcp-size \(4\)/);
+    expect(lines).toMatch(/kv-offloading: dram needs kv-offload-backend/);
+    for (const l of err!.details) expect(l).toMatch(/^examples\/2026-08\/nvidia-master\.yaml:\d+:\d+: /);
+  });
+});
+
+describe("2026-08 command lines", () => {
+  it("neither --single-node nor --multi-node means both; table names the dialect", async () => {
+    const rows = await rowsOf(["full-sweep"]);
+    expect(rows.some((r) => r.prefill)).toBe(true);
+    expect(rows.some((r) => r.tp)).toBe(true);
+    expect(rows.filter((r) => r.prefill).length).toBe((await rowsOf(["full-sweep", "--multi-node"])).length);
+    const t = await infx(["full-sweep", "--format", "table", ...FILES], { env: { INFX_NO_CACHE: "1" } });
+    expect(t.stdout.trimEnd().split("\n").at(-1)).toBe("dialect 2026-08 (scenarios: fixed-seq-len / agentic-coding)");
+  });
+
+  it("refuses the other dialect's options with the reason", async () => {
+    const r = await infx(["full-sweep", "--run-evals", ...FILES], { env: { INFX_NO_CACHE: "1" } });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--run-evals applies to dialect 2026-02 .* evals are on by default \(--no-evals turns them off\)/);
+    const o = await infx(["full-sweep", "--single-node", "--no-evals"]);
+    expect(o.code).not.toBe(0);
+    expect(o.stderr).toMatch(/--no-evals applies to dialect 2026-08/);
+    const s = await infx(["full-sweep", "--seq-lens", "1k8k", ...FILES], { env: { INFX_NO_CACHE: "1" } });
+    expect(s.stderr).toMatch(/'1k8k' is not a sequence length of 2026-08 configs/);
+  });
+
+  it("max-model-len is isl+osl+256; agentic rows carry duration, scenario-type and total-cpu-dram-gb", async () => {
+    const rows = await rowsOf(["full-sweep", "--no-evals"]);
+    for (const r of rows.filter((x) => x.isl)) expect(r["max-model-len"]).toBe((r.isl as number) + (r.osl as number) + 256);
+    const agentic = rows.filter((r) => r["scenario-type"] === "agentic-coding");
+    expect(agentic.length).toBe(6);
+    for (const r of agentic) {
+      expect(r.duration).toBe(3600);
+      expect(r).not.toHaveProperty("run-eval");
+      expect(r).not.toHaveProperty("isl");
+    }
+    const dram = agentic.find((r) => r.tp === 4)!;
+    expect(dram["total-cpu-dram-gb"]).toBe(919); // 2_063_837 MiB x 2^20 x 0.85 x 4/8 / 1e9
+    expect(dram["exp-name"]).toBe("gptoss_tp4_conc8_kvdram-vllm-simple");
+    const multi = agentic.find((r) => r.prefill)!;
+    expect(multi["total-cpu-dram-gb"]).toBe(749); // capped at 2_861_022 MiB, x 0.5 x 4/8
+    expect(multi["exp-name"]).toBe("dsr1_p1x4_d1x8ep8dpa_conc16_kvdram-hicache");
+    expect(multi["kv-p2p-transfer"]).toBe("mooncake");
+  });
+
+  it("marks 8k1k evals at the highest and upper-median conc >= 16 by default", async () => {
+    const rows = await rowsOf(["test-config", "--config-keys", "dsr1-fp8-h200-sglang"]);
+    const marked = rows.filter((r) => r["run-eval"]).map((r) => `${r.isl}:${r.conc}:${r.ep}`);
+    // 8k1k, dp-attn false: concs >= 16 are 16, 32 -> upper median 32 and highest 32; dp-attn true: 16 32 64 -> 32 and 64
+    expect(marked.sort()).toEqual(["8192:32:1", "8192:32:8", "8192:64:8"]);
+    const only = await rowsOf(["test-config", "--config-keys", "dsr1-fp8-h200-sglang", "--evals-only"]);
+    expect(only.length).toBe(3);
+    expect(only.every((r) => r["eval-only"] === true)).toBe(true);
+  });
+
+  it("--all-evals merges multi-node rows and marks single-node agentic rows", async () => {
+    const rows = await rowsOf(["full-sweep", "--all-evals"]);
+    const mn = rows.filter((r) => r.prefill && r.isl);
+    expect(mn.map((r) => [r.conc, r["eval-all-concs"]])).toEqual([[[16, 64], true]]);
+    const mnAgentic = rows.filter((r) => r.prefill && !r.isl);
+    expect(mnAgentic.map((r) => [r.conc, r["eval-conc"]])).toEqual([[[16, 32], 32]]);
+    expect(rows.filter((r) => r["scenario-type"] && !r.prefill).length).toBe(4);
+  });
+});
+
+describe("rules", () => {
+  it("total-cpu-dram-gb is exact decimal arithmetic, truncated", () => {
+    // 2_861_022 x 2^20 x 0.3 / 3 = 299.9999004672 GB: floats near integers must not round up
+    expect(totalCpuDramGb(2_861_022, 0.3, 1, 3)).toBe(299);
+    expect(totalCpuDramGb(3_000_000, 0.95, 8, 8)).toBe(2849); // capped at 2_861_022 MiB: 2849.999... GB
+    expect(totalCpuDramGb(5_000_000, "1", 8, 8)).toBe(totalCpuDramGb(2_861_022, 1, 8, 8));
+    expect(Fraction.fromDecimal("0.80").times(Fraction.fromDecimal("5")).floor()).toBe(4n);
+    expect(Fraction.fromDecimal("9.5e-1").num * 100n).toBe(95n * Fraction.fromDecimal("9.5e-1").den);
+  });
+
+  it("exp-name forms", () => {
+    expect(maxModelLen(8192, 1024)).toBe(9472);
+    expect(agenticSingleExpName("m", 8, 4, { mode: "none" }, "mtp")).toBe("m_tp8_conc4_kvnone_spec-mtp");
+    expect(agenticMultiExpName("m", { "num-worker": 2, tp: 4, ep: 1, "dp-attn": false }, { "num-worker": 1, tp: 8, ep: 8, "dp-attn": true }, [7], { mode: "none" })).toBe("m_p2x4_d1x8ep8dpa_conc7");
+  });
+
+  it("'?' is a wildcard in test-config but literal in the changelog", () => {
+    const keys = ["dsr1-fp4-b200", "dsr1-fp8-b200", "dsr1-fp?-b200x"];
+    expect(expandConfigKeys(["dsr1-fp?-b200"], keys)).toEqual(["dsr1-fp4-b200", "dsr1-fp8-b200"]);
+    expect(keys.filter((k) => changelogKeyRegExp("dsr1-fp?-b200*").test(k))).toEqual(["dsr1-fp?-b200x"]);
+    expect(fnmatchRegExp("a[!b]c").test("axc")).toBe(true);
+    expect(fnmatchRegExp("a[!b]c").test("abc")).toBe(false);
+    expect(() => expandConfigKeys(["nope*"], keys)).toThrow(/the pattern 'nope\*' matches no config key/);
+  });
+
+  it("recipe-fingerprint ignores conc and exp-name and escapes like Python's json.dumps", () => {
+    const a = { b: 1, a: "é", conc: 4, "exp-name": "x" };
+    expect(pythonJson({ b: 1, a: "é\u007f" })).toBe('{"a":"\\u00e9\\u007f","b":1}');
+    expect(recipeFingerprint(a)).toBe(recipeFingerprint({ ...a, conc: 8, "exp-name": "y" }));
+    expect(recipeFingerprint(a)).not.toBe(recipeFingerprint({ ...a, b: 2 }));
+    expect(recipeFingerprint(a)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("--trim-conc keeps the lowest conc per recipe (agentic exp-names carry conc)", () => {
+    const rows = [4, 1, 2].map((c) => ({ tp: 2, conc: c, "exp-name": `m_tp2_conc${c}_kvnone` }));
+    expect(trimScenarioConc([...rows, { prefill: {}, conc: [8, 2] }])).toEqual([rows[1], { prefill: {}, conc: [2] }]);
+  });
+
+  it("the changelog entry schema and the reader agree", () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, "schemas/scenario-changelog-entry.schema.json"), "utf8"));
+    const validate = new Ajv({ allErrors: true }).compile(schema.definitions.entry);
+    const val = fc.oneof(fc.boolean(), fc.integer({ min: -1, max: 3 }), fc.constant("x"), fc.constant(null));
+    const entry = fc.record(
+      {
+        "config-keys": fc.constantFrom(["a"], [], "a"),
+        description: fc.constantFrom(["d"], []),
+        "pr-link": fc.constantFrom("https://x/pull/1", 3),
+        "evals-only": val,
+        "all-evals": val,
+        "append-only": val,
+        "eval-min-prefill-ep": val,
+        "scenario-type": fc.constantFrom(["agentic-coding"], ["fixed-seq-len", "agentic-coding"], [], ["long"], "agentic-coding"),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(entry, (e) => {
+        const ours = validateScenarioChangelogEntry({ number: 1, line: 1, column: 1, value: e, fields: new Map() }, "c.yaml");
+        const theirs = validate(JSON.parse(JSON.stringify(e, (_k, v) => (v === null ? undefined : v))));
+        return ours.errors.length === 0 ? theirs === true : true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
