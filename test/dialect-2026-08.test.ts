@@ -4,7 +4,7 @@
 // in test/parity/*-2026-08.test.ts.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import Ajv from "ajv";
+import { Ajv } from "ajv";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { validateScenarioChangelogEntry } from "../src/changelog/scenario-entry.js";
