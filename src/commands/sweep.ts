@@ -12,6 +12,7 @@ import { withInterrupt } from "../cli/interrupt.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG, loadPlanningInputs, type PlanningInputs } from "../config/load.js";
 import { fullSweep, SEQ_LEN_NAMES, testConfig } from "../plan/matrix.js";
+import { planScenarioLocalSweep } from "./sweep-2026-08.js";
 import type { MatrixEntry } from "../plan/types.js";
 import { renderSummary } from "../report/summary.js";
 import { runLocalSweep, sweepJobs, type JobOutcome } from "../bench/local-sweep.js";
@@ -95,11 +96,12 @@ function loadInputs(a: ParsedArgs, io: Io): PlanningInputs {
 }
 
 /** The matrix the options select (see the help text for the default). */
-export function planLocalSweep(a: ParsedArgs, inputs: PlanningInputs): { entries: MatrixEntry[]; description: string; isDefault?: boolean } {
+export function planLocalSweep(a: ParsedArgs, inputs: PlanningInputs): { entries: MatrixEntry[]; description: string; isDefault?: boolean; skippedAgentic?: number } {
   const keys = a["config-keys"] as string[] | undefined;
   const filters = FILTERS.filter((f) => a[f] !== undefined);
   if (keys && filters.length) throw new UsageError(`--config-keys cannot be combined with full-sweep filters (${filters.map((f) => "--" + f).join(", ")})`);
   if (a.conc !== undefined && !keys) throw new UsageError("--conc needs --config-keys (use --min-conc/--max-conc with filters)");
+  if (inputs.dialect === "2026-08") return planScenarioLocalSweep(a, inputs, filters, { keys: DEFAULT_KEYS, concs: DEFAULT_CONCS });
   if (keys) return { entries: testConfig(inputs, { configKeys: keys, conc: a.conc as number[] | undefined }), description: `config keys ${keys.join(", ")}` };
   if (filters.length || a["multi-node"]) {
     const entries = fullSweep(inputs, {
@@ -158,6 +160,8 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
 
   const inputs = loadInputs(a, io);
   const plan = planLocalSweep(a, inputs);
+  if (plan.skippedAgentic)
+    io.err(`note: ${plan.skippedAgentic} agentic-coding row${plan.skippedAgentic === 1 ? "" : "s"} skipped: the local sweep sends fixed-length prompts and has no agentic trace client yet\n`);
   let entries = plan.entries;
   const scale = a.scale as number;
   const ppc = a["prompts-per-conc"] as number;
