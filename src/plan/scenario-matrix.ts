@@ -136,23 +136,18 @@ export function agenticConcs(ss: ConcurrencyFields, w: Window): number[] {
   return configuredConcs(ss, w.step).filter((c) => (w.minConc === undefined || c >= w.minConc) && (w.maxConc === undefined || c <= w.maxConc));
 }
 
-/** router / kv-p2p-transfer from the search-space entry, else from the config, when present. */
-function componentMetadata(ss: { router?: unknown; "kv-p2p-transfer"?: unknown }, cfg: ScenarioConfig): ScenarioRow {
-  const out: ScenarioRow = {};
-  for (const f of ["router", "kv-p2p-transfer"] as const) {
-    const v = ss[f] ?? cfg[f];
-    if (v !== undefined && v !== null) out[f] = v;
-  }
-  return out;
+/** router / kv-p2p-transfer from the search-space entry, else from the config, when present (added in place). */
+function addComponents(row: ScenarioRow, ss: { router?: unknown; "kv-p2p-transfer"?: unknown }, cfg: ScenarioConfig): ScenarioRow {
+  const router = ss.router ?? cfg.router;
+  if (router !== undefined && router !== null) row.router = router;
+  const kv = ss["kv-p2p-transfer"] ?? cfg["kv-p2p-transfer"];
+  if (kv !== undefined && kv !== null) row["kv-p2p-transfer"] = kv;
+  return row;
 }
 
 /** A worker with pp, dcp-size and pcp-size filled in. */
 function withParallelismDefaults(w: ScenarioWorker): ScenarioWorker {
   return { ...w, pp: w.pp ?? 1, "dcp-size": w["dcp-size"] ?? 1, "pcp-size": w["pcp-size"] ?? 1 };
-}
-
-function head(cfg: ScenarioConfig, runner: string): ScenarioRow {
-  return { image: cfg.image, model: cfg.model, "model-prefix": cfg["model-prefix"], precision: cfg.precision, framework: cfg.framework, runner };
 }
 
 /** The GPUs of one server that offload KV: single-node tp*pp*pcp (within a node); multi-node the prefill worker's share of a node. */
@@ -190,8 +185,13 @@ function entryDramGb(key: string, cfg: ScenarioConfig, block: AgenticCodingScena
 }
 
 function singleFixedRow(cfg: ScenarioConfig, b: FixedSeqLenScenario<unknown>, ss: ScenarioSingleSearchSpace, runner: string, conc: number, ep: number | undefined): ScenarioRow {
-  return {
-    ...head(cfg, runner),
+  const row: ScenarioRow = {
+    image: cfg.image,
+    model: cfg.model,
+    "model-prefix": cfg["model-prefix"],
+    precision: cfg.precision,
+    framework: cfg.framework,
+    runner,
     isl: b.isl,
     osl: b.osl,
     tp: ss.tp,
@@ -206,13 +206,18 @@ function singleFixedRow(cfg: ScenarioConfig, b: FixedSeqLenScenario<unknown>, ss
     "exp-name": R.fixedExpName(cfg["model-prefix"], b.isl, b.osl),
     disagg: cfg.disagg ?? false,
     "run-eval": false,
-    ...componentMetadata(ss, cfg),
   };
+  return addComponents(row, ss, cfg);
 }
 
 function multiFixedRow(cfg: ScenarioConfig, b: FixedSeqLenScenario<unknown>, ss: ScenarioMultiSearchSpace, runner: string, concs: number[]): ScenarioRow {
-  return {
-    ...head(cfg, runner),
+  const row: ScenarioRow = {
+    image: cfg.image,
+    model: cfg.model,
+    "model-prefix": cfg["model-prefix"],
+    precision: cfg.precision,
+    framework: cfg.framework,
+    runner,
     isl: b.isl,
     osl: b.osl,
     "spec-decoding": ss["spec-decoding"] ?? "none",
@@ -223,19 +228,20 @@ function multiFixedRow(cfg: ScenarioConfig, b: FixedSeqLenScenario<unknown>, ss:
     "exp-name": R.fixedExpName(cfg["model-prefix"], b.isl, b.osl),
     disagg: cfg.disagg ?? false,
     "run-eval": false,
-    ...componentMetadata(ss, cfg),
   };
+  return addComponents(row, ss, cfg);
+}
+
+/** kv-offload-backend (when given), then router / kv-p2p-transfer. */
+function agenticTail(row: ScenarioRow, ss: AgenticSearchSpace, cfg: ScenarioConfig): ScenarioRow {
+  if (ss["kv-offload-backend"] !== undefined) row["kv-offload-backend"] = ss["kv-offload-backend"];
+  return addComponents(row, ss, cfg);
 }
 
 function agenticRows(cfg: ScenarioConfig, ss: AgenticSearchSpace, runners: string[], concs: number[], dramGb: number): ScenarioRow[] {
   const kv = { mode: ss["kv-offloading"] ?? "none", backend: ss["kv-offload-backend"] };
   const spec = ss["spec-decoding"] ?? "none";
   const prefix = cfg["model-prefix"];
-  const tail = (row: ScenarioRow): ScenarioRow => ({
-    ...row,
-    ...(ss["kv-offload-backend"] !== undefined ? { "kv-offload-backend": ss["kv-offload-backend"] } : {}),
-    ...componentMetadata(ss, cfg),
-  });
   const out: ScenarioRow[] = [];
   if (ss.prefill && ss.decode) {
     const prefill = withParallelismDefaults(ss.prefill);
@@ -243,8 +249,13 @@ function agenticRows(cfg: ScenarioConfig, ss: AgenticSearchSpace, runners: strin
     for (const runner of runners)
       for (let i = 0; i < concs.length; i += R.MULTINODE_AGENTIC_CONCS_PER_ROW) {
         const batch = concs.slice(i, i + R.MULTINODE_AGENTIC_CONCS_PER_ROW);
-        out.push(tail({
-          ...head(cfg, runner),
+        const row: ScenarioRow = {
+          image: cfg.image,
+          model: cfg.model,
+          "model-prefix": prefix,
+          precision: cfg.precision,
+          framework: cfg.framework,
+          runner,
           "spec-decoding": spec,
           prefill,
           decode,
@@ -255,15 +266,21 @@ function agenticRows(cfg: ScenarioConfig, ss: AgenticSearchSpace, runners: strin
           "exp-name": R.agenticMultiExpName(prefix, prefill, decode, batch, kv),
           disagg: cfg.disagg ?? false,
           "scenario-type": "agentic-coding",
-        }));
+        };
+        out.push(agenticTail(row, ss, cfg));
       }
     return out;
   }
   const tp = ss.tp!;
   for (const conc of concs)
-    for (const runner of runners)
-      out.push(tail({
-        ...head(cfg, runner),
+    for (const runner of runners) {
+      const row: ScenarioRow = {
+        image: cfg.image,
+        model: cfg.model,
+        "model-prefix": prefix,
+        precision: cfg.precision,
+        framework: cfg.framework,
+        runner,
         tp,
         pp: ss.pp ?? 1,
         "dcp-size": ss["dcp-size"] ?? 1,
@@ -277,7 +294,9 @@ function agenticRows(cfg: ScenarioConfig, ss: AgenticSearchSpace, runners: strin
         duration: R.AGENTIC_DURATION_SECONDS,
         "exp-name": R.agenticSingleExpName(prefix, tp, conc, kv, spec),
         "scenario-type": "agentic-coding",
-      }));
+      };
+      out.push(agenticTail(row, ss, cfg));
+    }
   return out;
 }
 
