@@ -8,6 +8,9 @@ import { Ajv } from "ajv";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { validateScenarioChangelogEntry } from "../src/changelog/scenario-entry.js";
+import { appendedItems, changelogWork } from "../src/changelog/plan.js";
+import { diffChangelogs } from "../src/changelog/diff.js";
+import { readChangelogDocument } from "../src/changelog/parse.js";
 import { changelogKeyRegExp, pythonJson, recipeFingerprint, trimScenarioConc } from "../src/changelog/scenario-plan.js";
 import { planningInputsFromTexts } from "../src/config/load.js";
 import { UserError } from "../src/errors.js";
@@ -166,6 +169,19 @@ describe("rules", () => {
   it("--trim-conc keeps the lowest conc per recipe (agentic exp-names carry conc)", () => {
     const rows = [4, 1, 2].map((c) => ({ tp: 2, conc: c, "exp-name": `m_tp2_conc${c}_kvnone` }));
     expect(trimScenarioConc([...rows, { prefill: {}, conc: [8, 2] }])).toEqual([rows[1], { prefill: {}, conc: [2] }]);
+  });
+
+  it("an appended changelog is read from its new part only, with the head file's lines and entry numbers", () => {
+    const base = readFileSync(join(ROOT, "perf-changelog.yaml"), "utf8");
+    const added = "\n# a comment\n- config-keys: [a]\n  description: [d]\n  pr-link: https://x/pull/9\n- config-keys:\n    - b\n  description: [e]\n  pr-link: https://x/pull/10\n";
+    const v = { file: "p.yaml", baseRef: "b", headRef: "h", baseText: base, headText: base + added };
+    const fast = appendedItems(v)!;
+    const full = diffChangelogs(readChangelogDocument(base, "p.yaml"), readChangelogDocument(base + added, "p.yaml")).added;
+    expect(fast.length).toBe(2);
+    expect(fast.map((i) => [i.number, i.line, i.value, i.fields.get("pr-link")])).toEqual(full.map((i) => [i.number, i.line, i.value, i.fields.get("pr-link")]));
+    // not an append of whole entries: the full diff decides (here: an edited last entry)
+    expect(appendedItems({ ...v, headText: base + "  extra: 1\n" })).toBeUndefined();
+    expect(() => changelogWork({ ...v, headText: base + "  extra: 1\n" })).toThrow(/only new entries may be added/);
   });
 
   it("the changelog entry schema and the reader agree", () => {
