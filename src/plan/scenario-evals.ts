@@ -40,11 +40,21 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v) ?? "null";
 }
 
-/** A multi-node row's topology: everything but the point and eval fields. */
+const nestedKeys = new WeakMap<object, string>();
+/** canonicalJson of a nested value, remembered per object (worker blocks are shared between rows). */
+function nestedJson(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  let k = nestedKeys.get(v);
+  if (k === undefined) nestedKeys.set(v, (k = canonicalJson(v)));
+  return k;
+}
+
+/** A multi-node row's topology: everything but the point and eval fields (key order ignored, as the reference's frozen dict). */
 export function topologyKey(row: ScenarioRow): string {
-  const rest: ScenarioRow = {};
-  for (const k of Object.keys(row)) if (!POINT_FIELDS.has(k)) rest[k] = row[k];
-  return canonicalJson(rest);
+  const keys = Object.keys(row).filter((k) => !POINT_FIELDS.has(k)).sort();
+  let out = "";
+  for (const k of keys) out += `${k}\u0000${nestedJson(row[k])}\u0001`;
+  return out;
 }
 
 const isAgentic = (r: ScenarioRow) => r["scenario-type"] === "agentic-coding";

@@ -145,9 +145,12 @@ function addComponents(row: ScenarioRow, ss: { router?: unknown; "kv-p2p-transfe
   return row;
 }
 
-/** A worker with pp, dcp-size and pcp-size filled in. */
+const withDefaults = new WeakMap<ScenarioWorker, ScenarioWorker>();
+/** A worker with pp, dcp-size and pcp-size filled in (one object per config worker, shared by its rows; rows never mutate it). */
 function withParallelismDefaults(w: ScenarioWorker): ScenarioWorker {
-  return { ...w, pp: w.pp ?? 1, "dcp-size": w["dcp-size"] ?? 1, "pcp-size": w["pcp-size"] ?? 1 };
+  let out = withDefaults.get(w);
+  if (!out) withDefaults.set(w, (out = { ...w, pp: w.pp ?? 1, "dcp-size": w["dcp-size"] ?? 1, "pcp-size": w["pcp-size"] ?? 1 }));
+  return out;
 }
 
 /** The GPUs of one server that offload KV: single-node tp*pp*pcp (within a node); multi-node the prefill worker's share of a node. */
