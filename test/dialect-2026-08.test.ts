@@ -2,7 +2,8 @@
 // detection and mixes, option refusals, total-cpu-dram-gb arithmetic, key
 // patterns, evals, the changelog entry schema. Parity with the reference is
 // in test/parity/*-2026-08.test.ts.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import fc from "fast-check";
@@ -130,6 +131,28 @@ describe("2026-08 command lines", () => {
     const mnAgentic = rows.filter((r) => r.prefill && !r.isl);
     expect(mnAgentic.map((r) => [r.conc, r["eval-conc"]])).toEqual([[[16, 32], 32]]);
     expect(rows.filter((r) => r["scenario-type"] && !r.prefill).length).toBe(4);
+  });
+});
+
+describe("downstream", () => {
+  it("--format github puts agentic rows in agentic shards (their own job template), named as agentic", async () => {
+    const out = mkdtempSync(join(tmpdir(), "infx-2026-08-gh-"));
+    try {
+      const r = await infx(["full-sweep", "--format", "github", "--out-dir", out, ...FILES], { env: { INFX_NO_CACHE: "1" } });
+      expect(r.code, r.stderr).toBe(0);
+      const plan = JSON.parse(readFileSync(join(out, "plan.json"), "utf8"));
+      expect(plan.summary["agentic-shards"]).toEqual(["agentic-001"]);
+      expect(plan.summary.agentic).toBe(6);
+      expect(Object.keys(plan.single_node)).toContain("agentic");
+      const agentic = JSON.parse(readFileSync(join(out, "shards/agentic-001.json"), "utf8")) as Row[];
+      expect(agentic.every((e) => e["scenario-type"] === "agentic-coding" && String(e.name).includes("_agentic_"))).toBe(true);
+      for (const id of [...plan.summary["single-node-shards"], ...plan.summary["multi-node-shards"]]) {
+        const rows = JSON.parse(readFileSync(join(out, `shards/${id}.json`), "utf8")) as Row[];
+        expect(rows.some((e) => e["scenario-type"])).toBe(false);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 

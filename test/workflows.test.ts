@@ -124,7 +124,7 @@ describe("security rules", () => {
         if (job.uses) continue;
         const runsOn = String(job["runs-on"]);
         if (runsOn === "ubuntu-latest") continue;
-        expect(f, `${f}:${id} runs on ${runsOn}`).toMatch(/^benchmark-(multinode-)?tmpl\.yml$/);
+        expect(f, `${f}:${id} runs on ${runsOn}`).toMatch(/^benchmark-(multinode-|agentic-)?tmpl\.yml$/);
         expect(Object.keys(doc.on)).toEqual(["workflow_call"]);
       }
     }

@@ -20,8 +20,10 @@ import {
   scenarioChangelogPlan,
   type ChangelogFlags,
   type ScenarioEntryWork,
+  type ScenarioChangelogPlan,
   type ScenarioGenerator,
 } from "../changelog/scenario-plan.js";
+import { assignIdsAndNames } from "../plan/policies.js";
 import { describeDialect } from "../config/dialect.js";
 import { planningInputsFromTexts, type PlanningInputs, type SourceText } from "../config/load.js";
 import type { ScenarioType } from "../config/scenario-types.js";
@@ -67,6 +69,14 @@ async function appendOnlyPlanner(args: ParsedArgs, io: Io, v: ChangelogVersions,
     appendOnlyDelta(entryLabel(w.item), baseGen(groupKeys, { noEvals: true, scenarioTypes: types }), headRows);
 }
 
+/** --ids (and --format github): a stable id and a plan-unique artifact-safe name on every row of every bucket. */
+function withIdsAndNames(plan: ScenarioChangelogPlan): void {
+  const lists: ScenarioRow[][] = [...Object.values(plan.single_node), ...Object.values(plan.multi_node), plan.evals, plan.agentic_evals, plan.multinode_evals, plan.multinode_agentic_evals];
+  const named = assignIdsAndNames(lists.flat() as unknown as MatrixEntry[]) as unknown as ScenarioRow[];
+  let i = 0;
+  for (const list of lists) for (let j = 0; j < list.length; j++) list[j] = named[i++]!;
+}
+
 export async function runScenarioChangelog(args: ParsedArgs, io: Io, v: ChangelogVersions, inputs: PlanningInputs): Promise<number> {
   const flags: ChangelogFlags = { trimConc: args["trim-conc"] === true, allEvals: args["all-evals"] === true, evalsOnly: args["evals-only"] === true };
   const found = changelogWork(v, validateScenarioChangelogEntry);
@@ -80,6 +90,7 @@ export async function runScenarioChangelog(args: ParsedArgs, io: Io, v: Changelo
     rows = planScenarioEntries(work, keys, flags, generatorFor(inputs), delta);
   }
   const plan = scenarioChangelogPlan(rows, flags, v.baseRef, v.headRef, work.map((w) => w.entry));
+  if (args.ids === true || args.format === "github") withIdsAndNames(plan);
   const all = [...Object.values(plan.single_node).flat(), ...Object.values(plan.multi_node).flat(), ...plan.evals, ...plan.agentic_evals, ...plan.multinode_evals, ...plan.multinode_agentic_evals] as unknown as MatrixEntry[];
   switch (args.format) {
     case "github":

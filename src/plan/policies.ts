@@ -192,7 +192,8 @@ export function entryName(e: MatrixEntry, id: string): string {
     ? `p${e.prefill["num-worker"]}x${e.prefill.tp}-d${e.decode["num-worker"]}x${e.decode.tp}${e.decode["dp-attn"] ? "-dpa" : ""}`
     : `tp${e.tp}-ep${e.ep}${e["dp-attn"] ? "-dpa" : ""}`;
   const spec = e["spec-decoding"] && e["spec-decoding"] !== "none" ? `_${e["spec-decoding"]}` : "";
-  const head = artifactSafe(`${e["model-prefix"]}_${e.precision}_${e.runner}_${e.framework}_${seqLenTag(e.isl, e.osl)}_${shape}${spec}`);
+  const seq = (e as unknown as Record<string, unknown>)["scenario-type"] === "agentic-coding" ? "agentic" : seqLenTag(e.isl, e.osl);
+  const head = artifactSafe(`${e["model-prefix"]}_${e.precision}_${e.runner}_${e.framework}_${seq}_${shape}${spec}`);
   const tail = `_${concTag(e)}${e["run-eval"] ? "_eval" : ""}_${id}`;
   return head.slice(0, Math.max(0, MAX_NAME_LENGTH - tail.length)) + tail;
 }

@@ -29,6 +29,8 @@ export function entriesOfChangelogPlan(plan: Record<string, unknown>): MatrixEnt
     const buckets = (plan[kind] ?? {}) as Record<string, MatrixEntry[]>;
     for (const list of Object.values(buckets)) out.push(...list);
   }
+  // 2026-08 plans list eval jobs in buckets of their own
+  for (const kind of ["evals", "agentic_evals", "multinode_evals", "multinode_agentic_evals"]) if (Array.isArray(plan[kind])) out.push(...(plan[kind] as MatrixEntry[]));
   return out;
 }
 
@@ -64,6 +66,7 @@ function setNoRun(deps: ActionDeps, reason: string, sha: string): void {
   deps.core.setOutput("canary", "");
   deps.core.setOutput("single-shards", "[]");
   deps.core.setOutput("multi-shards", "[]");
+  deps.core.setOutput("agentic-shards", "[]");
   deps.core.setOutput("has-evals", "false");
   deps.core.setOutput("total-entries", "0");
 }
@@ -156,6 +159,7 @@ export async function runPlan(deps: ActionDeps): Promise<void> {
   deps.core.setOutput("canary", canary ? JSON.stringify(canary) : "");
   deps.core.setOutput("single-shards", JSON.stringify(s["single-node-shards"]));
   deps.core.setOutput("multi-shards", JSON.stringify(s["multi-node-shards"]));
+  deps.core.setOutput("agentic-shards", JSON.stringify(s["agentic-shards"]));
   deps.core.setOutput("has-evals", entries.some((e) => e["run-eval"]) ? "true" : "false");
   deps.core.setOutput("total-entries", String(entries.length));
 
