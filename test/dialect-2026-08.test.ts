@@ -19,6 +19,8 @@ import { Fraction } from "../src/plan/dialects/fraction.js";
 import { agenticMultiExpName, agenticSingleExpName, maxModelLen, totalCpuDramGb } from "../src/plan/dialects/2026-08.js";
 import { expandConfigKeys, fnmatchRegExp } from "../src/plan/scenario-matrix.js";
 import { infx, ROOT } from "./support/cli.js";
+import { readRunnerMap } from "../src/commands/success-rate.js";
+import { computeSuccessRates, gpuTypeOfRunnerKey } from "../src/results/success-rate.js";
 
 const EX = join(ROOT, "examples/2026-08");
 const read = (f: string) => ({ file: `examples/2026-08/${f}`, text: readFileSync(join(EX, f), "utf8") });
@@ -153,6 +155,21 @@ describe("downstream", () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe("success rates", () => {
+  it("read the labels: map of a 2026-08 runner map; cluster: labels count as their GPU", () => {
+    const runners = readRunnerMap(join(EX, "runners.yaml"));
+    expect(runners["cluster:b200-example"]).toEqual(["b200-example_0"]);
+    expect(gpuTypeOfRunnerKey("cluster:b200-dgxc")).toBe("b200");
+    const jobs = [
+      { name: "bmk [cluster:b200-example] a", status: "completed", conclusion: "success" },
+      { name: "bmk [h200] b", status: "completed", conclusion: "failure" },
+    ];
+    const r = computeSuccessRates(jobs as never, runners);
+    expect(JSON.stringify(r)).toMatch(/"b200":\{"n_success":1,"total":1\}/);
+    expect(JSON.stringify(r)).toMatch(/"h200":\{"n_success":0,"total":1\}/);
   });
 });
 
