@@ -21,6 +21,7 @@ import { expandConfigKeys, fnmatchRegExp } from "../src/plan/scenario-matrix.js"
 import { infx, ROOT } from "./support/cli.js";
 import { readRunnerMap } from "../src/commands/success-rate.js";
 import { computeSuccessRates, gpuTypeOfRunnerKey } from "../src/results/success-rate.js";
+import { summarizePlan } from "../src/report/comment.js";
 
 const EX = join(ROOT, "examples/2026-08");
 const read = (f: string) => ({ file: `examples/2026-08/${f}`, text: readFileSync(join(EX, f), "utf8") });
@@ -155,6 +156,25 @@ describe("downstream", () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe("sticky comment plan counts", () => {
+  it("count agentic buckets and the 2026-08 eval lists", () => {
+    const row = (extra: Row) => ({ image: "i", model: "m", ...extra });
+    const plan = {
+      single_node: { "8k1k": [row({ isl: 8192, osl: 1024, conc: 4 })], agentic: [row({ "scenario-type": "agentic-coding", conc: 1 })] },
+      multi_node: { agentic: [row({ "scenario-type": "agentic-coding", prefill: {}, conc: [4] })] },
+      evals: [row({ isl: 8192, osl: 1024, "run-eval": true })],
+      agentic_evals: [],
+      multinode_evals: [row({ isl: 8192, osl: 1024, prefill: {}, "run-eval": true })],
+      multinode_agentic_evals: [],
+    };
+    const s = summarizePlan(plan);
+    expect(s.total).toBe(5);
+    expect(s.evals).toBe(2);
+    expect(s.buckets).toEqual(expect.arrayContaining([{ bucket: "agentic", single: 1, multi: 1 }, { bucket: "evals", single: 1, multi: 1 }]));
+    expect(summarizePlan([row({ "scenario-type": "agentic-coding", conc: 1 })]).buckets).toEqual([{ bucket: "agentic", single: 1, multi: 0 }]);
   });
 });
 

@@ -7,7 +7,8 @@
  *   full-sweep-enabled     the full plan, one canary job first
  *   full-sweep-fail-fast   the full plan, canary first, and the first failure cancels the rest
  *   evals-only             (modifier) keep only eval entries
- *   all-evals              (modifier) mark every 1k8k single-node entry for eval
+ *   all-evals              (modifier) mark every 1k8k single-node entry for eval (2026-02 configs);
+ *                          2026-08 configs: every 8k1k row, multi-node evals merged (docs/dialects.md)
  *
  * Pushes to main run the full plan (no canary), unless the head commit message
  * says [skip-sweep]. Draft PRs, fork PRs and PRs without a primary label never

@@ -51,11 +51,20 @@ type Entry = Record<string, unknown>;
 const isEntry = (v: unknown): v is Entry => typeof v === "object" && v !== null && !Array.isArray(v);
 const entryName = (e: Entry) => String(e.name ?? e.id ?? e["exp-name"] ?? "?");
 const isMulti = (e: Entry) => "prefill" in e;
-const bucketOf = (e: Entry) => (typeof e.isl === "number" && typeof e.osl === "number" ? seqLenName(e.isl, e.osl) : "other");
+const bucketOf = (e: Entry) =>
+  e["scenario-type"] === "agentic-coding" ? "agentic" : typeof e.isl === "number" && typeof e.osl === "number" ? seqLenName(e.isl, e.osl) : "other";
+/** The eval buckets of a 2026-08 changelog plan, and the bucket their jobs count under. */
+const EVAL_BUCKETS: [string, string, boolean][] = [
+  ["evals", "evals", false],
+  ["agentic_evals", "agentic evals", false],
+  ["multinode_evals", "evals", true],
+  ["multinode_agentic_evals", "agentic evals", true],
+];
 
 /**
  * Summarises a plan file. Accepted shapes: a matrix (array of entries), or the
- * changelog plan `{single_node: {<bucket>: [...]}, multi_node: {...}}`. Canary
+ * changelog plan `{single_node: {<bucket>: [...]}, multi_node: {...}}` (2026-08
+ * plans add `agentic` buckets and eval lists: evals, agentic_evals, ...). Canary
  * entries are those in a top-level `canary` (entry or list) or with
  * `canary: true`.
  */
@@ -84,6 +93,10 @@ export function summarizePlan(plan: unknown): PlanSummary {
       const buckets = plan[kind];
       if (!isEntry(buckets)) continue;
       for (const [bucket, list] of Object.entries(buckets)) if (Array.isArray(list)) list.forEach((e) => add(e, bucket, multi));
+    }
+    for (const [key, bucket, multi] of EVAL_BUCKETS) {
+      const list = plan[key];
+      if (Array.isArray(list)) list.forEach((e) => add(e, bucket, multi));
     }
     if (Array.isArray(plan.entries)) plan.entries.forEach((e) => add(e));
     const c = plan.canary;
