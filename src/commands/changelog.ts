@@ -36,6 +36,14 @@ Rules:
   - Identical files: error (nothing to run). Only whitespace/comments/formatting
     changed: an empty plan and a "no new entries" note on stderr.
 
+2026-08 configs (scenarios; docs/dialects.md): entries may also set all-evals,
+append-only, eval-min-prefill-ep and scenario-type; only '*' is a wildcard
+('?' is literal); each (config, scenario) pair runs throughput and evals at
+most once; the plan adds agentic buckets, the eval lists evals,
+agentic_evals, multinode_evals, multinode_agentic_evals and a
+recipe-fingerprint per throughput row. append-only entries read the configs
+at --base-ref too and run only the new concurrency points.
+
 Formats: json (default, one line), table (for a person), github (plan.json and
 shards of at most 256 entries in --out-dir, a one-line summary on stdout and in
 $GITHUB_OUTPUT; see docs/sharding.md).`,

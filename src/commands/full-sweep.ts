@@ -37,6 +37,15 @@ conc-list entirely above --max-conc becomes [--max-conc]. --max-tp drops
 entries with a larger TP (multi-node: prefill or decode); --max-ep clamps EP.
 A non-positive --min-conc, --max-conc, --max-tp or --max-ep selects nothing.
 
+2026-08 configs (scenarios; docs/dialects.md): neither or both of
+--single-node/--multi-node plan both kinds; max-model-len is isl + osl + 256;
+evals are marked by default (8k1k rows at the highest and upper-median
+concurrency >= 16; --no-evals, --evals-only, --all-evals); --scenario-type
+picks fixed-seq-len and/or agentic-coding. Agentic rows ignore --max-tp,
+--max-ep and --seq-lens and are only filtered by --min-conc/--max-conc.
+--model-prefix matches the start of the config key. --format table ends with
+the dialect.
+
 ${OUTPUT_ORDER_HELP}`,
   options: [
     { name: "model-prefix", kind: "string", multiple: true, metavar: "PREFIX", help: "Only configs with this model-prefix (e.g. dsr1 gptoss)" },
@@ -62,6 +71,7 @@ ${OUTPUT_ORDER_HELP}`,
     "infx full-sweep --single-node --model-prefix dsr1 --runner-type b200 --max-conc 16",
     "infx full-sweep --multi-node --seq-lens 1k1k --format table",
     "infx full-sweep --single-node --evals-only --config-files configs/nvidia-master.yaml",
+    "infx full-sweep --scenario-type agentic-coding --config-files examples/2026-08/nvidia-master.yaml examples/2026-08/amd-master.yaml --runner-config examples/2026-08/runners.yaml",
   ],
 };
 

@@ -14,6 +14,12 @@ every concurrency of its range (growing by 2) or conc-list. --conc replaces the
 concurrencies: single-node entries get one job per value, multi-node entries
 run the whole list. A key named twice is expanded once.
 
+2026-08 configs (scenarios; docs/dialects.md): --config-keys may be patterns
+(* and ?; one matching nothing is an error), --conc keeps only the configured
+concurrencies it names, --seq-lens and --runner-node-filter narrow the rows,
+--scenario-type picks the scenario kinds, and evals are marked by default
+(--no-evals, --evals-only, --all-evals).
+
 ${OUTPUT_ORDER_HELP.replace("configs in --config-files order, then key order\nwithin each file", "configs in --config-keys\norder")}`,
   options: [
     { name: "config-keys", kind: "string", multiple: true, required: true, metavar: "KEY", help: "Config keys to expand (see 'infx validate' for the list)" },
