@@ -143,7 +143,7 @@ describe("master config validation", () => {
       err = e as UserError;
     }
     expect(err?.message).toMatch(/mix the two config dialects/);
-    expect(err?.details).toEqual(["  configs/runners.yaml: 2026-08 (a labels: runner map)", "  c.yaml: 2026-02 (seq-len-configs)"]);
+    expect(err?.details).toEqual(["configs/runners.yaml:1:1: 2026-08 (a labels: runner map)", expect.stringMatching(/^c\.yaml:\d+:3: 2026-02 \(seq-len-configs\)$/)]);
   });
 
   it("treats an empty config file as no configs, and a scalar file as an error", () => {

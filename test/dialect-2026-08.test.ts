@@ -51,8 +51,8 @@ describe("dialect detection", () => {
     }
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toMatch(/mix the two config dialects/);
-    expect((err as UserError).details).toContain("  configs/nvidia-master.yaml: 2026-02 (seq-len-configs)");
-    expect((err as UserError).details).toContain("  examples/2026-08/nvidia-master.yaml: 2026-08 (scenarios)");
+    expect((err as UserError).details).toContain("configs/nvidia-master.yaml:17:3: 2026-02 (seq-len-configs)");
+    expect((err as UserError).details).toContain("examples/2026-08/nvidia-master.yaml:18:3: 2026-08 (scenarios)");
   });
 
   it("reports cross-field rules with positions, all at once", () => {

@@ -44,6 +44,8 @@ export interface DialectWitness {
   dialect: Dialect | undefined;
   /** What made it that dialect, for the message ("scenarios", "labels: map", ...). */
   why: string;
+  /** `file:line:col` of what made it that dialect (computed only for the message). */
+  where?: () => string;
 }
 
 /**
@@ -57,7 +59,7 @@ export function decideDialect(witnesses: DialectWitness[]): Dialect {
   if (kinds.size <= 1) return said[0]?.dialect ?? "2026-02";
   throw new UserError(
     "these files mix the two config dialects; plan one dialect per run (all files 2026-02 with seq-len-configs and a flat runner map, or all 2026-08 with scenarios and a labels:/hardware: runner map):",
-    said.map((w) => `  ${w.file}: ${w.dialect} (${w.why})`),
+    said.map((w) => `${w.where?.() ?? w.file}: ${w.dialect} (${w.why})`),
   );
 }
 

@@ -115,9 +115,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export function planningInputsFromTexts(configs: SourceText[], runnerSource: SourceText, opts: LoadOptions = {}): PlanningInputs {
   const runnersParsed = parseFile(runnerSource);
   const parsedConfigs = configs.map(parseFile);
+  const runnerDialect = runnerFileDialect(runnersParsed.data);
   const dialect = decideDialect([
-    { file: runnerSource.file, dialect: runnerFileDialect(runnersParsed.data), why: runnerFileDialect(runnersParsed.data) === "2026-08" ? "a labels: runner map" : "a flat runner map" },
-    ...parsedConfigs.map((p) => ({ file: p.file, dialect: configFileDialect(p.data), why: configFileDialect(p.data) === "2026-08" ? "scenarios" : "seq-len-configs" })),
+    { file: runnerSource.file, dialect: runnerDialect, why: runnerDialect === "2026-08" ? "a labels: runner map" : "a flat runner map", where: () => whereIs(runnersParsed, runnerDialect === "2026-08" ? "labels" : undefined) },
+    ...parsedConfigs.map((p) => {
+      const d = configFileDialect(p.data);
+      const field = d === "2026-08" ? "scenarios" : "seq-len-configs";
+      return { file: p.file, dialect: d, why: field, where: () => whereIs(p, field) };
+    }),
   ]);
   if (dialect === "2026-08") return scenarioInputsFromParsed(parsedConfigs, runnersParsed, opts);
   const errors: string[] = [];
@@ -168,6 +173,20 @@ export function planningInputsFromTexts(configs: SourceText[], runnerSource: Sou
     undefinedRunners,
     dialect,
   };
+}
+
+/** `file:line:col` of the first top-level key (or of `field` inside the first entry having it), for the dialect-mix message. */
+function whereIs(p: ParsedFile, field: string | undefined): string {
+  const data = isRecord(p.data) ? p.data : {};
+  const key = Object.keys(data).find((k) => field === undefined || k === field || (isRecord(data[k]) && field in (data[k] as Record<string, unknown>)));
+  if (key === undefined) return `${p.file}:1:1`;
+  const path = key === field || field === undefined ? [key] : [key, field];
+  try {
+    const pos = positionsOf(p).lineCounter.linePos(offsetOf(positionsOf(p), path, true));
+    return `${p.file}:${pos.line}:${pos.col}`;
+  } catch {
+    return `${p.file}:1:1`;
+  }
 }
 
 /** Registers a file's config keys; a key defined by an earlier file is a problem pointing at both. */

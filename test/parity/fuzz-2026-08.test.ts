@@ -70,7 +70,7 @@ function mutate(root: Json, op: Op): void {
 
 const op = fc.record({ kind: fc.constantFrom("delete", "retype", "insert", "rename") as fc.Arbitrary<Op["kind"]>, at: fc.nat(), pick: fc.nat(), field: fc.nat() });
 const LOCATED = /^[^:\n]+\.yaml:\d+:\d+: \S/;
-const MIX = /^ {2}\S+: 2026-0[28] \(/;
+const MIX = /^\S+\.yaml:\d+:\d+: 2026-0[28] \(/;
 
 function expectUserError(e: unknown, located = true): void {
   if (!(e instanceof UserError)) throw e;
