@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { validateScenarioChangelogEntry } from "../src/changelog/scenario-entry.js";
 import { appendedItems, changelogWork } from "../src/changelog/plan.js";
 import { diffChangelogs } from "../src/changelog/diff.js";
+import { appendOnlyDelta, checkAppendOnlyScope } from "../src/changelog/append-only.js";
 import { readChangelogDocument } from "../src/changelog/parse.js";
 import { changelogKeyRegExp, pythonJson, recipeFingerprint, trimScenarioConc } from "../src/changelog/scenario-plan.js";
 import { planningInputsFromTexts } from "../src/config/load.js";
@@ -156,6 +157,46 @@ describe("downstream", () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe("append-only", () => {
+  const inputs = () => planningInputsFromTexts([read("nvidia-master.yaml"), read("amd-master.yaml")], read("runners.yaml"));
+  const configs = () => new Map(inputs().scenario!.configs);
+  const sel = (k: string, ...t: ("fixed-seq-len" | "agentic-coding")[]) => new Map([[k, new Set(t)]]);
+  const KEY = "gptoss-fp4-b200-vllm-agentic";
+
+  it("refuses changes outside the entry's scope, naming the entry and the reason", () => {
+    const base = configs();
+    const head = configs();
+    const other = structuredClone(head.get("dsr1-fp8-h200-sglang")!);
+    other.image = "new";
+    head.set("dsr1-fp8-h200-sglang", other);
+    expect(() => checkAppendOnlyScope("entry 3", base, head, sel(KEY, "agentic-coding"), "BASE")).toThrow(/^entry 3: append-only refused: configs not selected by the entry changed since BASE: dsr1-fp8-h200-sglang$/);
+    const h2 = configs();
+    const g = structuredClone(h2.get(KEY)!);
+    g.scenarios["fixed-seq-len"]![0]!.osl = 2048;
+    h2.set(KEY, g);
+    expect(() => checkAppendOnlyScope("entry 3", base, h2, sel(KEY, "agentic-coding"), "BASE")).toThrow(/changed its fixed-seq-len scenario, outside the entry's scope/);
+    expect(() => checkAppendOnlyScope("entry 3", base, h2, sel(KEY, "agentic-coding", "fixed-seq-len"), "BASE")).not.toThrow();
+    const h3 = configs();
+    const g3 = structuredClone(h3.get(KEY)!);
+    g3.image = "other";
+    h3.set(KEY, g3);
+    expect(() => checkAppendOnlyScope("entry 3", base, h3, sel(KEY, "agentic-coding"), "BASE")).toThrow(/changed config-wide fields/);
+    const missing = configs();
+    missing.delete(KEY);
+    expect(() => checkAppendOnlyScope("entry 3", missing, configs(), sel(KEY, "agentic-coding"), "BASE")).toThrow(/missing there: gptoss-fp4-b200-vllm-agentic/);
+  });
+
+  it("runs only new points of existing curves", () => {
+    const rows = (concs: number[]) => concs.map((c) => ({ image: "i", model: "m", runner: "r", tp: 2, "kv-offloading": "none", "scenario-type": "agentic-coding", conc: c, "exp-name": `x${c}` }));
+    expect(appendOnlyDelta("e", rows([1, 4]), rows([1, 4, 8])).map((r) => r.conc)).toEqual([8]);
+    expect(() => appendOnlyDelta("e", rows([1, 4]), rows([1]))).toThrow(/existing concurrency points were removed: 4/);
+    expect(() => appendOnlyDelta("e", rows([1, 4]), rows([1, 4]))).toThrow(/no new generated points/);
+    expect(() => appendOnlyDelta("e", [], rows([1]))).toThrow(/no existing curve/);
+    const multi = [{ image: "i", prefill: { tp: 1 }, conc: [16, 32] }];
+    expect(appendOnlyDelta("e", multi, [{ image: "i", prefill: { tp: 1 }, conc: [16, 64, 32] }])).toEqual([{ image: "i", prefill: { tp: 1 }, conc: [64] }]);
   });
 });
 
