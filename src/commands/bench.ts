@@ -13,6 +13,7 @@ import { PERCENTILE_METRICS, type PercentileMetric } from "../bench/metrics.js";
 import { servedModel } from "../bench/models.js";
 import { batchDirName, loadBaseline, type BaselinePoint, PROMPTS_PRESETS, runMultiConc, type PromptsPreset } from "../bench/multi.js";
 import { benchProgressText, ProgressLine } from "../bench/progress.js";
+import { resultTable } from "../bench/result-table.js";
 import { clientLagWarning, formatRunReport } from "../bench/report.js";
 import { runBenchmark, type BenchOptions } from "../bench/run.js";
 
@@ -235,6 +236,7 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
       }),
     );
     progress.clear();
+    io.out("\n" + resultTable(r.points.map((p) => ({ conc: p.conc, gpus: a["num-gpus"] as number, status: p.status, failed: p.failed, requests: p.numPrompts, result: p.result }))));
     io.out(`summary: ${r.summaryPath}\n`);
     if (r.interrupted) return 130;
     return r.points.some((p) => p.status !== "PASSED") ? 1 : 0;
