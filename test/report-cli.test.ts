@@ -201,3 +201,54 @@ describe("page data and the report command", () => {
     expect(r.stderr).toContain("holds no benchmark row");
   });
 });
+
+describe("collect action", () => {
+  it("uploads the HTML page as artifact 'report' beside results_bmk", async () => {
+    const { runCollect } = await import("../src/actions/lib/collect.js");
+    const stored = new Map<string, Map<string, string>>();
+    const src = tmp();
+    mkdirSync(join(src, "bmk_a"));
+    writeFileSync(join(src, "bmk_a", "agg_a.json"), JSON.stringify(syntheticRows(3)[1]));
+    stored.set("bmk_a", new Map([["agg_a.json", readFileSync(join(src, "bmk_a", "agg_a.json"), "utf8")]]));
+    const outputs: Record<string, string> = {};
+    const log: string[] = [];
+    const deps = {
+      core: {
+        getInput: (n: string) => (n === "kind" ? "bmk" : ""),
+        setOutput: (n: string, v: unknown) => void (outputs[n] = String(v)),
+        info: (m: string) => void log.push(m),
+        warning: (m: string) => void log.push(`warning: ${m}`),
+        error: (m: string) => void log.push(`error: ${m}`),
+        setFailed: (m: string) => void log.push(`failed: ${m}`),
+        summary: { addRaw: () => undefined, write: async () => undefined },
+      },
+      env: { RUNNER_TEMP: tmp() },
+      cwd: ROOT,
+      artifacts: {
+        async upload(name: string, paths: string[], root: string) {
+          stored.set(name, new Map(paths.map((p) => [p.slice(root.length + 1), readFileSync(p, "utf8")])));
+          return { id: stored.size, name, size: 0 };
+        },
+        async list() {
+          return [...stored.keys()].map((name, i) => ({ id: i + 1, name, size: 0 }));
+        },
+        async download(a: { name: string }, dir: string) {
+          for (const [rel, text] of stored.get(a.name) ?? []) {
+            mkdirSync(join(dir, rel, ".."), { recursive: true });
+            writeFileSync(join(dir, rel), text);
+          }
+        },
+      },
+      octokit: () => {
+        throw new Error("no GitHub here");
+      },
+    };
+    await runCollect(deps as never);
+    expect(log.filter((l) => l.startsWith("warning"))).toEqual([]);
+    expect([...stored.keys()].sort()).toEqual(["bmk_a", "report", "results_bmk"]);
+    const page = stored.get("report")!.get("report.html")!;
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('"cfg":[0]');
+    expect(outputs.report).toMatch(/report\.html$/);
+  });
+});
