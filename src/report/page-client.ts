@@ -138,7 +138,7 @@ export function reportMain(D: PageData, Plot: any): void {
     return v && v[1] !== null ? Number((v[1] * spec[key]!.scale).toPrecision(4)) : head;
   };
 
-  function panelChart(pts: any[], ghosts: any[], xs: any, ys: any) {
+  function panelChart(pts: any[], ghosts: any[], xs: any, ys: any, width: number) {
     const domain = [...new Set(pts.map((p) => p.series).concat(ghosts.map((g) => g.series)))].sort();
     const marks: any[] = [];
     const bySeries = new Map<string, any[]>();
@@ -165,22 +165,29 @@ export function reportMain(D: PageData, Plot: any): void {
       );
     }
     marks.push(Plot.line(front, { x: "x", y: "y", stroke: "series", z: "series", strokeWidth: 1.6 }));
-    marks.push(
-      Plot.dot(pts, {
-        x: "x",
-        y: "y",
-        r: pts.length > 400 ? 2.4 : 3.5,
-        fill: "series",
-        fillOpacity: 0.75,
-        className: "pts",
-        render(index: number[], scales: any, values: any, dim: any, ctx: any, next: any) {
-          const g = next(index, scales, values, dim, ctx);
-          const cs = g.querySelectorAll("circle");
-          for (let k = 0; k < cs.length; k++) cs[k].setAttribute("data-point", String(pts[index[k]!].i));
-          return g;
-        },
-      }),
-    );
+    // One dot mark per series with a constant fill (cheaper than a fill channel: no colour per element).
+    const palette = [
+      "#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e", "#9498a0",
+      "#1f3f8f", "#b07d00", "#c2331f", "#2f8f7a", "#1e6b2e", "#c7508a", "#6b2fb3", "#5577bb", "#6b4330", "#5c6068",
+    ];
+    const colour = (s: string) => palette[domain.indexOf(s) % palette.length]!;
+    for (const [series, spts] of bySeries)
+      marks.push(
+        Plot.dot(spts, {
+          x: "x",
+          y: "y",
+          r: pts.length > 400 ? 2.4 : 3.5,
+          fill: colour(series),
+          fillOpacity: 0.75,
+          className: "pts",
+          render(index: number[], scales: any, values: any, dim: any, ctx: any, next: any) {
+            const g = next(index, scales, values, dim, ctx);
+            const cs = g.querySelectorAll("circle");
+            for (let k = 0; k < cs.length; k++) cs[k].setAttribute("data-point", String(spts[index[k]!].i));
+            return g;
+          },
+        }),
+      );
     for (const [verdict, color] of [
       ["regression", "#d62728"],
       ["improvement", "#2ca02c"],
@@ -189,13 +196,13 @@ export function reportMain(D: PageData, Plot: any): void {
       if (ring.length) marks.push(Plot.dot(ring, { x: "x", y: "y", r: 6, stroke: color, strokeWidth: 2, fill: "none", className: `verdict-${verdict}` }));
     }
     return Plot.plot({
-      width: 600,
+      width,
       height: 360,
       marginLeft: 62,
       marginBottom: 40,
       style: { fontSize: "12px", background: "transparent" },
       grid: true,
-      color: { domain, legend: true, scheme: "observable10" },
+      color: { domain, range: domain.map(colour), legend: true },
       x: { label: `${xs.label} (${xs.unit}) ${xs.higherBetter ? "→" : "← better"}`, nice: true, zero: false },
       y: { label: `↑ ${ys.label} (${ys.unit})`, nice: true, zero: true },
       marks,
@@ -214,6 +221,7 @@ export function reportMain(D: PageData, Plot: any): void {
     root.textContent = "";
     let plotted = 0;
     let unplottable = 0;
+    let width = 0;
     const keys = [...panels.keys()].sort((a, b) => {
       const [pa, ia, oa] = a.split("|");
       const [pb, ib, ob] = b.split("|");
@@ -259,8 +267,9 @@ export function reportMain(D: PageData, Plot: any): void {
         h("h3", {}, title),
         h("p", { class: "panel-sub" }, `${pts.length} point${pts.length === 1 ? "" : "s"} · ${new Set(pts.map((p) => p.series)).size} series · ISL ${r0.isl} / OSL ${r0.osl}${ghosts.length ? ` · ${ghosts.length} baseline points (hollow)` : ""}`),
       );
-      fig.append(pts.length ? panelChart(pts, ghosts, xs, ys) : h("p", { class: "empty" }, `No point has both ${xs.label} and ${ys.label}.`));
       root.append(fig);
+      if (!width) width = Math.max(420, Math.min(1000, fig.clientWidth - 26));
+      fig.append(pts.length ? panelChart(pts, ghosts, xs, ys, width) : h("p", { class: "empty" }, `No point has both ${xs.label} and ${ys.label}.`));
     }
     if (!keys.length) root.append(h("p", { class: "empty" }, N ? "No row matches the filters." : "No benchmark rows."));
     $("#count").textContent = `${plotted.toLocaleString("en-US")} of ${N.toLocaleString("en-US")} points shown${unplottable ? ` (${unplottable} without ${xs.label} or ${ys.label})` : ""} · drawn in ${Math.round(performance.now() - t)} ms`;

@@ -137,7 +137,7 @@ export function round4(v: unknown, scale = 1): number | null {
 
 /** TP/EP/DP-attention of a single-node row, or the prefill/decode shape of a multi-node one. */
 export function shapeText(row: AggRow): string {
-  const dpa = (v: string) => (v === "true" ? " DPA" : "");
+  const dpa = (v: string) => (v === "true" ? " DP-attn" : "");
   if (isMultiNodeRow(row))
     return `prefill ${row.prefill_num_workers}×TP${row.prefill_tp} EP${row.prefill_ep}${dpa(row.prefill_dp_attention)} · decode ${row.decode_num_workers}×TP${row.decode_tp} EP${row.decode_ep}${dpa(row.decode_dp_attention)}`;
   return `TP${row.tp} EP${row.ep}${dpa(row.dp_attention)}`;
