@@ -26,7 +26,7 @@ afterAll(async () => {
   const keep = process.env.INFX_REPORT_ARTIFACTS;
   if (keep) {
     mkdirSync(keep, { recursive: true });
-    for (const f of ["small.html", "small.png", "big.html", "big.png"]) {
+    for (const f of ["small.html", "small.png", "small-full.png", "big.html", "big.png"]) {
       try {
         copyFileSync(join(dir, f), join(keep, f));
       } catch {}
@@ -79,8 +79,10 @@ describe("infx report in Chromium", () => {
     };
     writeFileSync(join(dir, "cmp.json"), JSON.stringify(comparison));
     writeFileSync(join(dir, "stats.json"), JSON.stringify({ h200: { n_success: 9, total: 10 } }));
+    const evalRow = { model_prefix: "dsr1", model: "org/dsr1", hw: "H200", framework: "sglang", precision: "fp8", spec_decoding: "none", tp: 8, ep: 1, conc: 4, dp_attention: "false", task: "gsm8k", em_strict: 0.9, em_strict_se: 0.01, em_flexible: 0.91, em_flexible_se: 0.01, n_eff: 1319, source: "x", score: 0.9, score_name: "em_strict", score_se: 0.01 };
+    writeFileSync(join(dir, "evals.json"), JSON.stringify([{ ...evalRow, threshold: 0.85, passed: true }, { ...evalRow, hw: "B200", score: 0.5, threshold: 0.85, passed: false }]));
     const out = join(dir, "small.html");
-    const r = await infxProcess(["report", "--bmk", bmk, "--compare", join(dir, "cmp.json"), "--run-stats", join(dir, "stats.json"), "--commit", "abc1234", "--out", out]);
+    const r = await infxProcess(["report", "--bmk", bmk, "--compare", join(dir, "cmp.json"), "--run-stats", join(dir, "stats.json"), "--evals", join(dir, "evals.json"), "--commit", "abc1234", "--out", out]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const { page, errors, requests } = await open(out);
@@ -122,7 +124,18 @@ describe("infx report in Chromium", () => {
     await expect.poll(() => page.locator("figure.panel svg [aria-label='x-axis label']").first().textContent()).toContain("TTFT p99");
     expect(await page.locator("[data-point]").count()).toBe(rows.length);
 
+    // Tables: evals with their verdicts (failures first), success rates, provenance.
+    expect(await page.locator("#evals tbody tr").allTextContents()).toEqual([expect.stringMatching(/B200.*gsm8k.*0\.5000.*0\.85.*fail$/), expect.stringMatching(/H200.*pass$/)]);
+    expect(await page.locator("#success tbody td").allTextContents()).toEqual(["h200", "9", "10", "90.0%"]);
+    expect(await page.locator("#provenance").textContent()).toContain("abc1234");
+    expect(await page.locator("#points tbody tr").count()).toBe(rows.length);
+    await page.locator("#points th", { hasText: "TTFT p99" }).click();
+    const sorted = await page.locator("#points tbody tr td:first-child").allTextContents();
+    const ttft99 = (i: number) => rows[i]!.p99_ttft as number;
+    expect(ttft99(Number(sorted[0]))).toBeGreaterThanOrEqual(ttft99(Number(sorted.at(-1))));
+
     const png = await page.screenshot({ fullPage: false, path: join(dir, "small.png") });
+    await page.screenshot({ fullPage: true, path: join(dir, "small-full.png") });
     expect(nonBlank(png)).toBeGreaterThan(40_000);
     expect(errors).toEqual([]);
     await page.close();

@@ -150,9 +150,10 @@ export function reportMain(D: PageData, Plot: any): void {
         Plot.dot(ghosts, {
           x: "x",
           y: "y",
-          r: 3.5,
+          r: 4,
           stroke: "series",
-          strokeOpacity: 0.45,
+          strokeOpacity: 0.8,
+          strokeWidth: 1.2,
           strokeDasharray: "2,1.5",
           fill: "none",
           render(index: number[], scales: any, values: any, dim: any, ctx: any, next: any) {

@@ -130,7 +130,8 @@ function compareSection(d: PageData): string {
   for (const [i, vs] of Object.entries(c.rows)) for (const v of vs) if (v[4] !== "unchanged") changed.push([`#${i}`, ...v]);
   for (const m of c.missing) for (const v of m.values) changed.push([m.label, ...v]);
   changed.sort((a, b) => (order[a[5] as string] ?? 9) - (order[b[5] as string] ?? 9) || Math.abs(Math.log((b[4] as number) || 1)) - Math.abs(Math.log((a[4] as number) || 1)));
-  const pointRows = changed.map((r) => [r[0], r[1], r[2] ?? "", r[3] ?? "", r[4] === null ? "" : (r[4] as number).toFixed(3), r[5]]);
+  const sig = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? Number(v.toPrecision(4)).toLocaleString("en-US") : "");
+  const pointRows = changed.map((r) => [r[0], r[1], sig(r[2]), sig(r[3]), r[4] === null ? "" : (r[4] as number).toFixed(3), r[5]]);
   const verdictClass = (r: unknown[]) => r.map((_, i) => (i === 5 ? `v-${String(r[5])}` : ""));
   const curves = c.curves.length
     ? `<h3>Curves</h3>${htmlTable(["Curve", "Ratio", "Verdict"], c.curves.map((k) => [k.label, k.ratio === null ? "" : k.ratio.toFixed(3), k.verdict]), [false, true, false], (r) => ["", "", `v-${String(r[2])}`])}`
