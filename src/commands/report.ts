@@ -4,7 +4,7 @@ import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { collect } from "../results/collect.js";
 import { parseJson } from "../results/json.js";
-import { checkAggRow } from "../results/rows.js";
+import { checkAggRow, clientDateToIso } from "../results/rows.js";
 import type { RunStats } from "../results/success-rate.js";
 import type { AggRow, EvalRow } from "../results/types.js";
 import { renderReportPage } from "../report/page.js";
@@ -96,14 +96,18 @@ function readCompare(path: string): CompareInput {
   return v;
 }
 
-function provenanceOf(a: ParsedArgs, io: Io, sources: string[]): Provenance {
+function provenanceOf(a: ParsedArgs, io: Io, sources: string[], rows: readonly AggRow[]): Provenance {
   const e = io.env;
+  const dates = rows.map((r) => (typeof r.date === "string" ? clientDateToIso(r.date) : undefined)).filter((d): d is string => !!d).sort();
+  const servers = [...new Set(rows.map((r) => r.server).filter((x): x is string => typeof x === "string"))];
   const runUrl = (a["run-url"] as string | undefined) ?? (e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY ? `${e.GITHUB_SERVER_URL || "https://github.com"}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : undefined);
   return {
     runUrl,
     commit: (a.commit as string | undefined) ?? e.GITHUB_SHA,
     configFiles: a["config-files"] as string[] | undefined,
     sources,
+    date: dates.length ? (dates[0] === dates.at(-1) ? dates[0] : `${dates[0]} to ${dates.at(-1)}`) : undefined,
+    server: servers.length ? servers.join(", ") : undefined,
   };
 }
 
@@ -129,7 +133,7 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
     throw new UserError((e as Error).message);
   }
   const sources = [a.bmk as string, ...[a.evals, a.compare, a["run-stats"]].filter((x): x is string => typeof x === "string")];
-  const html = renderReportPage({ title: a.title as string, bmk, evals, runStats, compare, provenance: provenanceOf(a, io, sources) }, lib);
+  const html = renderReportPage({ title: a.title as string, bmk, evals, runStats, compare, provenance: provenanceOf(a, io, sources, bmk) }, lib);
   const out = resolve(io.cwd, a.out as string);
   try {
     writeFileSync(out, html);
