@@ -50,7 +50,7 @@ main{padding:0 28px 40px}
 .chip small{font-size:11px}
 #count{margin-top:6px;color:var(--muted)}
 #charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(620px,1fr));gap:16px;margin-top:16px}
-.panel{margin:0;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 12px 6px;overflow:hidden}
+.panel{margin:0;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 12px 6px;overflow:hidden;content-visibility:auto;contain-intrinsic-size:auto 560px}
 .panel figure{margin:0}.panel svg{overflow:visible}
 .panel-sub{margin:2px 0 6px;font-size:12px}
 .empty{color:var(--muted);font-style:italic}
