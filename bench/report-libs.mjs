@@ -2,9 +2,9 @@
 // 8 series each, a frontier line per series, every point an element with
 // `data-point`) drawn with Observable Plot (SVG: one <circle> per point), uPlot
 // and ECharts (canvas, plus an overlay of one positioned <i> per point so every
-// point is still an element). Measures the page size and the time from the first
-// script to the second animation frame after drawing, in Debian's Chromium,
-// median of 3 page loads. `node bench/report-libs.mjs` (needs /usr/bin/chromium).
+// point is still an element). Measures the page size, the time from navigation
+// start to the second animation frame after drawing and the renderer's
+// main-thread CPU time for that load, in Debian's Chromium, median of 3 loads. `node bench/report-libs.mjs` (needs /usr/bin/chromium).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -72,7 +72,7 @@ function front(pts) { const by = new Map(); for (const q of pts) { let a = by.ge
   const out = []; for (const a of by.values()) { a.sort((p, q) => q.x - p.x); let best = -Infinity; for (const q of a) if (q.y > best) { best = q.y; out.push(q); } } return out; }
 ${DRAW[lib]}
 document.body.offsetHeight;
-requestAnimationFrame(() => requestAnimationFrame(() => { window.__renderMs = performance.now() - T0; }));
+requestAnimationFrame(() => requestAnimationFrame(() => { window.__renderMs = performance.now(); }));
 </script>`;
 }
 
@@ -87,23 +87,29 @@ const browser = await chromium.launchPersistentContext(join(dir, "profile"), {
 try {
   const pts = points(N);
   console.log(`${N} points, 12 panels, 8 series each; median of 3 loads in Chromium`);
-  console.log("| library | page size | render ms (median) | data-point elements |");
-  console.log("|---|---:|---:|---:|");
+  console.log("| library | page size | render ms from navigation (median; runs) | main-thread CPU ms (median) | data-point elements |");
+  console.log("|---|---:|---:|---:|---:|");
   for (const lib of Object.keys(LIBS)) {
     const html = page(lib, pts);
     const file = join(dir, `${lib}.html`);
     writeFileSync(file, html);
     const times = [];
+    const cpu = [];
     let count = 0;
     for (let k = 0; k < 3; k++) {
       const pg = await browser.newPage();
+      const cdp = await pg.context().newCDPSession(pg);
+      await cdp.send("Performance.enable");
+      const thread = async () => (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "ThreadTime").value;
+      const before = await thread();
       await pg.goto(`file://${file}`);
       await pg.waitForFunction(() => window.__renderMs !== undefined, null, { timeout: 60_000 });
+      cpu.push((await thread() - before) * 1000);
       times.push(await pg.evaluate(() => window.__renderMs));
       count = await pg.evaluate(() => document.querySelectorAll("[data-point]").length);
       await pg.close();
     }
-    console.log(`| ${lib} | ${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB | ${median(times).toFixed(0)} (${times.map((t) => t.toFixed(0)).join(", ")}) | ${count} |`);
+    console.log(`| ${lib} | ${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB | ${median(times).toFixed(0)} (${times.map((t) => t.toFixed(0)).join(", ")}) | ${median(cpu).toFixed(0)} | ${count} |`);
   }
 } finally {
   await browser.close();
