@@ -40,6 +40,8 @@ writes to --out-dir:
   agg/agg_<job>.json   one row per job
   agg_bmk.json         every row (the results_bmk artifact's file)
   summary.md           job status, then the results tables and charts
+  report.html          the page of 'infx report' (charts, filters, tables; opens
+                       offline); rows from serve-sim are marked as simulated
 
 Default matrix (no selection options): the first ${DEFAULT_KEYS} single-node config keys,
 their 1k1k search spaces at concurrency ${DEFAULT_CONCS.join(" and ")}, at most ${DEFAULT_LIMIT} jobs
