@@ -5,7 +5,7 @@
 // point is still an element). Measures the page size, the time from navigation
 // start to the second animation frame after drawing and the renderer's
 // main-thread CPU time for that load, in Debian's Chromium, median of 3 loads. `node bench/report-libs.mjs` (needs /usr/bin/chromium).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -76,6 +76,10 @@ requestAnimationFrame(() => requestAnimationFrame(() => { window.__renderMs = pe
 </script>`;
 }
 
+if (!existsSync("/usr/bin/chromium")) {
+  console.log("skipped: no /usr/bin/chromium (apt-get install chromium)");
+  process.exit(0);
+}
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const dir = mkdtempSync(join(tmpdir(), "report-libs-"));
 const browser = await chromium.launchPersistentContext(join(dir, "profile"), {

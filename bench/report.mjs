@@ -4,7 +4,7 @@
 // <= 3 MB and <= 2 s. Also the time of `infx report` itself (whole process).
 // `node bench/report.mjs [rows]` (needs dist/ and /usr/bin/chromium).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +13,10 @@ import { syntheticRows } from "./_report-rows.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const N = Number(process.argv[2] ?? 20000);
+if (!existsSync("/usr/bin/chromium")) {
+  console.log("skipped: no /usr/bin/chromium (apt-get install chromium)");
+  process.exit(0);
+}
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const dir = mkdtempSync(join(tmpdir(), "bench-report-"));
 try {
