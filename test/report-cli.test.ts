@@ -137,10 +137,14 @@ describe("collect over several sweep folders", () => {
     expect(got.rows).toHaveLength(5);
     expect(got.replaced).toBe(2);
     expect(got.rows.filter((r) => r.run === "r2" && r.tput_per_gpu === 1)).toHaveLength(1);
-    const r = await infx(["collect", root, "--kind", "bmk", "--out", join(root, "all.json")]);
+    const r = await infx(["collect", root, "--kind", "bmk", "--out", join(tmp(), "all.json")]);
     expect(r.stdout).toContain("collected 5 benchmark rows from");
     expect(r.stdout).toContain("of 3 runs");
     expect(r.stdout).toContain("every file was usable");
+    // infx report reads such a folder the same way.
+    const page = await infx(["report", "--bmk", root, "--out", join(tmp(), "r.html")]);
+    expect(page.stderr).toBe("");
+    expect(page.stdout).toMatch(/: 5 points, 0 eval rows\n$/);
   });
 });
 
