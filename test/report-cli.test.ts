@@ -43,9 +43,9 @@ describe("--conc lists and --version", () => {
     sim = await startSimServer({ decodeStepMs: 1 });
     const dir = tmp();
     const r = await infx(["bench", "--base-url", sim.url, "--model", "m", "--conc", "2", "4", "--random-input-len", "8", "--random-output-len", "4", "--prompts-per-conc", "2", "--num-gpus", "2", "--batch-dir", dir]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     const lines = r.stdout.split("\n");
-    const head = lines.findIndex((l) => l.startsWith("conc  req/s"));
+    const head = lines.findIndex((l) => /^conc +req\/s/.test(l));
     expect(lines[head]).toMatch(/^conc +req\/s +output tok\/s +tok\/s\/GPU +TTFT p50 ms +TTFT p99 ms +TPOT p50 ms +intvty tok\/s\/user +E2EL p50 s +failures$/);
     expect(lines[head + 2]).toMatch(/^ +2 +\d+\.\d\d +\d+\.\d +\d+\.\d/);
     expect(lines[head + 3]).toMatch(/^ +4 +\d+\.\d\d/);
