@@ -65,7 +65,7 @@ describe("infx sweep --local", () => {
   it("draws one progress bar over the whole sweep on a terminal", async () => {
     const io = bufferIo({ cwd: ROOT, isTTY: true });
     expect(await runCli(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp4-b200-sglang", "--conc", "2", "--limit", "1", "--out-dir", tmp()], io)).toBe(0);
-    expect(io.stderr()).toMatch(/\[#*\.*\] \d+\/8 requests, job 1\/1, ETA \d+s: dsr1/);
+    expect(io.stderr()).toMatch(/\[#*\.*\] \d+\/8 requests, [\d.]+ req\/s, job 1\/1, ETA \d+s: dsr1/);
   });
 
   it("multi-node config keys: one job per concurrency, rows with the multi-node contract", async () => {

@@ -10,7 +10,7 @@
  * sent. `scale: 1` with a real server runs the jobs at full size.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { processResult, ResultError } from "../results/process.js";
 import type { AggRow } from "../results/types.js";
 import { isMultiNode, type MatrixEntry } from "../plan/types.js";
@@ -36,6 +36,9 @@ export interface JobOutcome {
   reason?: string;
   seconds?: number;
   rawFile?: string;
+  /** The raw result and the failed requests (for the result table). */
+  result?: Record<string, unknown>;
+  failed?: number;
   row?: AggRow;
 }
 
@@ -52,6 +55,8 @@ export interface LocalSweepOptions {
   numWarmups: number;
   stallTimeout: number;
   maxFailureRate: number;
+  /** Recorded in every row as `run` (default: the output folder's name), so `collect` keeps rows of different sweeps apart. */
+  runId?: string;
   /** serve-sim settings applied to every job's simulator. */
   sim?: SimOptions;
   signal?: AbortSignal;
@@ -187,6 +192,8 @@ export async function runLocalSweep(o: LocalSweepOptions): Promise<{ outcomes: J
       } else {
         out.rawFile = join(rawDir, `${job.name}.json`);
         writeFileSync(out.rawFile, JSON.stringify(run.result, null, 2) + "\n");
+        out.result = run.result;
+        out.failed = run.failures.failed;
         const total = run.outcomes.length;
         const failed = run.failures.failed;
         const reasons = Object.entries(run.failures.reasons).map(([k, v]) => `${v.count} x ${k}: ${v.example}`);
@@ -196,6 +203,9 @@ export async function runLocalSweep(o: LocalSweepOptions): Promise<{ outcomes: J
         } else {
           try {
             const row = processResult(run.result, jobEnv(job));
+            // Provenance: simulated rows say so (the report puts a banner on them); the run keeps sweeps apart in collect.
+            if (!o.baseUrl) row.server = "serve-sim";
+            row.run = o.runId ?? basename(o.outDir);
             out.row = row;
             rows.push(row);
             writeFileSync(join(aggDir, `agg_${job.name}.json`), JSON.stringify(row, null, 2) + "\n");

@@ -119,7 +119,10 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
       }
     }
     if (values.length === 0) throw new UsageError(`--${name} expects ${opt.multiple ? "one or more values" : "a value"}` + (opt.choices ? ` (${opt.choices.join(", ")})` : ""));
-    const converted = values.map((v) => convert(opt, v));
+    // A list of numbers may also be written `4,8,16` (or quoted, `"4 8 16"`).
+    const items = opt.multiple && (opt.kind === "int" || opt.kind === "number") ? values.flatMap((v) => v.split(/[\s,]+/).filter(Boolean)) : values;
+    if (items.length === 0) throw new UsageError(`--${name} expects one or more values`);
+    const converted = items.map((v) => convert(opt, v));
     out[name] = opt.multiple ? converted : converted[0];
   }
   if (out.help) return out;

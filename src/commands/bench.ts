@@ -13,6 +13,7 @@ import { PERCENTILE_METRICS, type PercentileMetric } from "../bench/metrics.js";
 import { servedModel } from "../bench/models.js";
 import { batchDirName, loadBaseline, type BaselinePoint, PROMPTS_PRESETS, runMultiConc, type PromptsPreset } from "../bench/multi.js";
 import { benchProgressText, ProgressLine } from "../bench/progress.js";
+import { resultTable } from "../bench/result-table.js";
 import { clientLagWarning, formatRunReport } from "../bench/report.js";
 import { runBenchmark, type BenchOptions } from "../bench/run.js";
 
@@ -82,7 +83,7 @@ marks the rest unfinished in summary.txt.`,
     { name: "max-failure-rate", kind: "number", default: 0.05, metavar: "F", help: "Exit 1 when more than this fraction of requests failed" },
     { name: "stall-timeout", kind: "number", default: 600, metavar: "S", help: "Fail a request after S seconds without a byte (0: never)" },
     { name: "request-timeout", kind: "number", default: 0, metavar: "S", help: "Fail a request after S seconds in total (0: no limit)" },
-    { name: "conc", kind: "string", metavar: "LIST", help: "Multi-concurrency mode: comma-separated concurrencies, e.g. 4,8,16,32,64" },
+    { name: "conc", kind: "string", multiple: true, metavar: "LIST", help: "Multi-concurrency mode: concurrencies, e.g. 4,8,16,32,64 or 4 8 16 32 64" },
     { name: "prompts-per-conc", kind: "int", metavar: "N", help: "Multi mode: num_prompts = conc x N" },
     { name: "prompts-preset", kind: "string", choices: PROMPTS_PRESETS, default: "x10", help: "Multi mode: x10 (conc x 10) or seed003 (conc x 20 at OSL 8192, else conc x 50)" },
     { name: "batch-dir", kind: "string", metavar: "DIR", help: "Multi mode: output directory" },
@@ -197,7 +198,7 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
   if (a.conc !== undefined) {
     if (a["num-prompts"] !== undefined) throw new UsageError("--num-prompts cannot be used with --conc (use --prompts-per-conc or --prompts-preset)");
     if (a["max-concurrency"] !== undefined) throw new UsageError("--max-concurrency cannot be used with --conc");
-    const concs = parseList(String(a.conc), "--conc", (s) => (/^\d+$/.test(s) && Number(s) > 0 ? Number(s) : undefined));
+    const concs = parseList([a.conc].flat().join(" ").trim().replace(/\s+/g, ","), "--conc", (s) => (/^\d+$/.test(s) && Number(s) > 0 ? Number(s) : undefined));
     const ppc = a["prompts-per-conc"] as number | undefined;
     if (ppc !== undefined && ppc < 1) throw new UsageError(`--prompts-per-conc must be at least 1, got ${ppc}`);
     let baseline: { source: string; points: Map<number, BaselinePoint> } | undefined;
@@ -235,6 +236,7 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
       }),
     );
     progress.clear();
+    io.out("\n" + resultTable(r.points.map((p) => ({ conc: p.conc, gpus: a["num-gpus"] as number, status: p.status, failed: p.failed, requests: p.numPrompts, result: p.result }))));
     io.out(`summary: ${r.summaryPath}\n`);
     if (r.interrupted) return 130;
     return r.points.some((p) => p.status !== "PASSED") ? 1 : 0;

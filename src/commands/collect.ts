@@ -111,6 +111,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     files: result.files,
     rows: result.rows.length,
     replaced: result.replaced,
+    ...(kind === "bmk" ? { duplicates: result.duplicates ?? 0, runs: result.runs ?? 0 } : {}),
     problems: result.problems,
     ...(thresholds ? { gate: { gated: (result.rows as EvalRow[]).filter((r) => r.threshold !== undefined).length, failed } } : {}),
   };
@@ -122,11 +123,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   return 0;
 }
 
-function summaryText(r: { files: number; rows: number; replaced: number; out: string; problems: Problem[] }, kind: CollectKind, failing: EvalRow[]): string {
+function summaryText(r: { files: number; rows: number; replaced: number; out: string; problems: Problem[]; runs?: number; duplicates?: number }, kind: CollectKind, failing: EvalRow[]): string {
   const lines = [
-    `collected ${r.rows} ${kind === "bmk" ? "benchmark" : "eval"} row${r.rows === 1 ? "" : "s"} from ${r.files} file${r.files === 1 ? "" : "s"} into ${r.out}`,
-    `replaced ${r.replaced} older retr${r.replaced === 1 ? "y" : "ies"} of the same ${kind === "bmk" ? "benchmark" : "eval"}`,
+    `collected ${r.rows} ${kind === "bmk" ? "benchmark" : "eval"} row${r.rows === 1 ? "" : "s"} from ${r.files} file${r.files === 1 ? "" : "s"}${r.runs !== undefined && r.runs > 1 ? ` of ${r.runs} runs` : ""} into ${r.out}`,
+    `replaced ${r.replaced} older retr${r.replaced === 1 ? "y" : "ies"} of the same ${kind === "bmk" ? "benchmark" : "eval"}${kind === "bmk" ? " (within one run; rows of different runs are all kept)" : ""}`,
   ];
+  if (r.duplicates) lines.push(`skipped ${r.duplicates} cop${r.duplicates === 1 ? "y" : "ies"} of rows found in two files (a sweep folder has each row in agg_bmk.json and in agg/)`);
   if (r.problems.length) {
     lines.push(`${r.problems.length} file${r.problems.length === 1 ? "" : "s"} could not be used (no other row was lost):`);
     for (const p of r.problems.slice(0, SHOWN_PROBLEMS)) lines.push(`  ${p.path}: ${p.reason}`);

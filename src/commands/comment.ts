@@ -13,7 +13,7 @@ import { applyThresholds, parseThresholds, type Thresholds } from "../results/th
 import type { AggRow, EvalRow } from "../results/types.js";
 
 /** Artifacts of the run that the comment links (the per-job ones are too many). */
-export const LINKED_ARTIFACTS = ["results_bmk", "eval_results_all", "run-stats", "sweep-plan", "changelog-metadata"];
+export const LINKED_ARTIFACTS = ["report", "results_bmk", "eval_results_all", "run-stats", "sweep-plan", "changelog-metadata"];
 
 export const spec: CommandSpec = {
   name: "comment",

@@ -16,6 +16,11 @@ import type { MatrixEntry } from "../plan/types.js";
 import { renderSummary } from "../report/summary.js";
 import { runLocalSweep, sweepJobs, type JobOutcome } from "../bench/local-sweep.js";
 import { bar20, formatSeconds, ProgressLine } from "../bench/progress.js";
+import { resultTable } from "../bench/result-table.js";
+import { renderReportPage } from "../report/page.js";
+import type { Provenance } from "../report/page-data.js";
+import { loadChartLibrary } from "../report/vendor.js";
+import { gpuCount, type AggRow } from "../results/types.js";
 
 const DEFAULT_KEYS = 2;
 const DEFAULT_CONCS = [1, 4];
@@ -35,6 +40,8 @@ writes to --out-dir:
   agg/agg_<job>.json   one row per job
   agg_bmk.json         every row (the results_bmk artifact's file)
   summary.md           job status, then the results tables and charts
+  report.html          the page of 'infx report' (charts, filters, tables; opens
+                       offline); rows from serve-sim are marked as simulated
 
 Default matrix (no selection options): the first ${DEFAULT_KEYS} single-node config keys,
 their 1k1k search spaces at concurrency ${DEFAULT_CONCS.join(" and ")}, at most ${DEFAULT_LIMIT} jobs
@@ -204,7 +211,7 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
         const done = doneBefore + p.done;
         const elapsed = (Date.now() - t0) / 1000;
         const eta = done ? (elapsed / done) * (totalRequests - done) : NaN;
-        progress.update(`${bar20(done / totalRequests)} ${done}/${totalRequests} requests, job ${index + 1}/${jobs.length}, ETA ${formatSeconds(eta)}: ${job.name}`);
+        progress.update(`${bar20(done / totalRequests)} ${done}/${totalRequests} requests, ${elapsed > 0 ? (done / elapsed).toFixed(1) : "0"} req/s, job ${index + 1}/${jobs.length}, ETA ${formatSeconds(eta)}: ${job.name}`);
       },
       onJobDone: (o, i, n) => {
         doneBefore += o.job.numPrompts;
@@ -232,7 +239,22 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
   ].join("\n");
   const md = head + "\n" + renderSummary({ bmk: rows, title: "Benchmark results", bmkSource: `\`${aggFile}\`` });
   writeFileSync(summaryFile, md);
+  const reportFile = writeSweepReport(outDir, rows, { server: a["base-url"] ? String(a["base-url"]) : "serve-sim (simulated)", configFiles: inputs.configFiles, command: `infx sweep --local (${plan.description})` }, io);
+  io.out("\n" + resultTable(outcomes.map((o) => ({ label: o.job.name, conc: o.job.conc, gpus: o.row ? gpuCount(o.row) : 0, status: o.status, failed: o.failed, requests: o.job.numPrompts, result: o.result }))));
   io.out(`\n${rows.length} row${rows.length === 1 ? "" : "s"} in ${formatSeconds((Date.now() - t0) / 1000)}. Outputs in ${outDir}:\n  ${aggFile}\n  ${summaryFile}\n  ${join(outDir, "raw")}/ (raw results)\n`);
+  if (reportFile) io.out(`Open the report: ${reportFile}\n`);
   if (interrupted) return 130;
   return count("failed") ? 1 : 0;
+}
+
+/** report.html beside summary.md; its path, or undefined (with a warning) when the chart library is missing. */
+function writeSweepReport(outDir: string, rows: AggRow[], provenance: Provenance, io: Io): string | undefined {
+  const file = join(outDir, "report.html");
+  try {
+    writeFileSync(file, renderReportPage({ title: "Local sweep", bmk: rows, provenance: { ...provenance, date: new Date().toISOString(), sources: [join(outDir, "agg_bmk.json")] } }, loadChartLibrary()));
+    return file;
+  } catch (e) {
+    io.err(`warning: no report.html: ${(e as Error).message}\n`);
+    return undefined;
+  }
 }

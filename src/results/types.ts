@@ -32,6 +32,14 @@ interface AggRowCommon {
    * the reference's rows; `collect` uses it to keep the newest of retried runs.
    */
   date?: string;
+  /**
+   * The kind of server measured, when known: `serve-sim` for the simulated
+   * server of `infx sweep --local` (its rows are not hardware data). Not in the
+   * reference's rows.
+   */
+  server?: string;
+  /** The run the row belongs to (`infx sweep --local` writes its output folder's name); `collect` recognises retries within one run only. */
+  run?: string;
 }
 
 export interface SingleNodeAggRow extends AggRowCommon {

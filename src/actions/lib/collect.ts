@@ -2,11 +2,15 @@
  * collect job: downloads this run's bmk_* (or eval_*) artifacts, aggregates
  * them with `infx collect` (one corrupt file never loses the others), uploads
  * results_bmk / eval_results_all and writes the tables to the step summary.
+ * For benchmark rows it also uploads the HTML page of `infx report` as
+ * artifact `report` (the sticky comment links it); a page that cannot be made
+ * is a warning, never a lost collection.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as collectCommand from "../../commands/collect.js";
+import * as reportCommand from "../../commands/report.js";
 import * as summarizeCommand from "../../commands/summarize.js";
 import { downloadMatching } from "../../github/artifact.js";
 import { ActionError, appendSummary, infx, input, type ActionDeps } from "./runtime.js";
@@ -70,5 +74,26 @@ export async function runCollect(deps: ActionDeps): Promise<void> {
     deps,
     `${rows.length} row(s) from ${got.length} artifact(s) → \`${artifactName}\`\n\n` + (summary.code === 0 ? summary.stdout : `\`\`\`\n${stdout}\`\`\`\n`),
   );
+  if (kindName === "bmk" && rows.length) await uploadReport(deps, out, work);
   if (code !== 0) throw new ActionError(`${kindName === "eval" ? "some evals are below their thresholds" : "collection failed"} (see the summary)`);
+}
+
+/** Artifact of the HTML report page (`infx report`). */
+export const REPORT_ARTIFACT = "report";
+
+async function uploadReport(deps: ActionDeps, bmkFile: string, work: string): Promise<void> {
+  const dir = join(work, "report");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "report.html");
+  try {
+    const r = await infx(deps, reportCommand, ["--bmk", bmkFile, "--out", file, "--title", "Benchmark results"], { allowExit: [1, 2] });
+    if (r.code !== 0 || !existsSync(file)) {
+      deps.core.warning(`no HTML report (infx report exited ${r.code}; see the log)`);
+      return;
+    }
+    await deps.artifacts.upload(REPORT_ARTIFACT, [file], dir);
+    deps.core.setOutput("report", file);
+  } catch (e) {
+    deps.core.warning(`no HTML report: ${(e as Error).message}`);
+  }
 }
