@@ -55,6 +55,7 @@ for c in "${CONCS[@]}"; do
     --dataset-name random --random-input-len "${SIM_INPUT_LEN:-$ISL}" --random-output-len "${SIM_OUTPUT_LEN:-$OSL}" \
     --random-range-ratio 1 --num-prompts "${SIM_NUM_PROMPTS:-$(( c * 10 ))}" --max-concurrency "$c" \
     --ignore-eos --percentile-metrics ttft,tpot,itl,e2el --num-gpus "$GPUS" \
+    --request-timeout "${INFX_REQUEST_TIMEOUT:-0}" --stall-timeout "${INFX_STALL_TIMEOUT:-600}" \
     --save-result --result-dir . --result-filename "$out.json" || status=$?
   [[ $status -eq 0 ]] || { echo "benchmark at concurrency $c failed (exit $status)" >&2; break; }
 done

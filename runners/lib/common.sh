@@ -18,14 +18,16 @@ EVAL_RESULT_DIR="${EVAL_RESULT_DIR:-eval_results}"
 infx_dry() { [[ "${INFX_DRY_RUN:-0}" == "1" ]]; }
 infx_die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 
-# One argument as the shell reads it back: bare when safe, else single-quoted.
-infx_quote() {
-  if [[ "$1" =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then printf '%s' "$1"
-  else printf "'%s'" "${1//\'/\'\\\'\'}"; fi
+# One argument as the shell reads it back: bare when safe, else single-quoted
+# (into INFX_Q: no subshell per argument, dry runs print long command lines).
+infx_q() {
+  if [[ "$1" =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then INFX_Q="$1"
+  else INFX_Q="'${1//\'/\'\\\'\'}'"; fi
 }
+infx_quote() { infx_q "$1"; printf '%s' "$INFX_Q"; }
 infx_show() {
   local out="" a
-  for a in "$@"; do out+="$(infx_quote "$a") "; done
+  for a in "$@"; do infx_q "$a"; out+="$INFX_Q "; done
   printf '%s\n' "${out% }"
 }
 
