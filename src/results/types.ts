@@ -32,6 +32,9 @@ interface AggRowCommon {
    * the reference's rows; `collect` uses it to keep the newest of retried runs.
    */
   date?: string;
+  /** Local sweeps against a real server only (`infx sweep --base-url`): that server, and its GPUs (the per-GPU divisor). */
+  server?: string;
+  server_gpus?: number;
 }
 
 export interface SingleNodeAggRow extends AggRowCommon {
