@@ -132,7 +132,7 @@ infx_meta_env() {
   json="$(INFX_M_CONC="$conc" INFX_M_TP="$tp" INFX_M_EP="$ep" INFX_M_DPA="$dpa" node -e '
     const e = process.env;
     console.log(JSON.stringify({
-      model_prefix: e.MODEL_PREFIX, model: e.MODEL, hw: e.RUNNER_TYPE, runner_type: e.RUNNER_TYPE,
+      infmax_model_prefix: e.MODEL_PREFIX, model_prefix: e.MODEL_PREFIX, model: e.MODEL, hw: e.RUNNER_TYPE, runner_type: e.RUNNER_TYPE,
       framework: e.FRAMEWORK, precision: e.PRECISION, spec_decoding: e.SPEC_DECODING || "none",
       tp: Number(e.INFX_M_TP), ep: Number(e.INFX_M_EP || 1), dp_attention: e.INFX_M_DPA || "false",
       conc: Number(e.INFX_M_CONC), isl: Number(e.ISL), osl: Number(e.OSL), is_multinode: e.IS_MULTINODE === "true",
