@@ -48,7 +48,7 @@ slurm_container_args() {
     docker_device_args "${GPU_ALL:-0,1,2,3,4,5,6,7}"
     CONTAINER_ARGS=(docker run --rm --name "$INFX_JOB_TAG-$name" --label "infx.job=$INFX_JOB_TAG" "${DEVICE_ARGS[@]}"
       --ipc host --network host --shm-size "${CONTAINER_SHM_SIZE:-32g}" -v "$PWD:$PWD" -w "$PWD"
-      -v "${HF_HUB_CACHE:-/data/hf-cache}:/root/.cache/huggingface" -e HF_TOKEN -e ETCD_ENDPOINTS -e NATS_SERVER "$IMAGE")
+      -v "${HF_HUB_CACHE:-/data/hf-cache}:/root/.cache/huggingface" -e HF_TOKEN -e ETCD_ENDPOINTS -e NATS_SERVER -e SLURM_PROCID "$IMAGE")
     SLURM_DOCKER_NAMES+=("$INFX_JOB_TAG-$name")
   fi
 }

@@ -21,7 +21,8 @@ problem of every file is reported as file:line:col: key › path: message.
 
 Every node of the runner map needs its cluster's launch script
 (runners/launch_<cluster>.sh, cluster = node name before the first '_',
-executable) in --runners-dir (default: runners, checked when it exists).
+executable) in --runners-dir (default: the runners/ folder beside the runner
+map's folder, e.g. runners/ for configs/runners.yaml; checked when it exists).
 Warnings (errors with --strict): a config whose runner is not a runner type
 of the runner map (its jobs would wait for a runner label nobody may have),
 and a changelog config key or pattern that matches no config (old entries may
@@ -38,7 +39,7 @@ Exit status: 0 when valid (one summary line on stdout), 1 with every problem.`,
     { name: "runner-config", kind: "string", metavar: "FILE", help: `Runner map (default: ${DEFAULT_RUNNER_CONFIG})` },
     { name: "changelog", kind: "string", metavar: "FILE", help: `Changelog to check (default: ${DEFAULT_CHANGELOG})` },
     { name: "no-changelog", kind: "flag", help: "Do not check a changelog" },
-    { name: "runners-dir", kind: "string", metavar: "DIR", help: "Directory of the launch scripts to check against the runner map (default: runners, when it exists)" },
+    { name: "runners-dir", kind: "string", metavar: "DIR", help: "Directory of the launch scripts to check against the runner map (default: runners/ beside the map's folder, when it exists)" },
     { name: "strict", kind: "flag", help: "Treat warnings (e.g. a runner missing from the runner map) as errors" },
   ],
   exclusive: [{ names: ["changelog", "no-changelog"] }],
@@ -109,10 +110,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   try {
     const inputs = loadPlanningInputs(t.configFiles, t.runnerConfig, { cwd: io.cwd, locateWarnings: true, noCache: true });
     warnings = inputs.warnings;
-    const runnersDir = (args["runners-dir"] as string | undefined) ?? "runners";
+    // Launch scripts: --runners-dir, else runners/ beside the runner map's folder (configs/runners.yaml -> runners/).
+    const mapDir = dirname(isAbsolute(t.runnerConfig) ? t.runnerConfig : resolve(io.cwd, t.runnerConfig));
+    const runnersDir = (args["runners-dir"] as string | undefined) ?? relative(io.cwd, join(dirname(mapDir), "runners"));
     const absRunners = isAbsolute(runnersDir) ? runnersDir : resolve(io.cwd, runnersDir);
     if (args["runners-dir"] !== undefined && !existsSync(absRunners)) errors.push(`--runners-dir ${runnersDir}: no such directory`);
-    else if (existsSync(absRunners)) errors.push(...missingLaunchScripts(inputs.runners, absRunners, runnersDir).map((m) => `${t.runnerConfig}: ${m}`));
+    else if (existsSync(absRunners)) errors.push(...missingLaunchScripts(inputs.runners, absRunners, runnersDir || ".").map((m) => `${t.runnerConfig}: ${m}`));
     configKeys = [...inputs.configs.keys()];
     const single = [...inputs.configs.values()].filter((c) => !c.multinode).length;
     summary =
