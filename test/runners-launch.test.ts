@@ -256,3 +256,16 @@ describe("shellcheck", () => {
     expect(out).toBe("");
   });
 });
+
+describe("launch scripts: Slurm single-node", () => {
+  it("one node through salloc, the engine in the entry's container, the client from the login node", async () => {
+    const r = await dryRun("slurm", { ...base, RUNNER_NAME: "slurm_0", FRAMEWORK: "vllm", TP: "8", SLURM_PARTITION: "h200" });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.lines[0]).toBe("salloc --no-shell --job-name infx-1-1-t --partition h200 --nodes 1 --gpus-per-node 8 --exclusive --time 04:00:00");
+    expect(r.stdout).toMatch(/^srun --jobid JOBID --overlap --nodes 1 --nodelist node1 --ntasks 1 --ntasks-per-node 1 --container-image img .* vllm serve m\/x .*--tensor-parallel-size 8 > server_logs\/server.log 2>&1 &$/m);
+    expect(r.stdout).toContain("bench --base-url http://node1:9000 ");
+    const dyn = await dryRun("slurm", { ...base, RUNNER_NAME: "slurm_0", FRAMEWORK: "dynamo-trt", TP: "4" });
+    expect(dyn.stdout).toContain("python3 -m dynamo.frontend --http-port 9000");
+    expect(dyn.stdout).toMatch(/--ntasks 4 --ntasks-per-node 4 .* --disaggregation-mode prefill_and_decode /);
+  });
+});
