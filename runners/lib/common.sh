@@ -24,12 +24,13 @@ infx_q() {
   if [[ "$1" =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then INFX_Q="$1"
   else INFX_Q="'${1//\'/\'\\\'\'}'"; fi
 }
-infx_quote() { infx_q "$1"; printf '%s' "$INFX_Q"; }
-infx_show() {
-  local out="" a
-  for a in "$@"; do infx_q "$a"; out+="$INFX_Q "; done
-  printf '%s\n' "${out% }"
+infx_line() { # the command line -> INFX_LINE
+  local a
+  INFX_LINE=""
+  for a in "$@"; do infx_q "$a"; INFX_LINE+="$INFX_Q "; done
+  INFX_LINE="${INFX_LINE% }"
 }
+infx_show() { infx_line "$@"; printf '%s\n' "$INFX_LINE"; }
 
 # Run a command (or, in a dry run, print it).
 infx_run() { if infx_dry; then infx_show "$@"; else "$@"; fi; }
@@ -38,7 +39,7 @@ infx_run() { if infx_dry; then infx_show "$@"; else "$@"; fi; }
 # $INFX_BG_PID and to the job's pid file (cleanup.sh after kills what is left).
 infx_bg() {
   local log="$1"; shift
-  if infx_dry; then echo "$(infx_show "$@") > $(infx_quote "$log") 2>&1 &"; INFX_BG_PID=0; return; fi
+  if infx_dry; then infx_line "$@"; infx_q "$log"; echo "$INFX_LINE > $INFX_Q 2>&1 &"; INFX_BG_PID=0; return; fi
   "$@" > "$log" 2>&1 &
   INFX_BG_PID=$!
   echo "$INFX_BG_PID" >> "${RUNNER_TEMP:-/tmp}/${INFX_JOB_TAG:?}.pids"
@@ -47,7 +48,7 @@ infx_bg() {
 # Write a file (a dry run prints it as a here-document).
 infx_write() {
   local file="$1" text="$2"
-  if infx_dry; then printf "cat > %s <<'EOF'\n%s\nEOF\n" "$(infx_quote "$file")" "$text"; return; fi
+  if infx_dry; then infx_q "$file"; printf "cat > %s <<'EOF'\n%s\nEOF\n" "$INFX_Q" "$text"; return; fi
   printf '%s\n' "$text" > "$file"
 }
 
@@ -114,7 +115,8 @@ infx_eval() {
   infx_run mkdir -p "$EVAL_RESULT_DIR"
   infx_meta_env "$conc"
   if infx_dry; then
-    echo "$(infx_show "${lm_eval[@]}" --model local-completions --model_args "model=$MODEL,base_url=$url/v1/completions,num_concurrent=$conc,tokenized_requests=False" --tasks "${EVAL_TASK:-gsm8k}" --output_path "$EVAL_RESULT_DIR") > $SERVER_LOG_DIR/lm_eval.log 2>&1"
+    infx_line "${lm_eval[@]}" --model local-completions --model_args "model=$MODEL,base_url=$url/v1/completions,num_concurrent=$conc,tokenized_requests=False" --tasks "${EVAL_TASK:-gsm8k}" --output_path "$EVAL_RESULT_DIR"
+    echo "$INFX_LINE > $SERVER_LOG_DIR/lm_eval.log 2>&1"
     return
   fi
   "${lm_eval[@]}" --model local-completions \

@@ -37,7 +37,9 @@ docker_device_args() {
       if [[ "$runtime" == "podman" ]]; then
         for g in ${list//,/ }; do DEVICE_ARGS+=(--device "nvidia.com/gpu=$g"); done
       else DEVICE_ARGS+=(--gpus "\"device=$list\""); fi
-      DEVICE_ARGS+=(-e "CUDA_VISIBLE_DEVICES=$(seq -s, 0 $(( $(tr -cd , <<< "$list" | wc -c) )))") ;;
+      local visible="" i=0
+      for g in ${list//,/ }; do visible+="${visible:+,}$i"; i=$(( i + 1 )); done
+      DEVICE_ARGS+=(-e "CUDA_VISIBLE_DEVICES=$visible") ;;
     amd)
       DEVICE_ARGS+=(--device /dev/kfd --device /dev/dri --group-add video --security-opt seccomp=unconfined
         --cap-add SYS_PTRACE -e "HIP_VISIBLE_DEVICES=$list") ;;
@@ -55,7 +57,8 @@ docker_job() {
   [[ "${IS_MULTINODE:-false}" != "true" ]] || infx_die "multi-node entries need several hosts; this Docker cluster runs single-node entries only (use a Slurm cluster script, runners/lib/slurm.sh)"
   local runtime="${CONTAINER_RUNTIME:-docker}" port gpus
   port="$(infx_free_port)"
-  gpus="$(engine_gpus serve)"
+  engine_gpus serve
+  gpus="$E_GPUS"
   local list
   list="$(docker_gpu_list "$gpus")"
   docker_device_args "$list"

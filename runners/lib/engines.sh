@@ -33,10 +33,10 @@ engine_layout() {
   esac
 }
 
-# GPUs one worker of ROLE occupies: TP, or EP when it is larger (DP attention + EP).
+# GPUs one worker of ROLE occupies -> E_GPUS: TP, or EP when it is larger (DP attention + EP).
 engine_gpus() {
   engine_layout "$1"
-  echo $(( E_EP > E_TP ? E_EP : E_TP ))
+  E_GPUS=$(( E_EP > E_TP ? E_EP : E_TP ))
 }
 
 # `KEY=VALUE` words of *_ADDITIONAL_SETTINGS become variables the recipes and
@@ -107,9 +107,8 @@ engine_sglang_disagg() {
 # DraftTargetDecodingConfig (decoding_type: Draft_Target, max_draft_len,
 # speculative_model), disaggregated serving (cache_transceiver_config.backend).
 engine_trt_yaml() {
-  local role="$1" upper
-  upper="$(tr '[:lower:]' '[:upper:]' <<< "$role")"
-  local bs_var="${upper}_MAX_BATCH_SIZE" nt_var="${upper}_MAX_NUM_TOKENS"
+  local role="$1"
+  local bs_var="${role^^}_MAX_BATCH_SIZE" nt_var="${role^^}_MAX_NUM_TOKENS"
   ENGINE_YAML="enable_attention_dp: $E_DPA"
   if [[ -n "${!bs_var:-}" ]]; then ENGINE_YAML+=$'\n'"max_batch_size: ${!bs_var}"; fi
   if [[ -n "${!nt_var:-}" ]]; then ENGINE_YAML+=$'\n'"max_num_tokens: ${!nt_var}"; fi
@@ -161,14 +160,15 @@ engine_atom() {
   fi
 }
 
-# The override file of this job's config key: runners/recipes/<key>.sh with
-# key = MODEL_PREFIX-PRECISION-RUNNER_TYPE-FRAMEWORK, first with -SPEC_DECODING
-# appended (so dsr1-fp8-b200-sglang-mtp.sh tunes the mtp key only).
+# The override file of this job's config key -> ENGINE_OVERRIDE (empty: none):
+# runners/recipes/<key>.sh with key = MODEL_PREFIX-PRECISION-RUNNER_TYPE-FRAMEWORK,
+# first with -SPEC_DECODING appended (so dsr1-fp8-b200-sglang-mtp.sh tunes the mtp key only).
 engine_override_file() {
   local key="${MODEL_PREFIX:-}-${PRECISION:-}-${RUNNER_TYPE:-}-${FRAMEWORK}"
   local dir="${INFX_RECIPES_DIR:-$INFX_REPO/runners/recipes}"
-  if [[ "${SPEC_DECODING:-none}" != "none" && -f "$dir/$key-$SPEC_DECODING.sh" ]]; then echo "$dir/$key-$SPEC_DECODING.sh"
-  elif [[ -f "$dir/$key.sh" ]]; then echo "$dir/$key.sh"; fi
+  ENGINE_OVERRIDE=""
+  if [[ "${SPEC_DECODING:-none}" != "none" && -f "$dir/$key-$SPEC_DECODING.sh" ]]; then ENGINE_OVERRIDE="$dir/$key-$SPEC_DECODING.sh"
+  elif [[ -f "$dir/$key.sh" ]]; then ENGINE_OVERRIDE="$dir/$key.sh"; fi
 }
 
 # engine_command ROLE PORT: the recipe of $FRAMEWORK, then the key's override,
@@ -178,8 +178,8 @@ engine_command() {
   ENGINE_CMD=(); ENGINE_ENV=(); ENGINE_YAML=""
   ENGINE_YAML_FILE="${ENGINE_YAML_DIR:-$PWD}/${INFX_JOB_TAG}-${role}.yaml"
   ENGINE_ROLE="$role"
-  local override
-  override="$(engine_override_file)"
+  engine_override_file
+  local override="$ENGINE_OVERRIDE"
   # The override's first part (before the recipe) may set knobs such as DRAFT_MODEL.
   # shellcheck source=/dev/null
   if [[ -n "$override" ]]; then ENGINE_STAGE=before; . "$override"; fi

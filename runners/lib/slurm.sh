@@ -17,12 +17,11 @@
 # the entry's additional settings win), in that order; the router (SGLang)
 # or frontend (Dynamo) runs on the first node.
 
-slurm_nodes_of() { # ROLE -> nodes one worker of ROLE needs
-  local role="$1" gpn="${GPUS_PER_NODE:-8}" g var
-  var="$(tr '[:lower:]' '[:upper:]' <<< "$role")_NODES"
-  if [[ -n "${!var:-}" ]]; then echo "${!var}"; return; fi
-  g="$(engine_gpus "$role")"
-  echo $(( (g + gpn - 1) / gpn ))
+slurm_nodes_of() { # ROLE -> SLURM_NN, the nodes one worker of ROLE needs
+  local role="$1" gpn="${GPUS_PER_NODE:-8}" var="${1^^}_NODES"
+  if [[ -n "${!var:-}" ]]; then SLURM_NN="${!var}"; return; fi
+  engine_gpus "$role"
+  SLURM_NN=$(( (E_GPUS + gpn - 1) / gpn ))
 }
 
 # Allocate NODES nodes; sets SLURM_JOB (id) and NODES_LIST (array of host names).
@@ -93,8 +92,8 @@ slurm_sglang_multinode() {
 # Start the workers of ROLE from node index FIRST; prints nothing, advances SLURM_NEXT_NODE.
 slurm_workers() {
   local role="$1" count="$2" port="$3" i nn gpus
-  nn="$(slurm_nodes_of "$role")"
-  gpus="$(engine_gpus "$role")"
+  slurm_nodes_of "$role"; nn="$SLURM_NN"
+  engine_gpus "$role"; gpus="$E_GPUS"
   for (( i = 0; i < count; i++ )); do
     local first="$SLURM_NEXT_NODE"
     engine_command "$role" "$port"
@@ -142,7 +141,8 @@ slurm_job() {
   if [[ "${IS_MULTINODE:-false}" == "true" ]]; then
     engine_settings
     engine_is_disagg || infx_die "framework '$FRAMEWORK' has no prefill/decode workers; multi-node entries need sglang-disagg or dynamo-trt"
-    nodes=$(( PREFILL_NUM_WORKERS * $(slurm_nodes_of prefill) + DECODE_NUM_WORKERS * $(slurm_nodes_of decode) ))
+    slurm_nodes_of prefill; nodes=$(( PREFILL_NUM_WORKERS * SLURM_NN ))
+    slurm_nodes_of decode; nodes=$(( nodes + DECODE_NUM_WORKERS * SLURM_NN ))
     gpus=$(( ${PREFILL_GPUS:-$(( PREFILL_NUM_WORKERS * PREFILL_TP ))} + ${DECODE_GPUS:-$(( DECODE_NUM_WORKERS * DECODE_TP ))} ))
     echo "job $INFX_JOB_TAG: $FRAMEWORK, $PREFILL_NUM_WORKERS prefill + $DECODE_NUM_WORKERS decode workers on $nodes nodes" >&2
     slurm_allocate "$nodes"
@@ -151,7 +151,7 @@ slurm_job() {
     slurm_workers decode "$DECODE_NUM_WORKERS" "$worker_port"
     if [[ "$FRAMEWORK" == "sglang-disagg" ]]; then slurm_sglang_router "$port"; fi
   else
-    gpus="$(engine_gpus serve)"
+    engine_gpus serve; gpus="$E_GPUS"
     slurm_allocate "$(( (gpus + ${GPUS_PER_NODE:-8} - 1) / ${GPUS_PER_NODE:-8} ))"
     if [[ "$FRAMEWORK" == dynamo-* ]]; then slurm_dynamo_frontend "$port"; fi
     engine_command serve "$port"
