@@ -45,6 +45,15 @@ infx_bg() {
   echo "$INFX_BG_PID" >> "${RUNNER_TEMP:-/tmp}/${INFX_JOB_TAG:?}.pids"
 }
 
+# Run FUNC when the script ends, also when the job is cancelled (the runner
+# sends SIGINT, then SIGTERM): logs are saved and steps torn down either way.
+infx_on_exit() {
+  # shellcheck disable=SC2064 # FUNC is fixed now
+  trap "$1" EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
 # Write a file (a dry run prints it as a here-document).
 infx_write() {
   local file="$1" text="$2"

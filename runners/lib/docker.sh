@@ -74,7 +74,7 @@ docker_job() {
     -v "${HF_HUB_CACHE:-/data/hf-cache}:/root/.cache/huggingface" -e HF_TOKEN \
     -v "$PWD:$PWD" -w "$PWD" "${env_args[@]}" \
     "$IMAGE" "${ENGINE_CMD[@]}"
-  trap docker_save_log EXIT
+  infx_on_exit docker_save_log
   local url="http://127.0.0.1:$port"
   infx_wait_ready "$url" docker_alive docker_log_tail
   infx_bench_all "$url" "$gpus"

@@ -137,7 +137,7 @@ slurm_job() {
   local port worker_port gpus nodes
   port="$(infx_free_port)"
   worker_port="${INFX_WORKER_PORT:-$(( port + 1 ))}"
-  trap slurm_teardown EXIT
+  infx_on_exit slurm_teardown
   if [[ "${IS_MULTINODE:-false}" == "true" ]]; then
     engine_settings
     engine_is_disagg || infx_die "framework '$FRAMEWORK' has no prefill/decode workers; multi-node entries need sglang-disagg or dynamo-trt"
