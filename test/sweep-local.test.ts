@@ -82,7 +82,7 @@ describe("infx sweep --local", () => {
   it("against a real server (--base-url): a job above the failure rate fails with the reason, the others still land", async () => {
     sim = await startSimServer({ decodeStepMs: 1, fault: (n) => (n < 4 ? "http-500" : undefined) });
     const out = tmp();
-    const r = await infx(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp4-b200-sglang", "--conc", "1", "--limit", "2", "--base-url", sim.url, "--model", "m", "--out-dir", out]);
+    const r = await infx(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp4-b200-sglang", "--conc", "1", "--limit", "2", "--base-url", sim.url, "--gpus", "8", "--scale", "64", "--model", "m", "--out-dir", out]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\[1\/2\] .*: failed .* - 4 of 4 requests failed \(4 x http-error: HTTP 500/);
     expect(r.stdout).toMatch(/\[2\/2\] .*: ok/);

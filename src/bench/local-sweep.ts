@@ -14,6 +14,7 @@ import { basename, join } from "node:path";
 import { processResult, ResultError } from "../results/process.js";
 import type { AggRow } from "../results/types.js";
 import { isMultiNode, type MatrixEntry } from "../plan/types.js";
+import { forServer } from "./real-server.js";
 import { runBenchmark, type Progress } from "./run.js";
 import { startSimServer, type SimOptions } from "./sim.js";
 
@@ -47,6 +48,8 @@ export interface LocalSweepOptions {
   outDir: string;
   /** A real server; without it each job gets its own serve-sim. */
   baseUrl?: string;
+  /** GPUs behind baseUrl: rows divide per-GPU throughput by it and record the server (src/bench/real-server.ts). */
+  serverGpus?: number;
   /** Model name to send to a real server (default: the entry's model). */
   model?: string;
   /** Length divisor (1: the entry's lengths). */
@@ -202,7 +205,8 @@ export async function runLocalSweep(o: LocalSweepOptions): Promise<{ outcomes: J
           out.reason = `${failed} of ${total} requests failed (${reasons.join("; ")})`;
         } else {
           try {
-            const row = processResult(run.result, jobEnv(job));
+            const processed = processResult(run.result, jobEnv(job));
+            const row = o.baseUrl && o.serverGpus ? forServer(processed, o.serverGpus, o.baseUrl) : processed;
             // Provenance: simulated rows say so (the report puts a banner on them); the run keeps sweeps apart in collect.
             if (!o.baseUrl) row.server = "serve-sim";
             row.run = o.runId ?? basename(o.outDir);

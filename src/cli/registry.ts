@@ -26,6 +26,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "export", group: "Results", summary: "Export aggregate rows as CSV or dashboard points", load: () => import("../commands/export.js") },
   { name: "bench", group: "Benchmark", summary: "Drive an OpenAI-compatible server at fixed concurrency and save the raw result", load: () => import("../commands/bench.js") },
   { name: "serve-sim", group: "Benchmark", summary: "A simulated OpenAI-compatible streaming server", load: () => import("../commands/serve-sim.js") },
+  { name: "doctor", group: "Benchmark", summary: "Check this host as a benchmark runner (GPUs, container runtime, disk, secrets, launch script)", load: () => import("../commands/doctor.js") },
   { name: "sweep", group: "Benchmark", summary: "Plan, benchmark, collect and summarize a whole sweep locally", load: () => import("../commands/sweep.js") },
 ];
 

@@ -21,6 +21,7 @@ import { renderReportPage } from "../report/page.js";
 import type { Provenance } from "../report/page-data.js";
 import { loadChartLibrary } from "../report/vendor.js";
 import { gpuCount, type AggRow } from "../results/types.js";
+import { defaultScale, oneRunnerType, probeServer, resolveGpus } from "../bench/real-server.js";
 
 const DEFAULT_KEYS = 2;
 const DEFAULT_CONCS = [1, 4];
@@ -47,11 +48,16 @@ Default matrix (no selection options): the first ${DEFAULT_KEYS} single-node con
 their 1k1k search spaces at concurrency ${DEFAULT_CONCS.join(" and ")}, at most ${DEFAULT_LIMIT} jobs
 (--limit changes that); it finishes in seconds.
 
-Scaled down by default: local runs divide the input and output lengths by
---scale (default 64, so 1k1k runs as 16/16 tokens) and send conc x
---prompts-per-conc requests (default 4) per job; rows record the lengths
-actually sent. For a real server at full size: --base-url URL --scale 1
---prompts-per-conc 10.`,
+Against serve-sim, scaled down by default: lengths divided by --scale (default
+64, so 1k1k runs as 16/16 tokens), conc x --prompts-per-conc requests (default
+4) per job; rows record the lengths actually sent.
+
+Against a real server (--base-url URL), one machine: full lengths (--scale
+defaults to 1), the matrix must be of one runner type (--runner-type), per-GPU
+throughput divides by the server's GPUs (--gpus N, required unless the server
+reports it, as SGLang's /get_server_info does), the server must answer
+GET /v1/models before the first job (else nothing runs), and every row records
+"server" and "server_gpus".`,
   options: [
     { name: "local", kind: "flag", help: "Run on this machine (the only mode of this command; CI sweeps run in GitHub Actions)" },
     { name: "config-files", kind: "string", multiple: true, default: DEFAULT_CONFIG_FILES, metavar: "FILE", help: "Master config files" },
@@ -71,8 +77,9 @@ actually sent. For a real server at full size: --base-url URL --scale 1
     { name: "limit", kind: "int", metavar: "N", help: "Run at most N jobs (the first N in matrix order)" },
     { name: "base-url", kind: "string", metavar: "URL", help: "A real OpenAI-compatible server (default: serve-sim per job)" },
     { name: "model", kind: "string", help: "Model name to send to --base-url (default: each entry's model)" },
+    { name: "gpus", kind: "int", metavar: "N", help: "GPUs behind --base-url: the per-GPU divisor, recorded in each row (default: what the server reports)" },
     { name: "out-dir", kind: "string", metavar: "DIR", help: "Output directory (default: sweep-results/<timestamp>)" },
-    { name: "scale", kind: "int", default: 64, metavar: "N", help: "Divide input/output lengths by N (1: full size)" },
+    { name: "scale", kind: "int", metavar: "N", help: "Divide input/output lengths by N (default: 64 with serve-sim, 1 with --base-url)" },
     { name: "prompts-per-conc", kind: "int", default: 4, metavar: "N", help: "Requests per job = conc x N" },
     { name: "num-warmups", kind: "int", default: 0, metavar: "N", help: "Warm-up requests per job (not timed)" },
     { name: "stall-timeout", kind: "number", default: 60, metavar: "S", help: "Fail a request after S seconds without a byte" },
@@ -82,7 +89,7 @@ actually sent. For a real server at full size: --base-url URL --scale 1
     "infx sweep --local",
     "infx sweep --local --config-keys dsr1-fp8-b200-sglang --conc 4 8",
     "infx sweep --local --model-prefix gptoss --seq-lens 1k1k --max-conc 8 --out-dir /tmp/sweep",
-    "infx sweep --local --base-url http://127.0.0.1:8000 --config-keys dsr1-fp8-h200-sglang --conc 16 --scale 1 --prompts-per-conc 10",
+    "infx sweep --local --base-url http://127.0.0.1:8000 --gpus 8 --config-keys dsr1-fp8-h200-sglang --conc 16 --prompts-per-conc 10",
   ],
 };
 
@@ -148,6 +155,19 @@ export function jobTable(outcomes: readonly JobOutcome[]): string {
   return L.join("\n") + "\n";
 }
 
+/** A real server's checks before the first job (src/bench/real-server.ts): one runner type, the server answers, its GPUs. */
+async function realServer(baseUrl: string, entries: readonly MatrixEntry[], a: ParsedArgs, io: Io): Promise<{ gpus: number; from: string }> {
+  const runnerType = oneRunnerType(entries, a["runner-type"] as string[] | undefined);
+  const info = await probeServer(baseUrl);
+  const g = resolveGpus(a.gpus as number | undefined, info, baseUrl);
+  const model = (a.model as string | undefined) ?? entries[0]?.model;
+  if (info.models.length && model && !info.models.includes(model)) {
+    io.err(`warning: ${baseUrl} serves ${info.models.join(", ")}, not ${model}; pass --model with the served name\n`);
+  }
+  io.out(`infx sweep: ${baseUrl} answers; rows are labelled ${runnerType} with ${g.gpus} GPUs (from ${g.from})\n`);
+  return g;
+}
+
 export async function run(a: ParsedArgs, io: Io): Promise<number> {
   if (!a.local) throw new UsageError("only local sweeps run from the command line: add --local (CI sweeps run in the GitHub workflow)");
   for (const n of ["scale", "prompts-per-conc", "limit"]) if (a[n] !== undefined && (a[n] as number) < 1) throw new UsageError(`--${n} must be at least 1`);
@@ -163,10 +183,14 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
     }
   }
 
+  const baseUrl = a["base-url"] as string | undefined;
+  if (a.gpus !== undefined && !baseUrl) throw new UsageError("--gpus is for --base-url (serve-sim jobs use each entry's GPUs)");
+  if (a.gpus !== undefined && (a.gpus as number) < 1) throw new UsageError("--gpus must be at least 1");
   const inputs = loadInputs(a, io);
   const plan = planLocalSweep(a, inputs);
   let entries = plan.entries;
-  const scale = a.scale as number;
+  const scale = (a.scale as number | undefined) ?? defaultScale(baseUrl);
+  const server = baseUrl ? await realServer(baseUrl, entries, a, io) : undefined;
   const ppc = a["prompts-per-conc"] as number;
   let jobs = sweepJobs(entries, scale, ppc);
   const limit = (a.limit as number | undefined) ?? (plan.isDefault ? DEFAULT_LIMIT : undefined);
@@ -189,7 +213,8 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
   const totalRequests = jobs.reduce((s, j) => s + j.numPrompts, 0);
   io.out(
     `infx sweep: ${jobs.length} job${jobs.length === 1 ? "" : "s"} (${plan.description}), ${totalRequests} requests, ` +
-      `${a["base-url"] ? `server ${a["base-url"]}` : "serve-sim"}${scale > 1 ? `, lengths / ${scale}` : ""}\n`,
+      `${server ? `server ${baseUrl} (${server.gpus} GPUs from ${server.from})` : "serve-sim"}` +
+      `${scale > 1 ? `, lengths / ${scale}` : server && a.scale === undefined ? ", full lengths (--scale 1, the default with --base-url)" : ""}\n`,
   );
   const progress = new ProgressLine(io);
   const t0 = Date.now();
@@ -201,6 +226,7 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
       outDir,
       baseUrl: a["base-url"] as string | undefined,
       model: a.model as string | undefined,
+      serverGpus: server?.gpus,
       scale,
       promptsPerConc: ppc,
       numWarmups: a["num-warmups"] as number,

@@ -5,6 +5,7 @@ import { UsageError, UserError, type Io } from "../cli/io.js";
 import { resolveConfigKeys } from "../changelog/keys.js";
 import { parseChangelog, readChangelogDocument } from "../changelog/parse.js";
 import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG, loadPlanningInputs } from "../config/load.js";
+import { missingLaunchScripts } from "../config/launch-scripts.js";
 
 export const DEFAULT_CHANGELOG = "perf-changelog.yaml";
 
@@ -18,6 +19,10 @@ conc-list, not both; no '*' in config keys; no key in two files), the runner
 map against schemas/runners.schema.json, and perf-changelog.yaml. Every
 problem of every file is reported as file:line:col: key › path: message.
 
+Every node of the runner map needs its cluster's launch script
+(runners/launch_<cluster>.sh, cluster = node name before the first '_',
+executable) in --runners-dir (default: the runners/ folder beside the runner
+map's folder, e.g. runners/ for configs/runners.yaml; checked when it exists).
 Warnings (errors with --strict): a config whose runner is not a runner type
 of the runner map (its jobs would wait for a runner label nobody may have),
 and a changelog config key or pattern that matches no config (old entries may
@@ -34,6 +39,7 @@ Exit status: 0 when valid (one summary line on stdout), 1 with every problem.`,
     { name: "runner-config", kind: "string", metavar: "FILE", help: `Runner map (default: ${DEFAULT_RUNNER_CONFIG})` },
     { name: "changelog", kind: "string", metavar: "FILE", help: `Changelog to check (default: ${DEFAULT_CHANGELOG})` },
     { name: "no-changelog", kind: "flag", help: "Do not check a changelog" },
+    { name: "runners-dir", kind: "string", metavar: "DIR", help: "Directory of the launch scripts to check against the runner map (default: runners/ beside the map's folder, when it exists)" },
     { name: "strict", kind: "flag", help: "Treat warnings (e.g. a runner missing from the runner map) as errors" },
   ],
   exclusive: [{ names: ["changelog", "no-changelog"] }],
@@ -104,6 +110,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   try {
     const inputs = loadPlanningInputs(t.configFiles, t.runnerConfig, { cwd: io.cwd, locateWarnings: true, noCache: true });
     warnings = inputs.warnings;
+    // Launch scripts: --runners-dir, else runners/ beside the runner map's folder (configs/runners.yaml -> runners/).
+    const mapDir = dirname(isAbsolute(t.runnerConfig) ? t.runnerConfig : resolve(io.cwd, t.runnerConfig));
+    const runnersDir = (args["runners-dir"] as string | undefined) ?? relative(io.cwd, join(dirname(mapDir), "runners"));
+    const absRunners = isAbsolute(runnersDir) ? runnersDir : resolve(io.cwd, runnersDir);
+    if (args["runners-dir"] !== undefined && !existsSync(absRunners)) errors.push(`--runners-dir ${runnersDir}: no such directory`);
+    else if (existsSync(absRunners)) errors.push(...missingLaunchScripts(inputs.runners, absRunners, runnersDir || ".").map((m) => `${t.runnerConfig}: ${m}`));
     configKeys = [...inputs.configs.keys()];
     const single = [...inputs.configs.values()].filter((c) => !c.multinode).length;
     summary =
