@@ -12,7 +12,7 @@ import { UsageError, UserError, type Io } from "../cli/io.js";
 import { PERCENTILE_METRICS, type PercentileMetric } from "../bench/metrics.js";
 import { servedModel } from "../bench/models.js";
 import { batchDirName, loadBaseline, type BaselinePoint, PROMPTS_PRESETS, runMultiConc, type PromptsPreset } from "../bench/multi.js";
-import { benchProgressText, ProgressLine } from "../bench/progress.js";
+import { benchProgressText, ProgressLine } from "../cli/progress.js";
 import { clientLagWarning, formatRunReport } from "../bench/report.js";
 import { runBenchmark, type BenchOptions } from "../bench/run.js";
 

@@ -5,10 +5,9 @@ import { readFileAtRefs } from "../changelog/git.js";
 import { changelogPlan, changelogWork, planChangelogEntries, resolveEntryKeys } from "../changelog/plan.js";
 import { loadPlanningInputs } from "../config/load.js";
 import { formatMatrix } from "../plan/format.js";
-import { DEFAULT_PLAN_DIR, writeGithubPlan } from "../plan/github-format.js";
 import { testConfig } from "../plan/matrix.js";
-import { INPUT_OPTIONS } from "../plan/matrix-cli.js";
-import { applyPlanPolicies, POLICY_OPTIONS, policyOptionsFromArgs } from "../plan/policies.js";
+import { INPUT_OPTIONS, POLICY_OPTIONS, policyOptionsFromArgs, printGithubPlan } from "./lib/matrix-options.js";
+import { applyPolicies } from "../plan/policies.js";
 import type { MatrixEntry } from "../plan/types.js";
 
 export const spec: CommandSpec = {
@@ -79,13 +78,13 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     for (const w of planned.work) {
       if (w.skipped.length && io.isTTY) io.err(`note: ${w.entry["pr-link"]}: ${w.skipped.join(", ")} already planned by an earlier entry\n`);
     }
-    matrix = applyPlanPolicies(planned.matrix, opts);
+    matrix = applyPolicies(planned.matrix, opts);
   }
   const entries = work.entries.map((e) => e.entry);
   const plan = changelogPlan(matrix, baseRef, headRef, entries);
   switch (args.format) {
     case "github":
-      writeGithubPlan(matrix, { ...args, "out-dir": args["out-dir"] ?? DEFAULT_PLAN_DIR }, io, { changelog_metadata: plan.changelog_metadata });
+      printGithubPlan(matrix, args, io, { changelog_metadata: plan.changelog_metadata });
       break;
     case "table":
       io.out(formatMatrix(matrix, "table"));

@@ -15,7 +15,7 @@ import {
   printMatrix,
   warnUndefinedRunners,
   requirePositive,
-} from "../plan/matrix-cli.js";
+} from "./lib/matrix-options.js";
 
 export const spec: CommandSpec = {
   name: "runner-model-sweep",

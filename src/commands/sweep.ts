@@ -15,7 +15,7 @@ import { fullSweep, SEQ_LEN_NAMES, testConfig } from "../plan/matrix.js";
 import type { MatrixEntry } from "../plan/types.js";
 import { renderSummary } from "../report/summary.js";
 import { runLocalSweep, sweepJobs, type JobOutcome } from "../bench/local-sweep.js";
-import { bar20, formatSeconds, ProgressLine } from "../bench/progress.js";
+import { bar20, formatSeconds, ProgressLine } from "../cli/progress.js";
 
 const DEFAULT_KEYS = 2;
 const DEFAULT_CONCS = [1, 4];

@@ -1,7 +1,7 @@
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, type Io } from "../cli/io.js";
 import { testConfig } from "../plan/matrix.js";
-import { COMMON_TAIL_OPTIONS, EVAL_OPTIONS, EXCLUSIVE_EVALS, loadInputsFor, OUTPUT_ORDER_HELP, printMatrix, warnUndefinedRunners } from "../plan/matrix-cli.js";
+import { COMMON_TAIL_OPTIONS, EVAL_OPTIONS, EXCLUSIVE_EVALS, loadInputsFor, OUTPUT_ORDER_HELP, printMatrix, warnUndefinedRunners } from "./lib/matrix-options.js";
 
 export const spec: CommandSpec = {
   name: "test-config",

@@ -2,7 +2,7 @@
  * A single self-overwriting progress line on an interactive terminal; silent
  * otherwise (CI logs get the final summary only). Redraws at most 10 times a second.
  */
-import type { Io } from "../cli/io.js";
+import type { Io } from "./io.js";
 
 export class ProgressLine {
   private last = 0;

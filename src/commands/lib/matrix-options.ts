@@ -4,15 +4,43 @@
  * --format, plus the plan policies' options; and the common run loop
  * (load inputs -> generate -> policies -> format).
  */
-import type { OptSpec, ParsedArgs } from "../cli/args.js";
-import { UsageError } from "../errors.js";
-import type { Io } from "../cli/io.js";
-import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG, loadPlanningInputs, type PlanningInputs } from "../config/load.js";
-import { formatMatrix, MATRIX_FORMATS, type MatrixFormat } from "./format.js";
-import { writeGithubPlan } from "./github-format.js";
-import type { NodeType } from "./matrix.js";
-import { applyPolicies, POLICY_OPTIONS } from "./policies.js";
-import type { MatrixEntry } from "./types.js";
+import type { OptSpec, ParsedArgs } from "../../cli/args.js";
+import { UsageError } from "../../errors.js";
+import type { Io } from "../../cli/io.js";
+import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG, loadPlanningInputs, type PlanningInputs } from "../../config/load.js";
+import { formatMatrix, MATRIX_FORMATS, type MatrixFormat } from "../../plan/format.js";
+import { appendGithubOutput, DEFAULT_PLAN_DIR, writeGithubPlan } from "../../plan/github-format.js";
+import type { NodeType } from "../../plan/matrix.js";
+import { applyPolicies, type PolicyOptions } from "../../plan/policies.js";
+import type { MatrixEntry } from "../../plan/types.js";
+
+/** Options every plan-producing command accepts (besides the generator's own --run-evals / --evals-only). */
+export const POLICY_OPTIONS: OptSpec[] = [
+  { name: "trim-conc", kind: "flag", help: "Keep only the lowest concurrency of each single-node group (multi-node: conc [min]); for cheap PR smoke sweeps" },
+  { name: "all-evals", kind: "flag", help: "Mark every 1k8k single-node entry to run its eval" },
+  { name: "canary", kind: "flag", help: "Mark one cheap single-node entry (lowest conc, no eval, 1k1k/8k1k) canary: true and put it first; the workflow runs the rest only if it succeeds" },
+  { name: "ids", kind: "flag", help: "Add a stable `id` (hash of the entry without conc/exp-name) and a unique artifact-safe `name` to every entry (always on with --format github)" },
+  { name: "out-dir", kind: "string", metavar: "DIR", help: "With --format github: where to write plan.json and shards/<id>.json (default: sweep-plan)" },
+];
+
+/** Reads the policy flags out of parsed arguments (`--format github` implies ids). */
+export function policyOptionsFromArgs(args: ParsedArgs): PolicyOptions {
+  return {
+    allEvals: args["all-evals"] === true,
+    evalsOnly: args["evals-only"] === true,
+    trimConc: args["trim-conc"] === true,
+    canary: args.canary === true,
+    ids: args.ids === true || args.format === "github",
+  };
+}
+
+/** `--format github`: writes the plan files, prints the summary line and appends it to $GITHUB_OUTPUT when set. */
+export function printGithubPlan(entries: MatrixEntry[], args: ParsedArgs, io: Io, extra: Record<string, unknown> = {}): void {
+  const outDir = typeof args["out-dir"] === "string" ? (args["out-dir"] as string) : DEFAULT_PLAN_DIR;
+  const summary = writeGithubPlan(entries, { outDir, cwd: io.cwd, extra });
+  io.out(JSON.stringify(summary) + "\n");
+  if (io.env.GITHUB_OUTPUT) appendGithubOutput(io.env.GITHUB_OUTPUT, summary);
+}
 
 export const INPUT_OPTIONS: OptSpec[] = [
   { name: "config-files", kind: "string", multiple: true, metavar: "FILE", default: DEFAULT_CONFIG_FILES, help: "Master config files (keys must be unique across them)" },
@@ -90,8 +118,8 @@ export function warnUndefinedRunners(command: string, inputs: PlanningInputs, en
 
 /** Policies, then the chosen format, to stdout. */
 export function printMatrix(entries: MatrixEntry[], args: ParsedArgs, io: Io): number {
-  const final = applyPolicies(entries, args);
-  if (args.format === "github") writeGithubPlan(final, args, io);
+  const final = applyPolicies(entries, policyOptionsFromArgs(args));
+  if (args.format === "github") printGithubPlan(final, args, io);
   else io.out(formatMatrix(final, args.format as MatrixFormat));
   return 0;
 }
