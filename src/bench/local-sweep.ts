@@ -137,7 +137,13 @@ export function simFor(job: SweepJob, base: SimOptions = {}): SimOptions {
   };
 }
 
-export async function runLocalSweep(o: LocalSweepOptions): Promise<{ outcomes: JobOutcome[]; rows: AggRow[]; interrupted: boolean }> {
+export interface LocalSweepResult {
+  outcomes: JobOutcome[];
+  rows: AggRow[];
+  interrupted: boolean;
+}
+
+export async function runLocalSweep(o: LocalSweepOptions): Promise<LocalSweepResult> {
   const jobs = sweepJobs(o.entries, o.scale, o.promptsPerConc);
   const rawDir = join(o.outDir, "raw");
   const aggDir = join(o.outDir, "agg");

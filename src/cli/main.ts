@@ -3,7 +3,7 @@
  * every failure into a message and an exit code (never a stack trace, unless
  * INFX_DEBUG=1).
  */
-import { closest, formatHelp, parseArgs } from "./args.js";
+import { closest, formatHelp, optionsOf, parseArgs } from "./args.js";
 import { UsageError, UserError, type Io } from "./io.js";
 import { COMMANDS, findCommand } from "./registry.js";
 
@@ -47,7 +47,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       io.out(formatHelp(mod.spec));
       return 0;
     }
-    return await mod.run(args, io);
+    return await mod.run(optionsOf(mod.spec, args), io);
   } catch (e) {
     return reportError(e, name, io);
   }

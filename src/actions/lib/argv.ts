@@ -3,14 +3,14 @@
  * a `/sweep` comment) split into argv without any shell: quotes group words,
  * nothing is expanded or executed.
  */
-import type { CommandModule } from "../../cli/command.js";
+import type { AnyCommandModule } from "../../cli/command.js";
 import * as fullSweep from "../../commands/full-sweep.js";
 import * as runnerModelSweep from "../../commands/runner-model-sweep.js";
 import * as testConfig from "../../commands/test-config.js";
 import { ActionError } from "./runtime.js";
 
 /** Generator commands a sweep may be planned from. */
-export const GENERATORS: Record<string, CommandModule> = {
+export const GENERATORS: Record<string, AnyCommandModule> = {
   "full-sweep": fullSweep,
   "runner-model-sweep": runnerModelSweep,
   "test-config": testConfig,

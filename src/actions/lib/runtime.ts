@@ -7,8 +7,8 @@
  * drift apart. Each action imports only the commands it runs, which keeps its
  * bundle small.
  */
-import { formatHelp, parseArgs } from "../../cli/args.js";
-import type { CommandModule } from "../../cli/command.js";
+import { formatHelp, optionsOf, parseArgs } from "../../cli/args.js";
+import type { AnyCommandModule } from "../../cli/command.js";
 import { UsageError, UserError, type Io } from "../../cli/io.js";
 import type { ArtifactStore } from "../../github/artifact.js";
 import type { Octokit } from "../../github/octokit.js";
@@ -66,7 +66,7 @@ export async function appendSummary(deps: ActionDeps, markdown: string): Promise
 /** Runs the command `mod` (e.g. `infx process-result`) with `argv` in this process, as `infx` would; stdout is returned, stderr goes to the log. Fails the step on a non-zero exit. */
 export async function infx(
   deps: ActionDeps,
-  mod: CommandModule,
+  mod: AnyCommandModule,
   argv: string[],
   opts: { env?: NodeJS.ProcessEnv; cwd?: string; allowExit?: number[] } = {},
 ): Promise<{ code: number; stdout: string }> {
@@ -87,7 +87,7 @@ export async function infx(
     if (args.help) {
       io.out(formatHelp(mod.spec));
       code = 0;
-    } else code = await mod.run(args, io);
+    } else code = await mod.run(optionsOf(mod.spec, args), io);
   } catch (e) {
     if (e instanceof UsageError) {
       err.push(`infx ${name}: ${e.message}\n`);

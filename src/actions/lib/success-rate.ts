@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { readRunnerMap } from "../../commands/success-rate.js";
+import { readRunnerMap } from "../../config/runner-map.js";
 import { listAllRunJobs } from "../../github/jobs.js";
 import { resolveRepo } from "../../github/octokit.js";
 import { computeSuccessRates, formatSuccessRateTable } from "../../results/success-rate.js";
