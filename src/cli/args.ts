@@ -245,3 +245,10 @@ export function formatHelp(spec: CommandSpec): string {
   }
   return lines.join("\n") + "\n";
 }
+
+/** parseArgs then optionsOf: a command line (without the command name) to the command's typed options; --help is refused. */
+export function parseOptions<S extends CommandSpec>(spec: S, argv: readonly string[]): OptionsOf<S> {
+  const args = parseArgs(spec, argv);
+  if (args.help) throw new UsageError(`--help is not an option here ('infx ${spec.name} --help' shows the options)`);
+  return optionsOf(spec, args);
+}

@@ -1,7 +1,7 @@
 import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 // The GitHub modules (and @actions/github, ~0.3 s to import) load only when the comment is posted.
-import { resolveRepo, type RepoRef } from "../github/repo-ref.js";
+import { resolveRepo, workflowRunUrl, type RepoRef } from "../github/repo-ref.js";
 import { renderSweepComment, STICKY_MARKER, type CommentInput } from "../report/comment.js";
 import { readCommentInput } from "../report/comment-input.js";
 
@@ -55,10 +55,8 @@ function runUrlOf(flag: string | undefined, env: NodeJS.ProcessEnv, where: () =>
     if (!/^https?:\/\//.test(flag)) throw new UsageError(`--run-url: expected an http(s) URL, got '${flag}'`);
     return flag;
   }
-  if (env.GITHUB_RUN_ID) {
-    const { owner, repo } = where();
-    return `${(env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/$/, "")}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`;
-  }
+  const url = workflowRunUrl(env, where);
+  if (url) return url;
   throw new UsageError("--run-url is required outside a workflow (GITHUB_RUN_ID is not set)");
 }
 
