@@ -15,7 +15,7 @@ import { processResult, ResultError } from "../results/process.js";
 import type { AggRow } from "../results/types.js";
 import { isMultiNode, type MatrixEntry } from "../plan/types.js";
 import { runBenchmark, type Progress } from "./run.js";
-import { startSimServer, type SimOptions } from "./sim.js";
+import { startSimServer, type SimOptions } from "../sim/server.js";
 
 /** One benchmark job: a single-node entry, or one concurrency of a multi-node entry. */
 export interface SweepJob {

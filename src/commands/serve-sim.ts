@@ -4,7 +4,7 @@
  */
 import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
-import { SIM_FAULTS, startSimServer, type SimFault } from "../bench/sim.js";
+import { SIM_FAULTS, startSimServer, type SimFault } from "../sim/server.js";
 
 export const spec = defineSpec({
   name: "serve-sim",

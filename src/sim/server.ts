@@ -16,8 +16,8 @@
  */
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import { rng } from "./random.js";
-import { listenSimHttp, wallNow as now, type SimRequest, type SimResponse } from "./sim-http.js";
+import { rng } from "../bench/random.js";
+import { listenSimHttp, wallNow as now, type SimRequest, type SimResponse } from "./http.js";
 
 export type SimFault = "http-500" | "never-answer" | "close-mid-stream" | "stall-mid-stream" | "malformed" | "error-event";
 export const SIM_FAULTS: readonly SimFault[] = ["http-500", "never-answer", "close-mid-stream", "stall-mid-stream", "malformed", "error-event"];
@@ -148,7 +148,7 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimServer> 
     total_tokens: job.rec.promptTokens + job.emitted,
   });
 
-  /** Records a chunk's truth just after its bytes were handed to the kernel (sim-http writes through). */
+  /** Records a chunk's truth just after its bytes were handed to the kernel (http.ts writes through). */
   const flushed = (job: Job) => {
     const t = now();
     if (job.rec.firstTokenAt === undefined) job.rec.firstTokenAt = t;
