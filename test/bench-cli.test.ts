@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { arrivalGaps } from "../src/bench/random.js";
-import { startSimServer, type SimOptions, type SimServer } from "../src/bench/sim.js";
+import { startSimServer, type SimOptions, type SimServer } from "../src/sim/server.js";
 import { median } from "../src/bench/stats.js";
 import { processResult } from "../src/results/process.js";
 import { bufferIo } from "../src/cli/io.js";

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startSimServer, type SimServer } from "../src/bench/sim.js";
+import { startSimServer, type SimServer } from "../src/sim/server.js";
 import { sweepJobs, jobEnv } from "../src/bench/local-sweep.js";
 import type { SingleNodeEntry } from "../src/plan/types.js";
 import { bufferIo } from "../src/cli/io.js";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { forServer, oneRunnerType, probeServer, resolveGpus, serverGpus } from "../src/bench/real-server.js";
-import { startSimServer, type SimServer } from "../src/bench/sim.js";
+import { startSimServer, type SimServer } from "../src/sim/server.js";
 import type { SingleNodeAggRow } from "../src/results/types.js";
 import { infx } from "./support/cli.js";
 

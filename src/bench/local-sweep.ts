@@ -16,7 +16,7 @@ import type { AggRow } from "../results/types.js";
 import { isMultiNode, type MatrixEntry } from "../plan/types.js";
 import { forServer } from "./real-server.js";
 import { runBenchmark, type Progress } from "./run.js";
-import { startSimServer, type SimOptions } from "./sim.js";
+import { startSimServer, type SimOptions } from "../sim/server.js";
 
 /** One benchmark job: a single-node entry, or one concurrency of a multi-node entry. */
 export interface SweepJob {
@@ -145,7 +145,13 @@ export function simFor(job: SweepJob, base: SimOptions = {}): SimOptions {
   };
 }
 
-export async function runLocalSweep(o: LocalSweepOptions): Promise<{ outcomes: JobOutcome[]; rows: AggRow[]; interrupted: boolean }> {
+export interface LocalSweepResult {
+  outcomes: JobOutcome[];
+  rows: AggRow[];
+  interrupted: boolean;
+}
+
+export async function runLocalSweep(o: LocalSweepOptions): Promise<LocalSweepResult> {
   const jobs = sweepJobs(o.entries, o.scale, o.promptsPerConc);
   const rawDir = join(o.outDir, "raw");
   const aggDir = join(o.outDir, "agg");

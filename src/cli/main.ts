@@ -4,7 +4,7 @@
  * INFX_DEBUG=1).
  */
 import { readFileSync } from "node:fs";
-import { closest, formatHelp, parseArgs } from "./args.js";
+import { closest, formatHelp, optionsOf, parseArgs } from "./args.js";
 import { UsageError, UserError, type Io } from "./io.js";
 import { COMMANDS, findCommand } from "./registry.js";
 
@@ -61,7 +61,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       io.out(formatHelp(mod.spec));
       return 0;
     }
-    return await mod.run(args, io);
+    return await mod.run(optionsOf(mod.spec, args), io);
   } catch (e) {
     return reportError(e, name, io);
   }

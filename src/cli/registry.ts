@@ -2,13 +2,13 @@
  * Every `infx` command, with a one-line summary and a lazy loader, so that
  * `infx full-sweep` loads only the planner and `infx --help` loads nothing.
  */
-import type { CommandModule } from "./command.js";
+import type { AnyCommandModule } from "./command.js";
 
 export interface CommandEntry {
   name: string;
   group: "Plan" | "Results" | "Benchmark";
   summary: string;
-  load: () => Promise<CommandModule>;
+  load: () => Promise<AnyCommandModule>;
 }
 
 export const COMMANDS: readonly CommandEntry[] = [

@@ -6,13 +6,13 @@
 import { execFile } from "node:child_process";
 import { accessSync, constants, existsSync, statfsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UsageError, type Io } from "../cli/io.js";
 import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG, loadPlanningInputs } from "../config/load.js";
 import { hasFailures, renderChecklist, runDoctor, type Probes, type ProgramResult } from "../doctor/checks.js";
 import { testConfig } from "../plan/matrix.js";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "doctor",
   summary: "Check this host as a benchmark runner (GPUs, container runtime, disk, secrets, launch script)",
   description: `
@@ -37,7 +37,9 @@ no check failed, 1 otherwise. Bring-up guide: docs/bring-up.md.`,
     { name: "runner-config", kind: "string", default: DEFAULT_RUNNER_CONFIG, metavar: "FILE", help: "Runner map" },
   ],
   examples: ["infx doctor --runner-type b200 --runner-name b200-lab_0", "infx doctor --runner-type mi355x --cluster mi355x-lab"],
-};
+});
+
+export type DoctorOptions = OptionsOf<typeof spec>;
 
 function runProgram(cmd: string, args: string[]): Promise<ProgramResult | undefined> {
   return new Promise((done) => {
@@ -75,20 +77,20 @@ function realProbes(io: Io): Probes {
   };
 }
 
-export async function run(a: ParsedArgs, io: Io): Promise<number> {
-  if ((a["min-disk-gb"] as number) < 0) throw new UsageError("--min-disk-gb must be >= 0");
-  const inputs = loadPlanningInputs(a["config-files"] as string[], a["runner-config"] as string, { cwd: io.cwd });
-  const runnerType = a["runner-type"] as string | undefined;
-  if (runnerType && !inputs.runners[runnerType]) throw new UsageError(`--runner-type ${runnerType}: not a runner type of ${a["runner-config"]} (${Object.keys(inputs.runners).join(", ")})`);
+export async function run(a: DoctorOptions, io: Io): Promise<number> {
+  if (a.minDiskGb < 0) throw new UsageError("--min-disk-gb must be >= 0");
+  const inputs = loadPlanningInputs(a.configFiles, a.runnerConfig, { cwd: io.cwd });
+  const runnerType = a.runnerType;
+  if (runnerType && !inputs.runners[runnerType]) throw new UsageError(`--runner-type ${runnerType}: not a runner type of ${a.runnerConfig} (${Object.keys(inputs.runners).join(", ")})`);
   const keys = [...inputs.configs].filter(([, c]) => !runnerType || c.runner === runnerType).map(([k]) => k);
   const checks = await runDoctor(realProbes(io), {
     runnerTypes: inputs.runners,
     entries: keys.length ? testConfig(inputs, { configKeys: keys }) : [],
     runnerType,
-    cluster: a.cluster as string | undefined,
-    runnerName: a["runner-name"] as string | undefined,
+    cluster: a.cluster,
+    runnerName: a.runnerName,
     runnersDir: join(io.cwd, "runners"),
-    minDiskGb: a["min-disk-gb"] as number,
+    minDiskGb: a.minDiskGb,
   });
   io.out(renderChecklist(checks));
   return hasFailures(checks) ? 1 : 0;

@@ -1,24 +1,27 @@
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
 import type { Io } from "../cli/io.js";
 import { fullSweep, SEQ_LEN_NAMES, unmatchedFilterValues } from "../plan/matrix.js";
+import { applyPolicies } from "../plan/policies.js";
 import {
   COMMON_TAIL_OPTIONS,
   EVAL_OPTIONS,
   EXCLUSIVE_EVALS,
   EXCLUSIVE_NODE_TYPE,
-  intArg,
-  listArg,
-  loadInputsFor,
+  generatorEvalsOnly,
+  loadInputs,
   NODE_FILTER_OPTION,
   NODE_TYPE_OPTIONS,
-  nodeTypeOf,
   OUTPUT_ORDER_HELP,
+  planPlaceOf,
+  policyOptions,
   printMatrix,
-  warnUndefinedRunners,
-  requirePositive,
-} from "../plan/matrix-cli.js";
+  requireAtLeast,
+  undefinedRunnerWarnings,
+  type MatrixPlan,
+  type PlanPlace,
+} from "./lib/matrix-options.js";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "full-sweep",
   summary: "Matrix of every config matching the filters",
   description: `
@@ -59,31 +62,32 @@ ${OUTPUT_ORDER_HELP}`,
     "infx full-sweep --multi-node --seq-lens 1k1k --format table",
     "infx full-sweep --single-node --evals-only --config-files configs/nvidia-master.yaml",
   ],
-};
+});
 
-export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  requirePositive(args, "step-size", 2);
-  const inputs = loadInputsFor(args, io);
-  const filters = {
-    modelPrefix: listArg(args, "model-prefix"),
-    precision: listArg(args, "precision"),
-    framework: listArg(args, "framework"),
-    runnerType: listArg(args, "runner-type"),
-  };
+export type FullSweepOptions = OptionsOf<typeof spec>;
+
+/** The matrix `infx full-sweep` prints (policies applied), and its warnings. */
+export function plan(o: FullSweepOptions, place: PlanPlace): MatrixPlan {
+  requireAtLeast("step-size", o.stepSize, 2);
+  const inputs = loadInputs(o, place);
+  const filters = { modelPrefix: o.modelPrefix, precision: o.precision, framework: o.framework, runnerType: o.runnerType };
   const entries = fullSweep(inputs, {
     ...filters,
-    nodeType: nodeTypeOf(args),
-    seqLens: listArg(args, "seq-lens"),
-    stepSize: intArg(args, "step-size"),
-    minConc: intArg(args, "min-conc"),
-    maxConc: intArg(args, "max-conc"),
-    maxTp: intArg(args, "max-tp"),
-    maxEp: intArg(args, "max-ep"),
-    runEvals: args["run-evals"] === true,
-    evalsOnly: args["evals-only"] === true && args["all-evals"] !== true, // with --all-evals the policy marks, then keeps, every eval
-    runnerNodeFilter: args["runner-node-filter"] as string | undefined,
+    nodeType: o.multiNode ? "multi" : "single",
+    seqLens: o.seqLens,
+    stepSize: o.stepSize,
+    minConc: o.minConc,
+    maxConc: o.maxConc,
+    maxTp: o.maxTp,
+    maxEp: o.maxEp,
+    runEvals: o.runEvals,
+    evalsOnly: generatorEvalsOnly(o),
+    runnerNodeFilter: o.runnerNodeFilter,
   });
-  for (const w of unmatchedFilterValues(inputs, filters)) io.err(`infx full-sweep: warning: ${w}\n`);
-  warnUndefinedRunners("full-sweep", inputs, entries, io);
-  return printMatrix(entries, args, io);
+  const warnings = [...unmatchedFilterValues(inputs, filters), ...undefinedRunnerWarnings(inputs, entries)];
+  return { entries: applyPolicies(entries, policyOptions(o)), warnings };
+}
+
+export async function run(o: FullSweepOptions, io: Io): Promise<number> {
+  return printMatrix("full-sweep", plan(o, planPlaceOf(io)), o, io);
 }

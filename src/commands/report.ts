@@ -1,6 +1,6 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { collect } from "../results/collect.js";
 import { parseJson } from "../results/json.js";
@@ -11,7 +11,7 @@ import { renderReportPage } from "../report/page.js";
 import type { CompareInput, Provenance } from "../report/page-data.js";
 import { loadChartLibrary } from "../report/vendor.js";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "report",
   summary: "One self-contained HTML page with Pareto charts and tables",
   description: `
@@ -48,7 +48,9 @@ The charts are drawn by Observable Plot (with d3), inlined from node_modules.`,
     "infx report --bmk results/ --evals agg_eval_all.json --run-stats run_stats.json --title 'dsr1 sweep'",
     "infx report --bmk head/agg_bmk.json --compare comparison.json --out report.html",
   ],
-};
+});
+
+export type ReportOptions = OptionsOf<typeof spec>;
 
 function readJson(path: string, what: string): unknown {
   let text: string;
@@ -96,23 +98,23 @@ function readCompare(path: string): CompareInput {
   return v;
 }
 
-function provenanceOf(a: ParsedArgs, io: Io, sources: string[], rows: readonly AggRow[]): Provenance {
+function provenanceOf(a: ReportOptions, io: Io, sources: string[], rows: readonly AggRow[]): Provenance {
   const e = io.env;
   const dates = rows.map((r) => (typeof r.date === "string" ? clientDateToIso(r.date) : undefined)).filter((d): d is string => !!d).sort();
   const servers = [...new Set(rows.map((r) => r.server).filter((x): x is string => typeof x === "string"))];
-  const runUrl = (a["run-url"] as string | undefined) ?? (e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY ? `${e.GITHUB_SERVER_URL || "https://github.com"}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : undefined);
+  const runUrl = a.runUrl ?? (e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY ? `${e.GITHUB_SERVER_URL || "https://github.com"}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : undefined);
   return {
     runUrl,
-    commit: (a.commit as string | undefined) ?? e.GITHUB_SHA,
-    configFiles: a["config-files"] as string[] | undefined,
+    commit: a.commit ?? e.GITHUB_SHA,
+    configFiles: a.configFiles,
     sources,
     date: dates.length ? (dates[0] === dates.at(-1) ? dates[0] : `${dates[0]} to ${dates.at(-1)}`) : undefined,
     server: servers.length ? servers.join(", ") : undefined,
   };
 }
 
-export async function run(a: ParsedArgs, io: Io): Promise<number> {
-  const bmkPath = resolve(io.cwd, a.bmk as string);
+export async function run(a: ReportOptions, io: Io): Promise<number> {
+  const bmkPath = resolve(io.cwd, a.bmk);
   const bmk = await readBmk(bmkPath, io);
   let evals: EvalRow[] = [];
   if (typeof a.evals === "string") {
@@ -121,9 +123,9 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
     evals = raw.filter((r) => typeof r === "object" && r !== null && typeof r.task === "string" && typeof r.score === "number");
     if (evals.length < raw.length) io.err(`warning: ${a.evals}: skipping ${raw.length - evals.length} row(s) without a task and a numeric score\n`);
   }
-  const runStats = typeof a["run-stats"] === "string" ? (readJson(resolve(io.cwd, a["run-stats"]), "run stats") as RunStats) : undefined;
+  const runStats = typeof a.runStats === "string" ? (readJson(resolve(io.cwd, a.runStats), "run stats") as RunStats) : undefined;
   if (runStats !== undefined && (typeof runStats !== "object" || runStats === null || Array.isArray(runStats)))
-    throw new UserError(`${a["run-stats"]}: expected run_stats.json ({"<gpu>": {"n_success": N, "total": N}})`);
+    throw new UserError(`${a.runStats}: expected run_stats.json ({"<gpu>": {"n_success": N, "total": N}})`);
   const compare = typeof a.compare === "string" ? readCompare(resolve(io.cwd, a.compare)) : undefined;
   if (!bmk.length && !evals.length) throw new UsageError(`nothing to draw: ${a.bmk} holds no benchmark row`);
   let lib;
@@ -132,9 +134,9 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
   } catch (e) {
     throw new UserError((e as Error).message);
   }
-  const sources = [a.bmk as string, ...[a.evals, a.compare, a["run-stats"]].filter((x): x is string => typeof x === "string")];
-  const html = renderReportPage({ title: a.title as string, bmk, evals, runStats, compare, provenance: provenanceOf(a, io, sources, bmk) }, lib);
-  const out = resolve(io.cwd, a.out as string);
+  const sources = [a.bmk, ...[a.evals, a.compare, a.runStats].filter((x): x is string => typeof x === "string")];
+  const html = renderReportPage({ title: a.title, bmk, evals, runStats, compare, provenance: provenanceOf(a, io, sources, bmk) }, lib);
+  const out = resolve(io.cwd, a.out);
   try {
     writeFileSync(out, html);
   } catch (e) {

@@ -1,9 +1,23 @@
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UsageError, type Io } from "../cli/io.js";
 import { testConfig } from "../plan/matrix.js";
-import { COMMON_TAIL_OPTIONS, EVAL_OPTIONS, EXCLUSIVE_EVALS, loadInputsFor, OUTPUT_ORDER_HELP, printMatrix, warnUndefinedRunners } from "../plan/matrix-cli.js";
+import { applyPolicies } from "../plan/policies.js";
+import {
+  COMMON_TAIL_OPTIONS,
+  EVAL_OPTIONS,
+  EXCLUSIVE_EVALS,
+  generatorEvalsOnly,
+  loadInputs,
+  OUTPUT_ORDER_HELP,
+  planPlaceOf,
+  policyOptions,
+  printMatrix,
+  undefinedRunnerWarnings,
+  type MatrixPlan,
+  type PlanPlace,
+} from "./lib/matrix-options.js";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "test-config",
   summary: "Matrix of named config keys",
   description: `
@@ -21,19 +35,24 @@ ${OUTPUT_ORDER_HELP.replace("configs in --config-files order, then key order\nwi
   ],
   exclusive: [EXCLUSIVE_EVALS],
   examples: ["infx test-config --config-keys dsr1-fp8-b200-sglang --conc 4 64", "infx test-config --config-keys dsr1-fp8-b200-sglang gptoss-fp4-h200-vllm --format table"],
-};
+});
 
-export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const conc = args.conc as number[] | undefined;
-  const bad = conc?.find((c) => c < 1);
+export type TestConfigOptions = OptionsOf<typeof spec>;
+
+/** The matrix `infx test-config` prints (policies applied), and its warnings. */
+export function plan(o: TestConfigOptions, place: PlanPlace): MatrixPlan {
+  const bad = o.conc?.find((c) => c < 1);
   if (bad !== undefined) throw new UsageError(`--conc values must be at least 1, got ${bad}`);
-  const inputs = loadInputsFor(args, io);
+  const inputs = loadInputs(o, place);
   const entries = testConfig(inputs, {
-    configKeys: args["config-keys"] as string[],
-    conc,
-    runEvals: args["run-evals"] === true,
-    evalsOnly: args["evals-only"] === true && args["all-evals"] !== true, // with --all-evals the policy marks, then keeps, every eval
+    configKeys: o.configKeys,
+    conc: o.conc,
+    runEvals: o.runEvals,
+    evalsOnly: generatorEvalsOnly(o),
   });
-  warnUndefinedRunners("test-config", inputs, entries, io);
-  return printMatrix(entries, args, io);
+  return { entries: applyPolicies(entries, policyOptions(o)), warnings: undefinedRunnerWarnings(inputs, entries) };
+}
+
+export async function run(o: TestConfigOptions, io: Io): Promise<number> {
+  return printMatrix("test-config", plan(o, planPlaceOf(io)), o, io);
 }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { resolveConfigKeys } from "../changelog/keys.js";
 import { parseChangelog, readChangelogDocument } from "../changelog/parse.js";
@@ -9,7 +9,7 @@ import { missingLaunchScripts } from "../config/launch-scripts.js";
 
 export const DEFAULT_CHANGELOG = "perf-changelog.yaml";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "validate",
   summary: "Check every config, the runner map and perf-changelog.yaml",
   description: `
@@ -48,7 +48,9 @@ Exit status: 0 when valid (one summary line on stdout), 1 with every problem.`,
     "infx validate ../shared/reference/inferencex-2026-02/configs/",
     "infx validate --config-files configs/nvidia-master.yaml --runner-config configs/runners.yaml --strict",
   ],
-};
+});
+
+export type ValidateOptions = OptionsOf<typeof spec>;
 
 interface Targets {
   configFiles: string[];
@@ -87,21 +89,21 @@ async function changelogKeyWarnings(text: string, file: string, configKeys: stri
   return out;
 }
 
-export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const dir = args.dir as string | undefined;
+export async function run(o: ValidateOptions, io: Io): Promise<number> {
+  const dir = o.dir;
   let t: Targets;
   if (dir) {
-    if (args["config-files"] || args["runner-config"]) throw new UsageError("give either a DIR or --config-files/--runner-config, not both");
+    if (o.configFiles || o.runnerConfig) throw new UsageError("give either a DIR or --config-files/--runner-config, not both");
     t = targetsFromDir(dir, io);
   } else {
     t = {
-      configFiles: (args["config-files"] as string[] | undefined) ?? DEFAULT_CONFIG_FILES,
-      runnerConfig: (args["runner-config"] as string | undefined) ?? DEFAULT_RUNNER_CONFIG,
+      configFiles: o.configFiles ?? DEFAULT_CONFIG_FILES,
+      runnerConfig: o.runnerConfig ?? DEFAULT_RUNNER_CONFIG,
       changelog: DEFAULT_CHANGELOG,
     };
   }
-  if (args.changelog) t.changelog = args.changelog as string;
-  if (args["no-changelog"]) t.changelog = undefined;
+  if (o.changelog) t.changelog = o.changelog;
+  if (o.noChangelog) t.changelog = undefined;
 
   const errors: string[] = [];
   let summary = "";
@@ -112,9 +114,9 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     warnings = inputs.warnings;
     // Launch scripts: --runners-dir, else runners/ beside the runner map's folder (configs/runners.yaml -> runners/).
     const mapDir = dirname(isAbsolute(t.runnerConfig) ? t.runnerConfig : resolve(io.cwd, t.runnerConfig));
-    const runnersDir = (args["runners-dir"] as string | undefined) ?? relative(io.cwd, join(dirname(mapDir), "runners"));
+    const runnersDir = o.runnersDir ?? relative(io.cwd, join(dirname(mapDir), "runners"));
     const absRunners = isAbsolute(runnersDir) ? runnersDir : resolve(io.cwd, runnersDir);
-    if (args["runners-dir"] !== undefined && !existsSync(absRunners)) errors.push(`--runners-dir ${runnersDir}: no such directory`);
+    if (o.runnersDir !== undefined && !existsSync(absRunners)) errors.push(`--runners-dir ${runnersDir}: no such directory`);
     else if (existsSync(absRunners)) errors.push(...missingLaunchScripts(inputs.runners, absRunners, runnersDir || ".").map((m) => `${t.runnerConfig}: ${m}`));
     configKeys = [...inputs.configs.keys()];
     const single = [...inputs.configs.values()].filter((c) => !c.multinode).length;
@@ -144,7 +146,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       }
     }
   }
-  const strict = args.strict === true;
+  const strict = o.strict;
   for (const w of warnings) io.err(`${strict ? "error" : "warning"}: ${w}\n`);
   const count = errors.length + (strict ? warnings.length : 0);
   const newerLayout = errors.some((e) => e.includes("unknown field 'scenarios'") || e.includes("top-level 'labels:' map"));

@@ -1,7 +1,7 @@
 // A local fake of the GitHub REST API: a real node:http server on 127.0.0.1
 // (random port) that answers the endpoints the project's actions and CLI call,
 // with the API's real response shapes (validated against schemas extracted from
-// @octokit/openapi in test/fake-github-schemas.test.ts), real pagination (`Link`
+// @octokit/openapi in test/fake-github.test.ts), real pagination (`Link`
 // headers, `per_page`/`page`), and real auth failures (401 without or with a
 // wrong token). Tests seed and inspect `state`, and read `requests`.
 //

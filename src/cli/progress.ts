@@ -5,7 +5,7 @@
  * 30 s) while work goes on, whether or not anything finished in between (the
  * rule `ProgressLine.update` + its timer); work shorter than that prints none.
  */
-import type { Io } from "../cli/io.js";
+import type { Io } from "./io.js";
 
 export const LOG_INTERVAL_MS = 30_000;
 

@@ -144,99 +144,119 @@ export interface SimHttpServer {
   sockets: Set<Socket>;
 }
 
+interface RequestHead {
+  method: string;
+  target: string;
+  version: string;
+  headers: Map<string, string>;
+  /** Content-Length of the body. */
+  length: number;
+}
+
+/** Parses a request head (`buf` up to `headEnd`, the blank line); a refusal is the status and message to answer with. */
+function readHead(buf: Buffer, headEnd: number): RequestHead | { status: number; message: string } {
+  const lines = buf.toString("latin1", 0, headEnd).split("\r\n");
+  const [method, target, version] = lines[0]!.split(" ");
+  if (!method || !target || !version?.startsWith("HTTP/1.")) return { status: 400, message: "malformed request line" };
+  const headers = new Map<string, string>();
+  for (let i = 1; i < lines.length; i++) {
+    const c = lines[i]!.indexOf(":");
+    if (c > 0) headers.set(lines[i]!.slice(0, c).trim().toLowerCase(), lines[i]!.slice(c + 1).trim());
+  }
+  if (headers.has("transfer-encoding")) return { status: 411, message: "serve-sim needs a Content-Length request body" };
+  const length = Number(headers.get("content-length") ?? 0);
+  if (!Number.isInteger(length) || length < 0) return { status: 400, message: "bad content-length" };
+  if (length > MAX_BODY) return { status: 413, message: "request body too large" };
+  return { method, target, version, headers, length };
+}
+
+/** Serves one connection: stamps and buffers what it reads, then parses and dispatches its requests in order. */
+function serveConnection(socket: Socket, sockets: Set<Socket>, handle: (req: SimRequest, res: SimResponse) => void): void {
+  sockets.add(socket);
+  // Bytes not yet consumed, as they arrived (joined only when a request is complete,
+  // so a large body in many pieces is copied once, not once per piece).
+  let pieces: Buffer[] = [];
+  let buffered = 0;
+  /** Bytes needed before parsing can get further (the head is parsed, the body is not all here). */
+  let needed = 0;
+  let firstByteAt = 0;
+  let current: SimResponse | null = null;
+  let continued = false;
+
+  const reject = (status: number, message: string) => {
+    const body = JSON.stringify({ object: "error", message, type: "BadRequestError", param: null, code: status });
+    socket.end(`HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    pieces = [];
+    buffered = 0;
+  };
+  const joined = (): Buffer => {
+    if (pieces.length > 1) pieces = [Buffer.concat(pieces, buffered)];
+    return pieces[0]!;
+  };
+
+  /** Parses and dispatches buffered requests while no response is open. */
+  const pump = () => {
+    while (buffered > 0 && buffered >= needed && !current && !socket.destroyed) {
+      const buf = joined();
+      const headEnd = buf.indexOf("\r\n\r\n");
+      if (headEnd < 0) {
+        if (buf.length > MAX_HEAD) reject(431, "request head too large");
+        return;
+      }
+      const head = readHead(buf, headEnd);
+      if ("status" in head) return reject(head.status, head.message);
+      const { method, target, version, headers, length } = head;
+      const start = headEnd + 4;
+      if (buf.length < start + length) {
+        needed = start + length;
+        // The rest of the body is still coming; a client that waits to be asked (curl does,
+        // for bodies over 1 KiB) is asked once.
+        if (!continued && (headers.get("expect") ?? "").toLowerCase() === "100-continue") {
+          continued = true;
+          socket.write("HTTP/1.1 100 Continue\r\n\r\n");
+        }
+        return;
+      }
+      continued = false;
+      needed = 0;
+      const body = buf.subarray(start, start + length);
+      const rest = buf.subarray(start + length);
+      pieces = rest.length ? [rest] : [];
+      buffered = rest.length;
+      const connection = (headers.get("connection") ?? "").toLowerCase();
+      const keepAlive = version === "HTTP/1.1" ? connection !== "close" : connection === "keep-alive";
+      const req: SimRequest = { method, path: target.split("?")[0]!, headers, body, receivedAt: firstByteAt };
+      const res = new SimResponse(socket, keepAlive, () => {
+        if (current === res) current = null;
+        if (keepAlive) setImmediate(pump);
+      });
+      current = res;
+      // Pipelined bytes already here belong to the next request: it arrived no later than now.
+      firstByteAt = wallNow();
+      handle(req, res);
+    }
+  };
+
+  // Reading only stamps and buffers; requests are parsed and handled after
+  // every socket that is ready now has been read (and stamped) too.
+  socket.on("data", (d: Buffer) => {
+    const t = wallNow();
+    if (buffered === 0) firstByteAt = t;
+    pieces.push(d);
+    buffered += d.length;
+    if (buffered >= needed) afterReads(pump);
+  });
+  socket.on("error", () => {});
+  socket.on("close", () => {
+    sockets.delete(socket);
+    current?.connectionClosed();
+  });
+}
+
 /** Starts listening; `handle` is called once per complete request. */
 export async function listenSimHttp(host: string, port: number, handle: (req: SimRequest, res: SimResponse) => void): Promise<SimHttpServer> {
   const sockets = new Set<Socket>();
-  const server = createServer({ noDelay: true }, (socket) => {
-    sockets.add(socket);
-    // Bytes not yet consumed, as they arrived (joined only when a request is complete,
-    // so a large body in many pieces is copied once, not once per piece).
-    let pieces: Buffer[] = [];
-    let buffered = 0;
-    /** Bytes needed before parsing can get further (the head is parsed, the body is not all here). */
-    let needed = 0;
-    let firstByteAt = 0;
-    let current: SimResponse | null = null;
-    let continued = false;
-
-    const reject = (status: number, message: string) => {
-      const body = JSON.stringify({ object: "error", message, type: "BadRequestError", param: null, code: status });
-      socket.end(`HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-      pieces = [];
-      buffered = 0;
-    };
-    const joined = (): Buffer => {
-      if (pieces.length > 1) pieces = [Buffer.concat(pieces, buffered)];
-      return pieces[0]!;
-    };
-
-    /** Parses and dispatches buffered requests while no response is open. */
-    const pump = () => {
-      while (buffered > 0 && buffered >= needed && !current && !socket.destroyed) {
-        const buf = joined();
-        const headEnd = buf.indexOf("\r\n\r\n");
-        if (headEnd < 0) {
-          if (buf.length > MAX_HEAD) reject(431, "request head too large");
-          return;
-        }
-        const lines = buf.toString("latin1", 0, headEnd).split("\r\n");
-        const [method, target, version] = lines[0]!.split(" ");
-        if (!method || !target || !version?.startsWith("HTTP/1.")) return reject(400, "malformed request line");
-        const headers = new Map<string, string>();
-        for (let i = 1; i < lines.length; i++) {
-          const c = lines[i]!.indexOf(":");
-          if (c > 0) headers.set(lines[i]!.slice(0, c).trim().toLowerCase(), lines[i]!.slice(c + 1).trim());
-        }
-        if (headers.has("transfer-encoding")) return reject(411, "serve-sim needs a Content-Length request body");
-        const length = Number(headers.get("content-length") ?? 0);
-        if (!Number.isInteger(length) || length < 0) return reject(400, "bad content-length");
-        if (length > MAX_BODY) return reject(413, "request body too large");
-        const start = headEnd + 4;
-        if (buf.length < start + length) {
-          needed = start + length;
-          // The rest of the body is still coming; a client that waits to be asked (curl does,
-          // for bodies over 1 KiB) is asked once.
-          if (!continued && (headers.get("expect") ?? "").toLowerCase() === "100-continue") {
-            continued = true;
-            socket.write("HTTP/1.1 100 Continue\r\n\r\n");
-          }
-          return;
-        }
-        continued = false;
-        needed = 0;
-        const body = buf.subarray(start, start + length);
-        const rest = buf.subarray(start + length);
-        pieces = rest.length ? [rest] : [];
-        buffered = rest.length;
-        const connection = (headers.get("connection") ?? "").toLowerCase();
-        const keepAlive = version === "HTTP/1.1" ? connection !== "close" : connection === "keep-alive";
-        const req: SimRequest = { method, path: target.split("?")[0]!, headers, body, receivedAt: firstByteAt };
-        const res = new SimResponse(socket, keepAlive, () => {
-          if (current === res) current = null;
-          if (keepAlive) setImmediate(pump);
-        });
-        current = res;
-        // Pipelined bytes already here belong to the next request: it arrived no later than now.
-        firstByteAt = wallNow();
-        handle(req, res);
-      }
-    };
-
-    // Reading only stamps and buffers; requests are parsed and handled after
-    // every socket that is ready now has been read (and stamped) too.
-    socket.on("data", (d: Buffer) => {
-      const t = wallNow();
-      if (buffered === 0) firstByteAt = t;
-      pieces.push(d);
-      buffered += d.length;
-      if (buffered >= needed) afterReads(pump);
-    });
-    socket.on("error", () => {});
-    socket.on("close", () => {
-      sockets.delete(socket);
-      current?.connectionClosed();
-    });
-  });
+  const server = createServer({ noDelay: true }, (socket) => serveConnection(socket, sockets, handle));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());
