@@ -1,2 +1,2 @@
 import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{b as o}from"./chunk-4DB7CAKC.js";import"./chunk-OI6OWLQZ.js";import"./chunk-2EGDCDSF.js";import"./chunk-OYHX5H6H.js";import{a as m}from"./chunk-OXTJ3XXP.js";import"./chunk-NVL6HGGT.js";import"./chunk-MEABGRBZ.js";import"./chunk-MT7VA6FE.js";import"./chunk-ZBD24WRP.js";import"./chunk-DA7HMYBL.js";await m(o);
+import{b as o}from"./chunk-J7UMQEP5.js";import"./chunk-WXFDEQDB.js";import"./chunk-4G4TAPJQ.js";import"./chunk-2EGDCDSF.js";import"./chunk-TLKITBTV.js";import"./chunk-OYHX5H6H.js";import"./chunk-ZBD24WRP.js";import{a as m}from"./chunk-NXRYJTW4.js";import"./chunk-NVL6HGGT.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";await m(o);

@@ -17,11 +17,12 @@ import type { ChartLibrary } from "./page.js";
 
 export const CHART_FILES = ["d3.min.js", "plot.umd.min.js"] as const;
 
-function fromNodeModules(): { files: string[]; version: string } {
-  const require = createRequire(import.meta.url);
-  const plotEntry = require.resolve("@observablehq/plot");
+/** The library's files in node_modules, found from `moduleUrl` (a path lookup only: nothing is loaded). */
+function fromNodeModules(moduleUrl: string): { files: string[]; version: string } {
+  const resolver = createRequire(moduleUrl);
+  const plotEntry = resolver.resolve("@observablehq/plot");
   const plotDir = join(dirname(plotEntry), "..");
-  const d3Entry = require.resolve("d3", { paths: [plotDir] });
+  const d3Entry = resolver.resolve("d3", { paths: [plotDir] });
   const pkg = JSON.parse(readFileSync(join(plotDir, "package.json"), "utf8")) as { version: string };
   return { files: [join(dirname(d3Entry), "d3.min.js"), join(plotDir, "dist/plot.umd.min.js")], version: pkg.version };
 }
@@ -36,7 +37,7 @@ export function loadChartLibrary(moduleUrl: string = import.meta.url): ChartLibr
     version = existsSync(join(vendor, "VERSION")) ? readFileSync(join(vendor, "VERSION"), "utf8").trim() : "";
   } else {
     try {
-      ({ files, version } = fromNodeModules());
+      ({ files, version } = fromNodeModules(moduleUrl));
     } catch (e) {
       throw new Error(
         `the chart library (@observablehq/plot with d3) is not installed: ${(e as Error).message.split("\n")[0]}. Run 'npm ci' in the infx checkout.`,
