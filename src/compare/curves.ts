@@ -1,0 +1,188 @@
+/**
+ * Throughput-per-GPU vs interactivity frontiers of two runs, compared where
+ * both are measured.
+ *
+ * - Frontier: the points no other point beats on both axes (higher
+ *   interactivity and higher throughput per GPU), sorted by interactivity.
+ * - Interpolation: linear in log-log space (log throughput against log
+ *   interactivity) between adjacent frontier points; never extrapolated.
+ * - Levels: every frontier point's interactivity of either run inside the
+ *   common range [max of the two minimums, min of the two maximums].
+ * - Summary: the geometric mean over the levels of head / baseline throughput
+ *   (the exponential of the mean log ratio).
+ */
+import { normalRng, tQuantile } from "./stats.js";
+
+/** A point in log space with the standard deviation of each coordinate. */
+export interface CurvePoint {
+  x: number;
+  y: number;
+  sx: number;
+  sy: number;
+}
+
+interface XY {
+  x: number;
+  y: number;
+}
+
+/** A frontier as parallel arrays, by increasing x. */
+interface Front {
+  x: Float64Array;
+  y: Float64Array;
+  n: number;
+}
+
+/** Indices by decreasing x, then decreasing y (insertion sort for the usual tens of points). */
+function sortedDescending(xs: ArrayLike<number>, ys: ArrayLike<number>): Int32Array {
+  const n = xs.length;
+  if (n > 32) return Int32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => xs[b]! - xs[a]! || ys[b]! - ys[a]!));
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    let j = k;
+    while (j > 0 && (xs[order[j - 1]!]! < xs[k]! || (xs[order[j - 1]!]! === xs[k]! && ys[order[j - 1]!]! < ys[k]!))) {
+      order[j] = order[j - 1]!;
+      j--;
+    }
+    order[j] = k;
+  }
+  return order;
+}
+
+/** The Pareto frontier of points (xs[i], ys[i]): by increasing x, so by decreasing y. */
+function frontierOf(xs: ArrayLike<number>, ys: ArrayLike<number>): Front {
+  const n = xs.length;
+  const order = sortedDescending(xs, ys);
+  const fx = new Float64Array(n);
+  const fy = new Float64Array(n);
+  let m = 0;
+  let best = -Infinity;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    if (ys[i]! > best) {
+      fx[m] = xs[i]!;
+      fy[m] = ys[i]!;
+      m++;
+      best = ys[i]!;
+    }
+  }
+  fx.subarray(0, m).reverse();
+  fy.subarray(0, m).reverse();
+  return { x: fx, y: fy, n: m };
+}
+
+/** The Pareto frontier, by increasing x (so by decreasing y). */
+export function frontier(points: readonly XY[]): XY[] {
+  const f = frontierOf(points.map((p) => p.x), points.map((p) => p.y));
+  return Array.from({ length: f.n }, (_, i) => ({ x: f.x[i]!, y: f.y[i]! }));
+}
+
+/** y of the frontier at x by linear interpolation, starting the search at segment `from` (x must lie within its range). */
+function interpolateAt(f: Front, x: number, from = 0): number {
+  let i = from;
+  while (i < f.n - 1 && f.x[i + 1]! < x) i++;
+  const j = Math.min(i + 1, f.n - 1);
+  if (f.x[j] === f.x[i]) return Math.max(f.y[i]!, f.y[j]!);
+  return f.y[i]! + ((f.y[j]! - f.y[i]!) * (x - f.x[i]!)) / (f.x[j]! - f.x[i]!);
+}
+
+/** y of the frontier at x by linear interpolation (x must lie within its range). */
+export function interpolate(front: readonly XY[], x: number): number {
+  return interpolateAt({ x: Float64Array.from(front, (p) => p.x), y: Float64Array.from(front, (p) => p.y), n: front.length }, x);
+}
+
+/**
+ * Log ratios head - baseline at the common levels (every frontier x of either
+ * run inside the common range, in increasing order); undefined when the
+ * frontiers share no interactivity range.
+ */
+function ratiosOf(fh: Front, fb: Front, out: number[]): boolean {
+  out.length = 0;
+  if (!fh.n || !fb.n) return false;
+  const lo = Math.max(fh.x[0]!, fb.x[0]!);
+  const hi = Math.min(fh.x[fh.n - 1]!, fb.x[fb.n - 1]!);
+  if (lo > hi) return false;
+  let i = 0;
+  let j = 0;
+  let last = Number.NaN;
+  while (i < fh.n || j < fb.n) {
+    const x = j >= fb.n || (i < fh.n && fh.x[i]! <= fb.x[j]!) ? fh.x[i++]! : fb.x[j++]!;
+    if (x < lo || x > hi || x === last) continue;
+    last = x;
+    out.push(interpolateAt(fh, x) - interpolateAt(fb, x));
+  }
+  return true;
+}
+
+export function logRatios(head: readonly XY[], base: readonly XY[]): number[] | undefined {
+  const out: number[] = [];
+  const f = (ps: readonly XY[]) => frontierOf(ps.map((p) => p.x), ps.map((p) => p.y));
+  return ratiosOf(f(head), f(base), out) ? out : undefined;
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export interface CurveStat {
+  /** Mean log ratio (log of the geometric-mean ratio). */
+  logRatio: number;
+  /** Number of interactivity levels compared. */
+  levels: number;
+  /** Half-width of the confidence interval of logRatio; undefined when nothing estimates it. */
+  halfWidth?: number;
+  /** How the interval was made. */
+  method: "bootstrap" | "t-interval" | "none";
+}
+
+/** Resamples of the parametric bootstrap. */
+export const BOOTSTRAP_RESAMPLES = 200;
+
+/**
+ * The geometric-mean ratio and its confidence interval at `level` (e.g. 0.99).
+ * With noise estimates (sx, sy > 0): a parametric bootstrap with a fixed seed:
+ * every point is redrawn from its noise, the frontiers rebuilt and the ratio
+ * recomputed; the interval is the ratio ± z × the resamples' standard
+ * deviation. Without: a t-interval on the log ratios at the levels.
+ */
+export function curveStat(head: readonly CurvePoint[], base: readonly CurvePoint[], level: number, seed: number): CurveStat | undefined {
+  const r = logRatios(head, base);
+  if (!r) return undefined;
+  const logRatio = mean(r);
+  const noisy = [...head, ...base].every((p) => p.sx > 0 && p.sy > 0);
+  if (noisy) {
+    const z = tQuantile(1 - (1 - level) / 2, Infinity);
+    return { logRatio, levels: r.length, halfWidth: z * bootstrapSd(head, base, seed), method: "bootstrap" };
+  }
+  if (r.length < 2) return { logRatio, levels: r.length, method: "none" };
+  const sd = Math.sqrt(r.reduce((a, v) => a + (v - logRatio) ** 2, 0) / (r.length - 1));
+  return { logRatio, levels: r.length, halfWidth: (tQuantile(1 - (1 - level) / 2, r.length - 1) * sd) / Math.sqrt(r.length), method: "t-interval" };
+}
+
+function bootstrapSd(head: readonly CurvePoint[], base: readonly CurvePoint[], seed: number): number {
+  const z = normalRng(seed);
+  const hx = new Float64Array(head.length);
+  const hy = new Float64Array(head.length);
+  const bx = new Float64Array(base.length);
+  const by = new Float64Array(base.length);
+  const draw = (ps: readonly CurvePoint[], xs: Float64Array, ys: Float64Array) => {
+    ps.forEach((p, i) => {
+      xs[i] = p.x + p.sx * z();
+      ys[i] = p.y + p.sy * z();
+    });
+  };
+  const r: number[] = [];
+  let n = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (let b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
+    draw(head, hx, hy);
+    draw(base, bx, by);
+    if (!ratiosOf(frontierOf(hx, hy), frontierOf(bx, by), r) || !r.length) continue;
+    const m = mean(r);
+    n++;
+    sum += m;
+    sumSq += m * m;
+  }
+  if (n < 2) return Infinity;
+  const mu = sum / n;
+  return Math.sqrt(Math.max(0, (sumSq - n * mu * mu) / (n - 1)));
+}

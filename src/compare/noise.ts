@@ -1,0 +1,92 @@
+/**
+ * Noise of a point's metric, from the baseline and the history runs (earlier
+ * runs of the same point on the base branch). All in log space, so the
+ * standard deviation is the coefficient of variation for small spreads.
+ *
+ * With 3 history runs a point has 4 reference values: 3 degrees of freedom, far
+ * too few for its own estimate. `pointNoise` therefore shrinks the point's own
+ * variance towards the metric's pooled variance (all points' within-point
+ * variances pooled by their degrees of freedom), as if the pool added
+ * PRIOR_DF degrees of freedom: a point that is noisier than the rest still
+ * gets a wider margin, and a quiet estimate from 4 values cannot make a point
+ * look precise.
+ */
+import { KEPT_METRICS, type Point, type Run } from "./load.js";
+
+/** Weight of the pooled variance, in degrees of freedom. */
+export const PRIOR_DF = 6;
+
+/** The reference values of one metric of one point: baseline and history, in log space. */
+export interface RefStats {
+  n: number;
+  /** Mean of the log values (the log of their geometric mean). */
+  mean: number;
+  /** Sum of squared deviations of the log values. */
+  ss: number;
+  /** The baseline value itself (NaN when absent). */
+  baseline: number;
+}
+
+/** The points of one identity in the baseline (first) and the history runs. */
+export function refPoints(key: string, baseline: Run, history: readonly Run[]): (Point | undefined)[] {
+  return [baseline.points.get(key), ...history.map((h) => h.points.get(key))];
+}
+
+export function refStats(points: readonly (Point | undefined)[], mi: number): RefStats {
+  let n = 0;
+  let sum = 0;
+  let sumSq = 0;
+  const add = (p: Point | undefined) => {
+    const v = p?.values[mi];
+    if (v === undefined || !(v > 0)) return;
+    const y = Math.log(v);
+    n++;
+    sum += y;
+    sumSq += y * y;
+  };
+  for (const p of points) add(p);
+  const b = points[0];
+  const mean = n ? sum / n : Number.NaN;
+  return { n, mean, ss: n > 1 ? Math.max(0, sumSq - n * mean * mean) : 0, baseline: b ? b.values[mi]! : Number.NaN };
+}
+
+/** Per metric (KEPT_METRICS order): the pooled within-point variance of log values and its degrees of freedom. */
+export interface NoiseModel {
+  pooledVar: number[];
+  pooledDf: number[];
+}
+
+export function noiseModel(keys: Iterable<string>, baseline: Run, history: readonly Run[]): NoiseModel {
+  const ss = KEPT_METRICS.map(() => 0);
+  const df = KEPT_METRICS.map(() => 0);
+  if (history.length) {
+    for (const key of keys) {
+      const points = refPoints(key, baseline, history);
+      for (let mi = 0; mi < KEPT_METRICS.length; mi++) {
+        const r = refStats(points, mi);
+        if (r.n > 1) {
+          ss[mi] += r.ss;
+          df[mi] += r.n - 1;
+        }
+      }
+    }
+  }
+  return { pooledVar: ss.map((s, i) => (df[i]! > 0 ? s / df[i]! : Number.NaN)), pooledDf: df };
+}
+
+export interface PointNoise {
+  /** Standard deviation of one run's log value (about the coefficient of variation). */
+  sd: number;
+  /** Degrees of freedom of that estimate. */
+  df: number;
+}
+
+/** The noise of one run's value of a point's metric; undefined when nothing estimates it. */
+export function pointNoise(ref: RefStats, mi: number, model: NoiseModel): PointNoise | undefined {
+  const own = ref.n > 1 ? ref.n - 1 : 0;
+  const prior = Math.min(PRIOR_DF, model.pooledDf[mi]! - own);
+  if (own + Math.max(0, prior) === 0) return undefined;
+  if (prior <= 0) return { sd: Math.sqrt(ref.ss / own), df: own };
+  const v = (ref.ss + prior * model.pooledVar[mi]!) / (own + prior);
+  return { sd: Math.sqrt(v), df: own + prior };
+}
