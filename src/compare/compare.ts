@@ -20,7 +20,7 @@ export interface CompareOptions {
 }
 
 /** Two-sided error rate of a point called on its own noise. */
-export const ALPHA_POINT = 0.005;
+export const ALPHA_POINT = 0.002;
 /** One-sided error rate of a point called because its curve moved the same way. */
 export const ALPHA_SUPPORTED = 0.1;
 /** Confidence level of a curve's interval. */
@@ -31,7 +31,7 @@ export const DEFAULT_CURVE_FLOOR = 0.02;
 export const BOOTSTRAP_SEED = 20260801;
 
 const MI = (name: string) => KEPT_METRICS.indexOf(name);
-const pct = (f: number) => `${(f * 100).toFixed(f < 0.1 ? 1 : 0)}%`;
+const pct = (f: number) => `${Number((f * 100).toFixed(1))}%`;
 
 interface Context {
   baseline: Run;

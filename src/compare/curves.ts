@@ -9,7 +9,8 @@
  * - Levels: every frontier point's interactivity of either run inside the
  *   common range [max of the two minimums, min of the two maximums].
  * - Summary: the geometric mean over the levels of head / baseline throughput
- *   (the exponential of the mean log ratio).
+ *   (the exponential of the mean log ratio; inverse-variance weighted when
+ *   there is a noise estimate, see `curveStat`).
  */
 import { normalRng, tQuantile } from "./stats.js";
 
@@ -86,6 +87,14 @@ function interpolateAt(f: Front, x: number, from = 0): number {
   return f.y[i]! + ((f.y[j]! - f.y[i]!) * (x - f.x[i]!)) / (f.x[j]! - f.x[i]!);
 }
 
+/** Slope dy/dx of the frontier's segment at x (0 for a single point). */
+function slopeAt(f: Front, x: number): number {
+  let i = 0;
+  while (i < f.n - 1 && f.x[i + 1]! < x) i++;
+  const j = Math.min(i + 1, f.n - 1);
+  return f.x[j] === f.x[i] ? 0 : (f.y[j]! - f.y[i]!) / (f.x[j]! - f.x[i]!);
+}
+
 /** y of the frontier at x by linear interpolation (x must lie within its range). */
 export function interpolate(front: readonly XY[], x: number): number {
   return interpolateAt({ x: Float64Array.from(front, (p) => p.x), y: Float64Array.from(front, (p) => p.y), n: front.length }, x);
@@ -96,8 +105,9 @@ export function interpolate(front: readonly XY[], x: number): number {
  * run inside the common range, in increasing order); undefined when the
  * frontiers share no interactivity range.
  */
-function ratiosOf(fh: Front, fb: Front, out: number[]): boolean {
+function ratiosOf(fh: Front, fb: Front, out: number[], weights?: { w: number[]; vx: number; vy: number }): boolean {
   out.length = 0;
+  if (weights) weights.w.length = 0;
   if (!fh.n || !fb.n) return false;
   const lo = Math.max(fh.x[0]!, fb.x[0]!);
   const hi = Math.min(fh.x[fh.n - 1]!, fb.x[fb.n - 1]!);
@@ -110,17 +120,32 @@ function ratiosOf(fh: Front, fb: Front, out: number[]): boolean {
     if (x < lo || x > hi || x === last) continue;
     last = x;
     out.push(interpolateAt(fh, x) - interpolateAt(fb, x));
+    if (weights) {
+      const slope = (slopeAt(fh, x) + slopeAt(fb, x)) / 2;
+      weights.w.push(1 / (weights.vy + slope * slope * weights.vx));
+    }
   }
   return true;
 }
 
 export function logRatios(head: readonly XY[], base: readonly XY[]): number[] | undefined {
   const out: number[] = [];
-  const f = (ps: readonly XY[]) => frontierOf(ps.map((p) => p.x), ps.map((p) => p.y));
-  return ratiosOf(f(head), f(base), out) ? out : undefined;
+  return ratiosOf(frontOf(head), frontOf(base), out) ? out : undefined;
 }
 
+const frontOf = (ps: readonly XY[]) => frontierOf(ps.map((p) => p.x), ps.map((p) => p.y));
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const weightedMean = (xs: readonly number[], ws: readonly number[]) => {
+  let sw = 0;
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) {
+    s += xs[i]! * ws[i]!;
+    sw += ws[i]!;
+  }
+  return s / sw;
+};
+/** Mean noise variance of a coordinate over the points (head at full noise, baseline means at theirs). */
+const meanVar = (ps: readonly CurvePoint[], k: "sx" | "sy") => ps.reduce((a, p) => a + p[k] * p[k], 0) / ps.length;
 
 export interface CurveStat {
   /** Mean log ratio (log of the geometric-mean ratio). */
@@ -133,31 +158,58 @@ export interface CurveStat {
   method: "bootstrap" | "t-interval" | "none";
 }
 
+/**
+ * Resamples are drawn at this multiple of each point's noise: the observed
+ * points are themselves one draw away from the truth, and which of them make
+ * the frontier was decided by that draw, so resampling around them at 1x
+ * understates the spread (by about 20% in the simulation); sqrt(2) adds the
+ * second draw.
+ */
+export const RESAMPLE_SPREAD = Math.SQRT2;
+
 /** Resamples of the parametric bootstrap. */
 export const BOOTSTRAP_RESAMPLES = 200;
 
 /**
  * The geometric-mean ratio and its confidence interval at `level` (e.g. 0.99).
- * With noise estimates (sx, sy > 0): a parametric bootstrap with a fixed seed:
- * every point is redrawn from its noise, the frontiers rebuilt and the ratio
- * recomputed; the interval is the ratio ± z × the resamples' standard
- * deviation. Without: a t-interval on the log ratios at the levels.
+ * With noise estimates (sx, sy > 0) the levels are weighted by their inverse
+ * variance, 1 / (var y + slope² × var x): where the frontier is steep (low
+ * concurrency: throughput changes much, interactivity little) a small
+ * interactivity error is a large throughput error at equal interactivity, so
+ * those levels count less. The interval is a parametric bootstrap with a fixed
+ * seed: every point is redrawn from its noise, the frontiers rebuilt and the ratio
+ * recomputed; the ratio is corrected by the resamples' bias (observed minus
+ * (resample mean minus observed)) and the interval is that ± z × the
+ * resamples' standard deviation. Without: a t-interval on the log ratios at
+ * the levels.
  */
 export function curveStat(head: readonly CurvePoint[], base: readonly CurvePoint[], level: number, seed: number): CurveStat | undefined {
+  const noisy = [...head, ...base].every((p) => p.sx > 0 && p.sy > 0);
+  if (!noisy) return tInterval(head, base, level);
+  const weights = { w: [] as number[], vx: meanVar([...head, ...base], "sx"), vy: meanVar([...head, ...base], "sy") };
+  const r: number[] = [];
+  if (!ratiosOf(frontOf(head), frontOf(base), r, weights)) return undefined;
+  const logRatio = weightedMean(r, weights.w);
+  const z = tQuantile(1 - (1 - level) / 2, Infinity);
+  const boot = bootstrap(head, base, seed, weights);
+  // A frontier of noisy points sits above the true curve (it keeps the lucky draws), the
+  // head's (one run) more than the baseline's (a mean of runs): the resamples measure that
+  // bias (at RESAMPLE_SPREAD times the noise, so divided by it).
+  const bias = Number.isFinite(boot.mean) ? (boot.mean - logRatio) / RESAMPLE_SPREAD : 0;
+  return { logRatio: logRatio - bias, levels: r.length, halfWidth: z * boot.sd, method: "bootstrap" };
+}
+
+function tInterval(head: readonly CurvePoint[], base: readonly CurvePoint[], level: number): CurveStat | undefined {
   const r = logRatios(head, base);
   if (!r) return undefined;
   const logRatio = mean(r);
-  const noisy = [...head, ...base].every((p) => p.sx > 0 && p.sy > 0);
-  if (noisy) {
-    const z = tQuantile(1 - (1 - level) / 2, Infinity);
-    return { logRatio, levels: r.length, halfWidth: z * bootstrapSd(head, base, seed), method: "bootstrap" };
-  }
   if (r.length < 2) return { logRatio, levels: r.length, method: "none" };
   const sd = Math.sqrt(r.reduce((a, v) => a + (v - logRatio) ** 2, 0) / (r.length - 1));
   return { logRatio, levels: r.length, halfWidth: (tQuantile(1 - (1 - level) / 2, r.length - 1) * sd) / Math.sqrt(r.length), method: "t-interval" };
 }
 
-function bootstrapSd(head: readonly CurvePoint[], base: readonly CurvePoint[], seed: number): number {
+/** Mean and standard deviation of the weighted mean log ratio over the resamples. */
+function bootstrap(head: readonly CurvePoint[], base: readonly CurvePoint[], seed: number, weights: { w: number[]; vx: number; vy: number }): { mean: number; sd: number } {
   const z = normalRng(seed);
   const hx = new Float64Array(head.length);
   const hy = new Float64Array(head.length);
@@ -165,24 +217,25 @@ function bootstrapSd(head: readonly CurvePoint[], base: readonly CurvePoint[], s
   const by = new Float64Array(base.length);
   const draw = (ps: readonly CurvePoint[], xs: Float64Array, ys: Float64Array) => {
     ps.forEach((p, i) => {
-      xs[i] = p.x + p.sx * z();
-      ys[i] = p.y + p.sy * z();
+      xs[i] = p.x + RESAMPLE_SPREAD * p.sx * z();
+      ys[i] = p.y + RESAMPLE_SPREAD * p.sy * z();
     });
   };
   const r: number[] = [];
+  const w = { ...weights, w: [] as number[] };
   let n = 0;
   let sum = 0;
   let sumSq = 0;
   for (let b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
     draw(head, hx, hy);
     draw(base, bx, by);
-    if (!ratiosOf(frontierOf(hx, hy), frontierOf(bx, by), r) || !r.length) continue;
-    const m = mean(r);
+    if (!ratiosOf(frontierOf(hx, hy), frontierOf(bx, by), r, w) || !r.length) continue;
+    const m = weightedMean(r, w.w);
     n++;
     sum += m;
     sumSq += m * m;
   }
-  if (n < 2) return Infinity;
+  if (n < 2) return { mean: Number.NaN, sd: Infinity };
   const mu = sum / n;
-  return Math.sqrt(Math.max(0, (sumSq - n * mu * mu) / (n - 1)));
+  return { mean: mu, sd: Math.sqrt(Math.max(0, (sumSq - n * mu * mu) / (n - 1))) };
 }

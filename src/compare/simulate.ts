@@ -41,6 +41,8 @@ export interface SimResult {
   curvePower: number;
   /** Fraction of single 10%-slower points (the rest of their curve unchanged) whose tput_per_gpu is called `regression`. */
   isolatedPower: number;
+  /** Fraction of those single slower points called `regression` or flagged `inconclusive` (above the floor, within noise). */
+  isolatedFlagged: number;
   /** Fraction of (point, metric) of the unchanged points in the isolated scenario that were called. */
   isolatedFalseAlarm: number;
 }
@@ -48,8 +50,8 @@ export interface SimResult {
 const HW = ["b200", "h200", "mi355x", "gb200", "h100", "mi300x", "b300", "mi325x"];
 
 /** One run: every point's metrics with noise; `slow(point)` scales throughput (0.9 = 10% slower). */
-function sweep(z: () => number, o: Required<SimOptions>, slow: (curve: number, point: number) => number): unknown[] {
-  const rows: unknown[] = [];
+export function simulatedSweep(z: () => number, o: { cv: number; curves: number; concs: readonly number[] }, slow: (curve: number, point: number) => number = () => 1): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
   const noise = () => Math.exp(o.cv * z());
   for (let c = 0; c < o.curves; c++) {
     let i = 0;
@@ -75,12 +77,12 @@ export function simulate(opts: SimOptions): SimResult {
   const o: Required<SimOptions> = { curves: 8, concs: [4, 8, 16, 32, 64, 128], floor: 0.05, ...opts };
   const z = normalRng(o.seed);
   const compareOnce = (slow: (c: number, i: number) => number) => {
-    const history = Array.from({ length: o.historyRuns }, (_, k) => runFromRows(`history-${k}`, sweep(z, o, () => 1)));
-    return compareRuns(runFromRows("baseline", sweep(z, o, () => 1)), runFromRows("head", sweep(z, o, slow)), history, { floor: o.floor });
+    const history = Array.from({ length: o.historyRuns }, (_, k) => runFromRows(`history-${k}`, simulatedSweep(z, o, () => 1)));
+    return compareRuns(runFromRows("baseline", simulatedSweep(z, o, () => 1)), runFromRows("head", simulatedSweep(z, o, slow)), history, { floor: o.floor });
   };
   const called = (v: string) => v === "regression" || v === "improvement";
   let comparisons = 0, metricFA = 0, points = 0, pointFA = 0, curves = 0, curveFA = 0;
-  let detected = 0, slowPoints = 0, curveDetected = 0, isoDetected = 0, isoPoints = 0, isoOther = 0, isoOtherFA = 0;
+  let detected = 0, slowPoints = 0, curveDetected = 0, isoDetected = 0, isoFlagged = 0, isoPoints = 0, isoOther = 0, isoOtherFA = 0;
   for (let t = 0; t < o.trials; t++) {
     const aa = compareOnce(() => 1);
     comparisons += aa.points.length;
@@ -103,6 +105,7 @@ export function simulate(opts: SimOptions): SimResult {
         if (p.metric === "tput_per_gpu") {
           isoPoints++;
           if (p.verdict === "regression") isoDetected++;
+          if (p.verdict === "regression" || p.verdict === "inconclusive") isoFlagged++;
         }
       } else {
         isoOther++;
@@ -118,6 +121,7 @@ export function simulate(opts: SimOptions): SimResult {
     power: detected / slowPoints,
     curvePower: curveDetected / (o.trials * o.curves),
     isolatedPower: isoDetected / isoPoints,
+    isolatedFlagged: isoFlagged / isoPoints,
     isolatedFalseAlarm: isoOtherFA / isoOther,
   };
 }

@@ -66,6 +66,11 @@ export interface CurveResult {
 
 export interface RunInfo {
   label: string;
+  /** Branch, commit and workflow run the rows came from, when known. */
+  ref?: string;
+  sha?: string;
+  run_id?: number;
+  url?: string;
   files: number;
   points: number;
   duplicates: number;
