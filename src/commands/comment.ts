@@ -11,9 +11,10 @@ import { parseJson } from "../results/json.js";
 import type { RunStats } from "../results/success-rate.js";
 import { applyThresholds, parseThresholds, type Thresholds } from "../results/thresholds.js";
 import type { AggRow, EvalRow } from "../results/types.js";
+import type { Comparison } from "../compare/types.js";
 
 /** Artifacts of the run that the comment links (the per-job ones are too many). */
-export const LINKED_ARTIFACTS = ["results_bmk", "eval_results_all", "run-stats", "sweep-plan", "changelog-metadata"];
+export const LINKED_ARTIFACTS = ["results_bmk", "eval_results_all", "run-stats", "sweep-plan", "changelog-metadata", "comparison"];
 
 export const spec: CommandSpec = {
   name: "comment",
@@ -47,6 +48,7 @@ $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID.`,
     { name: "results", kind: "string", metavar: "FILE", help: "agg_bmk.json from 'infx collect --kind bmk'" },
     { name: "evals", kind: "string", metavar: "FILE", help: "agg_eval_all.json from 'infx collect --kind eval'" },
     { name: "run-stats", kind: "string", metavar: "FILE", help: "run_stats.json from 'infx success-rate'" },
+    { name: "comparison", kind: "string", metavar: "FILE", help: "comparison.json from 'infx compare' (or no-baseline.json of the compare action)" },
     { name: "thresholds", kind: "string", metavar: "FILE", help: "Minimum eval scores per task (YAML, as evals/thresholds.yaml)" },
     { name: "sha", kind: "string", metavar: "SHA", help: "Commit the sweep ran on (shown in the comment)" },
     { name: "skip-artifacts", kind: "flag", help: "Do not list the run's artifacts for links" },
@@ -95,6 +97,15 @@ function checkRunStats(value: unknown, file: string): RunStats {
       throw new UserError(`--run-stats ${file}: '${gpu}' needs integer n_success and total`);
   }
   return value as RunStats;
+}
+
+/** A comparison (infx compare --format json) or the compare action's no-baseline note. */
+function checkComparison(value: unknown, file: string): NonNullable<CommentInput["comparison"]> {
+  const v = (typeof value === "object" && value !== null ? value : {}) as Record<string, any>;
+  if (typeof v.no_baseline === "string") return { noBaseline: v.no_baseline, ...(typeof v.base_ref === "string" ? { baseRef: v.base_ref } : {}) };
+  if (typeof v.summary !== "object" || !Array.isArray(v.points) || !Array.isArray(v.curves))
+    throw new UserError(`--comparison ${file}: expected the JSON of 'infx compare --format json' (summary, points, curves) or {"no_baseline": "..."}`);
+  return { comparison: v as Comparison };
 }
 
 /** Reads the accuracy gate file (the format of `infx collect --thresholds`, src/results/thresholds.ts); errors name the file. */
@@ -174,6 +185,8 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     }
     input.evals = rows;
   }
+  const comparison = readJsonInput(io, "comparison", args.comparison as string | undefined, warnings);
+  if (comparison !== undefined) input.comparison = checkComparison(comparison, args.comparison as string);
   const stats = readJsonInput(io, "run-stats", args["run-stats"] as string | undefined, warnings);
   if (stats !== undefined) input.runStats = checkRunStats(stats, args["run-stats"] as string);
 

@@ -16,6 +16,8 @@ export const COMMENT_INPUTS = [
   { artifact: "results_bmk", file: "agg_bmk.json", option: "--results" },
   { artifact: "eval_results_all", file: "agg_eval_all.json", option: "--evals" },
   { artifact: "run-stats", file: "run_stats.json", option: "--run-stats" },
+  { artifact: "comparison", file: "comparison.json", option: "--comparison" },
+  { artifact: "comparison", file: "no-baseline.json", option: "--comparison" },
 ] as const;
 
 function prNumber(deps: ActionDeps): number {
@@ -41,7 +43,8 @@ export async function runComment(deps: ActionDeps): Promise<void> {
   for (const c of COMMENT_INPUTS) {
     const f = join(dir, c.artifact, c.file);
     if (got.some((a) => a.name === c.artifact) && existsSync(f)) args.push(c.option, f);
-    else deps.core.info(`no ${c.artifact} artifact in this run: that section of the comment says so`);
+    else if (!COMMENT_INPUTS.some((o) => o !== c && o.artifact === c.artifact && existsSync(join(dir, o.artifact, o.file))))
+      deps.core.info(`no ${c.artifact} artifact in this run: that section of the comment says so`);
   }
   const sha = input(deps, "sha");
   const { stdout } = await infx(deps, commentCommand, ["--pr", String(pr), ...args, ...(sha ? ["--sha", sha] : [])], {

@@ -5,6 +5,7 @@
 import { runBench } from "./bench.js";
 import { runCollect } from "./collect.js";
 import { runComment } from "./comment.js";
+import { runCompare } from "./compare.js";
 import { runPlan } from "./plan.js";
 import { runProcessResult } from "./process-result.js";
 import { ActionError, input, type ActionDeps, type ActionRun } from "./runtime.js";
@@ -21,6 +22,7 @@ export const ACTION_COMMANDS: Record<string, ActionRun> = {
   comment: runComment,
   bench: runBench,
   "sweep-command": runSweepCommand,
+  compare: runCompare,
 };
 
 export async function runDispatch(deps: ActionDeps): Promise<void> {
