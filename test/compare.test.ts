@@ -85,10 +85,15 @@ describe("frontiers", () => {
 });
 
 describe("compareRuns", () => {
-  it("identical runs: everything unchanged; every identity present once per metric", () => {
+  it("identical runs: everything unchanged; every identity present, once per metric with allMetrics", () => {
     const cmp = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", sweepRows()), [], { floor: 0.05 });
     expect(cmp.summary).toMatchObject({ regressions: 0, improvements: 0, unchanged: 5, points: 5, noise: "none" });
-    expect(cmp.points).toHaveLength(5 * 6);
+    expect(cmp.summary.metrics.unchanged).toBe(5 * 6);
+    expect(cmp.points).toHaveLength(5);
+    expect(cmp.points[0]).toMatchObject({ metric: "tput_per_gpu", verdict: "unchanged", also_unchanged: ["output_tput_per_gpu", "median_ttft", "p99_ttft", "median_tpot", "median_e2el"] });
+    const all = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", sweepRows()), [], { floor: 0.05, allMetrics: true });
+    expect(all.points).toHaveLength(5 * 6);
+    expect(validate(all), JSON.stringify(validate.errors)).toBe(true);
     expect(cmp.curves).toHaveLength(1);
     expect(cmp.curves[0]).toMatchObject({ verdict: "unchanged", ratio: 1 });
     expect(validate(cmp), JSON.stringify(validate.errors)).toBe(true);

@@ -5,7 +5,7 @@ import { UsageError, type Io } from "../cli/io.js";
 import { compareRuns, DEFAULT_CURVE_FLOOR, DEFAULT_FLOOR } from "../compare/compare.js";
 import { parseFloors, readHistory, readRun } from "../compare/inputs.js";
 import { METRIC_NAMES } from "../compare/metrics.js";
-import { renderComparison } from "../compare/render.js";
+import { comparisonJson, renderComparison } from "../compare/render.js";
 
 /** Exit code of --fail-on regression when something regressed (1 and 2 are bad input and bad usage). */
 export const REGRESSION_EXIT = 3;
@@ -50,6 +50,7 @@ Exit codes: 0 done, 1 bad input, 2 bad usage, ${REGRESSION_EXIT} a regression wi
     { name: "step-summary", kind: "flag", help: "also append the markdown to $GITHUB_STEP_SUMMARY" },
     { name: "fail-on", kind: "string", choices: ["regression", "none"], default: "none", help: `exit ${REGRESSION_EXIT} when a point or curve regressed (default none)` },
     { name: "floor", kind: "string", multiple: true, metavar: "PCT", help: `practical floor in percent (default ${DEFAULT_FLOOR * 100}); METRIC=PCT sets one metric's` },
+    { name: "all-metrics", kind: "flag", help: "JSON: one entry per metric also for points whose every metric is unchanged (default: one entry naming the rest in also_unchanged)" },
     { name: "curve-floor", kind: "number", metavar: "PCT", help: `floor of a curve's geometric-mean ratio in percent (default ${DEFAULT_CURVE_FLOOR * 100})` },
     { name: "baseline-ref", kind: "string", metavar: "REF", help: "branch of the baseline (shown in the output)" },
     { name: "baseline-sha", kind: "string", metavar: "SHA", help: "commit of the baseline (shown in the output)" },
@@ -71,12 +72,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const baseline = readRun("baseline", path("baseline"));
   const head = readRun("head", path("head"));
   const history = readHistory(((args.history as string[] | undefined) ?? []).map((h) => resolve(io.cwd, h)));
-  const cmp = compareRuns(baseline, head, history, { floor, floors, curveFloor: curveFloorPct === undefined ? DEFAULT_CURVE_FLOOR : curveFloorPct / 100 });
+  const cmp = compareRuns(baseline, head, history, { floor, floors, curveFloor: curveFloorPct === undefined ? DEFAULT_CURVE_FLOOR : curveFloorPct / 100, allMetrics: Boolean(args["all-metrics"]) });
   for (const [k, f] of [["baseline-ref", "ref"], ["baseline-sha", "sha"], ["baseline-url", "url"]] as const) if (typeof args[k] === "string") cmp.baseline[f] = args[k] as string;
   for (const p of cmp.problems.slice(0, 10)) io.err(`warning: ${p}\n`);
   if (cmp.problems.length > 10) io.err(`warning: ${cmp.problems.length - 10} more problems (all of them are in the JSON output's "problems")\n`);
 
-  const json = JSON.stringify(cmp, null, 1) + "\n";
+  const json = comparisonJson(cmp);
   const md = () => renderComparison(cmp, typeof args.title === "string" ? { title: args.title } : {});
   const output = args.format === "json" ? json : md();
   if (typeof args.out === "string") writeFileSync(path("out"), output);

@@ -17,6 +17,8 @@ export interface CompareOptions {
   floors?: Record<string, number>;
   /** Floor of a curve's geometric-mean ratio (default 0.02). */
   curveFloor?: number;
+  /** One entry per metric even for points whose every metric is unchanged (default: one entry, `also_unchanged` naming the rest). */
+  allMetrics?: boolean;
 }
 
 /** Two-sided error rate of a point called on its own noise. */
@@ -31,6 +33,8 @@ export const DEFAULT_CURVE_FLOOR = 0.02;
 export const BOOTSTRAP_SEED = 20260801;
 
 const MI = (name: string) => KEPT_METRICS.indexOf(name);
+/** 6 significant digits: derived numbers need no more, and 20,000 points make a big file. */
+const round = (v: number | null) => (v === null || !Number.isFinite(v) ? null : Number(v.toPrecision(6)));
 const pct = (f: number) => `${Number((f * 100).toFixed(1))}%`;
 
 interface Context {
@@ -42,17 +46,21 @@ interface Context {
 }
 
 export function compareRuns(baseline: Run, head: Run, history: readonly Run[], options: CompareOptions): Comparison {
-  const opts = { floors: {}, curveFloor: DEFAULT_CURVE_FLOOR, ...options };
+  const opts = { floors: {}, curveFloor: DEFAULT_CURVE_FLOOR, allMetrics: false, ...options };
   const keys = new Set([...baseline.points.keys(), ...head.points.keys()]);
   const ctx: Context = { baseline, head, history, noise: noiseModel(keys, baseline, history), opts };
   const curves = compareCurves(ctx, keys);
   const curveVerdicts = new Map(curves.map((c) => [c.key, c.result.verdict]));
   const points: PointResult[] = [];
   const perPoint: Verdict[] = [];
+  const perMetric: Verdict[] = [];
   for (const key of keys) {
     const entries = comparePoint(ctx, key, curveVerdicts);
-    points.push(...entries);
-    perPoint.push(worst(entries.map((e) => e.verdict)));
+    const verdict = worst(entries.map((e) => e.verdict));
+    perPoint.push(verdict);
+    for (const e of entries) perMetric.push(e.verdict);
+    if (verdict === "unchanged" && entries.length > 1 && !opts.allMetrics) points.push({ ...entries[0]!, also_unchanged: entries.slice(1).map((e) => e.metric) });
+    else points.push(...entries);
   }
   sortResults(points);
   const curveResults = curves.map((c) => c.result);
@@ -63,7 +71,7 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
       ...count(perPoint),
       points: keys.size,
       curves: count(curveResults.map((c) => c.verdict)),
-      metrics: count(points.map((p) => p.verdict)),
+      metrics: count(perMetric),
       noise: history.length && ctx.noise.pooledDf.some((d) => d > 0) ? "history" : "none",
     },
     points,
@@ -144,7 +152,7 @@ function entry(ctx: Context, p: Point, m: MetricSpec, bv: number, hv: number, ex
     better: m.better,
     baseline: num(bv),
     head: num(hv),
-    ratio: bv > 0 && hv > 0 ? hv / bv : null,
+    ratio: bv > 0 && hv > 0 ? round(hv / bv) : null,
     reference: null,
     change: null,
     samples: 0,
@@ -183,7 +191,7 @@ function metricVerdict(ctx: Context, p: Point, m: MetricSpec, bv: number, hv: nu
   const worse = m.better === "higher" ? d < 0 : d > 0;
   const called: Verdict = worse ? "regression" : "improvement";
   const noise = pointNoise(ref, mi, ctx.noise);
-  const base = { reference: Math.exp(ref.mean), change: Math.expm1(d), samples: ref.n, noise: noise ? { cv: noise.sd, df: noise.df } : null };
+  const base = { reference: round(Math.exp(ref.mean)), change: round(Math.expm1(d)), samples: ref.n, noise: noise ? { cv: round(noise.sd)!, df: noise.df } : null };
   if (!noise) {
     const v = Math.abs(d) > floorLog ? called : "unchanged";
     return entry(ctx, p, m, bv, hv, { ...base, threshold: floor }, v, `no noise estimate: ${v === "unchanged" ? "within" : "beyond"} the ${pct(floor)} floor`);
@@ -191,7 +199,7 @@ function metricVerdict(ctx: Context, p: Point, m: MetricSpec, bv: number, hv: nu
   const se = noise.sd * Math.sqrt(1 + 1 / ref.n);
   const strong = tQuantile(1 - ALPHA_POINT / 2, noise.df) * se;
   const supported = tQuantile(1 - ALPHA_SUPPORTED, noise.df) * se;
-  const threshold = Math.expm1(Math.max(floorLog, strong));
+  const threshold = round(Math.expm1(Math.max(floorLog, strong)))!;
   const extra = { ...base, threshold };
   if (Math.abs(d) <= floorLog) return entry(ctx, p, m, bv, hv, extra, "unchanged", `within the ${pct(floor)} floor`);
   if (Math.abs(d) > strong) return entry(ctx, p, m, bv, hv, extra, called, `beyond the floor and the noise (±${pct(Math.expm1(strong))} at ${pct(1 - ALPHA_POINT)})`);
@@ -252,7 +260,7 @@ function compareCurve(ctx: Context, group: string, keys: readonly string[]): Cur
   if (!inBase) return result("new", "only in the head");
   if (!inHead) return result("missing", "only in the baseline");
   if (!head.length || !base.length) return result("inconclusive", `no point with a usable ${CURVE_Y} and ${CURVE_X} in the ${head.length ? "baseline" : "head"}`);
-  const stat = curveStat(head, base, CI_LEVEL, (BOOTSTRAP_SEED ^ hash32(group)) >>> 0);
+  const stat = curveStat(head, base, CI_LEVEL, (BOOTSTRAP_SEED ^ hash32(group)) >>> 0, ctx.noise.curveCorrelation);
   if (!stat) return result("inconclusive", "the two curves share no interactivity range");
   return curveVerdict(stat, floor, result);
 }

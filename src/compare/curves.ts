@@ -105,7 +105,15 @@ export function interpolate(front: readonly XY[], x: number): number {
  * run inside the common range, in increasing order); undefined when the
  * frontiers share no interactivity range.
  */
-function ratiosOf(fh: Front, fb: Front, out: number[], weights?: { w: number[]; vx: number; vy: number }): boolean {
+interface Weights {
+  w: number[];
+  vx: number;
+  vy: number;
+  /** Correlation of the x and y noise. */
+  rho: number;
+}
+
+function ratiosOf(fh: Front, fb: Front, out: number[], weights?: Weights): boolean {
   out.length = 0;
   if (weights) weights.w.length = 0;
   if (!fh.n || !fb.n) return false;
@@ -122,7 +130,9 @@ function ratiosOf(fh: Front, fb: Front, out: number[], weights?: { w: number[]; 
     out.push(interpolateAt(fh, x) - interpolateAt(fb, x));
     if (weights) {
       const slope = (slopeAt(fh, x) + slopeAt(fb, x)) / 2;
-      weights.w.push(1 / (weights.vy + slope * slope * weights.vx));
+      // Variance of the vertical gap when a point's noise moves it by (ex, ey): var(ey - slope ex).
+      const v = weights.vy + slope * slope * weights.vx - 2 * slope * weights.rho * Math.sqrt(weights.vx * weights.vy);
+      weights.w.push(1 / Math.max(v, 1e-12));
     }
   }
   return true;
@@ -173,7 +183,8 @@ export const BOOTSTRAP_RESAMPLES = 200;
 /**
  * The geometric-mean ratio and its confidence interval at `level` (e.g. 0.99).
  * With noise estimates (sx, sy > 0) the levels are weighted by their inverse
- * variance, 1 / (var y + slope² × var x): where the frontier is steep (low
+ * variance, 1 / var(ey - slope × ex) (the x and y noise correlated by `rho`,
+ * estimated from history: a slower run moves a point along both axes): where the frontier is steep (low
  * concurrency: throughput changes much, interactivity little) a small
  * interactivity error is a large throughput error at equal interactivity, so
  * those levels count less. The interval is a parametric bootstrap with a fixed
@@ -183,10 +194,10 @@ export const BOOTSTRAP_RESAMPLES = 200;
  * resamples' standard deviation. Without: a t-interval on the log ratios at
  * the levels.
  */
-export function curveStat(head: readonly CurvePoint[], base: readonly CurvePoint[], level: number, seed: number): CurveStat | undefined {
+export function curveStat(head: readonly CurvePoint[], base: readonly CurvePoint[], level: number, seed: number, rho = 0): CurveStat | undefined {
   const noisy = [...head, ...base].every((p) => p.sx > 0 && p.sy > 0);
   if (!noisy) return tInterval(head, base, level);
-  const weights = { w: [] as number[], vx: meanVar([...head, ...base], "sx"), vy: meanVar([...head, ...base], "sy") };
+  const weights: Weights = { w: [], vx: meanVar([...head, ...base], "sx"), vy: meanVar([...head, ...base], "sy"), rho };
   const r: number[] = [];
   if (!ratiosOf(frontOf(head), frontOf(base), r, weights)) return undefined;
   const logRatio = weightedMean(r, weights.w);
@@ -209,16 +220,19 @@ function tInterval(head: readonly CurvePoint[], base: readonly CurvePoint[], lev
 }
 
 /** Mean and standard deviation of the weighted mean log ratio over the resamples. */
-function bootstrap(head: readonly CurvePoint[], base: readonly CurvePoint[], seed: number, weights: { w: number[]; vx: number; vy: number }): { mean: number; sd: number } {
+function bootstrap(head: readonly CurvePoint[], base: readonly CurvePoint[], seed: number, weights: Weights): { mean: number; sd: number } {
   const z = normalRng(seed);
+  const rho = weights.rho;
+  const rest = Math.sqrt(1 - rho * rho);
   const hx = new Float64Array(head.length);
   const hy = new Float64Array(head.length);
   const bx = new Float64Array(base.length);
   const by = new Float64Array(base.length);
   const draw = (ps: readonly CurvePoint[], xs: Float64Array, ys: Float64Array) => {
     ps.forEach((p, i) => {
-      xs[i] = p.x + RESAMPLE_SPREAD * p.sx * z();
-      ys[i] = p.y + RESAMPLE_SPREAD * p.sy * z();
+      const zx = z();
+      xs[i] = p.x + RESAMPLE_SPREAD * p.sx * zx;
+      ys[i] = p.y + RESAMPLE_SPREAD * p.sy * (rho * zx + rest * z());
     });
   };
   const r: number[] = [];

@@ -12,6 +12,7 @@
  * look precise.
  */
 import { KEPT_METRICS, type Point, type Run } from "./load.js";
+import { CURVE_X, CURVE_Y } from "./metrics.js";
 
 /** Weight of the pooled variance, in degrees of freedom. */
 export const PRIOR_DF = 6;
@@ -54,11 +55,14 @@ export function refStats(points: readonly (Point | undefined)[], mi: number): Re
 export interface NoiseModel {
   pooledVar: number[];
   pooledDf: number[];
+  /** Pooled correlation of the run-to-run noise of the frontier's axes (log throughput per GPU, log interactivity): a slower run moves a point along both. */
+  curveCorrelation: number;
 }
 
 export function noiseModel(keys: Iterable<string>, baseline: Run, history: readonly Run[]): NoiseModel {
   const ss = KEPT_METRICS.map(() => 0);
   const df = KEPT_METRICS.map(() => 0);
+  const xy = { sxy: 0, sxx: 0, syy: 0 };
   if (history.length) {
     for (const key of keys) {
       const points = refPoints(key, baseline, history);
@@ -69,9 +73,27 @@ export function noiseModel(keys: Iterable<string>, baseline: Run, history: reado
           df[mi] += r.n - 1;
         }
       }
+      addCrossProducts(points, xy);
     }
   }
-  return { pooledVar: ss.map((s, i) => (df[i]! > 0 ? s / df[i]! : Number.NaN)), pooledDf: df };
+  const curveCorrelation = xy.sxx > 0 && xy.syy > 0 ? Math.max(-1, Math.min(1, xy.sxy / Math.sqrt(xy.sxx * xy.syy))) : 0;
+  return { pooledVar: ss.map((s, i) => (df[i]! > 0 ? s / df[i]! : Number.NaN)), pooledDf: df, curveCorrelation };
+}
+
+/** Within-point sums of squares and cross-products of log interactivity (x) and log throughput per GPU (y). */
+function addCrossProducts(points: readonly (Point | undefined)[], acc: { sxy: number; sxx: number; syy: number }): void {
+  const xi = KEPT_METRICS.indexOf(CURVE_X);
+  const yi = KEPT_METRICS.indexOf(CURVE_Y);
+  const pairs: [number, number][] = [];
+  for (const p of points) if (p && p.values[xi]! > 0 && p.values[yi]! > 0) pairs.push([Math.log(p.values[xi]!), Math.log(p.values[yi]!)]);
+  if (pairs.length < 2) return;
+  const mx = pairs.reduce((a, q) => a + q[0], 0) / pairs.length;
+  const my = pairs.reduce((a, q) => a + q[1], 0) / pairs.length;
+  for (const [x, y] of pairs) {
+    acc.sxy += (x - mx) * (y - my);
+    acc.sxx += (x - mx) ** 2;
+    acc.syy += (y - my) ** 2;
+  }
 }
 
 export interface PointNoise {

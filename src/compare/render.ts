@@ -129,3 +129,13 @@ export function renderCommentSection(input: CommentSectionInput): string[] {
   lines.push(input.url ? `[Full comparison](${input.url})` : "Full comparison: the `comparison` artifact.", "");
   return lines;
 }
+
+/** The JSON of a comparison: compact, one point or curve per line (20,000 points would be ~100 MB indented). */
+export function comparisonJson(cmp: Comparison): string {
+  const fields = Object.entries(cmp).map(([k, v]) =>
+    Array.isArray(v) && (k === "points" || k === "curves" || k === "problems")
+      ? `${JSON.stringify(k)}: [${v.length ? "\n" + v.map((x) => JSON.stringify(x)).join(",\n") + "\n" : ""}]`
+      : `${JSON.stringify(k)}: ${JSON.stringify(v)}`,
+  );
+  return `{\n${fields.join(",\n")}\n}\n`;
+}

@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as compareCommand from "../../commands/compare.js";
+import { comparisonJson } from "../../compare/render.js";
 import type { Comparison } from "../../compare/types.js";
 import { downloadMatching, type OtherRun } from "../../github/artifact.js";
 import { resolveRepo, type RepoRef } from "../../github/repo-ref.js";
@@ -119,7 +120,7 @@ async function compareAndPublish(
   await infx(deps, compareCommand, argv);
   const cmp = JSON.parse(readFileSync(json, "utf8")) as Comparison;
   cmp.baseline.run_id = w.baseline.id;
-  writeFileSync(json, JSON.stringify(cmp, null, 1) + "\n");
+  writeFileSync(json, comparisonJson(cmp));
   await appendSummary(deps, readFileSync(md, "utf8"));
   await deps.artifacts.upload(COMPARISON_ARTIFACT, [json, md], out);
   const s = cmp.summary;
