@@ -6,7 +6,7 @@
 import { curveStat, type CurvePoint } from "./curves.js";
 import { KEPT_METRICS, type Point, type Run } from "./load.js";
 import { COMPANION, CURVE_X, CURVE_Y, curveIdentityOf, curveKeyOf, METRICS, pointName, type MetricSpec } from "./metrics.js";
-import { noiseModel, pointNoise, refPoints, refStats, type NoiseModel } from "./noise.js";
+import { noiseModel, pointNoise, refStatsAll, type NoiseModel, type RefStats } from "./noise.js";
 import { hash32, tQuantile } from "./stats.js";
 import type { Comparison, Counts, CurveResult, PointResult, RunInfo, Verdict } from "./types.js";
 
@@ -43,12 +43,21 @@ interface Context {
   history: readonly Run[];
   noise: NoiseModel;
   opts: Required<CompareOptions>;
+  /** Reference statistics per identity, computed once. */
+  refs: Map<string, RefStats[]>;
+}
+
+function refsOf(ctx: Context, key: string): RefStats[] {
+  let r = ctx.refs.get(key);
+  if (!r) ctx.refs.set(key, (r = refStatsAll(key, ctx.baseline, ctx.history)));
+  return r;
 }
 
 export function compareRuns(baseline: Run, head: Run, history: readonly Run[], options: CompareOptions): Comparison {
   const opts = { floors: {}, curveFloor: DEFAULT_CURVE_FLOOR, allMetrics: false, ...options };
   const keys = new Set([...baseline.points.keys(), ...head.points.keys()]);
-  const ctx: Context = { baseline, head, history, noise: noiseModel(keys, baseline, history), opts };
+  const refs = new Map<string, RefStats[]>();
+  const ctx: Context = { baseline, head, history, noise: noiseModel(keys, baseline, history, refs), opts, refs };
   const curves = compareCurves(ctx, keys);
   const curveVerdicts = new Map(curves.map((c) => [c.key, c.result.verdict]));
   const points: PointResult[] = [];
@@ -120,7 +129,7 @@ function comparePoint(ctx: Context, key: string, curveVerdicts: Map<string, Verd
   const b = ctx.baseline.points.get(key);
   const h = ctx.head.points.get(key);
   const p = (h ?? b)!;
-  const refs = refPoints(key, ctx.baseline, ctx.history);
+  const refs = refsOf(ctx, key);
   const curve = curveVerdicts.get(curveKeyOf(p.identity));
   const out: PointResult[] = [];
   for (const m of METRICS) {
@@ -178,13 +187,13 @@ const floorOf = (ctx: Context, metric: string) => ctx.opts.floors[metric] ?? ctx
  *    frontier whose curve was called the same way: called;
  * 6. otherwise inconclusive (above the floor but within noise).
  */
-function metricVerdict(ctx: Context, p: Point, m: MetricSpec, bv: number, hv: number, refs: readonly (Point | undefined)[], curve: Verdict | undefined): PointResult {
+function metricVerdict(ctx: Context, p: Point, m: MetricSpec, bv: number, hv: number, refs: readonly RefStats[], curve: Verdict | undefined): PointResult {
   if (!(bv > 0) || !(hv > 0)) {
     const side = !(bv > 0) ? "baseline" : "head";
     return entry(ctx, p, m, bv, hv, undefined, "inconclusive", `the ${side} value is ${Number.isNaN(side === "baseline" ? bv : hv) ? "absent or not a positive number" : "not usable"}`);
   }
   const mi = MI(m.name);
-  const ref = refStats(refs, mi);
+  const ref = refs[mi]!;
   const d = Math.log(hv) - ref.mean;
   const floor = floorOf(ctx, m.name);
   const floorLog = Math.log1p(floor);
@@ -228,9 +237,9 @@ function compareCurve(ctx: Context, group: string, keys: readonly string[]): Cur
   const head: CurvePoint[] = [];
   const base: CurvePoint[] = [];
   for (const k of keys) {
-    const refs = refPoints(k, ctx.baseline, ctx.history);
-    const rx = refStats(refs, xi);
-    const ry = refStats(refs, yi);
+    const refs = refsOf(ctx, k);
+    const rx = refs[xi]!;
+    const ry = refs[yi]!;
     const nx = pointNoise(rx, xi, ctx.noise);
     const ny = pointNoise(ry, yi, ctx.noise);
     const h = ctx.head.points.get(k);

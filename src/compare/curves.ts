@@ -50,10 +50,24 @@ function sortedDescending(xs: ArrayLike<number>, ys: ArrayLike<number>): Int32Ar
   return order;
 }
 
-/** The Pareto frontier of points (xs[i], ys[i]): by increasing x, so by decreasing y. */
-function frontierOf(xs: ArrayLike<number>, ys: ArrayLike<number>): Front {
+/** Re-sorts `order` (indices by decreasing x, then y) in place after the values moved a little: insertion sort, linear on nearly sorted input. */
+function resort(order: Int32Array, xs: ArrayLike<number>, ys: ArrayLike<number>): Int32Array {
+  for (let k = 1; k < order.length; k++) {
+    const v = order[k]!;
+    let j = k;
+    while (j > 0 && (xs[order[j - 1]!]! < xs[v]! || (xs[order[j - 1]!]! === xs[v]! && ys[order[j - 1]!]! < ys[v]!))) {
+      order[j] = order[j - 1]!;
+      j--;
+    }
+    order[j] = v;
+  }
+  return order;
+}
+
+/** The Pareto frontier of points (xs[i], ys[i]): by increasing x, so by decreasing y. `order` (reused across resamples) is re-sorted in place. */
+function frontierOf(xs: ArrayLike<number>, ys: ArrayLike<number>, order: Int32Array = sortedDescending(xs, ys)): Front {
   const n = xs.length;
-  const order = sortedDescending(xs, ys);
+  resort(order, xs, ys);
   const fx = new Float64Array(n);
   const fy = new Float64Array(n);
   let m = 0;
@@ -237,13 +251,15 @@ function bootstrap(head: readonly CurvePoint[], base: readonly CurvePoint[], see
   };
   const r: number[] = [];
   const w = { ...weights, w: [] as number[] };
+  const ho = sortedDescending(head.map((p) => p.x), head.map((p) => p.y));
+  const bo = sortedDescending(base.map((p) => p.x), base.map((p) => p.y));
   let n = 0;
   let sum = 0;
   let sumSq = 0;
   for (let b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
     draw(head, hx, hy);
     draw(base, bx, by);
-    if (!ratiosOf(frontierOf(hx, hy), frontierOf(bx, by), r, w) || !r.length) continue;
+    if (!ratiosOf(frontierOf(hx, hy, ho), frontierOf(bx, by, bo), r, w) || !r.length) continue;
     const m = weightedMean(r, w.w);
     n++;
     sum += m;

@@ -59,15 +59,24 @@ export interface NoiseModel {
   curveCorrelation: number;
 }
 
-export function noiseModel(keys: Iterable<string>, baseline: Run, history: readonly Run[]): NoiseModel {
+/** Reference statistics of every kept metric of one identity (KEPT_METRICS order). */
+export function refStatsAll(key: string, baseline: Run, history: readonly Run[]): RefStats[] {
+  const points = refPoints(key, baseline, history);
+  return KEPT_METRICS.map((_, mi) => refStats(points, mi));
+}
+
+/** `cache` receives every identity's reference statistics, so callers need not compute them again. */
+export function noiseModel(keys: Iterable<string>, baseline: Run, history: readonly Run[], cache?: Map<string, RefStats[]>): NoiseModel {
   const ss = KEPT_METRICS.map(() => 0);
   const df = KEPT_METRICS.map(() => 0);
   const xy = { sxy: 0, sxx: 0, syy: 0 };
   if (history.length) {
     for (const key of keys) {
       const points = refPoints(key, baseline, history);
+      const all = KEPT_METRICS.map((_, mi) => refStats(points, mi));
+      cache?.set(key, all);
       for (let mi = 0; mi < KEPT_METRICS.length; mi++) {
-        const r = refStats(points, mi);
+        const r = all[mi]!;
         if (r.n > 1) {
           ss[mi] += r.ss;
           df[mi] += r.n - 1;
