@@ -22,13 +22,14 @@ const RUNS = arg("runs", 5);
 const BUDGET = 1000;
 const { processResult } = await import(join(dist, "results/process.js"));
 const { normalRng } = await import(join(dist, "compare/stats.js"));
+const { rowsToJsonChunks } = await import(join(dist, "results/collect.js"));
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Wall time and peak RSS (KiB, from /usr/bin/time when present) of one process. */
+/** Wall time of one process. */
 function timed(args, cwd) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { cwd, env: { PATH: process.env.PATH }, encoding: "utf8" });
@@ -86,7 +87,7 @@ function runRows(slow = 1) {
 const work = mkdtempSync(join(tmpdir(), "infx-bench-compare-"));
 const write = (file, rows) => {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(rows, null, 2) + "\n");
+  writeFileSync(file, rowsToJsonChunks(rows).join(""));
 };
 write(join(work, "baseline/agg_bmk.json"), runRows());
 write(join(work, "head/agg_bmk.json"), runRows(0.9));
@@ -98,8 +99,12 @@ const nodeStart = median(Array.from({ length: RUNS * 2 }, () => timed(["-e", "0"
 const args = (format) => [bin, "compare", "--baseline", "baseline", "--head", "head", "--history", "history", "--format", format, "--out", `cmp.${format}`];
 const jsonMs = Array.from({ length: RUNS }, () => timed(args("json"), work));
 const mdMs = Array.from({ length: RUNS }, () => timed(args("markdown"), work));
-const peak = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, ...args("json")], { cwd: work, encoding: "utf8" });
-const rssMb = peak.status === 0 ? Number(peak.stderr.trim().split("\n").pop()) / 1024 : NaN;
+// Peak RSS and CPU time (user + system) of one JSON run, from GNU time when present.
+const peak = spawnSync("/usr/bin/time", ["-f", "%M %U %S", process.execPath, ...args("json")], { cwd: work, encoding: "utf8" });
+const [rssKb, user, sys] = peak.status === 0 ? peak.stderr.trim().split("\n").pop().split(" ").map(Number) : [NaN, NaN, NaN];
+const rssMb = rssKb / 1024;
+const nodeCpu = spawnSync("/usr/bin/time", ["-f", "%U %S", process.execPath, "-e", "0"], { encoding: "utf8" });
+const [nu, ns] = nodeCpu.status === 0 ? nodeCpu.stderr.trim().split("\n").pop().split(" ").map(Number) : [NaN, NaN];
 
 const fmt = (ms) => `${ms.toFixed(0).padStart(6)} ms`;
 const lines = [
@@ -107,6 +112,7 @@ const lines = [
   `compare ${truth.length} vs ${truth.length} rows + ${HISTORY} history, JSON, median of ${RUNS}: ${fmt(median(jsonMs))}   budget ${BUDGET} ms, ratio ${(median(jsonMs) / BUDGET).toFixed(2)}; ${(median(jsonMs) / nodeStart).toFixed(1)}x bare node start-up`,
   `the same, markdown, median of ${RUNS}:                   ${fmt(median(mdMs))}`,
   `peak RSS (JSON run):                               ${Number.isFinite(rssMb) ? `${rssMb.toFixed(0)} MB` : "n/a (no /usr/bin/time)"}`,
+  `CPU time (user + sys) of one JSON run: ${((user + sys) * 1000).toFixed(0)} ms; node -e 0: ${((nu + ns) * 1000).toFixed(0)} ms (ratio ${((user + sys) / (nu + ns)).toFixed(0)}x; less sensitive to a loaded machine than wall time)`,
 ];
 process.stdout.write(lines.join("\n") + "\n");
 if (process.argv.includes("--keep")) process.stdout.write(`kept ${work}\n`);

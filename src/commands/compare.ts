@@ -21,8 +21,8 @@ Points are matched by benchmark identity: model prefix, hardware, framework,
 precision, spec decoding, ISL/OSL, the parallel shape (TP/EP/DP attention, or
 the multi-node prefill/decode workers) and concurrency; not the image, the
 served model id, the runner node or the date. Per point it compares
-${METRIC_NAMES.join(", ")} (median_intvty shown with median_tpot), each with
-its own direction of better. Per curve (model, hardware, framework, precision,
+${METRIC_NAMES.join(",\n")}
+(median_intvty shown with median_tpot), each with its own direction of better. Per curve (model, hardware, framework, precision,
 spec decoding, ISL/OSL) it compares the throughput-per-GPU vs interactivity
 frontiers where both are measured (log-log interpolation) as a geometric-mean
 ratio with a 99% interval.
@@ -44,11 +44,11 @@ Exit codes: 0 done, 1 bad input, 2 bad usage, ${REGRESSION_EXIT} a regression wi
     { name: "baseline", kind: "string", required: true, metavar: "PATH", help: "baseline rows: agg_bmk.json or a directory" },
     { name: "head", kind: "string", required: true, metavar: "PATH", help: "head rows: agg_bmk.json or a directory" },
     { name: "history", kind: "string", multiple: true, metavar: "PATH", help: "earlier baseline runs for the noise estimate (files, or directories of runs)" },
-    { name: "format", kind: "string", choices: ["markdown", "json"], default: "markdown", help: "output format (default markdown)" },
+    { name: "format", kind: "string", choices: ["markdown", "json"], default: "markdown", help: "output format" },
     { name: "out", short: "o", kind: "string", metavar: "FILE", help: "write the output here instead of stdout" },
     { name: "json-out", kind: "string", metavar: "FILE", help: "also write the JSON here" },
     { name: "step-summary", kind: "flag", help: "also append the markdown to $GITHUB_STEP_SUMMARY" },
-    { name: "fail-on", kind: "string", choices: ["regression", "none"], default: "none", help: `exit ${REGRESSION_EXIT} when a point or curve regressed (default none)` },
+    { name: "fail-on", kind: "string", choices: ["regression", "none"], default: "none", help: `exit ${REGRESSION_EXIT} when a point or curve regressed` },
     { name: "floor", kind: "string", multiple: true, metavar: "PCT", help: `practical floor in percent (default ${DEFAULT_FLOOR * 100}); METRIC=PCT sets one metric's` },
     { name: "all-metrics", kind: "flag", help: "JSON: one entry per metric also for points whose every metric is unchanged (default: one entry naming the rest in also_unchanged)" },
     { name: "curve-floor", kind: "number", metavar: "PCT", help: `floor of a curve's geometric-mean ratio in percent (default ${DEFAULT_CURVE_FLOOR * 100})` },
