@@ -22,8 +22,9 @@ precision, spec decoding, ISL/OSL, the parallel shape (TP/EP/DP attention, or
 the multi-node prefill/decode workers) and concurrency; not the image, the
 served model id, the runner node or the date. Per point it compares
 ${METRIC_NAMES.join(", ")}
-(median_intvty shown with median_tpot), each with its own direction of better. Per curve (model, hardware, framework, precision,
-spec decoding, ISL/OSL) it compares the throughput-per-GPU vs interactivity
+(median_intvty shown with median_tpot), each with its own direction of better.
+Per curve (model, hardware, framework, precision, spec decoding, ISL/OSL) it
+compares the throughput-per-GPU vs interactivity
 frontiers where both are measured (log-log interpolation) as a geometric-mean
 ratio with a 99% interval.
 
