@@ -12,7 +12,7 @@ import { renderCommentSection } from "../src/compare/render.js";
 import { simulatedSweep } from "../src/compare/simulate.js";
 import { normalQuantile, normalRng, tQuantile } from "../src/compare/stats.js";
 import type { Comparison } from "../src/compare/types.js";
-import { infx, ROOT } from "./support/cli.js";
+import { infx, infxProcess, ROOT } from "./support/cli.js";
 
 const schema = JSON.parse(readFileSync(join(ROOT, "schemas/comparison.schema.json"), "utf8"));
 const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
@@ -210,6 +210,20 @@ describe("infx compare", () => {
     expect(cmp.summary.noise).toBe("history");
     expect(cmp.points.every((p) => p.samples === 4)).toBe(true);
     expect(cmp.summary.regressions + cmp.summary.improvements).toBe(0);
+  });
+
+  it("the bin reads the history on worker threads: the same comparison as in one thread", async () => {
+    const z = normalRng(9);
+    const o = { cv: 0.03, curves: 2, concs: [4, 8, 16] };
+    const files: Record<string, unknown> = { "base.json": simulatedSweep(z, o), "head.json": simulatedSweep(z, o, (c) => (c ? 1 : 0.8)) };
+    for (let k = 0; k < 4; k++) files[`hist/run-${k}/agg_bmk.json`] = simulatedSweep(z, o);
+    const dir = tmp(files);
+    const argv = ["compare", "--baseline", join(dir, "base.json"), "--head", join(dir, "head.json"), "--history", join(dir, "hist"), "--format", "json"];
+    const threads = await infxProcess(argv);
+    const one = await infx(argv);
+    expect(threads.code).toBe(0);
+    expect(JSON.parse(threads.stdout)).toEqual(JSON.parse(one.stdout));
+    expect(JSON.parse(one.stdout).history).toHaveLength(4);
   });
 
   it("bad input: a message per problem, no stack, no verdict from a bad row", async () => {

@@ -3,7 +3,9 @@ import { resolve } from "node:path";
 import type { CommandSpec, ParsedArgs } from "../cli/args.js";
 import { UsageError, type Io } from "../cli/io.js";
 import { compareRuns, DEFAULT_CURVE_FLOOR, DEFAULT_FLOOR } from "../compare/compare.js";
-import { parseFloors, readHistory, readRun } from "../compare/inputs.js";
+import { historyJobs, parseFloors, readRun } from "../compare/inputs.js";
+import type { Run } from "../compare/load.js";
+import { loadRunsInParallel } from "../compare/parallel.js";
 import { METRIC_NAMES } from "../compare/metrics.js";
 import { comparisonJson, renderComparison } from "../compare/render.js";
 
@@ -70,9 +72,14 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   const { floor, floors } = parseFloors(args.floor as string[] | undefined, DEFAULT_FLOOR);
   const curveFloorPct = args["curve-floor"] as number | undefined;
   if (curveFloorPct !== undefined && !(curveFloorPct > 0 && curveFloorPct < 100)) throw new UsageError("--curve-floor: the percentage must be above 0 and below 100");
-  const baseline = readRun("baseline", path("baseline"));
-  const head = readRun("head", path("head"));
-  const history = readHistory(((args.history as string[] | undefined) ?? []).map((h) => resolve(io.cwd, h)));
+  // The history is read on worker threads while this one reads the baseline and the head.
+  let baseline!: Run;
+  let head!: Run;
+  const jobs = historyJobs(((args.history as string[] | undefined) ?? []).map((h) => resolve(io.cwd, h)));
+  const history = await loadRunsInParallel(jobs, () => {
+    baseline = readRun("baseline", path("baseline"));
+    head = readRun("head", path("head"));
+  });
   const cmp = compareRuns(baseline, head, history, { floor, floors, curveFloor: curveFloorPct === undefined ? DEFAULT_CURVE_FLOOR : curveFloorPct / 100, allMetrics: Boolean(args["all-metrics"]) });
   for (const [k, f] of [["baseline-ref", "ref"], ["baseline-sha", "sha"], ["baseline-url", "url"]] as const) if (typeof args[k] === "string") cmp.baseline[f] = args[k] as string;
   for (const p of cmp.problems.slice(0, 10)) io.err(`warning: ${p}\n`);

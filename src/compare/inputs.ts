@@ -3,6 +3,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { closest, UsageError, UserError } from "../errors.js";
 import { filesOf, loadRun, type Run } from "./load.js";
+import type { LoadJob } from "./parallel.js";
 import { METRIC_NAMES } from "./metrics.js";
 
 /** A baseline or head: every `.json` file under a directory is one run's rows. */
@@ -23,26 +24,27 @@ function isDir(path: string): boolean {
 }
 
 /**
- * History runs: a file is one run; a directory holds one run per
- * subdirectory (as artifacts are downloaded: `<dir>/<run>/agg_bmk.json`) and
- * one per `.json` file directly in it.
+ * The history runs to read, as jobs for `loadRunsInParallel`: a file is one
+ * run; a directory holds one run per subdirectory (as artifacts are
+ * downloaded: `<dir>/<run>/agg_bmk.json`) and one per `.json` file directly in it.
  */
-export function readHistory(paths: readonly string[]): Run[] {
-  const runs: Run[] = [];
+export function historyJobs(paths: readonly string[]): LoadJob[] {
+  const jobs: LoadJob[] = [];
+  const add = (label: string, files: string[], root?: string) => jobs.push({ index: jobs.length, label, files, ...(root ? { root } : {}) });
   for (const p of paths) {
     if (!isDir(p)) {
-      runs.push(loadRun(`history ${p}`, filesOf(p, "--history")));
+      add(`history ${p}`, filesOf(p, "--history"));
       continue;
     }
     const entries = readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    if (!entries.length) throw new UserError(`--history ${p}: empty directory (expected one folder or agg_bmk.json per earlier run)`);
     for (const e of entries) {
       const sub = join(p, e.name);
-      if (e.isDirectory()) runs.push(loadRun(`history ${sub}`, filesOf(sub, "--history"), sub));
-      else if (e.isFile() && e.name.endsWith(".json")) runs.push(loadRun(`history ${sub}`, [sub]));
+      if (e.isDirectory()) add(`history ${sub}`, filesOf(sub, "--history"), sub);
+      else if (e.isFile() && e.name.endsWith(".json")) add(`history ${sub}`, [sub]);
     }
-    if (!entries.length) throw new UserError(`--history ${p}: empty directory (expected one folder or agg_bmk.json per earlier run)`);
   }
-  return runs;
+  return jobs;
 }
 
 /** `--floor 5` and `--floor p99_ttft=10`: percentages into fractions. */
