@@ -64,12 +64,16 @@ function resort(order: Int32Array, xs: ArrayLike<number>, ys: ArrayLike<number>)
   return order;
 }
 
-/** The Pareto frontier of points (xs[i], ys[i]): by increasing x, so by decreasing y. `order` (reused across resamples) is re-sorted in place. */
-function frontierOf(xs: ArrayLike<number>, ys: ArrayLike<number>, order: Int32Array = sortedDescending(xs, ys)): Front {
+/**
+ * The Pareto frontier of points (xs[i], ys[i]): by increasing x, so by
+ * decreasing y. `order` and `into` (reused across resamples) are re-sorted and
+ * overwritten in place.
+ */
+function frontierOf(xs: ArrayLike<number>, ys: ArrayLike<number>, order: Int32Array = sortedDescending(xs, ys), into?: Front): Front {
   const n = xs.length;
   resort(order, xs, ys);
-  const fx = new Float64Array(n);
-  const fy = new Float64Array(n);
+  const fx = into?.x ?? new Float64Array(n);
+  const fy = into?.y ?? new Float64Array(n);
   let m = 0;
   let best = -Infinity;
   for (let k = 0; k < n; k++) {
@@ -83,7 +87,9 @@ function frontierOf(xs: ArrayLike<number>, ys: ArrayLike<number>, order: Int32Ar
   }
   fx.subarray(0, m).reverse();
   fy.subarray(0, m).reverse();
-  return { x: fx, y: fy, n: m };
+  const f = into ?? { x: fx, y: fy, n: m };
+  f.n = m;
+  return f;
 }
 
 /** The Pareto frontier, by increasing x (so by decreasing y). */
@@ -253,13 +259,15 @@ function bootstrap(head: readonly CurvePoint[], base: readonly CurvePoint[], see
   const w = { ...weights, w: [] as number[] };
   const ho = sortedDescending(head.map((p) => p.x), head.map((p) => p.y));
   const bo = sortedDescending(base.map((p) => p.x), base.map((p) => p.y));
+  const fh: Front = { x: new Float64Array(head.length), y: new Float64Array(head.length), n: 0 };
+  const fb: Front = { x: new Float64Array(base.length), y: new Float64Array(base.length), n: 0 };
   let n = 0;
   let sum = 0;
   let sumSq = 0;
   for (let b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
     draw(head, hx, hy);
     draw(base, bx, by);
-    if (!ratiosOf(frontierOf(hx, hy, ho), frontierOf(bx, by, bo), r, w) || !r.length) continue;
+    if (!ratiosOf(frontierOf(hx, hy, ho, fh), frontierOf(bx, by, bo, fb), r, w) || !r.length) continue;
     const m = weightedMean(r, w.w);
     n++;
     sum += m;
