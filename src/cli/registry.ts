@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "success-rate", group: "Results", summary: "Job success rate per GPU type for a workflow run", load: () => import("../commands/success-rate.js") },
   { name: "comment", group: "Results", summary: "Create or update the sticky PR comment", load: () => import("../commands/comment.js") },
   { name: "report", group: "Results", summary: "One self-contained HTML page with Pareto charts and tables", load: () => import("../commands/report.js") },
+  { name: "compare", group: "Results", summary: "Head vs baseline benchmark rows with a noise-aware verdict per point and per curve", load: () => import("../commands/compare.js") },
   { name: "export", group: "Results", summary: "Export aggregate rows as CSV or dashboard points", load: () => import("../commands/export.js") },
   { name: "bench", group: "Benchmark", summary: "Drive an OpenAI-compatible server at fixed concurrency and save the raw result", load: () => import("../commands/bench.js") },
   { name: "serve-sim", group: "Benchmark", summary: "A simulated OpenAI-compatible streaming server", load: () => import("../commands/serve-sim.js") },

@@ -5,9 +5,6 @@ import { resolveRepo, workflowRunUrl, type RepoRef } from "../github/repo-ref.js
 import { renderSweepComment, STICKY_MARKER, type CommentInput } from "../report/comment.js";
 import { readCommentInput } from "../report/comment-input.js";
 
-/** Artifacts of the run that the comment links (the per-job ones are too many). */
-export const LINKED_ARTIFACTS = ["report", "results_bmk", "eval_results_all", "run-stats", "sweep-plan", "changelog-metadata"];
-
 export const spec = defineSpec({
   name: "comment",
   summary: "Create or update the sticky sweep comment on a pull request",
@@ -40,6 +37,7 @@ $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID.`,
     { name: "results", kind: "string", metavar: "FILE", help: "agg_bmk.json from 'infx collect --kind bmk'" },
     { name: "evals", kind: "string", metavar: "FILE", help: "agg_eval_all.json from 'infx collect --kind eval'" },
     { name: "run-stats", kind: "string", metavar: "FILE", help: "run_stats.json from 'infx success-rate'" },
+    { name: "comparison", kind: "string", metavar: "FILE", help: "comparison.json from 'infx compare' (or no-baseline.json of the compare action)" },
     { name: "thresholds", kind: "string", metavar: "FILE", help: "Minimum eval scores per task (YAML, as evals/thresholds.yaml)" },
     { name: "sha", kind: "string", metavar: "SHA", help: "Commit the sweep ran on (shown in the comment)" },
     { name: "skip-artifacts", kind: "flag", help: "Do not list the run's artifacts for links" },

@@ -10,7 +10,7 @@ import { listRunArtifacts } from "./repo.js";
 import type { RepoRef } from "./repo-ref.js";
 
 /** Artifacts of the run that the comment links (the per-job ones are too many). */
-export const LINKED_ARTIFACTS = ["results_bmk", "eval_results_all", "run-stats", "sweep-plan", "changelog-metadata"];
+export const LINKED_ARTIFACTS = ["report", "results_bmk", "eval_results_all", "run-stats", "sweep-plan", "changelog-metadata", "comparison"];
 
 export async function artifactLinks(octokit: Octokit, where: RepoRef, runUrl: string, warnings: string[]): Promise<ArtifactLink[]> {
   const m = /\/actions\/runs\/(\d+)/.exec(runUrl);

@@ -12,6 +12,7 @@ import { parseJson } from "../results/json.js";
 import type { RunStats } from "../results/success-rate.js";
 import { applyThresholds, parseThresholds, type Thresholds } from "../results/thresholds.js";
 import type { AggRow, EvalRow } from "../results/types.js";
+import type { Comparison } from "../compare/types.js";
 import { summarizePlan, type CommentInput } from "./comment.js";
 
 export interface CommentFiles {
@@ -20,6 +21,8 @@ export interface CommentFiles {
   evals?: string;
   runStats?: string;
   thresholds?: string;
+  /** comparison.json of `infx compare`, or the compare action's no-baseline.json. */
+  comparison?: string;
 }
 
 /** Reads an optional JSON input: undefined (with a warning) when missing, an error when malformed. */
@@ -61,6 +64,15 @@ function checkRunStats(value: unknown, file: string): RunStats {
   return value as RunStats;
 }
 
+/** A comparison (infx compare --format json) or the compare action's no-baseline note. */
+function checkComparison(value: unknown, file: string): NonNullable<CommentInput["comparison"]> {
+  const v = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+  if (typeof v.no_baseline === "string") return { noBaseline: v.no_baseline, ...(typeof v.base_ref === "string" ? { baseRef: v.base_ref } : {}) };
+  if (typeof v.summary !== "object" || !Array.isArray(v.points) || !Array.isArray(v.curves))
+    throw new UserError(`--comparison ${file}: expected the JSON of 'infx compare --format json' (summary, points, curves) or {"no_baseline": "..."}`);
+  return { comparison: v as unknown as Comparison };
+}
+
 /** Reads the accuracy gate file (the format of `infx collect --thresholds`, src/results/thresholds.ts); errors name the file. */
 function readThresholdsFile(path: string, label: string): Thresholds {
   let doc: unknown;
@@ -98,5 +110,7 @@ export function readCommentInput(input: CommentInput, f: CommentFiles, cwd: stri
   }
   const stats = readJsonInput(cwd, "run-stats", f.runStats, warnings);
   if (stats !== undefined) input.runStats = checkRunStats(stats, f.runStats!);
+  const comparison = readJsonInput(cwd, "comparison", f.comparison, warnings);
+  if (comparison !== undefined) input.comparison = checkComparison(comparison, f.comparison!);
   return input;
 }

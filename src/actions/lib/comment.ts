@@ -21,6 +21,8 @@ export const COMMENT_INPUTS = [
   { artifact: "results_bmk", file: "agg_bmk.json", input: "results" },
   { artifact: "eval_results_all", file: "agg_eval_all.json", input: "evals" },
   { artifact: "run-stats", file: "run_stats.json", input: "runStats" },
+  { artifact: "comparison", file: "comparison.json", input: "comparison" },
+  { artifact: "comparison", file: "no-baseline.json", input: "comparison" },
 ] as const satisfies readonly { artifact: string; file: string; input: keyof CommentFiles }[];
 
 function prNumber(deps: ActionDeps): number {
@@ -46,7 +48,8 @@ export async function runComment(deps: ActionDeps): Promise<void> {
   for (const c of COMMENT_INPUTS) {
     const f = join(dir, c.artifact, c.file);
     if (got.some((a) => a.name === c.artifact) && existsSync(f)) files[c.input] = f;
-    else deps.core.info(`no ${c.artifact} artifact in this run: that section of the comment says so`);
+    else if (!COMMENT_INPUTS.some((o) => o !== c && o.artifact === c.artifact && existsSync(join(dir, o.artifact, o.file))))
+      deps.core.info(`no ${c.artifact} artifact in this run: that section of the comment says so`);
   }
   const repo = resolveRepo(undefined, deps.env);
   const runUrl = workflowRunUrl(deps.env, () => repo);
