@@ -1,2 +1,2 @@
 import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a as m}from"./chunk-CY5WOHXX.js";import"./chunk-J76P6DLG.js";import{a as r}from"./chunk-NXRYJTW4.js";import"./chunk-NVL6HGGT.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";await r(m);
+import{a as m}from"./chunk-CY5WOHXX.js";import"./chunk-J76P6DLG.js";import{a as r}from"./chunk-77M2XWAD.js";import"./chunk-NVL6HGGT.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";await r(m);

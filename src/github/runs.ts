@@ -3,7 +3,8 @@
  * newest successful run of a workflow on the base branch that still has a
  * given artifact; earlier ones are its history.
  */
-import { githubError, type Octokit, type RepoRef } from "./octokit.js";
+import { githubError } from "./github-error.js";
+import type { Octokit, RepoRef } from "./octokit.js";
 import { listRunArtifacts, type RunArtifact } from "./repo.js";
 
 export interface FoundRun {

@@ -1,2 +1,0 @@
-import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-J7UMQEP5.js";import"./chunk-WXFDEQDB.js";import"./chunk-4G4TAPJQ.js";import"./chunk-2EGDCDSF.js";import"./chunk-TLKITBTV.js";import"./chunk-OYHX5H6H.js";import"./chunk-ZBD24WRP.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";export{a as COLLECT_KINDS,c as REPORT_ARTIFACT,b as runCollect};

@@ -1,2 +1,0 @@
-import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a,b}from"./chunk-NU6GHYTJ.js";import"./chunk-2J6IDW64.js";import"./chunk-4G4TAPJQ.js";import"./chunk-2EGDCDSF.js";import"./chunk-TLKITBTV.js";import"./chunk-OIZW44ZV.js";import"./chunk-OYHX5H6H.js";import"./chunk-THAEY2I7.js";import"./chunk-TKCBZUG6.js";import"./chunk-ZBD24WRP.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";export{a as COMMENT_INPUTS,b as runComment};

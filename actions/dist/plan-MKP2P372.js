@@ -1,2 +1,0 @@
-import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-AWSX6QCQ.js";import"./chunk-Z6DOO4LR.js";import"./chunk-33FMSD7L.js";import"./chunk-OIZW44ZV.js";import"./chunk-J76P6DLG.js";import"./chunk-766KVTH3.js";import"./chunk-ZBD24WRP.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";export{b as METADATA_ARTIFACT,a as PLAN_ARTIFACT,c as runPlan};

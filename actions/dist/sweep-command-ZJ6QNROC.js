@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{a,b,c}from"./chunk-Z7LL6QWE.js";import"./chunk-2J6IDW64.js";import"./chunk-TKCBZUG6.js";import"./chunk-4IC4ACKE.js";import"./chunk-766KVTH3.js";import"./chunk-33FMSD7L.js";import"./chunk-ZBD24WRP.js";import"./chunk-J76P6DLG.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";export{a as SWEEP_COMMAND,b as parseSweepComment,c as runSweepCommand};
