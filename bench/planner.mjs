@@ -1,8 +1,8 @@
 // Planner performance, measured as whole processes (what CI and users run):
 //   1. `infx full-sweep --single-node` over the 2026-02 reference snapshot
 //      (725 entries): cached (the default: validated inputs cached by file
-//      content) and uncached (INFX_NO_CACHE=1: the subset YAML reader of
-//      src/config/fast-yaml.ts + compiled schema validators), against
+//      content) and uncached (INFX_NO_CACHE=1: js-yaml + compiled schema
+//      validators), against
 //      `node -e 0`, the floor;
 //   2. generated configs expanding to 10,000 and 100,000 entries (uncached):
 //      time, peak RSS, and the 10k -> 100k growth ratio (linear is ~10x).

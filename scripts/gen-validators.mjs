@@ -1,7 +1,7 @@
 // Generates src/config/generated/validators.ts from schemas/*.schema.json:
 // ajv "standalone" validation code (no ajv at run time, so `infx full-sweep`
 // starts fast) plus the field names of each schema object, used for
-// "did you mean" hints. The output is committed; test/config-schema.test.ts
+// "did you mean" hints. The output is committed; test/config.test.ts
 // fails when it is stale.
 //   node scripts/gen-validators.mjs           write the file
 //   node scripts/gen-validators.mjs --check   exit 1 when the committed file differs

@@ -20,7 +20,7 @@ import { Fraction } from "../src/plan/dialects/fraction.js";
 import { agenticMultiExpName, agenticSingleExpName, maxModelLen, totalCpuDramGb } from "../src/plan/dialects/2026-08.js";
 import { expandConfigKeys, fnmatchRegExp } from "../src/plan/scenario-matrix.js";
 import { infx, ROOT } from "./support/cli.js";
-import { readRunnerMap } from "../src/commands/success-rate.js";
+import { readRunnerMap } from "../src/config/runner-map.js";
 import { computeSuccessRates, gpuTypeOfRunnerKey } from "../src/results/success-rate.js";
 import { summarizePlan } from "../src/report/comment.js";
 

@@ -9,7 +9,6 @@ import fc from "fast-check";
 import { dump, load } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { UserError } from "../src/cli/io.js";
-import { parseConfigYamlFast } from "../src/config/fast-yaml.js";
 import { planningInputsFromTexts, type PlanningInputs, type SourceText } from "../src/config/load.js";
 import { formatMatrix } from "../src/plan/format.js";
 import { fullSweep, runnerModelSweep, testConfig } from "../src/plan/matrix.js";
@@ -109,24 +108,8 @@ function applyText(text: string, op: TextOp): string {
 
 const LOCATED = /^[^:\n]+\.yaml:\d+:\d+: \S/;
 
-const fastReads = { subset: 0, fallback: 0 };
-
-/** Differential check: the subset reader either declines or agrees with js-yaml. */
-function fastReaderAgrees(text: string): void {
-  const fast = parseConfigYamlFast(text);
-  if (fast === undefined) {
-    fastReads.fallback++;
-    return;
-  }
-  fastReads.subset++;
-  let reference: unknown;
-  expect(() => (reference = load(text)), `js-yaml rejects what the subset reader accepted:\n${text}`).not.toThrow();
-  expect(fast, text).toEqual(reference);
-}
-
 /** The property: a usable plan, or a UserError that locates every problem. */
 function planOrLocatedErrors(configs: SourceText[], runners: SourceText): "ok" | "error" {
-  for (const c of [...configs, runners]) fastReaderAgrees(c.text);
   let inputs: PlanningInputs;
   try {
     inputs = planningInputsFromTexts(configs, runners);
@@ -223,9 +206,7 @@ describe("fuzzed reference configs never crash the planner", () => {
     expect(ENTRIES.length).toBeGreaterThanOrEqual(28);
   });
 
-  it("exercised both outcomes, and both YAML readers", () => {
-    expect(fastReads.subset).toBeGreaterThan(5000);
-    expect(fastReads.fallback).toBeGreaterThan(1000);
+  it("exercised both outcomes", () => {
     expect(outcomes.ok + outcomes.error).toBe(10_000);
     expect(outcomes.ok).toBeGreaterThan(100);
     expect(outcomes.error).toBeGreaterThan(1000);

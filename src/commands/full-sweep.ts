@@ -1,25 +1,27 @@
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
 import type { Io } from "../cli/io.js";
-import { describeDialect } from "../config/dialect.js";
 import { fullSweep, SEQ_LEN_NAMES, unmatchedFilterValues } from "../plan/matrix.js";
+import { applyPolicies } from "../plan/policies.js";
 import {
   COMMON_TAIL_OPTIONS,
   EVAL_OPTIONS,
   EXCLUSIVE_EVALS,
-  intArg,
-  listArg,
-  loadInputsFor,
+  generatorEvalsOnly,
+  loadInputs,
   NODE_FILTER_OPTION,
   NODE_TYPE_OPTIONS,
-  nodeTypeOf,
   OUTPUT_ORDER_HELP,
+  planPlaceOf,
+  policyOptions,
   printMatrix,
-  warnUndefinedRunners,
-  requirePositive,
-} from "../plan/matrix-cli.js";
-import { checkDialectOptions, NO_EVALS_OPTION, requireOneNodeType, runScenarioFullSweep, SCENARIO_TYPE_OPTION } from "./matrix-2026-08.js";
+  requireAtLeast,
+  undefinedRunnerWarnings,
+  type MatrixPlan,
+  type PlanPlace,
+} from "./lib/matrix-options.js";
+import { checkDialectOptions, NO_EVALS_OPTION, requireOneNodeType, scenarioFullSweepPlan, SCENARIO_TYPE_OPTION } from "./matrix-2026-08.js";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "full-sweep",
   summary: "Matrix of every config matching the filters",
   description: `
@@ -73,36 +75,35 @@ ${OUTPUT_ORDER_HELP}`,
     "infx full-sweep --single-node --evals-only --config-files configs/nvidia-master.yaml",
     "infx full-sweep --scenario-type agentic-coding --config-files examples/2026-08/nvidia-master.yaml examples/2026-08/amd-master.yaml --runner-config examples/2026-08/runners.yaml",
   ],
-};
+});
 
-export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  requirePositive(args, "step-size", 2);
-  const inputs = loadInputsFor(args, io);
-  if (inputs.dialect === "2026-08") return runScenarioFullSweep(args, inputs, io);
-  checkDialectOptions(args, inputs.dialect);
-  requireOneNodeType(args);
-  const filters = {
-    modelPrefix: listArg(args, "model-prefix"),
-    precision: listArg(args, "precision"),
-    framework: listArg(args, "framework"),
-    runnerType: listArg(args, "runner-type"),
-  };
+export type FullSweepOptions = OptionsOf<typeof spec>;
+
+/** The matrix `infx full-sweep` prints (policies applied), and its warnings. */
+export function plan(o: FullSweepOptions, place: PlanPlace): MatrixPlan {
+  requireAtLeast("step-size", o.stepSize, 2);
+  const inputs = loadInputs(o, place);
+  if (inputs.dialect === "2026-08") return scenarioFullSweepPlan(o, inputs);
+  checkDialectOptions(o, inputs.dialect);
+  requireOneNodeType(o);
+  const filters = { modelPrefix: o.modelPrefix, precision: o.precision, framework: o.framework, runnerType: o.runnerType };
   const entries = fullSweep(inputs, {
     ...filters,
-    nodeType: nodeTypeOf(args),
-    seqLens: listArg(args, "seq-lens"),
-    stepSize: intArg(args, "step-size"),
-    minConc: intArg(args, "min-conc"),
-    maxConc: intArg(args, "max-conc"),
-    maxTp: intArg(args, "max-tp"),
-    maxEp: intArg(args, "max-ep"),
-    runEvals: args["run-evals"] === true,
-    evalsOnly: args["evals-only"] === true && args["all-evals"] !== true, // with --all-evals the policy marks, then keeps, every eval
-    runnerNodeFilter: args["runner-node-filter"] as string | undefined,
+    nodeType: o.multiNode ? "multi" : "single",
+    seqLens: o.seqLens,
+    stepSize: o.stepSize,
+    minConc: o.minConc,
+    maxConc: o.maxConc,
+    maxTp: o.maxTp,
+    maxEp: o.maxEp,
+    runEvals: o.runEvals,
+    evalsOnly: generatorEvalsOnly(o),
+    runnerNodeFilter: o.runnerNodeFilter,
   });
-  for (const w of unmatchedFilterValues(inputs, filters)) io.err(`infx full-sweep: warning: ${w}\n`);
-  warnUndefinedRunners("full-sweep", inputs, entries, io);
-  printMatrix(entries, args, io);
-  if (args.format === "table") io.out(`${describeDialect(inputs.dialect)}\n`);
-  return 0;
+  const warnings = [...unmatchedFilterValues(inputs, filters), ...undefinedRunnerWarnings(inputs, entries)];
+  return { entries: applyPolicies(entries, policyOptions(o)), warnings, dialect: inputs.dialect };
+}
+
+export async function run(o: FullSweepOptions, io: Io): Promise<number> {
+  return printMatrix("full-sweep", plan(o, planPlaceOf(io)), o, io);
 }

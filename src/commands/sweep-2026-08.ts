@@ -6,7 +6,6 @@
  * Agentic-coding rows are left out with a note: the local sweep replays
  * fixed-length prompts, it has no agentic trace client yet.
  */
-import type { ParsedArgs } from "../cli/args.js";
 import type { PlanningInputs } from "../config/load.js";
 import { UserError } from "../errors.js";
 import { scenarioFullSweep, scenarioInputs, scenarioTestConfig, type ScenarioRow } from "../plan/scenario-matrix.js";
@@ -27,26 +26,43 @@ function split(rows: ScenarioRow[], description: string, isDefault?: boolean): S
   return { entries: fixed as unknown as MatrixEntry[], description, isDefault, skippedAgentic: rows.length - fixed.length };
 }
 
-export function planScenarioLocalSweep(a: ParsedArgs, inputs: PlanningInputs, filters: string[], defaults: { keys: number; concs: number[] }): ScenarioLocalPlan {
-  const keys = a["config-keys"] as string[] | undefined;
-  if (keys) return split(scenarioTestConfig(inputs, { configKeys: keys, conc: a.conc as number[] | undefined, noEvals: true }), `config keys ${keys.join(", ")}`);
-  const multi = a["multi-node"] === true;
+/** The selection options of `infx sweep` this planner reads. */
+export interface ScenarioLocalSweepOptions {
+  configKeys?: string[];
+  conc?: number[];
+  multiNode: boolean;
+  modelPrefix?: string[];
+  precision?: string[];
+  framework?: string[];
+  runnerType?: string[];
+  seqLens?: readonly string[];
+  minConc?: number;
+  maxConc?: number;
+  maxTp?: number;
+  maxEp?: number;
+}
+
+/** `filters`: the full-sweep filters given, by option name, with their values (for the description). */
+export function planScenarioLocalSweep(o: ScenarioLocalSweepOptions, inputs: PlanningInputs, filters: [string, string[] | number][], defaults: { keys: number; concs: number[] }): ScenarioLocalPlan {
+  const keys = o.configKeys;
+  if (keys) return split(scenarioTestConfig(inputs, { configKeys: keys, conc: o.conc, noEvals: true }), `config keys ${keys.join(", ")}`);
+  const multi = o.multiNode;
   if (filters.length || multi) {
     const rows = scenarioFullSweep(inputs, {
       singleNode: !multi,
       multiNode: multi,
-      modelPrefix: a["model-prefix"] as string[] | undefined,
-      precision: a.precision as string[] | undefined,
-      framework: a.framework as string[] | undefined,
-      runnerType: a["runner-type"] as string[] | undefined,
-      seqLens: a["seq-lens"] as string[] | undefined,
-      minConc: a["min-conc"] as number | undefined,
-      maxConc: a["max-conc"] as number | undefined,
-      maxTp: a["max-tp"] as number | undefined,
-      maxEp: a["max-ep"] as number | undefined,
+      modelPrefix: o.modelPrefix,
+      precision: o.precision,
+      framework: o.framework,
+      runnerType: o.runnerType,
+      seqLens: o.seqLens && [...o.seqLens],
+      minConc: o.minConc,
+      maxConc: o.maxConc,
+      maxTp: o.maxTp,
+      maxEp: o.maxEp,
       noEvals: true,
     });
-    return split(rows, `full sweep (${multi ? "multi" : "single"}-node${filters.length ? ", " + filters.map((f) => `--${f} ${[a[f]].flat().join(" ")}`).join(" ") : ""})`);
+    return split(rows, `full sweep (${multi ? "multi" : "single"}-node${filters.length ? ", " + filters.map(([f, v]) => `--${f} ${[v].flat().join(" ")}`).join(" ") : ""})`);
   }
   const chosen = [...scenarioInputs(inputs).configs]
     .filter(([, c]) => !c.multinode && c.scenarios["fixed-seq-len"]?.length)

@@ -1,17 +1,18 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { resolveConfigKeys } from "../changelog/keys.js";
 import { parseChangelog, readChangelogDocument } from "../changelog/parse.js";
 import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG, loadPlanningInputs, type PlanningInputs } from "../config/load.js";
 import { describeDialect, type Dialect } from "../config/dialect.js";
+import { missingLaunchScripts } from "../config/launch-scripts.js";
 import { changelogKeyRegExp } from "../changelog/scenario-plan.js";
 import { validateScenarioChangelogEntry } from "../changelog/scenario-entry.js";
 
 export const DEFAULT_CHANGELOG = "perf-changelog.yaml";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "validate",
   summary: "Check every config, the runner map and perf-changelog.yaml",
   description: `
@@ -21,6 +22,10 @@ conc-list, not both; no '*' in config keys; no key in two files), the runner
 map against schemas/runners.schema.json, and perf-changelog.yaml. Every
 problem of every file is reported as file:line:col: key › path: message.
 
+Every node of the runner map needs its cluster's launch script
+(runners/launch_<cluster>.sh, cluster = node name before the first '_',
+executable) in --runners-dir (default: the runners/ folder beside the runner
+map's folder, e.g. runners/ for configs/runners.yaml; checked when it exists).
 Warnings (errors with --strict): a config whose runner is not a runner type
 of the runner map (its jobs would wait for a runner label nobody may have),
 and a changelog config key or pattern that matches no config (old entries may
@@ -37,6 +42,7 @@ Exit status: 0 when valid (one summary line on stdout), 1 with every problem.`,
     { name: "runner-config", kind: "string", metavar: "FILE", help: `Runner map (default: ${DEFAULT_RUNNER_CONFIG})` },
     { name: "changelog", kind: "string", metavar: "FILE", help: `Changelog to check (default: ${DEFAULT_CHANGELOG})` },
     { name: "no-changelog", kind: "flag", help: "Do not check a changelog" },
+    { name: "runners-dir", kind: "string", metavar: "DIR", help: "Directory of the launch scripts to check against the runner map (default: runners/ beside the map's folder, when it exists)" },
     { name: "strict", kind: "flag", help: "Treat warnings (e.g. a runner missing from the runner map) as errors" },
   ],
   exclusive: [{ names: ["changelog", "no-changelog"] }],
@@ -45,7 +51,9 @@ Exit status: 0 when valid (one summary line on stdout), 1 with every problem.`,
     "infx validate ../shared/reference/inferencex-2026-02/configs/",
     "infx validate --config-files configs/nvidia-master.yaml --runner-config configs/runners.yaml --strict",
   ],
-};
+});
+
+export type ValidateOptions = OptionsOf<typeof spec>;
 
 interface Targets {
   configFiles: string[];
@@ -118,21 +126,21 @@ function parseScenarioChangelog(text: string, file: string): unknown[] {
   return entries;
 }
 
-export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const dir = args.dir as string | undefined;
+export async function run(o: ValidateOptions, io: Io): Promise<number> {
+  const dir = o.dir;
   let t: Targets;
   if (dir) {
-    if (args["config-files"] || args["runner-config"]) throw new UsageError("give either a DIR or --config-files/--runner-config, not both");
+    if (o.configFiles || o.runnerConfig) throw new UsageError("give either a DIR or --config-files/--runner-config, not both");
     t = targetsFromDir(dir, io);
   } else {
     t = {
-      configFiles: (args["config-files"] as string[] | undefined) ?? DEFAULT_CONFIG_FILES,
-      runnerConfig: (args["runner-config"] as string | undefined) ?? DEFAULT_RUNNER_CONFIG,
+      configFiles: o.configFiles ?? DEFAULT_CONFIG_FILES,
+      runnerConfig: o.runnerConfig ?? DEFAULT_RUNNER_CONFIG,
       changelog: DEFAULT_CHANGELOG,
     };
   }
-  if (args.changelog) t.changelog = args.changelog as string;
-  if (args["no-changelog"]) t.changelog = undefined;
+  if (o.changelog) t.changelog = o.changelog;
+  if (o.noChangelog) t.changelog = undefined;
 
   const errors: string[] = [];
   let summary = "";
@@ -143,6 +151,12 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     const inputs = loadPlanningInputs(t.configFiles, t.runnerConfig, { cwd: io.cwd, locateWarnings: true, noCache: true });
     warnings = inputs.warnings;
     dialect = inputs.dialect;
+    // Launch scripts: --runners-dir, else runners/ beside the runner map's folder (configs/runners.yaml -> runners/).
+    const mapDir = dirname(isAbsolute(t.runnerConfig) ? t.runnerConfig : resolve(io.cwd, t.runnerConfig));
+    const runnersDir = o.runnersDir ?? relative(io.cwd, join(dirname(mapDir), "runners"));
+    const absRunners = isAbsolute(runnersDir) ? runnersDir : resolve(io.cwd, runnersDir);
+    if (o.runnersDir !== undefined && !existsSync(absRunners)) errors.push(`--runners-dir ${runnersDir}: no such directory`);
+    else if (existsSync(absRunners)) errors.push(...missingLaunchScripts(inputs.runners, absRunners, runnersDir || ".").map((m) => `${t.runnerConfig}: ${m}`));
     configKeys = [...(inputs.scenario?.configs ?? inputs.configs).keys()];
     summary = inputsSummary(inputs, t.configFiles.length);
   } catch (e) {
@@ -168,7 +182,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
       }
     }
   }
-  const strict = args.strict === true;
+  const strict = o.strict;
   for (const w of warnings) io.err(`${strict ? "error" : "warning"}: ${w}\n`);
   const count = errors.length + (strict ? warnings.length : 0);
   if (count) throw new UserError(`${count} problem${count === 1 ? "" : "s"} found`, errors);

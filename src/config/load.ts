@@ -3,10 +3,9 @@
  * inputs of every matrix command.
  *
  * Happy path (every planning command, every CI run): a hit in the
- * content-keyed cache (see cachedPlanningInputs), or else the subset reader of
- * fast-yaml.ts (js-yaml for anything outside its subset) parses, and the
- * ahead-of-time compiled schema validators and the rule checks run; nothing
- * else is loaded. Only when something is wrong is the file parsed
+ * content-keyed cache (see cachedPlanningInputs), or else js-yaml parses
+ * (loaded on first use, so a cache hit never loads it), and the ahead-of-time
+ * compiled schema validators and the rule checks run; nothing else is loaded. Only when something is wrong is the file parsed
  * again with the `yaml` package, which knows source positions, so that every
  * error names file:line:col, the config key and the path inside it.
  */
@@ -17,7 +16,6 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as JsYaml from "js-yaml";
 import { UserError } from "../errors.js";
-import { parseConfigYamlFast } from "./fast-yaml.js";
 import { formatProblems, offsetOf, parseWithPositions, type ParsedWithPositions } from "./locate.js";
 import type { MasterConfigEntry, RunnerMap } from "./types.js";
 import { configFileDialect, decideDialect, runnerFileDialect, type Dialect } from "./dialect.js";
@@ -73,16 +71,14 @@ interface ParsedFile {
 
 const require = createRequire(import.meta.url);
 let jsYaml: typeof JsYaml | undefined;
-function loadYamlFast(text: string): unknown {
+function loadYaml(text: string): unknown {
   jsYaml ??= require("js-yaml") as typeof JsYaml;
   return jsYaml.load(text);
 }
 
 function parseFile(src: SourceText): ParsedFile {
-  const subset = parseConfigYamlFast(src.text);
-  if (subset !== undefined) return { ...src, data: subset, syntaxErrors: [] };
   try {
-    return { ...src, data: loadYamlFast(src.text), syntaxErrors: [] };
+    return { ...src, data: loadYaml(src.text), syntaxErrors: [] };
   } catch {
     // js-yaml refused it: let the position-aware parser explain (or accept) it.
     const positions = parseWithPositions(src.text, src.file);
@@ -282,7 +278,7 @@ function validatorFingerprint(): string {
   if (codeFingerprint) return codeFingerprint;
   const h = createHash("sha256").update(CACHE_FORMAT);
   // .js when running the build, .ts when running the sources (tests, development)
-  for (const base of ["generated/validators", "validate", "load", "types", "fast-yaml", "dialect", "scenario-validate", "generated/scenario-validators"])
+  for (const base of ["generated/validators", "validate", "load", "types", "dialect", "scenario-validate", "generated/scenario-validators"])
     for (const ext of [".js", ".ts"]) {
       try {
         const st = statSync(fileURLToPath(new URL(base + ext, import.meta.url)));

@@ -1,5 +1,6 @@
 /** Sticky issue/PR comments: one comment per marker, found across all pages and updated in place. */
-import { githubError, type Octokit, type RepoRef } from "./octokit.js";
+import { githubError } from "./github-error.js";
+import type { Octokit, RepoRef } from "./octokit.js";
 
 export interface StickyCommentResult {
   action: "created" | "updated";

@@ -1,5 +1,6 @@
 /** Jobs of a workflow run, through the REST API. */
-import { githubError, type Octokit, type RepoRef } from "./octokit.js";
+import { githubError } from "./github-error.js";
+import type { Octokit, RepoRef } from "./octokit.js";
 
 /** The fields of a job the results pipeline uses. */
 export interface RunJob {

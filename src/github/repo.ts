@@ -2,7 +2,8 @@
  * Small REST adapters the workflows' actions need besides jobs and comments:
  * a PR's head, a user's permission, a run's artifacts, a workflow dispatch.
  */
-import { githubError, type Octokit, type RepoRef } from "./octokit.js";
+import { githubError } from "./github-error.js";
+import type { Octokit, RepoRef } from "./octokit.js";
 
 export interface PullHead {
   number: number;

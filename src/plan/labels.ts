@@ -135,3 +135,37 @@ export function sweepEventFromPayload(eventName: string, payload: Record<string,
     headCommitMessage: payload.head_commit?.message,
   };
 }
+
+// --- regression gate -------------------------------------------------------------
+
+/** The label by which a PR's author and reviewers accept a measured regression. */
+export const ACCEPT_REGRESSION_LABEL = "accept-regression";
+
+/** What the regression gate knows: the comparison's counts (or that there was none) and the PR's labels now. */
+export interface GateInput {
+  /** Points that regressed; undefined when nothing was compared (no baseline). */
+  regressions?: number;
+  /** Curves that regressed. */
+  curveRegressions?: number;
+  labels: readonly string[];
+}
+
+export interface GateDecision {
+  pass: boolean;
+  /** One line for the check's log, the step summary and the failure message. */
+  reason: string;
+}
+
+/**
+ * The regression gate: red when a point or a curve regressed, unless the PR
+ * carries ACCEPT_REGRESSION_LABEL; green when nothing regressed or nothing
+ * could be compared (no baseline is not the PR's fault).
+ */
+export function decideRegressionGate(g: GateInput): GateDecision {
+  if (g.regressions === undefined) return { pass: true, reason: "no baseline to compare with: nothing to gate" };
+  const n = g.regressions + (g.curveRegressions ?? 0);
+  if (n === 0) return { pass: true, reason: "no regression against the baseline" };
+  const what = `${g.regressions} point(s) and ${g.curveRegressions ?? 0} curve(s) regressed against the baseline`;
+  if (g.labels.includes(ACCEPT_REGRESSION_LABEL)) return { pass: true, reason: `${what}; accepted by the '${ACCEPT_REGRESSION_LABEL}' label` };
+  return { pass: false, reason: `${what}; add the label '${ACCEPT_REGRESSION_LABEL}' to accept them and re-run this job` };
+}

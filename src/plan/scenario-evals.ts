@@ -19,7 +19,9 @@
  *   with --evals-only or --all-evals only marked rows remain, `eval-only: true`.
  */
 import { EVAL_SEQ_LEN, MIN_EVAL_CONC } from "./dialects/2026-08.js";
-import type { ScenarioRow } from "./scenario-matrix.js";
+
+/** One planned 2026-08 row (matrix entry), as src/plan/scenario-matrix.ts makes it. */
+export type ScenarioRow = Record<string, unknown>;
 
 export interface EvalFlags {
   noEvals?: boolean;

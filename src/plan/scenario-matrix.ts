@@ -26,10 +26,10 @@ import type {
 } from "../config/scenario-types.js";
 import type { ConcurrencyFields } from "../config/types.js";
 import * as R from "./dialects/2026-08.js";
-import { finishEvals, type EvalFlags } from "./scenario-evals.js";
+import { finishEvals, type EvalFlags, type ScenarioRow } from "./scenario-evals.js";
 
 /** A row of the 2026-08 matrix (fields and order as the reference prints them). */
-export type ScenarioRow = Record<string, unknown>;
+export type { ScenarioRow };
 
 export interface ScenarioFilters {
   modelPrefix?: string[];

@@ -6,6 +6,7 @@
  */
 import { formatRate, type RunStats } from "../results/success-rate.js";
 import { isMultiNodeRow, seqLenName, type AggRow, type EvalRow } from "../results/types.js";
+import { renderCommentSection, type CommentSectionInput } from "../compare/render.js";
 import { tableRow } from "./markdown.js";
 import { renderBenchmarkTable, renderEvalTable } from "./summary.js";
 
@@ -41,6 +42,8 @@ export interface CommentInput {
   results?: readonly AggRow[];
   evals?: readonly EvalRow[];
   artifacts?: readonly ArtifactLink[];
+  /** The comparison with the base branch (or why there is none): a section after the links. */
+  comparison?: CommentSectionInput;
   /** Character budget (default GITHUB_COMMENT_LIMIT). */
   limit?: number;
 }
@@ -251,6 +254,7 @@ const cutNote = (n: number, where: string) => `\n_… ${n} more row(s) not shown
 export function renderSweepComment(input: CommentInput): string {
   const limit = input.limit ?? GITHUB_COMMENT_LIMIT;
   const fixed: string[] = [STICKY_MARKER, overall(input), "", linksLine(input), ""];
+  if (input.comparison) fixed.push(...renderCommentSection({ url: input.artifacts?.find((a) => a.name === "comparison")?.url, ...input.comparison }));
   if (input.plan) fixed.push(...planSection(input.plan));
   if (input.runStats) fixed.push(...statsSection(input.runStats));
   const tables: Table[] = [];

@@ -4,9 +4,8 @@
  * (the moving branch is never used); the reply links the run that will do it.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "../../cli/args.js";
 import { canWrite, getPullHead, getRepoRole } from "../../github/repo.js";
-import { resolveRepo } from "../../github/octokit.js";
+import { resolveRepo } from "../../github/repo-ref.js";
 import { GENERATORS, generatorArgv } from "./argv.js";
 import { ActionError, appendSummary, input, type ActionDeps } from "./runtime.js";
 
@@ -36,7 +35,7 @@ export async function runSweepCommand(deps: ActionDeps): Promise<void> {
   if (line === null) return deny("not a /sweep command: nothing to do");
 
   const repo = resolveRepo(undefined, deps.env);
-  const octokit = deps.octokit(token);
+  const octokit = await deps.octokit(token);
   const reply = async (text: string) => {
     await octokit.rest.issues.createComment({ ...repo, issue_number: number, body: text });
   };
@@ -52,7 +51,7 @@ export async function runSweepCommand(deps: ActionDeps): Promise<void> {
   let argv: string[];
   try {
     argv = generatorArgv(line || "", "/sweep");
-    parseArgs(GENERATORS[argv[0]!]!.spec, argv.slice(1));
+    GENERATORS[argv[0]!]!.check(argv.slice(1));
   } catch (e) {
     await reply(`@${login} I could not start that sweep: ${(e as Error).message}\n\nUsage: \`/sweep full-sweep --single-node --model-prefix dsr1 --runner-type b200 --max-conc 16\``);
     return deny(`bad /sweep arguments: ${(e as Error).message}`);

@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{b as o}from"./chunk-ZW3P7F6T.js";import"./chunk-B2CIFPJN.js";import"./chunk-PTEPLQOA.js";import"./chunk-TLKITBTV.js";import"./chunk-4K56TWAS.js";import"./chunk-RVC3N6FT.js";import"./chunk-NQRDTNWG.js";import"./chunk-OYHX5H6H.js";import"./chunk-ZBD24WRP.js";import{a as m}from"./chunk-77M2XWAD.js";import"./chunk-NVL6HGGT.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";await m(o);

@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{a,b}from"./chunk-2QCQFNK4.js";import"./chunk-UPTMQEAS.js";import"./chunk-PTEPLQOA.js";import"./chunk-TLKITBTV.js";import"./chunk-GH5ODJDU.js";import"./chunk-2J6IDW64.js";import"./chunk-TKCBZUG6.js";import"./chunk-RVC3N6FT.js";import"./chunk-NQRDTNWG.js";import"./chunk-OIZW44ZV.js";import"./chunk-OYHX5H6H.js";import"./chunk-ZBD24WRP.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";export{a as COMMENT_INPUTS,b as runComment};

@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{c as r}from"./chunk-JWYDQHUA.js";import"./chunk-DOMZBVHY.js";import"./chunk-MAK5WQIM.js";import"./chunk-OIZW44ZV.js";import"./chunk-2WIWS4MO.js";import"./chunk-33FMSD7L.js";import"./chunk-ZBD24WRP.js";import"./chunk-QQ735776.js";import{a as m}from"./chunk-77M2XWAD.js";import"./chunk-NVL6HGGT.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";await m(r);

@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{a as m}from"./chunk-FXCYOYRM.js";import"./chunk-QQ735776.js";import{a as r}from"./chunk-77M2XWAD.js";import"./chunk-NVL6HGGT.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";await r(m);

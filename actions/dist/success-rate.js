@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{a as r}from"./chunk-ZPAVBXQT.js";import"./chunk-UPTMQEAS.js";import"./chunk-TKCBZUG6.js";import"./chunk-MAK5WQIM.js";import"./chunk-ZBD24WRP.js";import{a as m}from"./chunk-77M2XWAD.js";import"./chunk-NVL6HGGT.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";await m(r);
