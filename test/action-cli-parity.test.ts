@@ -83,6 +83,22 @@ function changelogRepo(): { repo: string; base: string; head: string } {
 
 const CLI_ENV = { INFX_NO_CACHE: "1" };
 
+/** The 2026-08 examples (scenarios configs, labels runner map) in a repository whose changelog gains both example entries. */
+function scenarioChangelogRepo(): { repo: string; base: string; head: string } {
+  const repo = tmp("parity-2026-08-");
+  cpSync(join(ROOT, "examples/2026-08"), join(repo, "configs"), { recursive: true });
+  const full = readFileSync(join(repo, "configs/perf-changelog.yaml"), "utf8");
+  const git = (...a: string[]) => execFileSync("git", ["-c", "user.email=a@b.c", "-c", "user.name=t", ...a], { cwd: repo, encoding: "utf8" }).trim();
+  writeFileSync(join(repo, "perf-changelog.yaml"), "");
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-qm", "base");
+  const base = git("rev-parse", "HEAD");
+  writeFileSync(join(repo, "perf-changelog.yaml"), full);
+  git("commit", "-qam", "head");
+  return { repo, base, head: git("rev-parse", "HEAD") };
+}
+
 describe("action and CLI give the same results", () => {
   let repo: string;
   let base: string;
@@ -119,6 +135,23 @@ describe("action and CLI give the same results", () => {
     expect(JSON.parse(planned["plan.json"]!).changelog_metadata).toMatchObject({ base_ref: base, head_ref: head });
     expect(a.artifacts.get("sweep-plan")).toEqual(planned);
     expect(JSON.parse(a.artifacts.get("changelog-metadata")!["changelog_metadata.json"]!)).toEqual(JSON.parse(planned["plan.json"]!).changelog_metadata);
+  });
+
+  it("plan (2026-08 changelog diff) equals infx changelog --format github, agentic shards included", async () => {
+    const r = scenarioChangelogRepo();
+    const event = join(tmp("ev-"), "event.json");
+    writeFileSync(event, JSON.stringify({ action: "synchronize", pull_request: { draft: false, labels: [{ name: "full-sweep-enabled" }], head: { repo: { full_name: "a/b" } }, base: { repo: { full_name: "a/b" } } } }));
+    const files = ["configs/nvidia-master.yaml", "configs/amd-master.yaml"];
+    const a = actionDeps({ "base-ref": r.base, "head-ref": r.head, "config-files": files.join(" "), "runner-config": "configs/runners.yaml" }, { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: event }, r.repo);
+    await runPlan(a.deps);
+    expect(a.outputs).toMatchObject({ run: "true", mode: "full" });
+    expect(JSON.parse(a.outputs["agentic-shards"]!)).toEqual(["agentic-001"]);
+    const cli = await infx(["changelog", "--base-ref", r.base, "--head-ref", r.head, "--config-files", ...files, "--runner-config", "configs/runners.yaml", "--format", "github", "--out-dir", "sweep-plan"], { cwd: r.repo, env: CLI_ENV });
+    expect(cli.code, cli.stderr).toBe(0);
+    const planned = filesUnder(join(r.repo, "sweep-plan"));
+    const plan = JSON.parse(planned["plan.json"]!);
+    expect(plan.changelog_metadata.entries).toHaveLength(2);
+    expect(a.artifacts.get("sweep-plan")).toEqual(planned);
   });
 
   const single: Config = { prefix: "dsr1", model: "deepseek-ai/DeepSeek-R1-0528", hw: "b200", framework: "sglang", precision: "fp8", isl: 1024, osl: 1024, tp: 8, conc: 16 };
