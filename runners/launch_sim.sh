@@ -7,6 +7,8 @@
 #   SIM_NUM_PROMPTS                  requests per concurrency (default CONC x 10)
 #   SIM_STEP_MS, SIM_PREFILL_RATE    serve-sim speed (default 8 ms/step, 200k tok/s)
 #   SIM_FAULT                        e.g. "http-500=1" to make the job fail on purpose
+# With RUN_EVAL=true it runs the eval step of runners/lib/common.sh against
+# serve-sim (INFX_LM_EVAL names the lm-eval command).
 set -euo pipefail
 
 : "${RESULT_FILENAME:?RESULT_FILENAME is not set (runners/README.md)}"
@@ -55,7 +57,13 @@ for c in "${CONCS[@]}"; do
     --dataset-name random --random-input-len "${SIM_INPUT_LEN:-$ISL}" --random-output-len "${SIM_OUTPUT_LEN:-$OSL}" \
     --random-range-ratio 1 --num-prompts "${SIM_NUM_PROMPTS:-$(( c * 10 ))}" --max-concurrency "$c" \
     --ignore-eos --percentile-metrics ttft,tpot,itl,e2el --num-gpus "$GPUS" \
+    --request-timeout "${INFX_REQUEST_TIMEOUT:-0}" --stall-timeout "${INFX_STALL_TIMEOUT:-600}" \
     --save-result --result-dir . --result-filename "$out.json" || status=$?
   [[ $status -eq 0 ]] || { echo "benchmark at concurrency $c failed (exit $status)" >&2; break; }
 done
+if [[ $status -eq 0 && "${RUN_EVAL:-false}" == "true" ]]; then
+  # shellcheck source=lib/common.sh
+  . "$REPO_ROOT/runners/lib/common.sh"
+  infx_eval "$base_url" || status=$?
+fi
 exit "$status"

@@ -109,9 +109,25 @@ async function buildActions() {
     const lib = await esbuild.build({ absWorkingDir: root, entryPoints: [pkg], bundle: true, format: "cjs", platform: "node", target: "node20", minify: true, legalComments: "eof", preserveSymlinks: true, write: false, logLevel: "warning" });
     files.set(`actions/dist/${lazyFile(pkg)}`, Buffer.from(lib.outputFiles[0].contents));
   }
+  for (const [name, bytes] of chartLibraryFiles()) files.set(`actions/dist/vendor/${name}`, bytes);
   for (const n of actionNames) files.set(`actions/${n}/dist/index.js`, Buffer.from(entryStub(n)));
   files.set("actions/package.json", Buffer.from(MODULE_PACKAGE));
   return { files, metafile: result.metafile };
+}
+
+/**
+ * The report's chart library (see `loadChartLibrary` in src/report/vendor.ts): its minified
+ * browser builds are inlined into report.html at run time, so the collect action ships them in
+ * actions/dist/vendor/ beside the chunks.
+ */
+function chartLibraryFiles() {
+  const plotDir = join(root, "node_modules/@observablehq/plot");
+  const version = JSON.parse(readFileSync(join(plotDir, "package.json"), "utf8")).version;
+  return [
+    ["d3.min.js", readFileSync(join(root, "node_modules/d3/dist/d3.min.js"))],
+    ["plot.umd.min.js", readFileSync(join(plotDir, "dist/plot.umd.min.js"))],
+    ["VERSION", Buffer.from(`${version}\n`)],
+  ];
 }
 
 /** An action's committed entry: the runner runs actions/<name>/dist/index.js (its action.yml's `runs.main`). */

@@ -262,7 +262,7 @@ describe("bench action", () => {
 
 describe("dispatch and the committed bundles", () => {
   it("the root action dispatches every action by name and refuses others", async () => {
-    expect(Object.keys(ACTION_COMMANDS).sort()).toEqual(["bench", "collect", "comment", "plan", "process-result", "shard", "success-rate", "sweep-command"]);
+    expect(Object.keys(ACTION_COMMANDS).sort()).toEqual(["bench", "collect", "comment", "compare", "plan", "process-result", "shard", "success-rate", "sweep-command"]);
     await expect(runDispatch(deps({ command: "deploy" }).deps)).rejects.toThrow(/unknown command 'deploy'/);
   });
   it("a bundle starts as an ESM program and fails the step with a clear message, not a stack", async () => {

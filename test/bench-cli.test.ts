@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { arrivalGaps } from "../src/bench/random.js";
-import { startSimServer, type SimOptions, type SimServer } from "../src/bench/sim.js";
+import { startSimServer, type SimOptions, type SimServer } from "../src/sim/server.js";
 import { median } from "../src/bench/stats.js";
 import { processResult } from "../src/results/process.js";
 import { bufferIo } from "../src/cli/io.js";
@@ -150,7 +150,7 @@ describe("infx bench", () => {
     const s = await start();
     const io = bufferIo({ isTTY: true });
     expect(await runCli(["bench", "--base-url", s.url, "--model", "m", ...small, "--num-prompts", "6", "--max-concurrency", "2"], io)).toBe(0);
-    expect(io.stderr()).toMatch(/\r\x1b\[2K\[#*\.*\] \d+\/6 done, \d+ tok\/s, ETA/);
+    expect(io.stderr()).toMatch(/\r\x1b\[2K\[#*\.*\] \d+\/6 done, [\d.]+ req\/s, \d+ tok\/s, ETA/);
     const plain = bufferIo({ isTTY: false });
     expect(await runCli(["bench", "--base-url", s.url, "--model", "m", ...small, "--num-prompts", "6", "--max-concurrency", "2"], plain)).toBe(0);
     expect(plain.stderr()).toBe("");

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { CompletionClient, type CompletionRequest, type FailureKind } from "../src/bench/client.js";
 import { runBenchmark } from "../src/bench/run.js";
-import { startSimServer, type SimServer } from "../src/bench/sim.js";
+import { startSimServer, type SimServer } from "../src/sim/server.js";
 import { contentChunk, scriptedServer, sleep, sseHead, usageChunk, type Scripted } from "./support/sse-server.js";
 
 function req(index = 0): CompletionRequest {

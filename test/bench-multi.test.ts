@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadBaseline, promptsForConc, runMultiConc } from "../src/bench/multi.js";
 import type { BenchOptions } from "../src/bench/run.js";
-import { startSimServer, type SimServer } from "../src/bench/sim.js";
+import { startSimServer, type SimServer } from "../src/sim/server.js";
 import { bufferIo } from "../src/cli/io.js";
 import { runCli } from "../src/cli/main.js";
 import { infx } from "./support/cli.js";

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { CompletionClient } from "../src/bench/client.js";
 import { runBenchmark } from "../src/bench/run.js";
-import { startSimServer, type SimServer } from "../src/bench/sim.js";
+import { startSimServer, type SimServer } from "../src/sim/server.js";
 import { median } from "../src/bench/stats.js";
 import { formatSummary } from "../src/bench/multi.js";
 import { CLIENT_LAG_WARN_MS, clientLagWarning } from "../src/bench/report.js";

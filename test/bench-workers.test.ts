@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { startSimServer, type SimServer } from "../src/bench/sim.js";
+import { startSimServer, type SimServer } from "../src/sim/server.js";
 import { infx, ROOT } from "./support/cli.js";
 
 type RunModule = typeof import("../src/bench/run.js");

@@ -131,13 +131,19 @@ describe("master config validation", () => {
     expect(problemsOf([{ file: "d.yaml", text: dup }])[0]).toMatch(/^d\.yaml:5:3: YAML syntax error: .*(unique|duplicate)/i);
   });
 
-  it("validates the runner map and explains the newer 'labels:' layout", () => {
+  it("validates the runner map and refuses a 2026-08 'labels:' runner map beside 2026-02 configs", () => {
     expect(problemsOf([{ file: "c.yaml", text: GOOD }], runners("b200: []\nh200: [h200_0, 7]\n"))).toEqual([
       "configs/runners.yaml:1:7: b200: must list at least 1 item",
       "configs/runners.yaml:2:16: h200[1]: must be a string, got 7",
     ]);
-    const errs = problemsOf([{ file: "c.yaml", text: GOOD }], runners("labels:\n  b200: [b200_0]\n"));
-    expect(errs[0]).toContain("configs/runners.yaml:2:3: labels: must be a list, got a mapping (a top-level 'labels:' map is the newer InferenceX runner layout");
+    let err: UserError | undefined;
+    try {
+      planningInputsFromTexts([{ file: "c.yaml", text: GOOD }], runners("labels:\n  b200: [b200_0]\n"));
+    } catch (e) {
+      err = e as UserError;
+    }
+    expect(err?.message).toMatch(/mix the two config dialects/);
+    expect(err?.details).toEqual(["configs/runners.yaml:1:1: 2026-08 (a labels: runner map)", expect.stringMatching(/^c\.yaml:\d+:3: 2026-02 \(seq-len-configs\)$/)]);
   });
 
   it("treats an empty config file as no configs, and a scalar file as an error", () => {
@@ -151,7 +157,7 @@ describe("master config validation", () => {
 describe("infx validate", () => {
   it("accepts the reference 2026-02 configs directory (runner warnings on stderr)", async () => {
     const r = await infx(["validate", REF_CONFIGS_2026_02]);
-    expect(r.stdout).toMatch(/^ok: 38 configs \(25 single-node, 13 multi-node\) in 2 files, 12 runner types, \d+ changelog entries in perf-changelog\.yaml; 3 warnings/);
+    expect(r.stdout).toMatch(/^ok: 38 configs \(25 single-node, 13 multi-node\) in 2 files, 12 runner types, \d+ changelog entries in perf-changelog\.yaml; dialect 2026-02 \(seq-len-configs\); 3 warnings/);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("warning: ");
     expect(r.stderr).toContain("dsr1-fp8-h200-dynamo-trt › runner: runner 'h200-multinode-slurm' is not defined");
@@ -177,13 +183,11 @@ describe("infx validate", () => {
     expect(r.stderr).toMatch(/\ninfx validate: 2 problems found\n$/);
   });
 
-  it("rejects the newer 2026-08 schema with clear errors, not a crash", async () => {
+  it("reads the 2026-08 reference configs (scenarios dialect) and says so", async () => {
     const r = await infx(["validate", REF_CONFIGS_2026_08]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-    expect(r.stderr).toMatch(/unknown field 'scenarios' \(the 'scenarios' layout of newer InferenceX configs is not supported/);
-    expect(r.stderr).toMatch(/runners\.yaml:2:3: labels: must be a list, got a mapping/);
-    for (const line of r.stderr.trim().split("\n").slice(1)) expect(line).toMatch(/^\S+\.yaml:\d+:\d+: /);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at |^error/m);
+    expect(r.stdout).toMatch(/^ok: 208 configs \(114 single-node, 94 multi-node; 75 with agentic-coding\) in 2 files, 37 runner labels \(16 with hardware\), 772 changelog entries .*; dialect 2026-08 \(scenarios/);
+    expect(r.code).toBe(0);
   });
 
   it("the project's own configs, runner map and changelog pass --strict", async () => {

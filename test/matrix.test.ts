@@ -172,9 +172,10 @@ describe("order, formats and other commands", () => {
     expect(lines[0]).toMatch(/^RUNNER\s+MODEL\s+PREC\s+FRAMEWORK\s+SEQ\s+PARALLELISM\s+SPEC\s+EVAL\s+CONC$/);
     expect(r.stdout).toMatch(/\nh200\s+dsr1\s+fp8\s+sglang\s+1k1k\s+tp8\/ep1\s+none\s+-\s+4 8 16 32 64\n/);
     const json = JSON.parse((await infx(["full-sweep", "--single-node", "--runner-type", "h200", ...REF_ARGS])).stdout) as MatrixEntry[];
-    expect(lines.at(-3)).toMatch(new RegExp(`^${json.length} jobs in \\d+ rows$`));
-    expect(lines.at(-2)).toBe(`per runner: h200 ${json.length}`);
-    expect(lines.at(-1)).toMatch(/^per sequence length: (1k1k|1k8k|8k1k) \d+, (1k1k|1k8k|8k1k) \d+, (1k1k|1k8k|8k1k) \d+$/);
+    expect(lines.at(-4)).toMatch(new RegExp(`^${json.length} jobs in \\d+ rows$`));
+    expect(lines.at(-3)).toBe(`per runner: h200 ${json.length}`);
+    expect(lines.at(-2)).toMatch(/^per sequence length: (1k1k|1k8k|8k1k) \d+, (1k1k|1k8k|8k1k) \d+, (1k1k|1k8k|8k1k) \d+$/);
+    expect(lines.at(-1)).toBe("dialect 2026-02 (seq-len-configs)");
   });
 
   it("test-config --conc replaces concurrencies; a key named twice expands once", () => {

@@ -14,7 +14,7 @@ import {
   MAX_NAME_LENGTH,
   pickCanary,
   trimConcurrency,
-  applyPlanPolicies,
+  applyPolicies,
 } from "../src/plan/policies.js";
 import { isMultiNode, type MatrixEntry, type MultiNodeEntry, type SingleNodeEntry } from "../src/plan/types.js";
 import { infx, REF_CONFIGS_2026_02 } from "./support/cli.js";
@@ -75,7 +75,7 @@ describe("markAllEvals / keepEvalsOnly (--all-evals, --evals-only)", () => {
     const onlyEvals = keepEvalsOnly(full);
     expect(onlyEvals.length).toBeGreaterThan(0);
     expect(onlyEvals.every((e) => e["run-eval"])).toBe(true);
-    const all = applyPlanPolicies(full, { allEvals: true, evalsOnly: true });
+    const all = applyPolicies(full, { allEvals: true, evalsOnly: true });
     expect(all.length).toBe(single(full).filter((e) => e.isl === 1024 && e.osl === 8192).length);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { request } from "undici";
 import { SseParser } from "../src/bench/sse.js";
-import { startSimServer, type SimOptions, type SimServer } from "../src/bench/sim.js";
+import { startSimServer, type SimOptions, type SimServer } from "../src/sim/server.js";
 import { bufferIo } from "../src/cli/io.js";
 import { runCli } from "../src/cli/main.js";
 import { infx } from "./support/cli.js";

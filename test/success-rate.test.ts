@@ -11,7 +11,7 @@ import {
   runnerLabelFromJobName,
   type RunnerMap,
 } from "../src/results/success-rate.js";
-import { readRunnerMap } from "../src/commands/success-rate.js";
+import { readRunnerMap } from "../src/config/runner-map.js";
 import { infx, REF_CONFIGS_2026_02, ROOT } from "./support/cli.js";
 import { startFakeGitHub, type FakeGitHub } from "./support/fake-github.js";
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startSimServer, type SimServer } from "../src/bench/sim.js";
+import { startSimServer, type SimServer } from "../src/sim/server.js";
 import { sweepJobs, jobEnv } from "../src/bench/local-sweep.js";
 import type { SingleNodeEntry } from "../src/plan/types.js";
 import { bufferIo } from "../src/cli/io.js";
@@ -65,7 +65,7 @@ describe("infx sweep --local", () => {
   it("draws one progress bar over the whole sweep on a terminal", async () => {
     const io = bufferIo({ cwd: ROOT, isTTY: true });
     expect(await runCli(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp4-b200-sglang", "--conc", "2", "--limit", "1", "--out-dir", tmp()], io)).toBe(0);
-    expect(io.stderr()).toMatch(/\[#*\.*\] \d+\/8 requests, job 1\/1, ETA \d+s: dsr1/);
+    expect(io.stderr()).toMatch(/\[#*\.*\] \d+\/8 requests, [\d.]+ req\/s, job 1\/1, ETA \d+s: dsr1/);
   });
 
   it("multi-node config keys: one job per concurrency, rows with the multi-node contract", async () => {
@@ -82,7 +82,7 @@ describe("infx sweep --local", () => {
   it("against a real server (--base-url): a job above the failure rate fails with the reason, the others still land", async () => {
     sim = await startSimServer({ decodeStepMs: 1, fault: (n) => (n < 4 ? "http-500" : undefined) });
     const out = tmp();
-    const r = await infx(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp4-b200-sglang", "--conc", "1", "--limit", "2", "--base-url", sim.url, "--model", "m", "--out-dir", out]);
+    const r = await infx(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp4-b200-sglang", "--conc", "1", "--limit", "2", "--base-url", sim.url, "--gpus", "8", "--scale", "64", "--model", "m", "--out-dir", out]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\[1\/2\] .*: failed .* - 4 of 4 requests failed \(4 x http-error: HTTP 500/);
     expect(r.stdout).toMatch(/\[2\/2\] .*: ok/);

@@ -124,7 +124,7 @@ describe("security rules", () => {
         if (job.uses) continue;
         const runsOn = String(job["runs-on"]);
         if (runsOn === "ubuntu-latest") continue;
-        expect(f, `${f}:${id} runs on ${runsOn}`).toMatch(/^benchmark-(multinode-)?tmpl\.yml$/);
+        expect(f, `${f}:${id} runs on ${runsOn}`).toMatch(/^benchmark-(multinode-|agentic-)?tmpl\.yml$/);
         expect(Object.keys(doc.on)).toEqual(["workflow_call"]);
       }
     }
@@ -282,6 +282,8 @@ describe("job conditions as data", () => {
             expect(sim.ran.includes("collect-results"), label).toBe(shouldRun);
             expect(sim.ran.includes("success-rate"), label).toBe(shouldRun);
             expect(sim.ran.includes("comment"), label).toBe(shouldRun);
+            expect(sim.ran.includes("compare"), label).toBe(shouldRun);
+            expect(sim.ran.includes("regression-gate"), label).toBe(shouldRun);
             expect(sim.ran.includes("plan"), label).toBe(!draft && !fork && relevant);
             if (fork) expect(sim.ran, label).toEqual([]);
             // Unrelated label events get a group of their own and never cancel a sweep.
@@ -314,10 +316,10 @@ describe("job conditions as data", () => {
     for (const j of ["collect-results", "success-rate", "comment"]) expect(sim.results[j], j).toBe("success");
   });
 
-  it("push to main: runs unless [skip-sweep]; no comment; no PR concurrency group", () => {
+  it("push to main: runs unless [skip-sweep]; compared with the previous main run; no comment, no gate; no PR concurrency group", () => {
     const push = (message: string) => run.run(scenario("push", { head_commit: { message }, before: "b".repeat(40) }));
     const ok = push("Add gptoss entries");
-    expect(ok.ran).toEqual(["plan", "sweep-single", "sweep-multi", "collect-results", "success-rate"]);
+    expect([...ok.ran].sort()).toEqual(["collect-results", "compare", "plan", "success-rate", "sweep-multi", "sweep-single"]);
     expect(ok.concurrencyGroup).toBe("Run sweep-run-9001");
     expect(push("typo [skip-sweep]").ran).toEqual([]);
   });

@@ -1,2 +1,2 @@
 import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a as r}from"./chunk-PHFLK6Q5.js";import"./chunk-XPFZ57ID.js";import"./chunk-PMX2IOJO.js";import"./chunk-766KVTH3.js";import{a as m}from"./chunk-OXTJ3XXP.js";import"./chunk-NVL6HGGT.js";import"./chunk-MEABGRBZ.js";import"./chunk-MT7VA6FE.js";import"./chunk-ZBD24WRP.js";import"./chunk-DA7HMYBL.js";await m(r);
+import{a as r}from"./chunk-2QAZP2UB.js";import"./chunk-7IPQRC7J.js";import"./chunk-7TFYWB7F.js";import"./chunk-33FMSD7L.js";import"./chunk-IXW3XN4W.js";import"./chunk-ZBD24WRP.js";import"./chunk-QQ735776.js";import{a as m}from"./chunk-2MBRUUJE.js";import"./chunk-NVL6HGGT.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";await m(r);

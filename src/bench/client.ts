@@ -159,6 +159,252 @@ function drainLater(): void {
   for (let i = 0; i < q.length; i += 3) (q[i] as Deferred)(q[i + 1] as Buffer | null, q[i + 2] as number);
 }
 
+type Failure = { kind: FailureKind; message: string };
+
+function emptyOutcome(req: CompletionRequest): RequestOutcome {
+  return {
+    index: req.index,
+    warmup: req.warmup,
+    success: false,
+    promptLen: req.promptLen,
+    maxTokens: req.maxTokens,
+    outputTokens: 0,
+    ttft: 0,
+    latency: 0,
+    itl: [],
+    sendTime: 0,
+    queuedAt: 0,
+    endTime: 0,
+    contentChunks: 0,
+  };
+}
+
+/** True when the response headers (undici's flat name/value list) say `application/json`. */
+function isJsonResponse(headers: Buffer[]): boolean {
+  let json = false;
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    if (headers[i]!.toString().toLowerCase() === "content-type" && headers[i + 1]!.toString().toLowerCase().includes("application/json")) json = true;
+  }
+  return json;
+}
+
+/**
+ * One request and its streamed response: the timestamps, the parsed events
+ * and the outcome, resolved exactly once (`finish`). Chunks are stamped when
+ * read and parsed later (see `later`).
+ */
+class Exchange {
+  private readonly out: RequestOutcome;
+  private readonly parser = new SseParser();
+  private status = 0;
+  private errorBody = "";
+  private first = 0;
+  private last = 0;
+  private usageTokens: number | undefined;
+  private done = false;
+  private settled = false;
+  private abortFn: ((err?: Error) => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private failure: Failure | undefined;
+  private queued = 0;
+
+  constructor(
+    private readonly req: CompletionRequest,
+    private readonly opts: ClientOptions,
+    private readonly resolve: (o: RequestOutcome) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.out = emptyOutcome(req);
+  }
+
+  private finish(): void {
+    if (this.settled) return;
+    this.settled = true;
+    const out = this.out;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.signal) abortersOf(this.signal).delete(this.onAbort);
+    out.endTime = performance.now();
+    if (!this.failure) {
+      if (!this.done) this.failure = { kind: "no-done", message: "stream ended without 'data: [DONE]'" };
+      else if (out.contentChunks === 0) this.failure = { kind: "no-content", message: "stream had no content chunks" };
+      else if (this.usageTokens === undefined)
+        this.failure = { kind: "missing-usage", message: "no usage.completion_tokens in the stream (is stream_options.include_usage supported?)" };
+    }
+    if (this.failure) out.failure = this.failure;
+    else {
+      out.success = true;
+      out.outputTokens = this.usageTokens!;
+    }
+    out.ttft = out.contentChunks ? (this.first - out.sendTime) / 1000 : 0;
+    out.latency = out.contentChunks ? (this.last - out.sendTime) / 1000 : 0;
+    this.resolve(out);
+  }
+
+  private fail(f: Failure): void {
+    this.failure ??= f;
+    // Closing the connection stops the server's work; the outcome does not wait for undici's callbacks.
+    this.abortFn?.(new Error(f.message));
+    this.finish();
+  }
+
+  private readonly onAbort = (): void => this.fail({ kind: "aborted", message: "benchmark interrupted" });
+
+  private onEvent(data: string, now: number): void {
+    if (this.done) return;
+    if (data === "[DONE]") {
+      this.done = true;
+      return;
+    }
+    let obj: any;
+    try {
+      obj = JSON.parse(data);
+    } catch {
+      this.fail({ kind: "malformed-sse", message: `event data is not JSON: ${snippet(data, 120)}` });
+      return;
+    }
+    if (obj === null || typeof obj !== "object") {
+      this.fail({ kind: "malformed-sse", message: `event data is not a JSON object: ${snippet(data, 120)}` });
+      return;
+    }
+    if (obj.error !== undefined && obj.error !== null) {
+      const m = typeof obj.error === "string" ? obj.error : (obj.error.message ?? JSON.stringify(obj.error));
+      this.fail({ kind: "server-error-event", message: `server sent an error event: ${snippet(String(m))}` });
+      return;
+    }
+    const out = this.out;
+    if (out.responseId === undefined && typeof obj.id === "string") out.responseId = obj.id;
+    const choices = obj.choices;
+    if (Array.isArray(choices) && choices.length > 0) {
+      if (out.contentChunks === 0) this.first = now;
+      else out.itl.push((now - this.last) / 1000);
+      this.last = now;
+      out.contentChunks++;
+    }
+    const usage = obj.usage;
+    if (usage && typeof usage === "object") {
+      const ct = usage.completion_tokens;
+      if (ct !== undefined && ct !== null) {
+        const bad = implausibleCompletionTokens(ct, out.maxTokens, out.contentChunks);
+        if (bad) {
+          this.fail({ kind: "bad-usage", message: bad });
+          return;
+        }
+        this.usageTokens = ct;
+      }
+    }
+  }
+
+  private readonly parse = (chunk: Buffer | null, now: number): void => {
+    this.queued--;
+    if (this.failure || this.settled) return;
+    let events: string[];
+    try {
+      events = this.parser.feed(chunk!);
+    } catch (e) {
+      this.fail({ kind: "malformed-sse", message: (e as Error).message });
+      return;
+    }
+    for (let i = 0; i < events.length && !this.failure; i++) this.onEvent(events[i]!, now);
+    // The request is complete at [DONE]; a server that then holds the response open
+    // only delays its connection's reuse (until it ends or the stall timeout closes it).
+    if (this.done && !this.failure) this.finish();
+  };
+
+  private readonly complete = (): void => {
+    if (this.status === -200 && !this.failure) {
+      this.failure = { kind: "not-a-stream", message: `HTTP 200 with a JSON body instead of an event stream (is "stream": true supported?): ${snippet(this.errorBody)}` };
+    } else if (this.status !== 200 && !this.failure) {
+      this.failure = { kind: "http-error", message: `HTTP ${this.status}${this.errorBody ? ": " + snippet(this.errorBody) : ""}` };
+    } else if (!this.failure && !this.done && this.parser.hasUnfinishedEvent()) {
+      this.failure = { kind: "closed-mid-stream", message: `stream ended inside an event after ${this.out.contentChunks} content chunks` };
+    }
+    this.finish();
+  };
+
+  /** Starts the exchange on `pool` (or settles it at once when the run is already aborted). */
+  start(pool: Pool, origin: string, path: string): void {
+    const signal = this.signal;
+    if (signal?.aborted) {
+      this.failure = { kind: "aborted", message: "benchmark interrupted" };
+      this.finish();
+      return;
+    }
+    if (signal) abortersOf(signal).add(this.onAbort);
+    if (this.opts.requestTimeout > 0) {
+      this.timer = setTimeout(
+        () => this.fail({ kind: "request-timeout", message: `request exceeded the request timeout of ${this.opts.requestTimeout}s` }),
+        this.opts.requestTimeout * 1000,
+      );
+    }
+    const stallMs = this.opts.stallTimeout > 0 ? this.opts.stallTimeout * 1000 : 0;
+    this.out.queuedAt = this.out.sendTime = performance.now();
+    try {
+      pool.dispatch(
+        {
+          origin,
+          path,
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "text/event-stream", ...this.opts.headers },
+          body: this.req.body,
+          headersTimeout: stallMs,
+          bodyTimeout: stallMs,
+        },
+        this.handlers(),
+      );
+    } catch (err) {
+      this.failure ??= describeError(err);
+      this.finish();
+    }
+  }
+
+  /** undici's dispatch callbacks. */
+  private handlers(): Parameters<Pool["dispatch"]>[1] {
+    return {
+      onConnect: (abort) => {
+        this.out.sendTime = performance.now();
+        this.abortFn = abort;
+        if (this.failure) abort(new Error(this.failure.message));
+      },
+      onHeaders: (statusCode, headers) => {
+        this.status = statusCode;
+        // A JSON answer to a streaming request: collect it as an error body.
+        if (statusCode === 200 && isJsonResponse(headers as Buffer[])) this.status = -200;
+        return true;
+      },
+      onData: (chunk) => {
+        // Stamp now, parse later (see `later`): this keeps the cost of reading one
+        // socket small, so in a burst of chunks on many sockets each is stamped
+        // close to its arrival instead of after the parsing of all before it.
+        const now = performance.now();
+        if (this.status !== 200) {
+          if (this.errorBody.length < MAX_ERROR_BODY) this.errorBody += chunk.toString("utf8");
+          return true;
+        }
+        if (this.failure) return true;
+        this.queued++;
+        later(this.parse, chunk, now);
+        return true;
+      },
+      onComplete: () => {
+        if (this.queued > 0) later(this.complete, null, 0);
+        else this.complete();
+      },
+      onError: (err) => {
+        const failed = () => {
+          if (!this.failure) {
+            const d = describeError(err);
+            if (d.kind === "closed-mid-stream" && this.status === 200) d.message = `connection closed mid-stream after ${this.out.contentChunks} content chunks (${d.message})`;
+            this.failure = d;
+          }
+          this.finish();
+        };
+        if (this.queued > 0) later(failed, null, 0);
+        else failed();
+      },
+    };
+  }
+}
+
 /** A keep-alive pool for one server, sized to the concurrency. */
 export class CompletionClient {
   readonly pool: Pool;
@@ -183,211 +429,7 @@ export class CompletionClient {
 
   /** Sends one request; always resolves (failures carry a reason). */
   send(req: CompletionRequest, signal?: AbortSignal): Promise<RequestOutcome> {
-    return new Promise<RequestOutcome>((resolve) => {
-      const out: RequestOutcome = {
-        index: req.index,
-        warmup: req.warmup,
-        success: false,
-        promptLen: req.promptLen,
-        maxTokens: req.maxTokens,
-        outputTokens: 0,
-        ttft: 0,
-        latency: 0,
-        itl: [],
-        sendTime: 0,
-        queuedAt: 0,
-        endTime: 0,
-        contentChunks: 0,
-      };
-      const parser = new SseParser();
-      let status = 0;
-      let errorBody = "";
-      let first = 0;
-      let last = 0;
-      let usageTokens: number | undefined;
-      let done = false;
-      let settled = false;
-      let abortFn: ((err?: Error) => void) | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      let failure: { kind: FailureKind; message: string } | undefined;
-
-      const finish = () => {
-        if (settled) return;
-        settled = true;
-        if (timer) clearTimeout(timer);
-        if (signal) abortersOf(signal).delete(onAbort);
-        out.endTime = performance.now();
-        if (!failure) {
-          if (!done) failure = { kind: "no-done", message: "stream ended without 'data: [DONE]'" };
-          else if (out.contentChunks === 0) failure = { kind: "no-content", message: "stream had no content chunks" };
-          else if (usageTokens === undefined)
-            failure = { kind: "missing-usage", message: "no usage.completion_tokens in the stream (is stream_options.include_usage supported?)" };
-        }
-        if (failure) out.failure = failure;
-        else {
-          out.success = true;
-          out.outputTokens = usageTokens!;
-        }
-        out.ttft = out.contentChunks ? (first - out.sendTime) / 1000 : 0;
-        out.latency = out.contentChunks ? (last - out.sendTime) / 1000 : 0;
-        resolve(out);
-      };
-      const fail = (f: { kind: FailureKind; message: string }) => {
-        failure ??= f;
-        // Closing the connection stops the server's work; the outcome does not wait for undici's callbacks.
-        abortFn?.(new Error(f.message));
-        finish();
-      };
-      const onAbort = () => fail({ kind: "aborted", message: "benchmark interrupted" });
-      if (signal?.aborted) {
-        failure = { kind: "aborted", message: "benchmark interrupted" };
-        finish();
-        return;
-      }
-      if (signal) abortersOf(signal).add(onAbort);
-
-      const onEvent = (data: string, now: number) => {
-        if (done) return;
-        if (data === "[DONE]") {
-          done = true;
-          return;
-        }
-        let obj: any;
-        try {
-          obj = JSON.parse(data);
-        } catch {
-          fail({ kind: "malformed-sse", message: `event data is not JSON: ${snippet(data, 120)}` });
-          return;
-        }
-        if (obj === null || typeof obj !== "object") {
-          fail({ kind: "malformed-sse", message: `event data is not a JSON object: ${snippet(data, 120)}` });
-          return;
-        }
-        if (obj.error !== undefined && obj.error !== null) {
-          const m = typeof obj.error === "string" ? obj.error : (obj.error.message ?? JSON.stringify(obj.error));
-          fail({ kind: "server-error-event", message: `server sent an error event: ${snippet(String(m))}` });
-          return;
-        }
-        if (out.responseId === undefined && typeof obj.id === "string") out.responseId = obj.id;
-        const choices = obj.choices;
-        if (Array.isArray(choices) && choices.length > 0) {
-          if (out.contentChunks === 0) first = now;
-          else out.itl.push((now - last) / 1000);
-          last = now;
-          out.contentChunks++;
-        }
-        const usage = obj.usage;
-        if (usage && typeof usage === "object") {
-          const ct = usage.completion_tokens;
-          if (ct !== undefined && ct !== null) {
-            const bad = implausibleCompletionTokens(ct, req.maxTokens, out.contentChunks);
-            if (bad) {
-              fail({ kind: "bad-usage", message: bad });
-              return;
-            }
-            usageTokens = ct;
-          }
-        }
-      };
-
-      let queued = 0;
-      const parse = (chunk: Buffer | null, now: number) => {
-        queued--;
-        if (failure || settled) return;
-        let events: string[];
-        try {
-          events = parser.feed(chunk!);
-        } catch (e) {
-          fail({ kind: "malformed-sse", message: (e as Error).message });
-          return;
-        }
-        for (let i = 0; i < events.length && !failure; i++) onEvent(events[i]!, now);
-        // The request is complete at [DONE]; a server that then holds the response open
-        // only delays its connection's reuse (until it ends or the stall timeout closes it).
-        if (done && !failure) finish();
-      };
-      const complete = () => {
-        if (status === -200 && !failure) {
-          failure = { kind: "not-a-stream", message: `HTTP 200 with a JSON body instead of an event stream (is "stream": true supported?): ${snippet(errorBody)}` };
-        } else if (status !== 200 && !failure) {
-          failure = { kind: "http-error", message: `HTTP ${status}${errorBody ? ": " + snippet(errorBody) : ""}` };
-        } else if (!failure && !done && parser.hasUnfinishedEvent()) {
-          failure = { kind: "closed-mid-stream", message: `stream ended inside an event after ${out.contentChunks} content chunks` };
-        }
-        finish();
-      };
-
-      if (this.opts.requestTimeout > 0) {
-        timer = setTimeout(
-          () => fail({ kind: "request-timeout", message: `request exceeded the request timeout of ${this.opts.requestTimeout}s` }),
-          this.opts.requestTimeout * 1000,
-        );
-      }
-      const stallMs = this.opts.stallTimeout > 0 ? this.opts.stallTimeout * 1000 : 0;
-      out.queuedAt = out.sendTime = performance.now();
-      try {
-        this.pool.dispatch(
-          {
-            origin: this.origin,
-            path: this.path,
-            method: "POST",
-            headers: { "content-type": "application/json", accept: "text/event-stream", ...this.opts.headers },
-            body: req.body,
-            headersTimeout: stallMs,
-            bodyTimeout: stallMs,
-          },
-          {
-            onConnect: (abort) => {
-              out.sendTime = performance.now();
-              abortFn = abort;
-              if (failure) abort(new Error(failure.message));
-            },
-            onHeaders: (statusCode, headers) => {
-              status = statusCode;
-              for (let i = 0; i + 1 < headers.length; i += 2) {
-                if (headers[i]!.toString().toLowerCase() === "content-type" && headers[i + 1]!.toString().toLowerCase().includes("application/json")) {
-                  if (statusCode === 200) status = -200; // a JSON answer to a streaming request: collect it as an error body
-                }
-              }
-              return true;
-            },
-            onData: (chunk) => {
-              // Stamp now, parse later (see `later`): this keeps the cost of reading one
-              // socket small, so in a burst of chunks on many sockets each is stamped
-              // close to its arrival instead of after the parsing of all before it.
-              const now = performance.now();
-              if (status !== 200) {
-                if (errorBody.length < MAX_ERROR_BODY) errorBody += chunk.toString("utf8");
-                return true;
-              }
-              if (failure) return true;
-              queued++;
-              later(parse, chunk, now);
-              return true;
-            },
-            onComplete: () => {
-              if (queued > 0) later(complete, null, 0);
-              else complete();
-            },
-            onError: (err) => {
-              const failed = () => {
-                if (!failure) {
-                  const d = describeError(err);
-                  if (d.kind === "closed-mid-stream" && status === 200) d.message = `connection closed mid-stream after ${out.contentChunks} content chunks (${d.message})`;
-                  failure = d;
-                }
-                finish();
-              };
-              if (queued > 0) later(failed, null, 0);
-              else failed();
-            },
-          },
-        );
-      } catch (err) {
-        failure ??= describeError(err);
-        finish();
-      }
-    });
+    return new Promise<RequestOutcome>((resolve) => new Exchange(req, this.opts, resolve, signal).start(this.pool, this.origin, this.path));
   }
 
   /**

@@ -10,12 +10,13 @@
  * sent. `scale: 1` with a real server runs the jobs at full size.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { processResult, ResultError } from "../results/process.js";
 import type { AggRow } from "../results/types.js";
 import { isMultiNode, type MatrixEntry } from "../plan/types.js";
+import { forServer } from "./real-server.js";
 import { runBenchmark, type Progress } from "./run.js";
-import { startSimServer, type SimOptions } from "./sim.js";
+import { startSimServer, type SimOptions } from "../sim/server.js";
 
 /** One benchmark job: a single-node entry, or one concurrency of a multi-node entry. */
 export interface SweepJob {
@@ -36,6 +37,9 @@ export interface JobOutcome {
   reason?: string;
   seconds?: number;
   rawFile?: string;
+  /** The raw result and the failed requests (for the result table). */
+  result?: Record<string, unknown>;
+  failed?: number;
   row?: AggRow;
 }
 
@@ -44,6 +48,8 @@ export interface LocalSweepOptions {
   outDir: string;
   /** A real server; without it each job gets its own serve-sim. */
   baseUrl?: string;
+  /** GPUs behind baseUrl: rows divide per-GPU throughput by it and record the server (src/bench/real-server.ts). */
+  serverGpus?: number;
   /** Model name to send to a real server (default: the entry's model). */
   model?: string;
   /** Length divisor (1: the entry's lengths). */
@@ -52,6 +58,8 @@ export interface LocalSweepOptions {
   numWarmups: number;
   stallTimeout: number;
   maxFailureRate: number;
+  /** Recorded in every row as `run` (default: the output folder's name), so `collect` keeps rows of different sweeps apart. */
+  runId?: string;
   /** serve-sim settings applied to every job's simulator. */
   sim?: SimOptions;
   signal?: AbortSignal;
@@ -137,7 +145,13 @@ export function simFor(job: SweepJob, base: SimOptions = {}): SimOptions {
   };
 }
 
-export async function runLocalSweep(o: LocalSweepOptions): Promise<{ outcomes: JobOutcome[]; rows: AggRow[]; interrupted: boolean }> {
+export interface LocalSweepResult {
+  outcomes: JobOutcome[];
+  rows: AggRow[];
+  interrupted: boolean;
+}
+
+export async function runLocalSweep(o: LocalSweepOptions): Promise<LocalSweepResult> {
   const jobs = sweepJobs(o.entries, o.scale, o.promptsPerConc);
   const rawDir = join(o.outDir, "raw");
   const aggDir = join(o.outDir, "agg");
@@ -187,6 +201,8 @@ export async function runLocalSweep(o: LocalSweepOptions): Promise<{ outcomes: J
       } else {
         out.rawFile = join(rawDir, `${job.name}.json`);
         writeFileSync(out.rawFile, JSON.stringify(run.result, null, 2) + "\n");
+        out.result = run.result;
+        out.failed = run.failures.failed;
         const total = run.outcomes.length;
         const failed = run.failures.failed;
         const reasons = Object.entries(run.failures.reasons).map(([k, v]) => `${v.count} x ${k}: ${v.example}`);
@@ -195,7 +211,11 @@ export async function runLocalSweep(o: LocalSweepOptions): Promise<{ outcomes: J
           out.reason = `${failed} of ${total} requests failed (${reasons.join("; ")})`;
         } else {
           try {
-            const row = processResult(run.result, jobEnv(job));
+            const processed = processResult(run.result, jobEnv(job));
+            const row = o.baseUrl && o.serverGpus ? forServer(processed, o.serverGpus, o.baseUrl) : processed;
+            // Provenance: simulated rows say so (the report puts a banner on them); the run keeps sweeps apart in collect.
+            if (!o.baseUrl) row.server = "serve-sim";
+            row.run = o.runId ?? basename(o.outDir);
             out.row = row;
             rows.push(row);
             writeFileSync(join(aggDir, `agg_${job.name}.json`), JSON.stringify(row, null, 2) + "\n");

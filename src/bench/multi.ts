@@ -47,6 +47,8 @@ export interface PointResult {
   e2eRatio?: number;
   /** The client's own event-loop delay while this point ran. */
   clientLoopDelay?: ClientLoopDelay;
+  /** The point's raw result (for the result table). */
+  result?: RawResult;
 }
 
 export interface MultiConcOptions {
@@ -199,6 +201,7 @@ export async function runMultiConc(o: MultiConcOptions): Promise<{ points: Point
     const tput = (r.total_token_throughput as number) / o.numGpus;
     const out: RawResult = { ...r, tput_per_gpu: tput, num_gpus: o.numGpus };
     p.tputPerGpu = tput;
+    p.result = r;
     p.medianE2elMs = typeof r.median_e2el_ms === "number" ? r.median_e2el_ms : undefined;
     const base = o.baseline?.points.get(p.conc);
     if (o.baseline && base) {

@@ -1,6 +1,6 @@
 /** The console report of one run, in the reference client's layout. */
 import type { FailureSummary, PercentileMetric, RawResult } from "./metrics.js";
-import type { ClientLoopDelay } from "./run.js";
+import type { ClientLoopDelay } from "./part.js";
 
 /** Event-loop delay p99 (ms) above which the client itself is called out as a likely source of error. */
 export const CLIENT_LAG_WARN_MS = 10;

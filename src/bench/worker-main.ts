@@ -7,7 +7,7 @@ import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
 import type { RequestOutcome } from "./client.js";
-import { runPart } from "./run.js";
+import { runPart } from "./part.js";
 import type { MainMessage, WorkerInit, WorkerMessage } from "./workers.js";
 
 const init = workerData as WorkerInit;

@@ -15,7 +15,7 @@ import { Worker } from "node:worker_threads";
 import { UserError } from "../errors.js";
 import type { RequestOutcome } from "./client.js";
 import { summarizeFailures } from "./metrics.js";
-import { progressReporter, resultOf, type BenchOptions, type BenchRun, type ClientLoopDelay, type PartOptions } from "./run.js";
+import { progressReporter, resultOf, type BenchOptions, type BenchRun, type ClientLoopDelay, type PartOptions } from "./part.js";
 
 /** What the main thread sends a worker at start. */
 export interface WorkerInit {
@@ -53,7 +53,7 @@ function workerFile(): string {
   } catch {
     // (not a file: address)
   }
-  if (!file || !existsSync(file) || !existsSync(join(dirname(file), "run.js")))
+  if (!file || !existsSync(file) || !existsSync(join(dirname(file), "part.js")))
     throw new UserError("--workers needs the infx CLI's own files (this is a single-file bundle): run 'node dist/cli/infx.js bench --workers N' from a checkout");
   return file;
 }

@@ -43,8 +43,43 @@ function atRef(e: unknown, ref: string): never {
   throw e;
 }
 
+/** Checks one new entry (the dialect decides the fields: parse.ts for 2026-02, scenario-entry.ts for 2026-08). */
+export type EntryValidator = (item: ChangelogItem, file: string) => { entry?: ChangelogEntry; errors: string[] };
+
+/**
+ * The common case, cheaply: the head text is the base text plus whole new
+ * entries at the end (the suffix starts a new top-level `- ` item). Then only
+ * the suffix is parsed (a long changelog costs nothing), with lines and entry
+ * numbers of the head file. Undefined when that does not hold: the full
+ * parsed-entry diff decides.
+ */
+export function appendedItems(v: ChangelogVersions): ChangelogItem[] | undefined {
+  const base = v.baseText;
+  if (base === undefined || base.length === 0 || !base.endsWith("\n") || v.headText.length === base.length || !v.headText.startsWith(base)) return undefined;
+  const suffix = v.headText.slice(base.length);
+  const first = suffix.split("\n").find((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
+  if (first === undefined || !/^-(\s|$)/.test(first)) return undefined;
+  let doc;
+  try {
+    doc = readChangelogDocument(suffix, v.file);
+  } catch {
+    return undefined;
+  }
+  let lines = 0;
+  for (let i = base.indexOf("\n"); i >= 0; i = base.indexOf("\n", i + 1)) lines++;
+  const items = (base.match(/^-(\s|$)/gm) ?? []).length;
+  return doc.items.map((it) => ({
+    ...it,
+    number: it.number + items,
+    line: it.line + lines,
+    fields: new Map([...it.fields].map(([k, p]) => [k, { line: p.line + lines, column: p.column }])),
+  }));
+}
+
 /** Step 1: which entries are new, checked strictly. Throws UserError naming every problem. */
-export function changelogWork(v: ChangelogVersions): ChangelogWork {
+export function changelogWork(v: ChangelogVersions, validate: EntryValidator = validateChangelogEntry): ChangelogWork {
+  const appended = appendedItems(v);
+  if (appended) return validatedWork(appended, v, validate);
   let base;
   let head;
   try {
@@ -72,15 +107,19 @@ export function changelogWork(v: ChangelogVersions): ChangelogWork {
       message: `no new entries in ${v.file} between ${v.baseRef} and ${v.headRef} (only blank lines, comments or formatting changed): the plan is empty`,
     };
   }
+  return validatedWork(diff.added, v, validate);
+}
+
+function validatedWork(added: ChangelogItem[], v: ChangelogVersions, validate: EntryValidator): ChangelogWork {
   const errors: string[] = [];
   const entries: NewChangelogEntry[] = [];
-  for (const item of diff.added) {
-    const r = validateChangelogEntry(item, v.file);
+  for (const item of added) {
+    const r = validate(item, v.file);
     if (r.entry) entries.push({ entry: r.entry, item });
     else errors.push(...r.errors.map((e) => `  ${e}`));
   }
   if (errors.length)
-    throw new UserError(`${v.file}: the new entr${diff.added.length === 1 ? "y is" : "ies are"} not valid (${errors.length} problem${errors.length === 1 ? "" : "s"}):`, errors);
+    throw new UserError(`${v.file}: the new entr${added.length === 1 ? "y is" : "ies are"} not valid (${errors.length} problem${errors.length === 1 ? "" : "s"}):`, errors);
   return { status: "new-entries", entries };
 }
 

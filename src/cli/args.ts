@@ -11,40 +11,108 @@ export type OptKind = "string" | "int" | "number" | "flag";
 
 export interface OptSpec {
   /** Long name without the dashes, e.g. `config-files`. */
-  name: string;
-  kind: OptKind;
+  readonly name: string;
+  readonly kind: OptKind;
   /** One or more values (argparse `nargs='+'`). */
-  multiple?: boolean;
-  choices?: readonly string[];
-  default?: unknown;
-  required?: boolean;
-  help: string;
+  readonly multiple?: boolean;
+  readonly choices?: readonly string[];
+  readonly default?: unknown;
+  readonly required?: boolean;
+  readonly help: string;
   /** Placeholder shown in help, e.g. `FILE`. */
-  metavar?: string;
+  readonly metavar?: string;
   /** Single-letter alias, e.g. `o` for `-o`. */
-  short?: string;
+  readonly short?: string;
+  /**
+   * Collects the option, under its own (dashed) name, into the record
+   * `options[group]` of the typed options: for a family of options made from
+   * a list, whose names the type system cannot know.
+   */
+  readonly group?: string;
 }
 
 export interface PositionalSpec {
-  name: string;
-  help: string;
-  required?: boolean;
-  multiple?: boolean;
+  readonly name: string;
+  readonly help: string;
+  readonly required?: boolean;
+  readonly multiple?: boolean;
 }
 
 export interface CommandSpec {
-  name: string;
-  summary: string;
+  readonly name: string;
+  readonly summary: string;
   /** Longer explanation shown by --help. */
-  description?: string;
-  options: OptSpec[];
-  positionals?: PositionalSpec[];
+  readonly description?: string;
+  readonly options: readonly OptSpec[];
+  readonly positionals?: readonly PositionalSpec[];
   /** Sets of option names of which at most one (or exactly one, if required) may be given. */
-  exclusive?: { names: string[]; required?: boolean }[];
-  examples?: string[];
+  readonly exclusive?: readonly { readonly names: readonly string[]; readonly required?: boolean }[];
+  readonly examples?: readonly string[];
 }
 
 export type ParsedArgs = Record<string, unknown> & { _: string[]; help?: boolean };
+
+/** `config-files` -> `configFiles`: the key an option has in a command's typed options. */
+export type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+
+export function camelCase<S extends string>(name: S): CamelCase<S> {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()) as CamelCase<S>;
+}
+
+type ScalarOf<O extends OptSpec> = O["kind"] extends "int" | "number"
+  ? number
+  : O extends { readonly choices: readonly (infer C extends string)[] }
+    ? C
+    : string;
+/** The value an option has after parsing: a flag is a boolean, a `multiple` option an array. */
+type ValueOf<O extends OptSpec> = O["kind"] extends "flag" ? boolean : O extends { readonly multiple: true } ? ScalarOf<O>[] : ScalarOf<O>;
+/** Options that always have a value after parsing: flags, required options, options with a default. */
+type AlwaysSet<O extends OptSpec> = O extends { readonly kind: "flag" } | { readonly required: true } | { readonly default: {} } ? O : never;
+type PositionalValue<P extends PositionalSpec> = P extends { readonly multiple: true } ? string[] : P extends { readonly required: true } ? string : string | undefined;
+
+type Grouped<O extends OptSpec> = O extends { readonly group: string } ? O : never;
+type Named<Os extends OptSpec> = Exclude<Os, Grouped<Os>>;
+type OptionValues<Os extends OptSpec> = { -readonly [O in AlwaysSet<Named<Os>> as CamelCase<O["name"]>]: ValueOf<O> } & {
+  -readonly [O in Exclude<Named<Os>, AlwaysSet<Os>> as CamelCase<O["name"]>]?: ValueOf<O>;
+} & { -readonly [O in Grouped<Os> as O["group"] & string]: Partial<Record<string, ValueOf<O>>> };
+type PositionalValues<S extends CommandSpec> = S extends { readonly positionals: readonly (infer P extends PositionalSpec)[] }
+  ? { -readonly [Q in P as CamelCase<Q["name"]>]: PositionalValue<Q> }
+  : unknown;
+
+/**
+ * A command's typed options, inferred from its spec (declared with
+ * `defineSpec`): one camelCase key per option and positional, e.g.
+ * `--config-files a b` -> `configFiles: string[]`, `--max-conc 4` ->
+ * `maxConc?: number`, a flag -> `boolean`.
+ */
+export type OptionsOf<S extends CommandSpec> = OptionValues<S["options"][number]> & PositionalValues<S>;
+
+/** Declares a command's spec keeping its literal types, so that `OptionsOf<typeof spec>` knows every option. */
+export function defineSpec<const S extends CommandSpec>(spec: S): S {
+  return spec;
+}
+
+/** Declares option specs shared by several commands, keeping their literal types. */
+export function defineOptions<const Os extends readonly OptSpec[]>(options: Os): Os {
+  return options;
+}
+
+/**
+ * The one place parsed arguments become a command's typed options: every
+ * option and positional of `spec` under its camelCase name (parseArgs has
+ * already checked kinds, choices, required options and filled in defaults).
+ */
+export function optionsOf<S extends CommandSpec>(spec: S, args: ParsedArgs): OptionsOf<S> {
+  const out: Record<string, unknown> = {};
+  for (const o of spec.options) {
+    if (o.group !== undefined) {
+      const group = (out[o.group] ??= {}) as Record<string, unknown>;
+      if (args[o.name] !== undefined) group[o.name] = args[o.name];
+    } else if (args[o.name] !== undefined) out[camelCase(o.name)] = args[o.name];
+  }
+  for (const p of spec.positionals ?? []) out[camelCase(p.name)] = args[p.name];
+  return out as OptionsOf<S>;
+}
 
 const isOptionToken = (t: string) => t.startsWith("-") && t !== "-" && !/^-\d/.test(t) && !/^-\.\d/.test(t);
 
@@ -119,7 +187,10 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
       }
     }
     if (values.length === 0) throw new UsageError(`--${name} expects ${opt.multiple ? "one or more values" : "a value"}` + (opt.choices ? ` (${opt.choices.join(", ")})` : ""));
-    const converted = values.map((v) => convert(opt, v));
+    // A list of numbers may also be written `4,8,16` (or quoted, `"4 8 16"`).
+    const items = opt.multiple && (opt.kind === "int" || opt.kind === "number") ? values.flatMap((v) => v.split(/[\s,]+/).filter(Boolean)) : values;
+    if (items.length === 0) throw new UsageError(`--${name} expects one or more values`);
+    const converted = items.map((v) => convert(opt, v));
     out[name] = opt.multiple ? converted : converted[0];
   }
   if (out.help) return out;
@@ -176,4 +247,11 @@ export function formatHelp(spec: CommandSpec): string {
     for (const e of spec.examples) lines.push(`  ${e}`);
   }
   return lines.join("\n") + "\n";
+}
+
+/** parseArgs then optionsOf: a command line (without the command name) to the command's typed options; --help is refused. */
+export function parseOptions<S extends CommandSpec>(spec: S, argv: readonly string[]): OptionsOf<S> {
+  const args = parseArgs(spec, argv);
+  if (args.help) throw new UsageError(`--help is not an option here ('infx ${spec.name} --help' shows the options)`);
+  return optionsOf(spec, args);
 }

@@ -3,7 +3,8 @@
  * every failure into a message and an exit code (never a stack trace, unless
  * INFX_DEBUG=1).
  */
-import { closest, formatHelp, parseArgs } from "./args.js";
+import { readFileSync } from "node:fs";
+import { closest, formatHelp, optionsOf, parseArgs } from "./args.js";
 import { UsageError, UserError, type Io } from "./io.js";
 import { COMMANDS, findCommand } from "./registry.js";
 
@@ -11,7 +12,7 @@ export function topLevelHelp(): string {
   const lines = [
     "infx: plan, run and analyse LLM-inference benchmark sweeps",
     "",
-    "Usage: infx <command> [options]     (infx <command> --help for details)",
+    "Usage: infx <command> [options]     (infx <command> --help for details; infx --version)",
   ];
   for (const group of ["Plan", "Results", "Benchmark"] as const) {
     lines.push("", `${group}:`);
@@ -27,12 +28,25 @@ export function topLevelHelp(): string {
   return lines.join("\n") + "\n";
 }
 
+/** The version in the package's package.json (two folders above this module, in src/ and in dist/). */
+export function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
 /** Runs `infx <argv...>` against `io`; resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     io.out(topLevelHelp());
     return name ? 0 : 2;
+  }
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.out(`infx ${packageVersion()}\n`);
+    return 0;
   }
   const entry = findCommand(name);
   if (!entry) {
@@ -47,7 +61,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       io.out(formatHelp(mod.spec));
       return 0;
     }
-    return await mod.run(args, io);
+    return await mod.run(optionsOf(mod.spec, args), io);
   } catch (e) {
     return reportError(e, name, io);
   }

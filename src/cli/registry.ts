@@ -2,13 +2,13 @@
  * Every `infx` command, with a one-line summary and a lazy loader, so that
  * `infx full-sweep` loads only the planner and `infx --help` loads nothing.
  */
-import type { CommandModule } from "./command.js";
+import type { AnyCommandModule } from "./command.js";
 
 export interface CommandEntry {
   name: string;
   group: "Plan" | "Results" | "Benchmark";
   summary: string;
-  load: () => Promise<CommandModule>;
+  load: () => Promise<AnyCommandModule>;
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
@@ -22,9 +22,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "summarize", group: "Results", summary: "Markdown tables and charts for the step summary", load: () => import("../commands/summarize.js") },
   { name: "success-rate", group: "Results", summary: "Job success rate per GPU type for a workflow run", load: () => import("../commands/success-rate.js") },
   { name: "comment", group: "Results", summary: "Create or update the sticky PR comment", load: () => import("../commands/comment.js") },
+  { name: "report", group: "Results", summary: "One self-contained HTML page with Pareto charts and tables", load: () => import("../commands/report.js") },
+  { name: "compare", group: "Results", summary: "Head vs baseline benchmark rows with a noise-aware verdict per point and per curve", load: () => import("../commands/compare.js") },
   { name: "export", group: "Results", summary: "Export aggregate rows as CSV or dashboard points", load: () => import("../commands/export.js") },
   { name: "bench", group: "Benchmark", summary: "Drive an OpenAI-compatible server at fixed concurrency and save the raw result", load: () => import("../commands/bench.js") },
   { name: "serve-sim", group: "Benchmark", summary: "A simulated OpenAI-compatible streaming server", load: () => import("../commands/serve-sim.js") },
+  { name: "doctor", group: "Benchmark", summary: "Check this host as a benchmark runner (GPUs, container runtime, disk, secrets, launch script)", load: () => import("../commands/doctor.js") },
   { name: "sweep", group: "Benchmark", summary: "Plan, benchmark, collect and summarize a whole sweep locally", load: () => import("../commands/sweep.js") },
 ];
 

@@ -7,18 +7,19 @@
 import { mkdirSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { writeFileNoFollow } from "../io/write-user-file.js";
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { withInterrupt } from "../cli/interrupt.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { PERCENTILE_METRICS, type PercentileMetric } from "../bench/metrics.js";
 import { checkTimeout, checkWorkloadSize, defaultTimeouts, ensureWritableDir } from "../bench/limits.js";
 import { servedModel } from "../bench/models.js";
-import { batchDirName, loadBaseline, type BaselinePoint, PROMPTS_PRESETS, runMultiConc, type PromptsPreset } from "../bench/multi.js";
-import { benchProgressText, ProgressLine } from "../bench/progress.js";
+import { batchDirName, loadBaseline, type BaselinePoint, PROMPTS_PRESETS, runMultiConc } from "../bench/multi.js";
+import { benchProgressText, ProgressLine } from "../cli/progress.js";
+import { resultTable } from "../bench/result-table.js";
 import { clientLagWarning, formatRunReport } from "../bench/report.js";
 import { runBenchmark, type BenchOptions } from "../bench/run.js";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "bench",
   summary: "Drive an OpenAI-compatible server at fixed concurrency and save the raw result",
   description: `
@@ -92,7 +93,7 @@ marks the rest unfinished in summary.txt.`,
     { name: "max-failure-rate", kind: "number", default: 0.05, metavar: "F", help: "Exit 1 when more than this fraction of requests failed" },
     { name: "stall-timeout", kind: "number", metavar: "S", help: "Fail a request after S seconds without a byte (0: never; default max(600, input-len/100); at most 2147483)" },
     { name: "request-timeout", kind: "number", metavar: "S", help: "Fail a request after S seconds in total (0: no limit; default stall timeout + output-len/4, a token every 250 ms at worst)" },
-    { name: "conc", kind: "string", metavar: "LIST", help: "Multi-concurrency mode: comma-separated concurrencies, e.g. 4,8,16,32,64" },
+    { name: "conc", kind: "string", multiple: true, metavar: "LIST", help: "Multi-concurrency mode: concurrencies, e.g. 4,8,16,32,64 or 4 8 16 32 64" },
     { name: "prompts-per-conc", kind: "int", metavar: "N", help: "Multi mode: num_prompts = conc x N" },
     { name: "prompts-preset", kind: "string", choices: PROMPTS_PRESETS, default: "x10", help: "Multi mode: x10 (conc x 10) or seed003 (conc x 20 at OSL 8192, else conc x 50)" },
     { name: "batch-dir", kind: "string", metavar: "DIR", help: "Multi mode: output directory" },
@@ -105,7 +106,9 @@ marks the rest unfinished in summary.txt.`,
     "infx bench --base-url http://127.0.0.1:8000 --model m --random-input-len 1024 --random-output-len 1024 --num-prompts 160 --max-concurrency 16 --ignore-eos --save-result --result-filename run.json",
     "infx bench --base-url http://127.0.0.1:8000 --conc 4,8,16,32,64 --random-input-len 1024 --random-output-len 1024 --prompts-preset seed003 --num-gpus 8 --baseline b200_batch/",
   ],
-};
+});
+
+export type BenchCliOptions = OptionsOf<typeof spec>;
 
 function parseList<T>(raw: string, what: string, conv: (s: string) => T | undefined): T[] {
   const parts = raw.split(",").map((s) => s.trim()).filter(Boolean);
@@ -123,49 +126,47 @@ export interface ParsedBench {
 }
 
 /** Validates and converts the shared options; throws UsageError naming the option. */
-export function benchOptionsFromArgs(a: ParsedArgs): ParsedBench {
-  const positive = (name: string, min = 1) => {
-    const v = a[name] as number | undefined;
-    if (v !== undefined && v < min) throw new UsageError(`--${name} must be at least ${min}, got ${v}`);
-    return v;
-  };
-  positive("random-input-len");
-  positive("random-output-len");
-  positive("num-prompts", 0);
-  positive("max-concurrency");
-  positive("workers");
-  positive("num-warmups", 0);
-  positive("vocab-size");
-  positive("num-gpus");
-  const ratio = a["random-range-ratio"] as number;
+export function benchOptionsFrom(a: BenchCliOptions): ParsedBench {
+  const atLeast: [string, number | undefined, number][] = [
+    ["random-input-len", a.randomInputLen, 1],
+    ["random-output-len", a.randomOutputLen, 1],
+    ["num-prompts", a.numPrompts, 0],
+    ["max-concurrency", a.maxConcurrency, 1],
+    ["workers", a.workers, 1],
+    ["num-warmups", a.numWarmups, 0],
+    ["vocab-size", a.vocabSize, 1],
+    ["num-gpus", a.numGpus, 1],
+  ];
+  for (const [name, v, min] of atLeast) if (v !== undefined && v < min) throw new UsageError(`--${name} must be at least ${min}, got ${v}`);
+  const ratio = a.randomRangeRatio;
   if (!(ratio >= 0 && ratio <= 1)) throw new UsageError(`--random-range-ratio must be in [0, 1], got ${ratio}`);
-  const rateRaw = String(a["request-rate"]);
+  const rateRaw = a.requestRate;
   const rate = rateRaw === "inf" ? Infinity : Number(rateRaw);
   if (!(rate > 0)) throw new UsageError(`--request-rate must be 'inf' or a positive number, got '${rateRaw}'`);
-  const burst = a.burstiness as number;
+  const burst = a.burstiness;
   if (!(burst > 0)) throw new UsageError(`--burstiness must be > 0, got ${burst}`);
-  const metrics = parseList(String(a["percentile-metrics"]), "--percentile-metrics", (s) =>
+  const metrics = parseList(a.percentileMetrics, "--percentile-metrics", (s) =>
     (PERCENTILE_METRICS as readonly string[]).includes(s) ? (s as PercentileMetric) : undefined,
   );
-  const percentiles = parseList(String(a["metric-percentiles"]), "--metric-percentiles", (s) => {
+  const percentiles = parseList(a.metricPercentiles, "--metric-percentiles", (s) => {
     const n = Number(s);
     return n > 0 && n < 100 ? n : undefined;
   });
-  const mfr = a["max-failure-rate"] as number;
+  const mfr = a.maxFailureRate;
   if (!(mfr >= 0 && mfr <= 1)) throw new UsageError(`--max-failure-rate must be in [0, 1], got ${mfr}`);
-  const timeouts = defaultTimeouts(a["random-input-len"] as number, a["random-output-len"] as number);
-  const stallTimeout = (a["stall-timeout"] as number | undefined) ?? timeouts.stall;
-  const requestTimeout = (a["request-timeout"] as number | undefined) ?? timeouts.request;
+  const timeouts = defaultTimeouts(a.randomInputLen, a.randomOutputLen);
+  const stallTimeout = a.stallTimeout ?? timeouts.stall;
+  const requestTimeout = a.requestTimeout ?? timeouts.request;
   checkTimeout("stall-timeout", stallTimeout);
   checkTimeout("request-timeout", requestTimeout);
   checkWorkloadSize({
-    inputLen: a["random-input-len"] as number,
-    outputLen: a["random-output-len"] as number,
-    numPrompts: (a["num-prompts"] as number | undefined) ?? 1000,
-    numWarmups: a["num-warmups"] as number,
-    vocabSize: a["vocab-size"] as number,
+    inputLen: a.randomInputLen,
+    outputLen: a.randomOutputLen,
+    numPrompts: a.numPrompts ?? 1000,
+    numWarmups: a.numWarmups,
+    vocabSize: a.vocabSize,
   });
-  const baseUrl = (a["base-url"] as string | undefined) ?? `http://${a.host}:${a.port}`;
+  const baseUrl = a.baseUrl ?? `http://${a.host}:${a.port}`;
   try {
     const u = new URL(baseUrl);
     if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error();
@@ -176,27 +177,27 @@ export function benchOptionsFromArgs(a: ParsedArgs): ParsedBench {
     maxFailureRate: mfr,
     options: {
       baseUrl,
-      endpoint: a.endpoint as string,
-      model: a.model as string | undefined,
-      backend: a.backend as string,
-      tokenizerId: a.tokenizer as string | undefined,
-      inputLen: a["random-input-len"] as number,
-      outputLen: a["random-output-len"] as number,
+      endpoint: a.endpoint,
+      model: a.model,
+      backend: a.backend,
+      tokenizerId: a.tokenizer,
+      inputLen: a.randomInputLen,
+      outputLen: a.randomOutputLen,
       rangeRatio: ratio,
-      numPrompts: (a["num-prompts"] as number | undefined) ?? 1000,
-      maxConcurrency: (a["max-concurrency"] as number | undefined) ?? null,
+      numPrompts: a.numPrompts ?? 1000,
+      maxConcurrency: a.maxConcurrency ?? null,
       requestRate: rate,
       burstiness: burst,
-      ignoreEos: Boolean(a["ignore-eos"]),
-      numWarmups: a["num-warmups"] as number,
-      seed: a.seed as number,
-      vocabSize: a["vocab-size"] as number,
+      ignoreEos: a.ignoreEos,
+      numWarmups: a.numWarmups,
+      seed: a.seed,
+      vocabSize: a.vocabSize,
       percentileMetrics: metrics,
       metricPercentiles: percentiles,
       stallTimeout,
       requestTimeout,
-      detailed: Boolean(a["save-detailed"]),
-      workers: a.workers as number,
+      detailed: a.saveDetailed,
+      workers: a.workers,
     },
   };
 }
@@ -206,13 +207,13 @@ export function defaultResultFilename(backend: string, rate: number, conc: numbe
   return `${backend}-${rate === Infinity ? "inf" : rate}qps${conc !== null ? `-concurrency${conc}` : ""}-${base}-${date}.json`;
 }
 
-export async function run(a: ParsedArgs, io: Io): Promise<number> {
-  const { options, maxFailureRate } = benchOptionsFromArgs(a);
-  const resultDir = resolve(io.cwd, (a["result-dir"] as string | undefined) ?? ".");
-  if (a.conc === undefined && (a["save-result"] || a["result-filename"] !== undefined)) {
-    const named = a["result-filename"] as string | undefined;
+export async function run(a: BenchCliOptions, io: Io): Promise<number> {
+  const { options, maxFailureRate } = benchOptionsFrom(a);
+  const resultDir = resolve(io.cwd, a.resultDir ?? ".");
+  if (a.conc === undefined && (a.saveResult || a.resultFilename !== undefined)) {
+    const named = a.resultFilename;
     ensureWritableDir(named !== undefined && isAbsolute(named) ? resolve(named, "..") : resolve(join(resultDir, named ?? "x"), ".."), "--result-dir");
-  } else if (a.conc !== undefined) ensureWritableDir(a["batch-dir"] ? resolve(io.cwd, a["batch-dir"] as string) : resultDir, a["batch-dir"] ? "--batch-dir" : "--result-dir");
+  } else if (a.conc !== undefined) ensureWritableDir(a.batchDir ? resolve(io.cwd, a.batchDir) : resultDir, a.batchDir ? "--batch-dir" : "--result-dir");
   const model = options.model ?? (await servedModel(options.baseUrl).catch((e: Error) => {
     throw new UserError(e.message);
   }));
@@ -220,14 +221,14 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
   const progress = new ProgressLine(io);
 
   if (a.conc !== undefined) {
-    if (a["num-prompts"] !== undefined) throw new UsageError("--num-prompts cannot be used with --conc (use --prompts-per-conc or --prompts-preset)");
-    if (a["max-concurrency"] !== undefined) throw new UsageError("--max-concurrency cannot be used with --conc");
-    const concs = parseList(String(a.conc), "--conc", (s) => (/^\d+$/.test(s) && Number(s) > 0 ? Number(s) : undefined));
-    const ppc = a["prompts-per-conc"] as number | undefined;
+    if (a.numPrompts !== undefined) throw new UsageError("--num-prompts cannot be used with --conc (use --prompts-per-conc or --prompts-preset)");
+    if (a.maxConcurrency !== undefined) throw new UsageError("--max-concurrency cannot be used with --conc");
+    const concs = parseList([a.conc].flat().join(" ").trim().replace(/\s+/g, ","), "--conc", (s) => (/^\d+$/.test(s) && Number(s) > 0 ? Number(s) : undefined));
+    const ppc = a.promptsPerConc;
     if (ppc !== undefined && ppc < 1) throw new UsageError(`--prompts-per-conc must be at least 1, got ${ppc}`);
     let baseline: { source: string; points: Map<number, BaselinePoint> } | undefined;
     if (a.baseline !== undefined) {
-      const p = resolve(io.cwd, a.baseline as string);
+      const p = resolve(io.cwd, a.baseline);
       try {
         baseline = { source: p, points: loadBaseline(p) };
       } catch (e) {
@@ -236,17 +237,17 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
       const missing = concs.filter((c) => !baseline!.points.has(c));
       if (missing.length) io.err(`warning: the baseline has no point for concurrency ${missing.join(", ")}; those points get no ratios\n`);
     }
-    const batchDir = a["batch-dir"]
-      ? resolve(io.cwd, a["batch-dir"] as string)
+    const batchDir = a.batchDir
+      ? resolve(io.cwd, a.batchDir)
       : join(resultDir, batchDirName(bench.inputLen, bench.outputLen, new Date()));
     const r = await withInterrupt(io, (signal) =>
       runMultiConc({
         bench,
         concs,
-        preset: a["prompts-preset"] as PromptsPreset,
+        preset: a.promptsPreset,
         promptsPerConc: ppc,
         batchDir,
-        numGpus: a["num-gpus"] as number,
+        numGpus: a.numGpus,
         maxFailureRate,
         baseline,
         signal,
@@ -260,6 +261,7 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
       }),
     );
     progress.clear();
+    io.out("\n" + resultTable(r.points.map((p) => ({ conc: p.conc, gpus: a.numGpus, status: p.status, failed: p.failed, requests: p.numPrompts, result: p.result }))));
     io.out(`summary: ${r.summaryPath}\n`);
     if (r.interrupted) return 130;
     return r.points.some((p) => p.status !== "PASSED") ? 1 : 0;
@@ -277,8 +279,8 @@ export async function run(a: ParsedArgs, io: Io): Promise<number> {
   io.out(formatRunReport(result, failures, bench.percentileMetrics, bench.metricPercentiles));
   const lagWarning = clientLagWarning(runResult.clientLoopDelay, bench.maxConcurrency);
   if (lagWarning) io.err(lagWarning + "\n");
-  if (a["save-result"] || a["result-filename"] !== undefined) {
-    const name = (a["result-filename"] as string | undefined) ??
+  if (a.saveResult || a.resultFilename !== undefined) {
+    const name = a.resultFilename ??
       defaultResultFilename(bench.backend, bench.requestRate, bench.maxConcurrency, bench.model, String(result.date));
     const file = isAbsolute(name) ? name : join(resultDir, name);
     mkdirSync(resolve(file, ".."), { recursive: true });

@@ -1,17 +1,11 @@
-import { resolve, relative, isAbsolute } from "node:path";
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
-import { UserError, type Io } from "../cli/io.js";
-import { readFileAtRefs } from "../changelog/git.js";
-import { changelogPlan, changelogWork, planChangelogEntries, resolveEntryKeys } from "../changelog/plan.js";
-import { loadPlanningInputs } from "../config/load.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
+import type { Io } from "../cli/io.js";
+import { planChangelogDiff } from "../changelog/plan-diff.js";
 import { formatMatrix } from "../plan/format.js";
-import { DEFAULT_PLAN_DIR, writeGithubPlan } from "../plan/github-format.js";
-import { testConfig } from "../plan/matrix.js";
-import { INPUT_OPTIONS } from "../plan/matrix-cli.js";
-import { applyPlanPolicies, POLICY_OPTIONS, policyOptionsFromArgs } from "../plan/policies.js";
-import type { MatrixEntry } from "../plan/types.js";
+import { describeDialect } from "../config/dialect.js";
+import { INPUT_OPTIONS, planPlaceOf, POLICY_OPTIONS, policyOptions, printGithubPlan } from "./lib/matrix-options.js";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "changelog",
   summary: "Sweep plan from the entries appended to perf-changelog.yaml between two git refs",
   description: `
@@ -35,6 +29,14 @@ Rules:
   - Identical files: error (nothing to run). Only whitespace/comments/formatting
     changed: an empty plan and a "no new entries" note on stderr.
 
+2026-08 configs (scenarios; docs/dialects.md): entries may also set all-evals,
+append-only, eval-min-prefill-ep and scenario-type; only '*' is a wildcard
+('?' is literal); each (config, scenario) pair runs throughput and evals at
+most once; the plan adds agentic buckets, the eval lists evals,
+agentic_evals, multinode_evals, multinode_agentic_evals and a
+recipe-fingerprint per throughput row. append-only entries read the configs
+at --base-ref too and run only the new concurrency points.
+
 Formats: json (default, one line), table (for a person), github (plan.json and
 shards of at most 256 entries in --out-dir, a one-line summary on stdout and in
 $GITHUB_OUTPUT; see docs/sharding.md).`,
@@ -52,44 +54,25 @@ $GITHUB_OUTPUT; see docs/sharding.md).`,
     "infx changelog --base-ref HEAD~1 --format table",
     "infx changelog --base-ref origin/main --trim-conc --format github --out-dir sweep-plan",
   ],
-};
+});
 
-export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const given = args["changelog-file"] as string;
-  const file = isAbsolute(given) ? given : resolve(io.cwd, given);
-  const shown = isAbsolute(given) ? given : relative(io.cwd, file) || given;
-  const baseRef = args["base-ref"] as string;
-  const headRef = args["head-ref"] as string;
+export type ChangelogOptions = OptionsOf<typeof spec>;
 
-  const [base, head] = await readFileAtRefs(file, [baseRef, headRef]);
-  if (head!.text === undefined) throw new UserError(`${shown} does not exist at ${headRef} (commit ${head!.commit.slice(0, 12)})`);
-  if (base!.text === undefined) io.err(`note: ${shown} does not exist at ${baseRef}; every entry at ${headRef} is new\n`);
-
-  const work = changelogWork({ file: shown, baseRef, headRef, baseText: base!.text, headText: head!.text });
-  const opts = policyOptionsFromArgs(args);
-  let matrix: MatrixEntry[] = [];
-  if (work.status === "no-new-entries") {
-    io.err(`${work.message}\n`);
-  } else {
-    const inputs = loadPlanningInputs(args["config-files"] as string[], args["runner-config"] as string, { cwd: io.cwd, noCache: Boolean(io.env.INFX_NO_CACHE) });
-    const keysPerEntry = await resolveEntryKeys(work.entries, [...inputs.configs.keys()], shown);
-    const planned = planChangelogEntries(work.entries, keysPerEntry, (configKeys, mode) =>
-      testConfig(inputs, { configKeys, runEvals: !mode.evalsOnly, evalsOnly: mode.evalsOnly }),
-    );
-    for (const w of planned.work) {
-      if (w.skipped.length && io.isTTY) io.err(`note: ${w.entry["pr-link"]}: ${w.skipped.join(", ")} already planned by an earlier entry\n`);
-    }
-    matrix = applyPlanPolicies(planned.matrix, opts);
-  }
-  const entries = work.entries.map((e) => e.entry);
-  const plan = changelogPlan(matrix, baseRef, headRef, entries);
-  switch (args.format) {
+export async function run(o: ChangelogOptions, io: Io): Promise<number> {
+  const { matrix, plan, entries, dialect } = await planChangelogDiff({
+    ...o,
+    ...planPlaceOf(io),
+    policies: policyOptions(o),
+    note: (text) => io.err(`${text}\n`),
+    noteSkipped: io.isTTY,
+  });
+  switch (o.format) {
     case "github":
-      writeGithubPlan(matrix, { ...args, "out-dir": args["out-dir"] ?? DEFAULT_PLAN_DIR }, io, { changelog_metadata: plan.changelog_metadata });
+      printGithubPlan(matrix, o, io, { changelog_metadata: plan.changelog_metadata });
       break;
     case "table":
       io.out(formatMatrix(matrix, "table"));
-      io.out(`${entries.length} new changelog entr${entries.length === 1 ? "y" : "ies"} between ${baseRef} and ${headRef}\n`);
+      io.out(`${entries.length} new changelog entr${entries.length === 1 ? "y" : "ies"} between ${o.baseRef} and ${o.headRef}${dialect === "2026-08" ? `; ${describeDialect(dialect)}` : ""}\n`);
       break;
     default:
       io.out(JSON.stringify(plan) + "\n");

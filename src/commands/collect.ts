@@ -1,17 +1,8 @@
-import { closeSync, constants, openSync, writeSync } from "node:fs";
-import { basename, isAbsolute, resolve } from "node:path";
-import { readUserFile } from "../io/read-user-file.js";
-import { writeFileNoFollow } from "../io/write-user-file.js";
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
-import { UsageError, UserError, type Io } from "../cli/io.js";
-import { collect, rowsToJsonChunks, type CollectKind, type Replacement } from "../results/collect.js";
-import { applyThresholds, parseThresholds, type Thresholds } from "../results/thresholds.js";
-import type { EvalRow, Problem } from "../results/types.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
+import { UsageError, type Io } from "../cli/io.js";
+import { collectExitCode, collectSummaryText, collectToFile } from "../results/collect-file.js";
 
-const DEFAULT_OUT: Record<CollectKind, string> = { bmk: "agg_bmk.json", eval: "agg_eval_all.json" };
-const SHOWN_PROBLEMS = 20;
-
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "collect",
   summary: "Aggregate downloaded artifacts into agg_bmk.json / agg_eval_all.json",
   description: `
@@ -55,92 +46,13 @@ Exit codes: 0 ok, 1 a gate failed or (--strict) a file was unusable, 2 usage.`,
     "gh run download 12345 -p 'bmk_*' -D artifacts && infx collect artifacts --kind bmk --out agg_bmk.json",
     "infx collect eval_results --kind eval --thresholds evals/thresholds.yaml --report collect-report.json",
   ],
-};
+});
 
-async function loadThresholds(path: string): Promise<Thresholds> {
-  let text: string;
-  try {
-    text = readUserFile(path);
-  } catch (e) {
-    throw new UserError(`cannot read thresholds file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const { parse } = await import("yaml");
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (e) {
-    throw new UserError(`${path}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
-  }
-  const t = parseThresholds(doc);
-  if (!t.ok) throw new UserError(`${path}: invalid thresholds`, t.errors.map((e) => `  ${e}`));
-  return t.value;
-}
+export type CollectOptions = OptionsOf<typeof spec>;
 
-export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const kind = args.kind as CollectKind;
-  const dirArg = args.dir as string;
-  if (args.thresholds !== undefined && kind !== "eval") throw new UsageError("--thresholds applies to --kind eval only");
-  const thresholds = typeof args.thresholds === "string" ? await loadThresholds(resolve(io.cwd, args.thresholds)) : undefined;
-  const dir = resolve(io.cwd, dirArg);
-  // Paths in problems and eval rows' `source` start at the directory as given
-  // (`eval_results/eval_x/results_....json`, as in the reference's rows); an
-  // absolute directory (a runner's temp folder) is shown by its name only.
-  const displayRoot = isAbsolute(dirArg) ? basename(dir) : dirArg.replace(/\\/g, "/").replace(/^\.\/+/, "").replace(/\/+$/, "");
-  let result;
-  try {
-    result = await collect(dir, kind, { displayRoot: displayRoot === "." ? undefined : displayRoot });
-  } catch (e) {
-    throw new UserError((e as Error).message);
-  }
-  const failed = thresholds ? applyThresholds(result.rows as EvalRow[], thresholds) : 0;
-
-  const outPath = resolve(io.cwd, typeof args.out === "string" ? args.out : DEFAULT_OUT[kind]);
-  let fd: number;
-  try {
-    fd = openSync(outPath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644); // never through a symlink
-  } catch (e) {
-    throw new UserError(`cannot write ${outPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  try {
-    for (const chunk of rowsToJsonChunks(result.rows)) writeSync(fd, chunk);
-  } finally {
-    closeSync(fd);
-  }
-  const report = {
-    kind,
-    dir: dirArg,
-    out: outPath,
-    files: result.files,
-    rows: result.rows.length,
-    replaced: result.replaced,
-    replacements: result.replacements,
-    problems: result.problems,
-    ...(thresholds ? { gate: { gated: (result.rows as EvalRow[]).filter((r) => r.threshold !== undefined).length, failed } } : {}),
-  };
-  if (typeof args.report === "string") writeFileNoFollow(resolve(io.cwd, args.report), JSON.stringify(report, null, 2) + "\n");
-
-  io.out(summaryText(report, kind, thresholds ? (result.rows as EvalRow[]).filter((r) => r.passed === false) : []));
-  if (failed) return 1;
-  if (args.strict && result.problems.length) return 1;
-  return 0;
-}
-
-function summaryText(r: { files: number; rows: number; replaced: number; replacements?: Replacement[]; out: string; problems: Problem[] }, kind: CollectKind, failing: EvalRow[]): string {
-  const lines = [
-    `collected ${r.rows} ${kind === "bmk" ? "benchmark" : "eval"} row${r.rows === 1 ? "" : "s"} from ${r.files} file${r.files === 1 ? "" : "s"} into ${r.out}`,
-    `replaced ${r.replaced} older retr${r.replaced === 1 ? "y" : "ies"} of the same ${kind === "bmk" ? "benchmark" : "eval"}`,
-  ];
-  for (const x of (r.replacements ?? []).slice(0, SHOWN_PROBLEMS)) lines.push(`  ${x.kept.path} (${x.kept.when}) replaced ${x.dropped.path} (${x.dropped.when})`);
-  if ((r.replacements?.length ?? 0) > SHOWN_PROBLEMS) lines.push(`  ... and ${r.replacements!.length - SHOWN_PROBLEMS} more (all are in the --report file)`);
-  if (r.problems.length) {
-    lines.push(`${r.problems.length} file${r.problems.length === 1 ? "" : "s"} could not be used (no other row was lost):`);
-    for (const p of r.problems.slice(0, SHOWN_PROBLEMS)) lines.push(`  ${p.path}: ${p.reason}`);
-    if (r.problems.length > SHOWN_PROBLEMS) lines.push(`  ... and ${r.problems.length - SHOWN_PROBLEMS} more (all are in the --report file)`);
-  } else lines.push("every file was usable");
-  if (failing.length) {
-    lines.push(`${failing.length} eval row${failing.length === 1 ? "" : "s"} below the accuracy threshold:`);
-    for (const f of failing.slice(0, SHOWN_PROBLEMS))
-      lines.push(`  ${f.model} ${f.hw} ${f.framework} ${f.precision} tp${f.tp} conc${f.conc} ${f.task}: ${f.score_name} ${f.score.toFixed(4)} < ${f.threshold}`);
-  }
-  return lines.join("\n") + "\n";
+export async function run(o: CollectOptions, io: Io): Promise<number> {
+  if (o.thresholds !== undefined && o.kind !== "eval") throw new UsageError("--thresholds applies to --kind eval only");
+  const outcome = await collectToFile({ ...o, cwd: io.cwd });
+  io.out(collectSummaryText(outcome));
+  return collectExitCode(outcome, o.strict);
 }

@@ -1,14 +1,14 @@
 import { resolve } from "node:path";
 import { writeFileNoFollow } from "../io/write-user-file.js";
 import { readUserFile } from "../io/read-user-file.js";
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UserError, type Io } from "../cli/io.js";
 import { toCsv, toPoints } from "../results/export.js";
 import { parseJson } from "../results/json.js";
 import { checkAggRow } from "../results/rows.js";
 import type { AggRow } from "../results/types.js";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "export",
   summary: "Export aggregate rows as CSV or dashboard points",
   description: `
@@ -37,10 +37,12 @@ Filters narrow the rows: --model-prefix, --hw, --isl, --osl.`,
   ],
   exclusive: [{ names: ["csv", "points"], required: true }],
   examples: ["infx export agg_bmk.json --csv --model-prefix gptoss --out inferencemax.csv", "infx export agg_bmk.json --points --isl 1024 --osl 1024"],
-};
+});
 
-export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const path = resolve(io.cwd, args.file as string);
+export type ExportOptions = OptionsOf<typeof spec>;
+
+export async function run(o: ExportOptions, io: Io): Promise<number> {
+  const path = resolve(io.cwd, o.file);
   let text: string;
   try {
     text = readUserFile(path);
@@ -59,13 +61,13 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (bad.length) io.err(`warning: ${path}: skipped ${bad.length} invalid row${bad.length === 1 ? "" : "s"}, first: ${bad[0]}\n`);
   const wanted = rows.filter(
     (r) =>
-      (args["model-prefix"] === undefined || r.infmax_model_prefix === args["model-prefix"]) &&
-      (args.hw === undefined || r.hw === args.hw) &&
-      (args.isl === undefined || r.isl === args.isl) &&
-      (args.osl === undefined || r.osl === args.osl),
+      (o.modelPrefix === undefined || r.infmax_model_prefix === o.modelPrefix) &&
+      (o.hw === undefined || r.hw === o.hw) &&
+      (o.isl === undefined || r.isl === o.isl) &&
+      (o.osl === undefined || r.osl === o.osl),
   );
-  const output = args.csv ? toCsv(wanted) : JSON.stringify(toPoints(wanted), null, 1) + "\n";
-  if (typeof args.out === "string") writeFileNoFollow(resolve(io.cwd, args.out), output);
+  const output = o.csv ? toCsv(wanted) : JSON.stringify(toPoints(wanted), null, 1) + "\n";
+  if (o.out !== undefined) writeFileNoFollow(resolve(io.cwd, o.out), output);
   else io.out(output);
   return 0;
 }

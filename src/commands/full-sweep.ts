@@ -1,24 +1,27 @@
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
 import type { Io } from "../cli/io.js";
 import { fullSweep, SEQ_LEN_NAMES, unmatchedFilterValues } from "../plan/matrix.js";
+import { applyPolicies } from "../plan/policies.js";
 import {
   COMMON_TAIL_OPTIONS,
   EVAL_OPTIONS,
   EXCLUSIVE_EVALS,
-  EXCLUSIVE_NODE_TYPE,
-  intArg,
-  listArg,
-  loadInputsFor,
+  generatorEvalsOnly,
+  loadInputs,
   NODE_FILTER_OPTION,
   NODE_TYPE_OPTIONS,
-  nodeTypeOf,
   OUTPUT_ORDER_HELP,
+  planPlaceOf,
+  policyOptions,
   printMatrix,
-  warnUndefinedRunners,
-  requirePositive,
-} from "../plan/matrix-cli.js";
+  requireAtLeast,
+  undefinedRunnerWarnings,
+  type MatrixPlan,
+  type PlanPlace,
+} from "./lib/matrix-options.js";
+import { checkDialectOptions, NO_EVALS_OPTION, requireOneNodeType, scenarioFullSweepPlan, SCENARIO_TYPE_OPTION } from "./matrix-2026-08.js";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "full-sweep",
   summary: "Matrix of every config matching the filters",
   description: `
@@ -36,6 +39,15 @@ conc-list entirely above --max-conc becomes [--max-conc]. --max-tp drops
 entries with a larger TP (multi-node: prefill or decode); --max-ep clamps EP.
 A non-positive --min-conc, --max-conc, --max-tp or --max-ep selects nothing.
 
+2026-08 configs (scenarios; docs/dialects.md): neither or both of
+--single-node/--multi-node plan both kinds; max-model-len is isl + osl + 256;
+evals are marked by default (8k1k rows at the highest and upper-median
+concurrency >= 16; --no-evals, --evals-only, --all-evals); --scenario-type
+picks fixed-seq-len and/or agentic-coding. Agentic rows ignore --max-tp,
+--max-ep and --seq-lens and are only filtered by --min-conc/--max-conc.
+--model-prefix matches the start of the config key. --format table ends with
+the dialect.
+
 ${OUTPUT_ORDER_HELP}`,
   options: [
     { name: "model-prefix", kind: "string", multiple: true, metavar: "PREFIX", help: "Only configs with this model-prefix (e.g. dsr1 gptoss)" },
@@ -49,41 +61,49 @@ ${OUTPUT_ORDER_HELP}`,
     { name: "max-tp", kind: "int", metavar: "N", help: "Skip entries with a larger tensor parallelism" },
     { name: "max-ep", kind: "int", metavar: "N", help: "Clamp expert parallelism to at most N" },
     ...EVAL_OPTIONS,
+    NO_EVALS_OPTION,
+    SCENARIO_TYPE_OPTION,
     NODE_FILTER_OPTION,
     ...NODE_TYPE_OPTIONS,
     ...COMMON_TAIL_OPTIONS,
   ],
-  exclusive: [EXCLUSIVE_NODE_TYPE, EXCLUSIVE_EVALS],
+  // 2026-02 files need exactly one of --single-node/--multi-node (requireOneNodeType); 2026-08 files take both or neither as both.
+  exclusive: [{ names: [...EXCLUSIVE_EVALS.names, "no-evals"] }],
   examples: [
     "infx full-sweep --single-node --model-prefix dsr1 --runner-type b200 --max-conc 16",
     "infx full-sweep --multi-node --seq-lens 1k1k --format table",
     "infx full-sweep --single-node --evals-only --config-files configs/nvidia-master.yaml",
+    "infx full-sweep --scenario-type agentic-coding --config-files examples/2026-08/nvidia-master.yaml examples/2026-08/amd-master.yaml --runner-config examples/2026-08/runners.yaml",
   ],
-};
+});
 
-export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  requirePositive(args, "step-size", 2);
-  const inputs = loadInputsFor(args, io);
-  const filters = {
-    modelPrefix: listArg(args, "model-prefix"),
-    precision: listArg(args, "precision"),
-    framework: listArg(args, "framework"),
-    runnerType: listArg(args, "runner-type"),
-  };
+export type FullSweepOptions = OptionsOf<typeof spec>;
+
+/** The matrix `infx full-sweep` prints (policies applied), and its warnings. */
+export function plan(o: FullSweepOptions, place: PlanPlace): MatrixPlan {
+  requireAtLeast("step-size", o.stepSize, 2);
+  const inputs = loadInputs(o, place);
+  if (inputs.dialect === "2026-08") return scenarioFullSweepPlan(o, inputs);
+  checkDialectOptions(o, inputs.dialect);
+  requireOneNodeType(o);
+  const filters = { modelPrefix: o.modelPrefix, precision: o.precision, framework: o.framework, runnerType: o.runnerType };
   const entries = fullSweep(inputs, {
     ...filters,
-    nodeType: nodeTypeOf(args),
-    seqLens: listArg(args, "seq-lens"),
-    stepSize: intArg(args, "step-size"),
-    minConc: intArg(args, "min-conc"),
-    maxConc: intArg(args, "max-conc"),
-    maxTp: intArg(args, "max-tp"),
-    maxEp: intArg(args, "max-ep"),
-    runEvals: args["run-evals"] === true,
-    evalsOnly: args["evals-only"] === true && args["all-evals"] !== true, // with --all-evals the policy marks, then keeps, every eval
-    runnerNodeFilter: args["runner-node-filter"] as string | undefined,
+    nodeType: o.multiNode ? "multi" : "single",
+    seqLens: o.seqLens,
+    stepSize: o.stepSize,
+    minConc: o.minConc,
+    maxConc: o.maxConc,
+    maxTp: o.maxTp,
+    maxEp: o.maxEp,
+    runEvals: o.runEvals,
+    evalsOnly: generatorEvalsOnly(o),
+    runnerNodeFilter: o.runnerNodeFilter,
   });
-  for (const w of unmatchedFilterValues(inputs, filters)) io.err(`infx full-sweep: warning: ${w}\n`);
-  warnUndefinedRunners("full-sweep", inputs, entries, io);
-  return printMatrix(entries, args, io);
+  const warnings = [...unmatchedFilterValues(inputs, filters), ...undefinedRunnerWarnings(inputs, entries)];
+  return { entries: applyPolicies(entries, policyOptions(o)), warnings, dialect: inputs.dialect };
+}
+
+export async function run(o: FullSweepOptions, io: Io): Promise<number> {
+  return printMatrix("full-sweep", plan(o, planPlaceOf(io)), o, io);
 }

@@ -1,23 +1,26 @@
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
 import type { Io } from "../cli/io.js";
 import { runnerModelSweep, unmatchedFilterValues } from "../plan/matrix.js";
+import { applyPolicies } from "../plan/policies.js";
 import {
   COMMON_TAIL_OPTIONS,
   EVAL_OPTIONS,
   EXCLUSIVE_EVALS,
   EXCLUSIVE_NODE_TYPE,
-  intArg,
-  listArg,
-  loadInputsFor,
+  generatorEvalsOnly,
+  loadInputs,
   NODE_FILTER_OPTION,
   NODE_TYPE_OPTIONS,
-  nodeTypeOf,
+  planPlaceOf,
+  policyOptions,
   printMatrix,
-  warnUndefinedRunners,
-  requirePositive,
-} from "../plan/matrix-cli.js";
+  requireAtLeast,
+  undefinedRunnerWarnings,
+  type MatrixPlan,
+  type PlanPlace,
+} from "./lib/matrix-options.js";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "runner-model-sweep",
   summary: "Matrix that exercises every node of one runner type",
   description: `
@@ -45,22 +48,28 @@ array is printed on one line on stdout.`,
   ],
   exclusive: [EXCLUSIVE_NODE_TYPE, EXCLUSIVE_EVALS],
   examples: ["infx runner-model-sweep --runner-type h200 --single-node", "infx runner-model-sweep --runner-type gb200 --multi-node --runner-node-filter nv_0"],
-};
+});
 
-export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  requirePositive(args, "conc");
-  const inputs = loadInputsFor(args, io);
-  const filters = { modelPrefix: listArg(args, "model-prefix"), precision: listArg(args, "precision"), framework: listArg(args, "framework") };
+export type RunnerModelSweepOptions = OptionsOf<typeof spec>;
+
+/** The matrix `infx runner-model-sweep` prints (policies applied), and its warnings. */
+export function plan(o: RunnerModelSweepOptions, place: PlanPlace): MatrixPlan {
+  requireAtLeast("conc", o.conc);
+  const inputs = loadInputs(o, place);
+  const filters = { modelPrefix: o.modelPrefix, precision: o.precision, framework: o.framework };
   const entries = runnerModelSweep(inputs, {
     ...filters,
-    runnerType: args["runner-type"] as string,
-    nodeType: nodeTypeOf(args),
-    conc: intArg(args, "conc"),
-    runnerNodeFilter: args["runner-node-filter"] as string | undefined,
-    runEvals: args["run-evals"] === true,
-    evalsOnly: args["evals-only"] === true && args["all-evals"] !== true, // with --all-evals the policy marks, then keeps, every eval
+    runnerType: o.runnerType,
+    nodeType: o.multiNode ? "multi" : "single",
+    conc: o.conc,
+    runnerNodeFilter: o.runnerNodeFilter,
+    runEvals: o.runEvals,
+    evalsOnly: generatorEvalsOnly(o),
   });
-  for (const w of unmatchedFilterValues(inputs, filters)) io.err(`infx runner-model-sweep: warning: ${w}\n`);
-  warnUndefinedRunners("runner-model-sweep", inputs, entries, io);
-  return printMatrix(entries, args, io);
+  const warnings = [...unmatchedFilterValues(inputs, filters), ...undefinedRunnerWarnings(inputs, entries)];
+  return { entries: applyPolicies(entries, policyOptions(o)), warnings };
+}
+
+export async function run(o: RunnerModelSweepOptions, io: Io): Promise<number> {
+  return printMatrix("runner-model-sweep", plan(o, planPlaceOf(io)), o, io);
 }

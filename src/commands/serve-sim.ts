@@ -2,11 +2,11 @@
  * `infx serve-sim`: run the simulated OpenAI-compatible server until Ctrl-C /
  * SIGTERM. Prints its URL first, so scripts can read it from stdout.
  */
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
-import { SIM_FAULTS, startSimServer, type SimFault, type UsageMode } from "../bench/sim.js";
+import { SIM_FAULTS, startSimServer, type SimFault } from "../sim/server.js";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "serve-sim",
   summary: "A simulated OpenAI-compatible streaming server",
   description: `
@@ -44,7 +44,9 @@ http-500, never-answer, close-mid-stream, stall-mid-stream, malformed, error-eve
     "infx serve-sim            # then, in another terminal: infx bench --num-prompts 50 --max-concurrency 8",
     "infx serve-sim --tokens-per-chunk 3 --usage last-content --fault http-500=0.02 close-mid-stream=0.01",
   ],
-};
+});
+
+export type ServeSimOptions = OptionsOf<typeof spec>;
 
 export function parseFaults(items: readonly string[] | undefined): Partial<Record<SimFault, number>> | undefined {
   if (!items?.length) return undefined;
@@ -60,33 +62,34 @@ export function parseFaults(items: readonly string[] | undefined): Partial<Recor
   return out;
 }
 
-export async function run(a: ParsedArgs, io: Io): Promise<number> {
-  for (const n of ["prefill-rate", "max-batch", "tokens-per-chunk", "max-model-len"])
-    if (!((a[n] as number) > 0)) throw new UsageError(`--${n} must be > 0`);
-  for (const n of ["step-ms", "step-growth-ms", "chunk-cost-us"]) if (!((a[n] as number) >= 0)) throw new UsageError(`--${n} must be >= 0`);
-  const faultRates = parseFaults(a.fault as string[] | undefined);
+export async function run(o: ServeSimOptions, io: Io): Promise<number> {
+  const positive = { "prefill-rate": o.prefillRate, "max-batch": o.maxBatch, "tokens-per-chunk": o.tokensPerChunk, "max-model-len": o.maxModelLen };
+  for (const [n, v] of Object.entries(positive)) if (!(v > 0)) throw new UsageError(`--${n} must be > 0`);
+  const nonNegative = { "step-ms": o.stepMs, "step-growth-ms": o.stepGrowthMs, "chunk-cost-us": o.chunkCostUs };
+  for (const [n, v] of Object.entries(nonNegative)) if (!(v >= 0)) throw new UsageError(`--${n} must be >= 0`);
+  const faultRates = parseFaults(o.fault);
   let sim;
   try {
     sim = await startSimServer({
-      host: a.host as string,
-      port: a.port as number,
-      model: a.model as string,
-      maxModelLen: a["max-model-len"] as number,
-      prefillTokensPerSec: a["prefill-rate"] as number,
-      decodeStepMs: a["step-ms"] as number,
-      stepGrowthMs: a["step-growth-ms"] as number,
-      maxBatch: a["max-batch"] as number,
-      tokensPerChunk: a["tokens-per-chunk"] as number,
-      chunkCostUs: a["chunk-cost-us"] as number,
-      usage: a.usage as UsageMode,
+      host: o.host,
+      port: o.port,
+      model: o.model,
+      maxModelLen: o.maxModelLen,
+      prefillTokensPerSec: o.prefillRate,
+      decodeStepMs: o.stepMs,
+      stepGrowthMs: o.stepGrowthMs,
+      maxBatch: o.maxBatch,
+      tokensPerChunk: o.tokensPerChunk,
+      chunkCostUs: o.chunkCostUs,
+      usage: o.usage,
       faultRates,
-      seed: a.seed as number,
+      seed: o.seed,
     });
   } catch (e) {
-    throw new UserError(`cannot listen on ${a.host}:${a.port}: ${(e as Error).message}`);
+    throw new UserError(`cannot listen on ${o.host}:${o.port}: ${(e as Error).message}`);
   }
   io.out(`${sim.url}\n`);
-  io.err(`serve-sim: serving model '${a.model}' at ${sim.url} (Ctrl-C to stop)\n`);
+  io.err(`serve-sim: serving model '${o.model}' at ${sim.url} (Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop);

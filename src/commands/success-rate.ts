@@ -1,14 +1,13 @@
 import { resolve } from "node:path";
 import { writeFileNoFollow } from "../io/write-user-file.js";
-import { readUserFile } from "../io/read-user-file.js";
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
-import { UsageError, UserError, type Io } from "../cli/io.js";
-import { planningInputsFromTexts } from "../config/load.js";
-import { listAllRunJobs } from "../github/jobs.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
+import { UsageError, type Io } from "../cli/io.js";
+import { readRunnerMap } from "../config/runner-map.js";
 import { resolveRepo } from "../github/repo-ref.js";
-import { computeSuccessRates, formatSuccessRateTable, type RunnerMap } from "../results/success-rate.js";
+import { runSuccessRates } from "../github/success-rate.js";
+import { formatSuccessRateTable } from "../results/success-rate.js";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "success-rate",
   summary: "Job success rate per GPU type for a workflow run (all attempts) → run_stats.json",
   description: `
@@ -38,25 +37,13 @@ Output: {"<gpu>": {"n_success": N, "total": N}, ...} in runner-config order.`,
     "GITHUB_TOKEN=... infx success-rate --run-id 12345678 --repo acme/inferencex",
     "infx success-rate --run-id ${{ github.run_id }} --out run_stats.json   # in a workflow step",
   ],
-};
+});
 
-/**
- * Reads runners.yaml (runner key → list of node labels) with the planner's
- * validating loader, so errors name the file, line and key.
- */
-export function readRunnerMap(path: string): RunnerMap {
-  let text: string;
-  try {
-    text = readUserFile(path);
-  } catch (e) {
-    throw new UserError(`cannot read runner config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return planningInputsFromTexts([], { file: path, text }).runners;
-}
+export type SuccessRateOptions = OptionsOf<typeof spec>;
 
-function runIdOf(args: ParsedArgs, env: NodeJS.ProcessEnv): number {
-  if (args["run-id"] !== undefined) {
-    const id = args["run-id"] as number;
+function runIdOf(o: SuccessRateOptions, env: NodeJS.ProcessEnv): number {
+  if (o.runId !== undefined) {
+    const id = o.runId;
     if (id <= 0) throw new UsageError(`--run-id: expected a positive run id, got ${id}`);
     return id;
   }
@@ -64,18 +51,17 @@ function runIdOf(args: ParsedArgs, env: NodeJS.ProcessEnv): number {
   throw new UsageError("--run-id is required outside a workflow (GITHUB_RUN_ID is not set)");
 }
 
-export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const runId = runIdOf(args, io.env);
-  const where = resolveRepo(args.repo as string | undefined, io.env);
-  const runners = readRunnerMap(resolve(io.cwd, args["runner-config"] as string));
-  // (loaded here: @actions/github is heavy, and the success-rate action only reads the runner map from this module)
+export async function run(o: SuccessRateOptions, io: Io): Promise<number> {
+  const runId = runIdOf(o, io.env);
+  const where = resolveRepo(o.repo, io.env);
+  const runners = readRunnerMap(resolve(io.cwd, o.runnerConfig));
+  // (loaded here: @actions/github is heavy)
   const { octokitFromEnv } = await import("../github/octokit.js");
   const octokit = octokitFromEnv(io.env);
-  const jobs = await listAllRunJobs(octokit, { ...where, runId });
-  const result = computeSuccessRates(jobs, runners);
+  const { jobs, result } = await runSuccessRates(octokit, { ...where, runId }, runners);
 
   const json = JSON.stringify(result.stats, null, 2) + "\n";
-  const out = args.out as string;
+  const out = o.out;
   if (out !== "-") writeFileNoFollow(resolve(io.cwd, out), json);
 
   const attempts = new Set(jobs.map((j) => j.run_attempt)).size;
@@ -94,7 +80,7 @@ export async function run(args: ParsedArgs, io: Io): Promise<number> {
     io.err(`${result.unattributed.length} benchmark job(s) could not be attributed to a GPU type (not counted):\n`);
     for (const u of result.unattributed)
       io.err(`  job ${u.id} (attempt ${u.run_attempt}, ${u.conclusion ?? "unfinished"}): ${u.name}\n    ${u.reason}\n`);
-    if (args.strict) return 1;
+    if (o.strict) return 1;
   }
   return 0;
 }

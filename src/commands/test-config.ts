@@ -1,9 +1,24 @@
-import type { CommandSpec, ParsedArgs } from "../cli/args.js";
+import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UsageError, type Io } from "../cli/io.js";
 import { testConfig } from "../plan/matrix.js";
-import { COMMON_TAIL_OPTIONS, EVAL_OPTIONS, EXCLUSIVE_EVALS, loadInputsFor, OUTPUT_ORDER_HELP, printMatrix, warnUndefinedRunners } from "../plan/matrix-cli.js";
+import { applyPolicies } from "../plan/policies.js";
+import {
+  COMMON_TAIL_OPTIONS,
+  EVAL_OPTIONS,
+  EXCLUSIVE_EVALS,
+  generatorEvalsOnly,
+  loadInputs,
+  OUTPUT_ORDER_HELP,
+  planPlaceOf,
+  policyOptions,
+  printMatrix,
+  undefinedRunnerWarnings,
+  type MatrixPlan,
+  type PlanPlace,
+} from "./lib/matrix-options.js";
+import { checkDialectOptions, NO_EVALS_OPTION, scenarioTestConfigPlan, SCENARIO_TYPE_OPTION, TEST_CONFIG_NODE_FILTER_OPTION, TEST_CONFIG_SEQ_LENS_OPTION } from "./matrix-2026-08.js";
 
-export const spec: CommandSpec = {
+export const spec = defineSpec({
   name: "test-config",
   summary: "Matrix of named config keys",
   description: `
@@ -12,28 +27,48 @@ every concurrency of its range (growing by 2) or conc-list. --conc replaces the
 concurrencies: single-node entries get one job per value, multi-node entries
 run the whole list. A key named twice is expanded once.
 
+2026-08 configs (scenarios; docs/dialects.md): --config-keys may be patterns
+(* and ?; one matching nothing is an error), --conc keeps only the configured
+concurrencies it names, --seq-lens and --runner-node-filter narrow the rows,
+--scenario-type picks the scenario kinds, and evals are marked by default
+(--no-evals, --evals-only, --all-evals).
+
 ${OUTPUT_ORDER_HELP.replace("configs in --config-files order, then key order\nwithin each file", "configs in --config-keys\norder")}`,
   options: [
     { name: "config-keys", kind: "string", multiple: true, required: true, metavar: "KEY", help: "Config keys to expand (see 'infx validate' for the list)" },
     { name: "conc", kind: "int", multiple: true, metavar: "N", help: "Run at exactly these concurrencies" },
     ...EVAL_OPTIONS,
+    NO_EVALS_OPTION,
+    SCENARIO_TYPE_OPTION,
+    TEST_CONFIG_SEQ_LENS_OPTION,
+    TEST_CONFIG_NODE_FILTER_OPTION,
     ...COMMON_TAIL_OPTIONS,
   ],
-  exclusive: [EXCLUSIVE_EVALS],
+  exclusive: [{ names: [...EXCLUSIVE_EVALS.names, "no-evals"] }],
   examples: ["infx test-config --config-keys dsr1-fp8-b200-sglang --conc 4 64", "infx test-config --config-keys dsr1-fp8-b200-sglang gptoss-fp4-h200-vllm --format table"],
-};
+});
 
-export async function run(args: ParsedArgs, io: Io): Promise<number> {
-  const conc = args.conc as number[] | undefined;
-  const bad = conc?.find((c) => c < 1);
+export type TestConfigOptions = OptionsOf<typeof spec>;
+
+/** The matrix `infx test-config` prints (policies applied), and its warnings. */
+export function plan(o: TestConfigOptions, place: PlanPlace): MatrixPlan {
+  const bad = o.conc?.find((c) => c < 1);
   if (bad !== undefined) throw new UsageError(`--conc values must be at least 1, got ${bad}`);
-  const inputs = loadInputsFor(args, io);
-  const entries = testConfig(inputs, {
-    configKeys: args["config-keys"] as string[],
-    conc,
-    runEvals: args["run-evals"] === true,
-    evalsOnly: args["evals-only"] === true && args["all-evals"] !== true, // with --all-evals the policy marks, then keeps, every eval
+  const inputs = loadInputs(o, place);
+  if (inputs.dialect === "2026-08") return scenarioTestConfigPlan(o, inputs);
+  checkDialectOptions(o, inputs.dialect, {
+    "seq-lens": { value: o.seqLens, instead: "2026-02 test-config runs every sequence length" },
+    "runner-node-filter": { value: o.runnerNodeFilter, instead: "2026-02 test-config runs on the config's runner type" },
   });
-  warnUndefinedRunners("test-config", inputs, entries, io);
-  return printMatrix(entries, args, io);
+  const entries = testConfig(inputs, {
+    configKeys: o.configKeys,
+    conc: o.conc,
+    runEvals: o.runEvals,
+    evalsOnly: generatorEvalsOnly(o),
+  });
+  return { entries: applyPolicies(entries, policyOptions(o)), warnings: undefinedRunnerWarnings(inputs, entries), dialect: inputs.dialect };
+}
+
+export async function run(o: TestConfigOptions, io: Io): Promise<number> {
+  return printMatrix("test-config", plan(o, planPlaceOf(io)), o, io);
 }

@@ -19,6 +19,9 @@ import { UserError } from "../errors.js";
 import { readUserFile, type UserFileError } from "../io/read-user-file.js";
 import { formatProblems, offsetOf, parseWithPositions, type ParsedWithPositions } from "./locate.js";
 import type { MasterConfigEntry, RunnerMap } from "./types.js";
+import { configFileDialect, decideDialect, runnerFileDialect, type Dialect } from "./dialect.js";
+import type { ScenarioConfig, ScenarioInputs } from "./scenario-types.js";
+import { normalizeRunnerNumbers, scenarioConfigProblems, scenarioRunnerProblems } from "./scenario-validate.js";
 import { formatPath, masterConfigRuleProblems, masterConfigSchemaProblems, runnersSchemaProblems, type ConfigProblem } from "./validate.js";
 
 export const DEFAULT_CONFIG_FILES: string[] = ["configs/nvidia-master.yaml", "configs/amd-master.yaml"];
@@ -41,6 +44,10 @@ export interface PlanningInputs {
   warnings: string[];
   /** Runner types used by configs but missing from the runner map -> the config keys using them. */
   undefinedRunners: Map<string, string[]>;
+  /** The config dialect of the file set (src/config/dialect.ts); decides the planning rules. */
+  dialect: Dialect;
+  /** 2026-08 dialect only: the `scenarios` configs and the labels/hardware runner map (`configs` is then empty, `runners` holds the labels). */
+  scenario?: ScenarioInputs;
 }
 
 export interface LoadOptions {
@@ -106,10 +113,21 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * Throws UserError listing every problem of every file.
  */
 export function planningInputsFromTexts(configs: SourceText[], runnerSource: SourceText, opts: LoadOptions = {}): PlanningInputs {
+  const runnersParsed = parseFile(runnerSource);
+  const parsedConfigs = configs.map(parseFile);
+  const runnerDialect = runnerFileDialect(runnersParsed.data);
+  const dialect = decideDialect([
+    { file: runnerSource.file, dialect: runnerDialect, why: runnerDialect === "2026-08" ? "a labels: runner map" : "a flat runner map", where: () => whereIs(runnersParsed, runnerDialect === "2026-08" ? "labels" : undefined) },
+    ...parsedConfigs.map((p) => {
+      const d = configFileDialect(p.data);
+      const field = d === "2026-08" ? "scenarios" : "seq-len-configs";
+      return { file: p.file, dialect: d, why: field, where: () => whereIs(p, field) };
+    }),
+  ]);
+  if (dialect === "2026-08") return scenarioInputsFromParsed(parsedConfigs, runnersParsed, opts);
   const errors: string[] = [];
   const warnings: string[] = [];
   const undefinedRunners = new Map<string, string[]>();
-  const runnersParsed = parseFile(runnerSource);
   errors.push(...runnersParsed.syntaxErrors);
   let runnerData: unknown = runnersParsed.data ?? {};
   if (runnersParsed.syntaxErrors.length === 0) {
@@ -121,8 +139,8 @@ export function planningInputsFromTexts(configs: SourceText[], runnerSource: Sou
   const result = new Map<string, MasterConfigEntry>();
   const sources = new Map<string, string>();
   const firstDefinition = new Map<string, ParsedFile>();
-  for (const src of configs) {
-    const parsed = parseFile(src);
+  for (const parsed of parsedConfigs) {
+    const src = parsed;
     if (parsed.syntaxErrors.length) {
       errors.push(...parsed.syntaxErrors);
       continue;
@@ -138,25 +156,13 @@ export function planningInputsFromTexts(configs: SourceText[], runnerSource: Sou
     }
     if (warned.length)
       warnings.push(...(opts.locateWarnings ? located(parsed, warned) : warned.map((w) => `${src.file}: ${formatPath(w.path)}: ${w.message}`)));
-    if (isRecord(data)) {
-      for (const key of Object.keys(data)) {
-        const first = firstDefinition.get(key);
-        if (first) {
-          const pos = positionsOf(first).lineCounter.linePos(offsetOf(positionsOf(first), [key], true));
-          problems.push({ path: [key], locate: [key], atKey: true, message: `config key '${key}' is already defined in ${first.file}:${pos.line}:${pos.col} (keys must be unique across config files)` });
-        } else {
-          firstDefinition.set(key, parsed);
-          result.set(key, data[key] as MasterConfigEntry);
-          sources.set(key, src.file);
-        }
-      }
-    }
+    if (isRecord(data)) problems.push(...claimKeys(parsed, data, firstDefinition, (key) => {
+      result.set(key, data[key] as MasterConfigEntry);
+      sources.set(key, src.file);
+    }));
     errors.push(...located(parsed, problems));
   }
-  if (errors.length) {
-    const files = new Set(errors.map((e) => e.split(":")[0]));
-    throw new UserError(`${errors.length} problem${errors.length === 1 ? "" : "s"} in ${[...files].join(", ")}:`, errors);
-  }
+  throwProblems(errors);
   return {
     configs: result,
     runners: runnerData as RunnerMap,
@@ -165,6 +171,91 @@ export function planningInputsFromTexts(configs: SourceText[], runnerSource: Sou
     runnerConfig: runnerSource.file,
     warnings,
     undefinedRunners,
+    dialect,
+  };
+}
+
+/** `file:line:col` of the first top-level key (or of `field` inside the first entry having it), for the dialect-mix message. */
+function whereIs(p: ParsedFile, field: string | undefined): string {
+  const data = isRecord(p.data) ? p.data : {};
+  const key = Object.keys(data).find((k) => field === undefined || k === field || (isRecord(data[k]) && field in (data[k] as Record<string, unknown>)));
+  if (key === undefined) return `${p.file}:1:1`;
+  const path = key === field || field === undefined ? [key] : [key, field];
+  try {
+    const pos = positionsOf(p).lineCounter.linePos(offsetOf(positionsOf(p), path, true));
+    return `${p.file}:${pos.line}:${pos.col}`;
+  } catch {
+    return `${p.file}:1:1`;
+  }
+}
+
+/** Registers a file's config keys; a key defined by an earlier file is a problem pointing at both. */
+function claimKeys(parsed: ParsedFile, data: Record<string, unknown>, firstDefinition: Map<string, ParsedFile>, claim: (key: string) => void): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const key of Object.keys(data)) {
+    const first = firstDefinition.get(key);
+    if (first) {
+      const pos = positionsOf(first).lineCounter.linePos(offsetOf(positionsOf(first), [key], true));
+      problems.push({ path: [key], locate: [key], atKey: true, message: `config key '${key}' is already defined in ${first.file}:${pos.line}:${pos.col} (keys must be unique across config files)` });
+    } else {
+      firstDefinition.set(key, parsed);
+      claim(key);
+    }
+  }
+  return problems;
+}
+
+function throwProblems(errors: string[]): void {
+  if (!errors.length) return;
+  const files = new Set(errors.map((e) => e.split(":")[0]));
+  throw new UserError(`${errors.length} problem${errors.length === 1 ? "" : "s"} in ${[...files].join(", ")}:`, errors);
+}
+
+/**
+ * The 2026-08 dialect's planning inputs: `scenarios` configs validated by
+ * src/config/scenario-validate.ts against a `{labels, hardware}` runner map
+ * (whose `2_063_837` numbers are read as integers, as YAML 1.1 does).
+ */
+function scenarioInputsFromParsed(parsedConfigs: ParsedFile[], runnersParsed: ParsedFile, opts: LoadOptions): PlanningInputs {
+  const errors: string[] = [...runnersParsed.syntaxErrors];
+  const warnings: string[] = [];
+  let runnerData: unknown = runnersParsed.data ?? {};
+  if (!runnersParsed.syntaxErrors.length) {
+    runnerData = normalizeRunnerNumbers(runnerData);
+    errors.push(...located(runnersParsed, scenarioRunnerProblems(runnerData)));
+  }
+  const runnersOk = !runnersParsed.syntaxErrors.length && isRecord(runnerData) && isRecord(runnerData.labels) ? (runnerData as unknown as ScenarioInputs["runners"]) : undefined;
+  const configs = new Map<string, ScenarioConfig>();
+  const sources = new Map<string, string>();
+  const firstDefinition = new Map<string, ParsedFile>();
+  for (const parsed of parsedConfigs) {
+    if (parsed.syntaxErrors.length) {
+      errors.push(...parsed.syntaxErrors);
+      continue;
+    }
+    const data = parsed.data === null || parsed.data === undefined ? {} : parsed.data;
+    const all = scenarioConfigProblems(data, runnersOk, runnersParsed.file);
+    const problems = all.filter((p) => p.severity !== "warning");
+    const warned = all.filter((p) => p.severity === "warning");
+    if (warned.length) warnings.push(...(opts.locateWarnings ? located(parsed, warned) : warned.map((w) => `${parsed.file}: ${formatPath(w.path)}: ${w.message}`)));
+    if (isRecord(data)) problems.push(...claimKeys(parsed, data, firstDefinition, (key) => {
+      configs.set(key, data[key] as ScenarioConfig);
+      sources.set(key, parsed.file);
+    }));
+    errors.push(...located(parsed, problems));
+  }
+  throwProblems(errors);
+  const runners = runnersOk!;
+  return {
+    configs: new Map(),
+    runners: runners.labels,
+    sources,
+    configFiles: parsedConfigs.map((c) => c.file),
+    runnerConfig: runnersParsed.file,
+    warnings,
+    undefinedRunners: new Map(),
+    dialect: "2026-08",
+    scenario: { configs, runners },
   };
 }
 
@@ -182,7 +273,7 @@ export interface CacheOptions {
 }
 
 const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const CACHE_FORMAT = "planning-inputs-v1";
+const CACHE_FORMAT = "planning-inputs-v2";
 const CACHE_MAX_FILES = 32;
 
 let codeFingerprint: string | undefined;
@@ -191,7 +282,7 @@ function validatorFingerprint(): string {
   if (codeFingerprint) return codeFingerprint;
   const h = createHash("sha256").update(CACHE_FORMAT);
   // .js when running the build, .ts when running the sources (tests, development)
-  for (const base of ["generated/validators", "validate", "load", "types"])
+  for (const base of ["generated/validators", "validate", "load", "types", "dialect", "scenario-validate", "generated/scenario-validators"])
     for (const ext of [".js", ".ts"]) {
       try {
         const st = statSync(fileURLToPath(new URL(base + ext, import.meta.url)));
@@ -217,6 +308,8 @@ interface CachedInputs {
   runnerConfig: string;
   warnings: string[];
   undefinedRunners: [string, string[]][];
+  dialect: Dialect;
+  scenario?: { configs: [string, ScenarioConfig][]; runners: ScenarioInputs["runners"] };
 }
 
 function readCache(dir: string, key: string): PlanningInputs | undefined {
@@ -230,6 +323,8 @@ function readCache(dir: string, key: string): PlanningInputs | undefined {
       runnerConfig: c.runnerConfig,
       warnings: c.warnings,
       undefinedRunners: new Map(c.undefinedRunners),
+      dialect: c.dialect ?? "2026-02",
+      scenario: c.scenario && { configs: new Map(c.scenario.configs), runners: c.scenario.runners },
     };
   } catch {
     return undefined;
@@ -247,6 +342,8 @@ function writeCache(dir: string, key: string, inputs: PlanningInputs): void {
       runnerConfig: inputs.runnerConfig,
       warnings: inputs.warnings,
       undefinedRunners: [...inputs.undefinedRunners],
+      dialect: inputs.dialect,
+      scenario: inputs.scenario && { configs: [...inputs.scenario.configs], runners: inputs.scenario.runners },
     };
     const tmp = join(dir, `${key}.${process.pid}.tmp`);
     writeFileSync(tmp, JSON.stringify(c));

@@ -26,29 +26,29 @@ export interface ConfigProblem {
   severity?: "warning";
 }
 
-interface AjvError {
+export interface AjvError {
   instancePath: string;
   schemaPath: string;
   keyword: string;
   params: Record<string, unknown>;
 }
-type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+export type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
 const masterValidator = validateMasterConfigSchema as unknown as Validator;
 const runnersValidator = validateRunnersSchema as unknown as Validator;
 
 /** Hints for fields of other layouts people are likely to paste in. */
 const FIELD_HINTS: Record<string, string> = {
-  scenarios: "the 'scenarios' layout of newer InferenceX configs is not supported: list sequence lengths under 'seq-len-configs'",
-  router: "router settings are not part of this config schema",
-  "kv-p2p-transfer": "kv-p2p-transfer is not part of this config schema",
+  scenarios: "'scenarios' is the 2026-08 layout and this file set is read as 2026-02 (seq-len-configs); write every config of the run in one layout",
+  router: "router settings belong to the 2026-08 layout (scenarios), not to seq-len-configs files",
+  "kv-p2p-transfer": "kv-p2p-transfer belongs to the 2026-08 layout (scenarios), not to seq-len-configs files",
 };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function describeValue(v: unknown): string {
+export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return "nothing (null)";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
@@ -66,7 +66,7 @@ const TYPE_WORDS: Record<string, string> = {
   object: "a mapping of fields",
 };
 
-function decodePointer(pointer: string, data: unknown): PathSegment[] {
+export function decodePointer(pointer: string, data: unknown): PathSegment[] {
   if (!pointer) return [];
   const out: PathSegment[] = [];
   let cur: unknown = data;
@@ -123,7 +123,7 @@ function unknownFieldMessage(field: string, allowed: string[]): string {
 }
 
 /** Translates ajv errors into problems; drops the ones the rule layer words better. */
-function translateAjvErrors(errors: AjvError[], data: unknown, fieldsAt: (path: PathSegment[]) => string[]): ConfigProblem[] {
+export function translateAjvErrors(errors: AjvError[], data: unknown, fieldsAt: (path: PathSegment[]) => string[]): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const seen = new Set<string>();
   for (const e of errors) {

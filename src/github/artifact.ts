@@ -22,6 +22,16 @@ export interface ArtifactStore {
   list(): Promise<StoredArtifact[]>;
   /** Downloads and unpacks one artifact into `dir`. */
   download(artifact: StoredArtifact, dir: string): Promise<void>;
+  /** Downloads an artifact of another workflow run (REST, with a token that can read actions). */
+  downloadFromRun?(artifactId: number, dir: string, from: OtherRun): Promise<void>;
+}
+
+/** Where another run's artifact lives, for @actions/artifact's `findBy`. */
+export interface OtherRun {
+  token: string;
+  runId: number;
+  owner: string;
+  repo: string;
 }
 
 /** The structural subset of @actions/artifact's client the store uses. */
@@ -40,6 +50,13 @@ export function artifactStore(client: ArtifactClientLike): ArtifactStore {
     async download(artifact, dir) {
       mkdirSync(dir, { recursive: true });
       await client.downloadArtifact(artifact.id, { path: dir });
+    },
+    async downloadFromRun(artifactId, dir, from) {
+      mkdirSync(dir, { recursive: true });
+      await client.downloadArtifact(artifactId, {
+        path: dir,
+        findBy: { token: from.token, workflowRunId: from.runId, repositoryOwner: from.owner, repositoryName: from.repo },
+      });
     },
   };
 }

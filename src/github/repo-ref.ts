@@ -19,3 +19,10 @@ export function resolveRepo(flag: string | undefined, env: NodeJS.ProcessEnv): R
   if (env.GITHUB_REPOSITORY) return parseRepo(env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY");
   throw new UserError("no repository: pass --repo owner/name or set GITHUB_REPOSITORY");
 }
+
+/** This workflow run's URL from GITHUB_SERVER_URL, the repository and GITHUB_RUN_ID; undefined outside a workflow. */
+export function workflowRunUrl(env: NodeJS.ProcessEnv, where: () => RepoRef): string | undefined {
+  if (!env.GITHUB_RUN_ID) return undefined;
+  const { owner, repo } = where();
+  return `${(env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/$/, "")}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`;
+}

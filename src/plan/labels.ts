@@ -7,7 +7,8 @@
  *   full-sweep-enabled     the full plan, one canary job first
  *   full-sweep-fail-fast   the full plan, canary first, and the first failure cancels the rest
  *   evals-only             (modifier) keep only eval entries
- *   all-evals              (modifier) mark every 1k8k single-node entry for eval
+ *   all-evals              (modifier) mark every 1k8k single-node entry for eval (2026-02 configs);
+ *                          2026-08 configs: every 8k1k row, multi-node evals merged (docs/dialects.md)
  *
  * Pushes to main run the full plan (no canary), unless the head commit message
  * says [skip-sweep]. Draft PRs, fork PRs and PRs without a primary label never
@@ -165,4 +166,38 @@ export function trustedSweepLabels(labels: readonly string[], grants: readonly L
     else ignored.push(g ? `label '${label}' was added by @${g.actor} (${g.role}): sweep labels count only from people with write permission` : `label '${label}': who added it is unknown, so it does not count`);
   }
   return { labels: kept, ignored };
+}
+
+// --- regression gate -------------------------------------------------------------
+
+/** The label by which a PR's author and reviewers accept a measured regression. */
+export const ACCEPT_REGRESSION_LABEL = "accept-regression";
+
+/** What the regression gate knows: the comparison's counts (or that there was none) and the PR's labels now. */
+export interface GateInput {
+  /** Points that regressed; undefined when nothing was compared (no baseline). */
+  regressions?: number;
+  /** Curves that regressed. */
+  curveRegressions?: number;
+  labels: readonly string[];
+}
+
+export interface GateDecision {
+  pass: boolean;
+  /** One line for the check's log, the step summary and the failure message. */
+  reason: string;
+}
+
+/**
+ * The regression gate: red when a point or a curve regressed, unless the PR
+ * carries ACCEPT_REGRESSION_LABEL; green when nothing regressed or nothing
+ * could be compared (no baseline is not the PR's fault).
+ */
+export function decideRegressionGate(g: GateInput): GateDecision {
+  if (g.regressions === undefined) return { pass: true, reason: "no baseline to compare with: nothing to gate" };
+  const n = g.regressions + (g.curveRegressions ?? 0);
+  if (n === 0) return { pass: true, reason: "no regression against the baseline" };
+  const what = `${g.regressions} point(s) and ${g.curveRegressions ?? 0} curve(s) regressed against the baseline`;
+  if (g.labels.includes(ACCEPT_REGRESSION_LABEL)) return { pass: true, reason: `${what}; accepted by the '${ACCEPT_REGRESSION_LABEL}' label` };
+  return { pass: false, reason: `${what}; add the label '${ACCEPT_REGRESSION_LABEL}' to accept them and re-run this job` };
 }

@@ -19,17 +19,7 @@
  *    plan and safe as a GitHub artifact name (bmk_<name>, eval_<name>, ...).
  */
 import { createHash } from "node:crypto";
-import type { OptSpec, ParsedArgs } from "../cli/args.js";
 import { isMultiNode, type MatrixEntry, type SingleNodeEntry } from "./types.js";
-
-/** Options every plan-producing command accepts (besides the generator's own --run-evals / --evals-only). */
-export const POLICY_OPTIONS: OptSpec[] = [
-  { name: "trim-conc", kind: "flag", help: "Keep only the lowest concurrency of each single-node group (multi-node: conc [min]); for cheap PR smoke sweeps" },
-  { name: "all-evals", kind: "flag", help: "Mark every 1k8k single-node entry to run its eval" },
-  { name: "canary", kind: "flag", help: "Mark one cheap single-node entry (lowest conc, no eval, 1k1k/8k1k) canary: true and put it first; the workflow runs the rest only if it succeeds" },
-  { name: "ids", kind: "flag", help: "Add a stable `id` (hash of the entry without conc/exp-name) and a unique artifact-safe `name` to every entry (always on with --format github)" },
-  { name: "out-dir", kind: "string", metavar: "DIR", help: "With --format github: where to write plan.json and shards/<id>.json (default: sweep-plan)" },
-];
 
 /** Entry fields added by policies, never part of an entry's identity. */
 const POLICY_FIELDS = new Set(["id", "name", "canary"]);
@@ -42,23 +32,8 @@ export interface PolicyOptions {
   ids?: boolean;
 }
 
-/** Reads the policy flags out of parsed arguments (`--format github` implies ids). */
-export function policyOptionsFromArgs(args: ParsedArgs): PolicyOptions {
-  return {
-    allEvals: args["all-evals"] === true,
-    evalsOnly: args["evals-only"] === true,
-    trimConc: args["trim-conc"] === true,
-    canary: args.canary === true,
-    ids: args.ids === true || args.format === "github",
-  };
-}
-
-/** Applies the policies selected in `args` to a matrix (see the module comment for the order). */
-export function applyPolicies(entries: MatrixEntry[], args: ParsedArgs): MatrixEntry[] {
-  return applyPlanPolicies(entries, policyOptionsFromArgs(args));
-}
-
-export function applyPlanPolicies(entries: MatrixEntry[], opts: PolicyOptions): MatrixEntry[] {
+/** Applies the selected policies to a matrix (see the module comment for the order). */
+export function applyPolicies(entries: MatrixEntry[], opts: PolicyOptions): MatrixEntry[] {
   let out = entries;
   if (opts.allEvals) out = markAllEvals(out);
   if (opts.evalsOnly) out = keepEvalsOnly(out);
@@ -192,7 +167,8 @@ export function entryName(e: MatrixEntry, id: string): string {
     ? `p${e.prefill["num-worker"]}x${e.prefill.tp}-d${e.decode["num-worker"]}x${e.decode.tp}${e.decode["dp-attn"] ? "-dpa" : ""}`
     : `tp${e.tp}-ep${e.ep}${e["dp-attn"] ? "-dpa" : ""}`;
   const spec = e["spec-decoding"] && e["spec-decoding"] !== "none" ? `_${e["spec-decoding"]}` : "";
-  const head = artifactSafe(`${e["model-prefix"]}_${e.precision}_${e.runner}_${e.framework}_${seqLenTag(e.isl, e.osl)}_${shape}${spec}`);
+  const seq = (e as unknown as Record<string, unknown>)["scenario-type"] === "agentic-coding" ? "agentic" : seqLenTag(e.isl, e.osl);
+  const head = artifactSafe(`${e["model-prefix"]}_${e.precision}_${e.runner}_${e.framework}_${seq}_${shape}${spec}`);
   const tail = `_${concTag(e)}${e["run-eval"] ? "_eval" : ""}_${id}`;
   return head.slice(0, Math.max(0, MAX_NAME_LENGTH - tail.length)) + tail;
 }

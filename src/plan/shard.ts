@@ -18,7 +18,7 @@ import { canonicalEntry, seqLenTag } from "./policies.js";
 export const MAX_MATRIX_JOBS = 256;
 export const MAX_SHARD_BYTES = 900_000;
 
-export type ShardKind = "single" | "multi" | "canary";
+export type ShardKind = "single" | "multi" | "agentic" | "canary";
 
 export interface Shard {
   /** `canary`, `single-001`, `multi-001`, ...: safe in file names, job names and artifact names. */
@@ -37,7 +37,12 @@ export interface ShardOptions {
 }
 
 /** Shard ids the workflows may pass around; anything else is refused (ids end up in paths). */
-export const SHARD_ID_PATTERN = /^(canary|single-\d{3,5}|multi-\d{3,5})$/;
+export const SHARD_ID_PATTERN = /^(canary|single-\d{3,5}|multi-\d{3,5}|agentic-\d{3,5})$/;
+
+/** Agentic-coding rows (2026-08 dialect) run in their own job template, whatever their node kind. */
+export function isAgenticEntry(e: MatrixEntry): boolean {
+  return (e as unknown as Record<string, unknown>)["scenario-type"] === "agentic-coding";
+}
 
 function orderForSharding(entries: MatrixEntry[]): { entry: MatrixEntry; json: string; bytes: number }[] {
   const rows = entries.map((entry) => {
@@ -49,7 +54,7 @@ function orderForSharding(entries: MatrixEntry[]): { entry: MatrixEntry; json: s
 }
 
 /** Cuts one kind of entries into the fewest even shards that respect both bounds. */
-function cut(kind: "single" | "multi", entries: MatrixEntry[], maxEntries: number, maxBytes: number): Shard[] {
+function cut(kind: "single" | "multi" | "agentic", entries: MatrixEntry[], maxEntries: number, maxBytes: number): Shard[] {
   if (entries.length === 0) return [];
   const rows = orderForSharding(entries);
   const arrayBytes = (n: number, sum: number) => sum + 2 + Math.max(0, n - 1); // [..,..]
@@ -97,14 +102,15 @@ export function shardPlan(entries: MatrixEntry[], opts: ShardOptions = {}): Shar
   const maxBytes = opts.maxBytes ?? MAX_SHARD_BYTES;
   if (maxEntries < 1 || maxBytes < 3) throw new Error("shard bounds must be positive");
   const canary = entries.filter((e) => !isMultiNode(e) && e.canary);
-  const single = entries.filter((e) => !isMultiNode(e) && !e.canary);
-  const multi = entries.filter((e) => isMultiNode(e));
+  const single = entries.filter((e) => !isMultiNode(e) && !e.canary && !isAgenticEntry(e));
+  const multi = entries.filter((e) => isMultiNode(e) && !isAgenticEntry(e));
+  const agentic = entries.filter((e) => isAgenticEntry(e) && !(!isMultiNode(e) && e.canary));
   const shards: Shard[] = [];
   if (canary.length) {
     const json = JSON.stringify(canary);
     shards.push({ id: "canary", kind: "canary", entries: canary, json, bytes: Buffer.byteLength(json, "utf8") });
   }
-  shards.push(...cut("single", single, maxEntries, maxBytes), ...cut("multi", multi, maxEntries, maxBytes));
+  shards.push(...cut("single", single, maxEntries, maxBytes), ...cut("multi", multi, maxEntries, maxBytes), ...cut("agentic", agentic, maxEntries, maxBytes));
   return shards;
 }
 
@@ -114,7 +120,7 @@ export function bucketBySeqLen(entries: MatrixEntry[]): { single_node: Record<st
   const group = (list: MatrixEntry[]) => {
     const m = new Map<string, { isl: number; osl: number; entries: MatrixEntry[] }>();
     for (const e of list) {
-      const tag = seqLenTag(e.isl, e.osl);
+      const tag = isAgenticEntry(e) ? "agentic" : seqLenTag(e.isl, e.osl);
       let g = m.get(tag);
       if (!g) m.set(tag, (g = { isl: e.isl, osl: e.osl, entries: [] }));
       g.entries.push(e);
@@ -143,6 +149,9 @@ export interface GithubPlanSummary {
   "canary-shard": string;
   "single-node-shards": string[];
   "multi-node-shards": string[];
+  /** Agentic-coding entries (2026-08 dialect), of both node kinds, and their shards. */
+  agentic: number;
+  "agentic-shards": string[];
 }
 
 /** The files of a github-format plan, relative to the plan directory. */
@@ -173,6 +182,8 @@ export function githubPlanFiles(
     "canary-shard": shards.some((s) => s.kind === "canary") ? "canary" : "",
     "single-node-shards": shards.filter((s) => s.kind === "single").map((s) => s.id),
     "multi-node-shards": shards.filter((s) => s.kind === "multi").map((s) => s.id),
+    agentic: entries.filter(isAgenticEntry).length,
+    "agentic-shards": shards.filter((s) => s.kind === "agentic").map((s) => s.id),
   };
   const plan = {
     ...bucketBySeqLen(entries),
@@ -194,6 +205,8 @@ export function githubOutputLines(summary: GithubPlanSummary): string {
     `canary-shard=${summary["canary-shard"]}`,
     `single-node-shards=${JSON.stringify(summary["single-node-shards"])}`,
     `multi-node-shards=${JSON.stringify(summary["multi-node-shards"])}`,
+    `agentic=${summary.agentic}`,
+    `agentic-shards=${JSON.stringify(summary["agentic-shards"])}`,
   ];
   return lines.join("\n") + "\n";
 }

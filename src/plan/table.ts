@@ -14,6 +14,11 @@ function parallelism(e: MatrixEntry): string {
   return `tp${e.tp}/ep${e.ep}${e["dp-attn"] ? "/dpa" : ""}`;
 }
 
+/** The SEQ column: the sequence lengths, or `agentic` for agentic-coding rows (2026-08 dialect). */
+function seqOf(e: MatrixEntry): string {
+  return (e as unknown as Record<string, unknown>)["scenario-type"] === "agentic-coding" ? "agentic" : seqLenName(e.isl, e.osl);
+}
+
 function renderColumns(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join("  ").trimEnd());
@@ -31,7 +36,7 @@ export function formatMatrixTable(entries: MatrixEntry[]): string {
   const rows: string[][] = [];
   const rowIndex = new Map<string, number>();
   for (const e of entries) {
-    const cells = [e.runner, e["model-prefix"], e.precision, e.framework, seqLenName(e.isl, e.osl), parallelism(e), e["spec-decoding"], e["run-eval"] ? "eval" : "-"];
+    const cells = [e.runner, e["model-prefix"], e.precision, e.framework, seqOf(e), parallelism(e), e["spec-decoding"], e["run-eval"] ? "eval" : "-"];
     const key = JSON.stringify([cells, e.image, e.model]);
     const concs = isMultiNode(e) ? `[${e.conc.join(" ")}]` : String(e.conc);
     const at = rowIndex.get(key);
@@ -46,7 +51,7 @@ export function formatMatrixTable(entries: MatrixEntry[]): string {
     "",
     `${jobs} job${jobs === 1 ? "" : "s"} in ${rows.length} row${rows.length === 1 ? "" : "s"}`,
     `per runner: ${countBy(entries, (e) => e.runner)}`,
-    `per sequence length: ${countBy(entries, (e) => seqLenName(e.isl, e.osl))}`,
+    `per sequence length: ${countBy(entries, seqOf)}`,
   );
   return lines.join("\n") + "\n";
 }

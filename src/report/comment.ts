@@ -6,6 +6,7 @@
  */
 import { formatRate, type RunStats } from "../results/success-rate.js";
 import { isMultiNodeRow, seqLenName, type AggRow, type EvalRow } from "../results/types.js";
+import { renderCommentSection, type CommentSectionInput } from "../compare/render.js";
 import { tableRow } from "./markdown.js";
 import { renderBenchmarkTable, renderEvalTable } from "./summary.js";
 
@@ -41,6 +42,8 @@ export interface CommentInput {
   results?: readonly AggRow[];
   evals?: readonly EvalRow[];
   artifacts?: readonly ArtifactLink[];
+  /** The comparison with the base branch (or why there is none): a section after the links. */
+  comparison?: CommentSectionInput;
   /** Character budget (default GITHUB_COMMENT_LIMIT). */
   limit?: number;
 }
@@ -51,11 +54,20 @@ type Entry = Record<string, unknown>;
 const isEntry = (v: unknown): v is Entry => typeof v === "object" && v !== null && !Array.isArray(v);
 const entryName = (e: Entry) => String(e.name ?? e.id ?? e["exp-name"] ?? "?");
 const isMulti = (e: Entry) => "prefill" in e;
-const bucketOf = (e: Entry) => (typeof e.isl === "number" && typeof e.osl === "number" ? seqLenName(e.isl, e.osl) : "other");
+const bucketOf = (e: Entry) =>
+  e["scenario-type"] === "agentic-coding" ? "agentic" : typeof e.isl === "number" && typeof e.osl === "number" ? seqLenName(e.isl, e.osl) : "other";
+/** The eval buckets of a 2026-08 changelog plan, and the bucket their jobs count under. */
+const EVAL_BUCKETS: [string, string, boolean][] = [
+  ["evals", "evals", false],
+  ["agentic_evals", "agentic evals", false],
+  ["multinode_evals", "evals", true],
+  ["multinode_agentic_evals", "agentic evals", true],
+];
 
 /**
  * Summarises a plan file. Accepted shapes: a matrix (array of entries), or the
- * changelog plan `{single_node: {<bucket>: [...]}, multi_node: {...}}`. Canary
+ * changelog plan `{single_node: {<bucket>: [...]}, multi_node: {...}}` (2026-08
+ * plans add `agentic` buckets and eval lists: evals, agentic_evals, ...). Canary
  * entries are those in a top-level `canary` (entry or list) or with
  * `canary: true`.
  */
@@ -84,6 +96,10 @@ export function summarizePlan(plan: unknown): PlanSummary {
       const buckets = plan[kind];
       if (!isEntry(buckets)) continue;
       for (const [bucket, list] of Object.entries(buckets)) if (Array.isArray(list)) list.forEach((e) => add(e, bucket, multi));
+    }
+    for (const [key, bucket, multi] of EVAL_BUCKETS) {
+      const list = plan[key];
+      if (Array.isArray(list)) list.forEach((e) => add(e, bucket, multi));
     }
     if (Array.isArray(plan.entries)) plan.entries.forEach((e) => add(e));
     const c = plan.canary;
@@ -238,6 +254,7 @@ const cutNote = (n: number, where: string) => `\n_… ${n} more row(s) not shown
 export function renderSweepComment(input: CommentInput): string {
   const limit = input.limit ?? GITHUB_COMMENT_LIMIT;
   const fixed: string[] = [STICKY_MARKER, overall(input), "", linksLine(input), ""];
+  if (input.comparison) fixed.push(...renderCommentSection({ url: input.artifacts?.find((a) => a.name === "comparison")?.url, ...input.comparison }));
   if (input.plan) fixed.push(...planSection(input.plan));
   if (input.runStats) fixed.push(...statsSection(input.runStats));
   const tables: Table[] = [];

@@ -8,7 +8,10 @@
  * - A corrupt or foreign file never loses other rows: it becomes a problem
  *   (path and reason).
  * - Retries of one benchmark keep the newest row (see `newerRow`), counted in
- *   `replaced`.
+ *   `replaced`. Retries are recognised within one run only (the rule
+ *   `runOf`): rows of different runs are all kept, and `runs` counts them.
+ *   The same row found twice in one sweep's files (a sweep folder holds it in
+ *   `agg_bmk.json` and in `agg/`) is counted in `duplicates`, not as a retry.
  * - Rows come out in a fixed order whatever the file system's order.
  * - Memory: files are read one at a time and only the kept rows are held.
  *   (Synchronous reads: for thousands of small files they are about three
@@ -63,10 +66,14 @@ export interface CollectResult<R> {
   replacements: Replacement[];
   /** Files looked at. */
   files: number;
+  /** Rows found again in another file, identical (not retries). */
+  duplicates?: number;
+  /** Distinct runs the kept rows belong to (see `runOf`). */
+  runs?: number;
 }
 
-/** Files that belong in artifacts but hold no rows: skipped without a problem. */
-const EXPECTED_EXTRA = /(^|\/)(samples_[^/]*\.jsonl|\.[^/]*)$/;
+/** Files that belong in artifacts or sweep folders but hold no rows: skipped without a problem. */
+const EXPECTED_EXTRA = /(^|\/)(samples_[^/]*\.jsonl|\.[^/]*|summary\.md|report\.html)$/;
 
 /** Why a directory entry that is neither a regular file nor a directory is not read. */
 function skippedKind(e: Dirent): string {
@@ -147,19 +154,43 @@ export async function collect(dir: string, kind: CollectKind, opts: CollectOptio
   return result;
 }
 
+/**
+ * The run a row belongs to: the row's own `run` (written by `infx sweep
+ * --local`), else the sweep output folder the file is in (a folder holding
+ * both agg_bmk.json and summary.md), else "" (one CI run's artifacts).
+ */
+export function runOf(row: AggRow, file: string, present: ReadonlySet<string>): string {
+  if (typeof row.run === "string" && row.run) return `run:${row.run}`;
+  for (let d = dirname(file); ; d = dirname(d)) {
+    if (present.has(join(d, "agg_bmk.json")) && present.has(join(d, "summary.md"))) return `dir:${d}`;
+    if (dirname(d) === d) return "";
+  }
+}
+
+/** Whether a raw result's row is already there: `agg_<name>` beside it (an artifact) or in `../agg/` (a sweep folder). */
+function rawHasRow(file: string, present: ReadonlySet<string>): boolean {
+  const name = `agg_${basename(file)}`;
+  return present.has(join(dirname(file), name)) || present.has(join(dirname(dirname(file)), "agg", name));
+}
+
 function collectBenchmarks(files: string[], display: (p: string) => string): CollectResult<AggRow> {
   const problems: Problem[] = [];
-  const kept = new Map<string, Sourced<AggRow>>();
+  const kept = new Map<string, Sourced<AggRow> & { run: string; json: string }>();
   let replaced = 0;
   const replacements: Replacement[] = [];
+  let duplicates = 0;
   const present = new Set(files);
-  const offer = (cand: Sourced<AggRow>) => {
-    const id = benchmarkIdentity(cand.row);
+  const offer = (cand: Sourced<AggRow>, file: string) => {
+    const run = runOf(cand.row, file, present);
+    const id = JSON.stringify([run, benchmarkIdentity(cand.row)]);
+    const json = JSON.stringify(cand.row);
     const have = kept.get(id);
-    if (have) {
+    if (have && run && have.json === json) duplicates++;
+    else if (have) {
       replaced++;
-      kept.set(id, keepNewer(have, cand, replacements));
-    } else kept.set(id, cand);
+      const newer = keepNewer(have, cand, replacements);
+      kept.set(id, newer === have ? have : { ...cand, run, json });
+    } else kept.set(id, { ...cand, run, json });
   };
   for (const file of files) {
     const shown = display(file);
@@ -174,8 +205,7 @@ function collectBenchmarks(files: string[], display: (p: string) => string): Col
     const candidates: { value: unknown; at: string }[] = Array.isArray(v) ? v.map((value, i) => ({ value, at: `$[${i}]` })) : [{ value: v, at: "$" }];
     if (!Array.isArray(v) && !looksLikeAggRow(v)) {
       if (looksLikeRawResult(v)) {
-        const agg = join(dirname(file), `agg_${basename(file)}`);
-        if (!present.has(agg)) problems.push({ path: shown, reason: "raw benchmark result without its agg_ row (run 'infx process-result' on it)" });
+        if (!rawHasRow(file, present)) problems.push({ path: shown, reason: "raw benchmark result without its agg_ row (run 'infx process-result' on it)" });
       } else problems.push({ path: shown, reason: "foreign JSON: not an aggregate row (no hw / tput_per_gpu)" });
       continue;
     }
@@ -186,12 +216,13 @@ function collectBenchmarks(files: string[], display: (p: string) => string): Col
         continue;
       }
       const row = value as AggRow;
-      offer({ row, path: shown, when: (typeof row.date === "string" && clientDateToIso(row.date)) || mtimeOf(file) });
+      offer({ row, path: shown, when: (typeof row.date === "string" && clientDateToIso(row.date)) || mtimeOf(file) }, file);
     }
   }
   const rows = sortAggRows([...kept.values()].map((s) => s.row));
   problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { rows, problems, replaced, replacements, files: files.length };
+  const runs = new Set([...kept.values()].map((s) => s.run)).size;
+  return { rows, problems, replaced, replacements, files: files.length, duplicates, runs };
 }
 
 function collectEvals(root: string, files: string[], display: (p: string) => string): CollectResult<EvalRow> {

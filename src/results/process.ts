@@ -163,9 +163,6 @@ export function processResult(raw: unknown, env: Env): AggRow {
     osl: e.int("OSL", 1),
     is_multinode: isMultinode,
   };
-  const total = r.total_token_throughput;
-  const output = r.output_throughput;
-  const input = total - output;
   let row: Record<string, unknown>;
   if (isMultinode) {
     const prefillGpus = e.int("PREFILL_GPUS", 1);
@@ -182,9 +179,7 @@ export function processResult(raw: unknown, env: Env): AggRow {
       decode_num_workers: e.int("DECODE_NUM_WORKERS", 1),
       num_prefill_gpu: prefillGpus,
       num_decode_gpu: decodeGpus,
-      tput_per_gpu: total / (prefillGpus + decodeGpus),
-      output_tput_per_gpu: output / decodeGpus,
-      input_tput_per_gpu: input / prefillGpus,
+      ...throughputPerGpu(r, { prefill: prefillGpus, decode: decodeGpus }),
     };
   } else {
     const tp = e.int("TP", 1);
@@ -193,9 +188,7 @@ export function processResult(raw: unknown, env: Env): AggRow {
       tp,
       ep: e.int("EP_SIZE", 1),
       dp_attention: e.boolText("DP_ATTENTION"),
-      tput_per_gpu: total / tp,
-      output_tput_per_gpu: output / tp,
-      input_tput_per_gpu: input / tp,
+      ...throughputPerGpu(r, { prefill: tp, decode: tp, all: tp }),
     };
   }
   if (e.errors.length) throw new ResultError("bad environment variable values", e.errors);
@@ -231,6 +224,24 @@ export function nonFiniteRowFields(row: Record<string, unknown>): string[] {
   return Object.entries(row)
     .filter(([, v]) => typeof v === "number" && !Number.isFinite(v))
     .map(([k, v]) => `  ${k}: ${v}${k.endsWith("_intvty") ? ` (1000 / the raw result's ${k.replace(/_intvty$/, "_tpot_ms")})` : ""}`);
+}
+
+/**
+ * Per-GPU throughput: total token throughput over all GPUs, output over the
+ * decode GPUs, input (total - output) over the prefill GPUs. A single node
+ * serves both phases on its TP GPUs: all three are divided by TP.
+ */
+export function throughputPerGpu(
+  r: Pick<RawResult, "total_token_throughput" | "output_throughput">,
+  gpus: { prefill: number; decode: number; all?: number },
+): { tput_per_gpu: number; output_tput_per_gpu: number; input_tput_per_gpu: number } {
+  const total = r.total_token_throughput;
+  const output = r.output_throughput;
+  return {
+    tput_per_gpu: total / (gpus.all ?? gpus.prefill + gpus.decode),
+    output_tput_per_gpu: output / gpus.decode,
+    input_tput_per_gpu: (total - output) / gpus.prefill,
+  };
 }
 
 /** `*_ms` metrics in seconds without the suffix, plus `*_intvty` for each TPOT statistic except `std`. */

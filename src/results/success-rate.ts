@@ -80,10 +80,11 @@ export function runnerLabelFromJobName(jobName: string): string | undefined {
 /**
  * The GPU type of a runners.yaml key: the part before the first `-`
  * (`b200-trt`, `b200-multinode-slurm` → `b200`; `mi355x-disagg` → `mi355x`),
- * since keys name a GPU type and then a variant of it.
+ * since keys name a GPU type and then a variant of it. The 2026-08 runner
+ * map's fleet labels count as their GPU: `cluster:b200-dgxc` → `b200`.
  */
 export function gpuTypeOfRunnerKey(key: string): string {
-  return key.split("-")[0]!;
+  return key.replace(/^cluster:/, "").split("-")[0]!;
 }
 
 export type LabelAttribution = { gpu: string } | { error: string };

@@ -32,6 +32,16 @@ interface AggRowCommon {
    * the reference's rows; `collect` uses it to keep the newest of retried runs.
    */
   date?: string;
+  /**
+   * The kind of server measured, when known: `serve-sim` for the simulated
+   * server of `infx sweep --local` (its rows are not hardware data), the server's
+   * URL for `infx sweep --base-url`. Not in the reference's rows.
+   */
+  server?: string;
+  /** Local sweeps against a real server only (`infx sweep --base-url`): the server's GPUs (the per-GPU divisor). */
+  server_gpus?: number;
+  /** The run the row belongs to (`infx sweep --local` writes its output folder's name); `collect` recognises retries within one run only. */
+  run?: string;
 }
 
 export interface SingleNodeAggRow extends AggRowCommon {

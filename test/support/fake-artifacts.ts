@@ -11,7 +11,9 @@
 // run-scoped (any job of the run lists and downloads them), a name can be
 // finalized once per run (409 already_exists, like the real service), and
 // finalized artifacts also appear in the REST fake's artifact list when one is
-// given, with the same id.
+// given, with the same id. With the REST fake it also answers
+// GET /repos/{o}/{r}/actions/artifacts/{id}/zip (302 to the blob, as GitHub does),
+// which @actions/artifact uses to download another run's artifact (`findBy`).
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -227,6 +229,16 @@ export async function startFakeArtifacts(opts: { gh?: FakeGitHub; runIds?: Recor
         res.writeHead(e.status, { "content-type": "application/json" }).end(JSON.stringify({ code: e.code, msg: e.message }));
       }
       requests.push({ method: req.method ?? "", path: url.pathname, op: method, status });
+      return true;
+    }
+    const zm = /^\/repos\/[^/]+\/[^/]+\/actions\/artifacts\/(\d+)\/zip$/.exec(url.pathname);
+    if (zm && opts.gh && req.method === "GET") {
+      const token = /^(?:token|bearer)\s+(\S+)$/i.exec(String(req.headers.authorization ?? ""))?.[1];
+      const a = artifacts.find((x) => x.finalized && String(x.id) === zm[1]);
+      const status = !token || !opts.gh.state.tokens[token] ? 401 : !a ? 404 : 302;
+      if (status === 302) res.writeHead(302, { location: `${blobUrl(a!.blob)}?sig=fake-download&sv=2023-11-03`, "content-length": "0" }).end();
+      else res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ message: status === 401 ? "Bad credentials" : "Not Found" }));
+      requests.push({ method: "GET", path: url.pathname, op: "rest:artifact-zip", status });
       return true;
     }
     const bm = /^\/blob\/devstoreaccount1\/actions-results\/(.+)$/.exec(url.pathname);

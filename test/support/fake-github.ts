@@ -1,7 +1,7 @@
 // A local fake of the GitHub REST API: a real node:http server on 127.0.0.1
 // (random port) that answers the endpoints the project's actions and CLI call,
 // with the API's real response shapes (validated against schemas extracted from
-// @octokit/openapi in test/fake-github-schemas.test.ts), real pagination (`Link`
+// @octokit/openapi in test/fake-github.test.ts), real pagination (`Link`
 // headers, `per_page`/`page`), and real auth failures (401 without or with a
 // wrong token). Tests seed and inspect `state`, and read `requests`.
 //
@@ -24,6 +24,8 @@
 //   GET   /repos/{o}/{r}/collaborators/{user}/permission
 //   GET   /repos/{o}/{r}/pulls/{n}
 //   POST  /repos/{o}/{r}/actions/workflows/{id}/dispatches {ref, inputs?, return_run_details?}
+//   GET   /repos/{o}/{r}/actions/workflows/{id}/runs?branch&status&event&head_sha&per_page&page (newest first)
+//   GET   /repos/{o}/{r}/actions/runs/{run_id}
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -89,6 +91,21 @@ export interface FakeArtifact {
   digest?: string | null;
 }
 
+export interface FakeRun {
+  id: number;
+  /** Workflow file name, e.g. `run-sweep.yml`. */
+  workflow: string;
+  name: string;
+  head_branch: string;
+  head_sha: string;
+  event: string;
+  status: JobStatus;
+  conclusion: JobConclusion | null;
+  run_number: number;
+  created_at: string;
+}
+export type FakeRunSeed = Partial<FakeRun> & { workflow: string };
+
 export interface FakeDispatch {
   workflow_id: string;
   ref: string;
@@ -116,6 +133,8 @@ export interface FakeState {
   issues: number[];
   artifacts: FakeArtifact[];
   dispatches: FakeDispatch[];
+  /** Workflow runs (for the runs list of a workflow). */
+  runs: FakeRun[];
   /** Workflow file names / ids that exist; `null` accepts any. */
   workflows: string[] | null;
 }
@@ -166,6 +185,8 @@ export interface FakeGitHub {
   addComment(issue_number: number, body: string, user?: string): FakeComment;
   addPull(seed: FakePullSeed): FakePull;
   addArtifact(seed: Partial<FakeArtifact> & { run_id: number; name: string }): FakeArtifact;
+  /** Adds a completed, successful workflow run unless the seed says otherwise. */
+  addRun(seed: FakeRunSeed): FakeRun;
   /** Makes the next `times` requests matching method and path pattern fail with `status`. */
   failNext(method: string, path: RegExp, status: number, times?: number): void;
   /** Adds a route at runtime (tried before the built-in ones). */
@@ -200,6 +221,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     issues: [],
     artifacts: [],
     dispatches: [],
+    runs: [],
     workflows: null,
   };
   const requests: RecordedRequest[] = [];
@@ -470,6 +492,38 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     workflow_run: { id: a.run_id, repository_id: 1, head_repository_id: 1, head_branch: "main", head_sha: "0".repeat(40) },
   });
 
+  const runObject = (r: FakeRun) => ({
+    id: r.id,
+    name: r.name,
+    node_id: `WFR_${r.id}`,
+    head_branch: r.head_branch,
+    head_sha: r.head_sha,
+    path: `.github/workflows/${r.workflow}`,
+    display_title: r.name,
+    run_number: r.run_number,
+    event: r.event,
+    status: r.status,
+    conclusion: r.conclusion,
+    workflow_id: 4242,
+    check_suite_id: 5000 + r.id,
+    url: `${repoApi()}/actions/runs/${r.id}`,
+    html_url: `${repoWeb()}/actions/runs/${r.id}`,
+    pull_requests: [],
+    created_at: r.created_at,
+    updated_at: r.created_at,
+    run_attempt: 1,
+    run_started_at: r.created_at,
+    jobs_url: `${repoApi()}/actions/runs/${r.id}/jobs`,
+    logs_url: `${repoApi()}/actions/runs/${r.id}/logs`,
+    artifacts_url: `${repoApi()}/actions/runs/${r.id}/artifacts`,
+    cancel_url: `${repoApi()}/actions/runs/${r.id}/cancel`,
+    rerun_url: `${repoApi()}/actions/runs/${r.id}/rerun`,
+    workflow_url: `${repoApi()}/actions/workflows/4242`,
+    head_commit: null,
+    repository: repositoryObject(`${state.owner}/${state.repo}`, 1),
+    head_repository: repositoryObject(`${state.owner}/${state.repo}`, 1),
+  });
+
   // --- request handling -------------------------------------------------------
 
   /** Slices `items` by per_page/page and sets GitHub's Link header. */
@@ -649,6 +703,33 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
         return { status: 204 };
       },
     ],
+    [
+      "GET",
+      new RegExp(`^${R}/actions/workflows/([^/]+)/runs$`),
+      (m, url, _raw, res) => {
+        const workflow = decodeURIComponent(m[3]!);
+        if (state.workflows && !state.workflows.includes(workflow)) throw new HttpError(404, "Not Found");
+        const q = (k: string) => url.searchParams.get(k);
+        const status = q("status");
+        const runs = state.runs
+          .filter((r) => r.workflow === workflow)
+          .filter((r) => !q("branch") || r.head_branch === q("branch"))
+          .filter((r) => !q("event") || r.event === q("event"))
+          .filter((r) => !q("head_sha") || r.head_sha === q("head_sha"))
+          .filter((r) => !status || r.status === status || r.conclusion === status)
+          .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : b.id - a.id));
+        return { status: 200, body: { total_count: runs.length, workflow_runs: paginate(res, url, runs).map(runObject) } };
+      },
+    ],
+    [
+      "GET",
+      new RegExp(`^${R}/actions/runs/(\\d+)$`),
+      (m) => {
+        const r = state.runs.find((x) => x.id === Number(m[3]));
+        if (!r) throw new HttpError(404, "Not Found");
+        return { status: 200, body: runObject(r) };
+      },
+    ],
   ];
 
   function send(res: ServerResponse, status: number, body?: unknown) {
@@ -794,6 +875,22 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
       };
       state.artifacts.push(a);
       return a;
+    },
+    addRun(seed) {
+      const r: FakeRun = {
+        id: seed.id ?? ++nextId,
+        name: "Run Sweep",
+        head_branch: "main",
+        head_sha: "d".repeat(40),
+        event: "push",
+        status: "completed",
+        conclusion: "success",
+        run_number: state.runs.length + 1,
+        created_at: tick(),
+        ...seed,
+      };
+      state.runs.push(r);
+      return r;
     },
     failNext(method, path, status, times = 1) {
       failures.push({ method: method.toUpperCase(), path, status, times });

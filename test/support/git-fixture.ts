@@ -62,3 +62,49 @@ export function commitChains(dir: string, path: string, chains: (string | undefi
   );
   return marks.map((ms) => ms.map((m) => sha.get(m)!));
 }
+
+/**
+ * Like commitChains, but each commit holds a whole tree: path -> text
+ * (files absent from a commit are absent from its tree). Identical texts are
+ * stored once. Returns the commit ids per chain.
+ */
+export function commitTreeChains(dir: string, chains: Record<string, string>[][]): string[][] {
+  let mark = 0;
+  const parts: string[] = [];
+  const blobs = new Map<string, number>();
+  const blob = (text: string) => {
+    let m = blobs.get(text);
+    if (m === undefined) {
+      m = ++mark;
+      blobs.set(text, m);
+      parts.push(`blob\nmark :${m}\ndata ${Buffer.byteLength(text)}\n${text}\n`);
+    }
+    return m;
+  };
+  const marks: number[][] = [];
+  chains.forEach((trees, c) => {
+    const ms: number[] = [];
+    trees.forEach((tree, i) => {
+      const files = Object.entries(tree).map(([path, text]) => `M 100644 :${blob(text)} ${path}\n`);
+      const m = ++mark;
+      ms.push(m);
+      const msg = `chain ${c} commit ${i}\n`;
+      parts.push(`commit refs/heads/tree-chain-${c}\nmark :${m}\ncommitter infx test <test@example.com> ${1700000000 + m} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}`);
+      if (i > 0) parts.push(`from :${ms[i - 1]}\n`);
+      parts.push(`deleteall\n`, ...files);
+    });
+    marks.push(ms);
+  });
+  const marksFile = join(dir, ".git", "infx-tree-marks");
+  execFileSync("git", ["fast-import", "--quiet", `--export-marks=${marksFile}`], { cwd: dir, input: parts.join(""), env: GIT_ENV, maxBuffer: 256 * 1024 * 1024 });
+  const sha = new Map(
+    readFileSync(marksFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => {
+        const [m, s] = l.split(" ");
+        return [Number(m!.slice(1)), s!] as const;
+      }),
+  );
+  return marks.map((ms) => ms.map((m) => sha.get(m)!));
+}

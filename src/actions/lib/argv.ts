@@ -1,19 +1,39 @@
 /**
  * Command lines typed by people (the manual workflow's `generate-cli-command`,
  * a `/sweep` comment) split into argv without any shell: quotes group words,
- * nothing is expanded or executed.
+ * nothing is expanded or executed. Such a line is a matrix command's options,
+ * so it is read with that command's option spec into its typed options, and
+ * planned by the same `plan` function the command prints.
  */
-import type { CommandModule } from "../../cli/command.js";
+import { parseOptions, type CommandSpec, type OptionsOf } from "../../cli/args.js";
 import * as fullSweep from "../../commands/full-sweep.js";
+import type { MatrixPlan, PlanPlace } from "../../commands/lib/matrix-options.js";
 import * as runnerModelSweep from "../../commands/runner-model-sweep.js";
 import * as testConfig from "../../commands/test-config.js";
 import { ActionError } from "./runtime.js";
 
+/** A matrix command as a planner of command lines. */
+export interface Generator {
+  spec: CommandSpec;
+  /** Checks `argv` (the options, without the command name) against the command's spec; throws UsageError. */
+  check(argv: readonly string[]): void;
+  /** The command's matrix for `argv`, every entry with its `id` and `name` (as with --ids). */
+  plan(argv: readonly string[], place: PlanPlace): MatrixPlan;
+}
+
+function generator<S extends CommandSpec>(mod: { spec: S; plan(o: OptionsOf<S>, place: PlanPlace): MatrixPlan }): Generator {
+  return {
+    spec: mod.spec,
+    check: (argv) => void parseOptions(mod.spec, argv),
+    plan: (argv, place) => mod.plan({ ...parseOptions(mod.spec, argv), ids: true }, place),
+  };
+}
+
 /** Generator commands a sweep may be planned from. */
-export const GENERATORS: Record<string, CommandModule> = {
-  "full-sweep": fullSweep,
-  "runner-model-sweep": runnerModelSweep,
-  "test-config": testConfig,
+export const GENERATORS: Record<string, Generator> = {
+  "full-sweep": generator(fullSweep),
+  "runner-model-sweep": generator(runnerModelSweep),
+  "test-config": generator(testConfig),
 };
 export const GENERATOR_COMMANDS = Object.keys(GENERATORS);
 

@@ -1,22 +1,29 @@
 /**
  * comment job: gathers this run's sweep-plan, results_bmk, eval_results_all
  * and run-stats artifacts (whichever exist: the job runs even when benchmarks
- * failed) and creates or updates the PR's sticky comment with `infx comment`.
+ * failed) and creates or updates the PR's sticky comment as `infx comment`
+ * does (`readCommentInput`, `postSweepComment`).
  */
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as commentCommand from "../../commands/comment.js";
+import { UserError } from "../../errors.js";
 import { downloadMatching } from "../../github/artifact.js";
-import { ActionError, infx, input, type ActionDeps } from "./runtime.js";
+import { resolveRepo, workflowRunUrl } from "../../github/repo-ref.js";
+import { postSweepComment } from "../../github/sweep-comment.js";
+import type { CommentInput } from "../../report/comment.js";
+import { readCommentInput, type CommentFiles } from "../../report/comment-input.js";
+import { ActionError, input, type ActionDeps } from "./runtime.js";
 
-/** Artifact → file inside it → `infx comment` option. */
+/** Artifact → file inside it → the comment input it fills (`infx comment --plan`, `--results`, ...). */
 export const COMMENT_INPUTS = [
-  { artifact: "sweep-plan", file: "plan.json", option: "--plan" },
-  { artifact: "results_bmk", file: "agg_bmk.json", option: "--results" },
-  { artifact: "eval_results_all", file: "agg_eval_all.json", option: "--evals" },
-  { artifact: "run-stats", file: "run_stats.json", option: "--run-stats" },
-] as const;
+  { artifact: "sweep-plan", file: "plan.json", input: "plan" },
+  { artifact: "results_bmk", file: "agg_bmk.json", input: "results" },
+  { artifact: "eval_results_all", file: "agg_eval_all.json", input: "evals" },
+  { artifact: "run-stats", file: "run_stats.json", input: "runStats" },
+  { artifact: "comparison", file: "comparison.json", input: "comparison" },
+  { artifact: "comparison", file: "no-baseline.json", input: "comparison" },
+] as const satisfies readonly { artifact: string; file: string; input: keyof CommentFiles }[];
 
 function prNumber(deps: ActionDeps): number {
   const raw = input(deps, "pr-number");
@@ -37,20 +44,31 @@ export async function runComment(deps: ActionDeps): Promise<void> {
   const dir = mkdtempSync(join(deps.env.RUNNER_TEMP || tmpdir(), "comment-"));
   const wanted = new Set<string>(COMMENT_INPUTS.map((c) => c.artifact));
   const got = await downloadMatching(deps.artifacts, (n) => wanted.has(n), dir);
-  const args: string[] = [];
+  const files: CommentFiles = {};
   for (const c of COMMENT_INPUTS) {
     const f = join(dir, c.artifact, c.file);
-    if (got.some((a) => a.name === c.artifact) && existsSync(f)) args.push(c.option, f);
-    else deps.core.info(`no ${c.artifact} artifact in this run: that section of the comment says so`);
+    if (got.some((a) => a.name === c.artifact) && existsSync(f)) files[c.input] = f;
+    else if (!COMMENT_INPUTS.some((o) => o !== c && o.artifact === c.artifact && existsSync(join(dir, o.artifact, o.file))))
+      deps.core.info(`no ${c.artifact} artifact in this run: that section of the comment says so`);
   }
+  const repo = resolveRepo(undefined, deps.env);
+  const runUrl = workflowRunUrl(deps.env, () => repo);
+  if (!runUrl) throw new ActionError("GITHUB_RUN_ID is not set: the comment links this workflow run");
+  const commentInput: CommentInput = { runUrl };
   const sha = input(deps, "sha");
-  const { stdout } = await infx(deps, commentCommand, ["--pr", String(pr), ...args, ...(sha ? ["--sha", sha] : [])], {
-    env: { ...deps.env, GITHUB_TOKEN: token },
-  });
-  deps.core.info(stdout.trim());
-  const m = /^(created|updated) comment (\d+) on #\d+: (\S+)/m.exec(stdout);
-  if (!m) throw new ActionError(`infx comment did not report the comment it wrote: ${stdout.trim()}`);
-  deps.core.setOutput("action", m[1]);
-  deps.core.setOutput("comment-id", m[2]);
-  deps.core.setOutput("comment-url", m[3]);
+  if (sha) commentInput.sha = sha;
+  const warnings: string[] = [];
+  let res;
+  try {
+    readCommentInput(commentInput, files, deps.cwd, warnings);
+    res = await postSweepComment(await deps.octokit(token), repo, pr, commentInput, { skipArtifacts: false, warnings, warn: (w) => deps.core.info(`warning: ${w}`) });
+  } catch (e) {
+    if (e instanceof UserError) throw new ActionError(`comment: ${[e.message, ...e.details].join("\n")}`);
+    throw e;
+  }
+  deps.core.info(`${res.action} comment ${res.id} on #${pr}: ${res.url} (${res.length} characters)`);
+  if (res.duplicates.length) deps.core.info(`warning: ${res.duplicates.length} older duplicate sweep comment(s) left as they are: ${res.duplicates.join(", ")}`);
+  deps.core.setOutput("action", res.action);
+  deps.core.setOutput("comment-id", String(res.id));
+  deps.core.setOutput("comment-url", res.url);
 }

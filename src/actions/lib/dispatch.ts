@@ -15,6 +15,7 @@ export const ACTION_COMMANDS: Record<string, ActionRun> = {
   comment: async (deps) => (await import("./comment.js")).runComment(deps),
   bench: async (deps) => (await import("./bench.js")).runBench(deps),
   "sweep-command": async (deps) => (await import("./sweep-command.js")).runSweepCommand(deps),
+  compare: async (deps) => (await import("./compare.js")).runCompare(deps),
 };
 
 export async function runDispatch(deps: ActionDeps): Promise<void> {

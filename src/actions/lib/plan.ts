@@ -1,7 +1,8 @@
 /**
  * plan job: decides whether and how to sweep (src/plan/labels.ts), plans once
- * (`infx changelog` for a changelog diff, or the generator command line of
- * End-to-End Tests / `/sweep`), uploads the whole plan as artifact
+ * (`planChangelogDiff` for a changelog diff, as `infx changelog`; or the
+ * generator command line of End-to-End Tests / `/sweep`, with that command's
+ * `plan`), uploads the whole plan as artifact
  * `sweep-plan` (plan.json + shards/<id>.json, see docs/sharding.md) and
  * `changelog-metadata`, and outputs only small things: shard ids, the canary
  * entry, flags. No output grows with the plan.
@@ -10,28 +11,29 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { planChangelogDiff } from "../../changelog/plan-diff.js";
+import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG } from "../../config/load.js";
+import { UsageError, UserError } from "../../errors.js";
 import { labelGrants } from "../../github/label-grants.js";
 import { resolveRepo } from "../../github/repo-ref.js";
 import { decideSweep, isSweepLabel, sweepEventFromPayload, trustedSweepLabels, type SweepDecision, type SweepEvent } from "../../plan/labels.js";
-import { githubPlanFiles } from "../../plan/shard.js";
+import { githubPlanFiles, type GithubPlanSummary } from "../../plan/shard.js";
 import { isMultiNode, type MatrixEntry } from "../../plan/types.js";
-import * as changelogCommand from "../../commands/changelog.js";
 import { GENERATORS, generatorArgv } from "./argv.js";
-import { ActionError, appendSummary, infx, input, intInput, type ActionDeps } from "./runtime.js";
+import { ActionError, appendSummary, input, intInput, type ActionDeps } from "./runtime.js";
 
 export const PLAN_ARTIFACT = "sweep-plan";
-/** The planner's on-disk cache would live beside the bundle (actions/node_modules) and a plan job runs once on a fresh machine: off. */
-const PLANNER_ENV = { INFX_NO_CACHE: "1" };
 export const METADATA_ARTIFACT = "changelog-metadata";
+/** The planner's on-disk cache would live beside the bundle (actions/node_modules) and a plan job runs once on a fresh machine: off. */
+const NO_CACHE = true;
 
-/** Every entry of a changelog plan (`{single_node: {bucket: [...]}, multi_node: {...}}`), buckets in order. */
-export function entriesOfChangelogPlan(plan: Record<string, unknown>): MatrixEntry[] {
-  const out: MatrixEntry[] = [];
-  for (const kind of ["single_node", "multi_node"]) {
-    const buckets = (plan[kind] ?? {}) as Record<string, MatrixEntry[]>;
-    for (const list of Object.values(buckets)) out.push(...list);
-  }
-  return out;
+/** What was planned, before it is laid out in shards. */
+interface Planned {
+  entries: MatrixEntry[];
+  metadata?: unknown;
+  decision?: SweepDecision;
+  mode: string;
+  reason: string;
 }
 
 function readEvent(deps: ActionDeps): Record<string, any> {
@@ -52,10 +54,63 @@ function headSha(deps: ActionDeps): string {
   }
 }
 
-function configFlags(deps: ActionDeps): string[] {
+/** The config inputs (empty: the planner's defaults). */
+function configInputs(deps: ActionDeps): { configFiles: string[]; runnerConfig: string } {
   const files = input(deps, "config-files").split(/\s+/).filter(Boolean);
-  const runners = input(deps, "runner-config");
-  return [...(files.length ? ["--config-files", ...files] : []), ...(runners ? ["--runner-config", runners] : [])];
+  return { configFiles: files.length ? files : DEFAULT_CONFIG_FILES, runnerConfig: input(deps, "runner-config") || DEFAULT_RUNNER_CONFIG };
+}
+
+/** Runs a planner step; its usage and user errors fail the step with the planner's message. */
+async function planning<T>(what: string, f: () => T | Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof UserError) throw new ActionError(`${what}: ${[e.message, ...e.details].join("\n")}`);
+    if (e instanceof UsageError) throw new ActionError(`${what}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Generator mode: the command line's matrix, as `infx <generator> ... --ids` prints it. */
+async function planGenerated(deps: ActionDeps, line: string): Promise<Planned> {
+  const argv = generatorArgv(line);
+  deps.core.info(`infx ${argv.join(" ")} --ids`);
+  const plan = await planning(`infx ${argv[0]}`, () => GENERATORS[argv[0]!]!.plan(argv.slice(1), { cwd: deps.cwd, noCache: NO_CACHE }));
+  for (const w of plan.warnings) deps.core.info(`infx ${argv[0]}: warning: ${w}`);
+  const testName = input(deps, "test-name");
+  return { entries: plan.entries, mode: "generate", reason: `${testName ? `${testName}: ` : ""}${argv.join(" ")}` };
+}
+
+/** Changelog mode: the label policy, then the changelog diff's plan, as `infx changelog ... --ids` prints it; undefined when there is no sweep. */
+async function planChangelog(deps: ActionDeps, sha: string): Promise<Planned | undefined> {
+  const eventName = deps.env.GITHUB_EVENT_NAME ?? "";
+  const payload = readEvent(deps);
+  const decision = decideSweep(await withTrustedLabels(deps, sweepEventFromPayload(eventName, payload), payload));
+  if (decision.error) throw new ActionError(decision.error);
+  if (!decision.run) {
+    deps.core.info(`no sweep: ${decision.reason}`);
+    setNoRun(deps, decision.reason, sha);
+    await appendSummary(deps, `### Sweep plan\n\nNo sweep: ${decision.reason}.\n`);
+    return undefined;
+  }
+  const baseRef = input(deps, "base-ref", { required: true });
+  const headRef = input(deps, "head-ref") || sha;
+  const changelogFile = input(deps, "changelog-file") || "perf-changelog.yaml";
+  const { trimConc, canary, allEvals, evalsOnly } = decision;
+  deps.core.info(`planning the ${changelogFile} entries added between ${baseRef} and ${headRef}`);
+  const { matrix, plan } = await planning("infx changelog", () =>
+    planChangelogDiff({
+      changelogFile,
+      baseRef,
+      headRef,
+      ...configInputs(deps),
+      policies: { trimConc, canary, allEvals, evalsOnly, ids: true },
+      cwd: deps.cwd,
+      noCache: NO_CACHE,
+      note: (text) => deps.core.info(text),
+    }),
+  );
+  return { entries: matrix, metadata: plan.changelog_metadata, decision, mode: decision.mode ?? "full", reason: decision.reason };
 }
 
 function setNoRun(deps: ActionDeps, reason: string, sha: string): void {
@@ -66,58 +121,76 @@ function setNoRun(deps: ActionDeps, reason: string, sha: string): void {
   deps.core.setOutput("canary", "");
   deps.core.setOutput("single-shards", "[]");
   deps.core.setOutput("multi-shards", "[]");
+  deps.core.setOutput("agentic-shards", "[]");
   deps.core.setOutput("has-evals", "false");
   deps.core.setOutput("total-entries", "0");
+}
+
+/** Lays the plan out as files (plan.json, shards/<id>.json) and uploads them, and the changelog metadata, as artifacts. */
+async function uploadPlan(deps: ActionDeps, p: Planned): Promise<GithubPlanSummary> {
+  const dir = mkdtempSync(join(deps.env.RUNNER_TEMP || tmpdir(), "sweep-plan-"));
+  const planDir = join(dir, PLAN_ARTIFACT);
+  const laid = githubPlanFiles(p.entries, PLAN_ARTIFACT, p.metadata ? { changelog_metadata: p.metadata } : {}, {
+    maxEntries: intInput(deps, "max-shard-entries", 256),
+    maxBytes: intInput(deps, "max-shard-bytes", 900_000),
+  });
+  const files: string[] = [];
+  for (const [rel, text] of laid.files) {
+    const f = join(planDir, rel);
+    mkdirSync(dirname(f), { recursive: true });
+    writeFileSync(f, text);
+    files.push(f);
+  }
+  files.sort();
+  await deps.artifacts.upload(PLAN_ARTIFACT, files, planDir);
+  if (p.metadata) {
+    const metaDir = join(dir, METADATA_ARTIFACT);
+    mkdirSync(metaDir);
+    const metaFile = join(metaDir, "changelog_metadata.json");
+    writeFileSync(metaFile, JSON.stringify(p.metadata, null, 2) + "\n");
+    await deps.artifacts.upload(METADATA_ARTIFACT, [metaFile], metaDir);
+  }
+  return laid.summary;
+}
+
+function setRunOutputs(deps: ActionDeps, p: Planned, s: GithubPlanSummary, sha: string, canary: MatrixEntry | undefined): void {
+  deps.core.setOutput("run", "true");
+  deps.core.setOutput("reason", p.reason);
+  deps.core.setOutput("mode", p.mode);
+  deps.core.setOutput("sha", sha);
+  deps.core.setOutput("fail-fast", p.decision?.failFast ? "true" : "false");
+  deps.core.setOutput("canary", canary ? JSON.stringify(canary) : "");
+  deps.core.setOutput("single-shards", JSON.stringify(s["single-node-shards"]));
+  deps.core.setOutput("multi-shards", JSON.stringify(s["multi-node-shards"]));
+  deps.core.setOutput("agentic-shards", JSON.stringify(s["agentic-shards"]));
+  deps.core.setOutput("has-evals", p.entries.some((e) => e["run-eval"]) ? "true" : "false");
+  deps.core.setOutput("total-entries", String(p.entries.length));
+}
+
+function planSummary(p: Planned, s: GithubPlanSummary, sha: string, canary: MatrixEntry | undefined): string {
+  const lines = [
+    "### Sweep plan",
+    "",
+    `${p.reason}`,
+    "",
+    `| | entries | shards |`,
+    `|---|---:|---:|`,
+    `| single-node | ${s["single-node"] - (canary ? 1 : 0)} | ${s["single-node-shards"].length} |`,
+    `| multi-node | ${s["multi-node"]} | ${s["multi-node-shards"].length} |`,
+    ...(s.agentic ? [`| agentic | ${s.agentic} | ${s["agentic-shards"].length} |`] : []),
+    ...(canary ? [`| canary | 1 | - |`] : []),
+    "",
+    `Commit \`${sha}\`; the whole plan is artifact \`${PLAN_ARTIFACT}\`.`,
+  ];
+  return lines.join("\n") + "\n";
 }
 
 export async function runPlan(deps: ActionDeps): Promise<void> {
   const sha = headSha(deps);
   const generate = input(deps, "generate-cli-command");
-  let entries: MatrixEntry[];
-  let metadata: unknown;
-  let decision: SweepDecision | undefined;
-  let mode: string;
-  let reason: string;
-
-  if (generate) {
-    const argv = generatorArgv(generate);
-    const { stdout } = await infx(deps, GENERATORS[argv[0]!]!, [...argv.slice(1), "--ids"], { env: { ...deps.env, ...PLANNER_ENV } });
-    entries = JSON.parse(stdout) as MatrixEntry[];
-    mode = "generate";
-    const testName = input(deps, "test-name");
-    reason = `${testName ? `${testName}: ` : ""}${argv.join(" ")}`;
-  } else {
-    const eventName = deps.env.GITHUB_EVENT_NAME ?? "";
-    const payload = readEvent(deps);
-    decision = decideSweep(await withTrustedLabels(deps, sweepEventFromPayload(eventName, payload), payload));
-    if (decision.error) throw new ActionError(decision.error);
-    if (!decision.run) {
-      deps.core.info(`no sweep: ${decision.reason}`);
-      setNoRun(deps, decision.reason, sha);
-      await appendSummary(deps, `### Sweep plan\n\nNo sweep: ${decision.reason}.\n`);
-      return;
-    }
-    const base = input(deps, "base-ref", { required: true });
-    const head = input(deps, "head-ref") || sha;
-    const changelog = input(deps, "changelog-file") || "perf-changelog.yaml";
-    const { stdout } = await infx(deps, changelogCommand, [
-      "--changelog-file",
-      changelog,
-      "--base-ref",
-      base,
-      "--head-ref",
-      head,
-      ...configFlags(deps),
-      ...decision.planFlags,
-      "--ids",
-    ], { env: { ...deps.env, ...PLANNER_ENV } });
-    const plan = JSON.parse(stdout) as Record<string, unknown>;
-    entries = entriesOfChangelogPlan(plan);
-    metadata = plan.changelog_metadata;
-    mode = decision.mode ?? "full";
-    reason = decision.reason;
-  }
-
+  const planned = generate ? await planGenerated(deps, generate) : await planChangelog(deps, sha);
+  if (!planned) return;
+  const { entries, reason } = planned;
   if (!entries.length) {
     setNoRun(deps, `${reason}: the plan is empty`, sha);
     await appendSummary(deps, `### Sweep plan\n\nThe plan is empty (${reason}).\n`);
@@ -125,57 +198,10 @@ export async function runPlan(deps: ActionDeps): Promise<void> {
   }
   const unnamed = entries.filter((e) => !e.name || !e.id);
   if (unnamed.length) throw new ActionError(`${unnamed.length} plan entr${unnamed.length === 1 ? "y has" : "ies have"} no id/name (the planner must assign them with --ids)`);
-
-  const dir = mkdtempSync(join(deps.env.RUNNER_TEMP || tmpdir(), "sweep-plan-"));
-  const planDir = join(dir, PLAN_ARTIFACT);
-  const laid = githubPlanFiles(entries, PLAN_ARTIFACT, metadata ? { changelog_metadata: metadata } : {}, {
-    maxEntries: intInput(deps, "max-shard-entries", 256),
-    maxBytes: intInput(deps, "max-shard-bytes", 900_000),
-  });
-  const files: string[] = [];
-  for (const [rel, text] of laid.files) {
-    const p = join(planDir, rel);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, text);
-    files.push(p);
-  }
-  files.sort();
-  await deps.artifacts.upload(PLAN_ARTIFACT, files, planDir);
-  if (metadata) {
-    const metaDir = join(dir, METADATA_ARTIFACT);
-    mkdirSync(metaDir);
-    const metaFile = join(metaDir, "changelog_metadata.json");
-    writeFileSync(metaFile, JSON.stringify(metadata, null, 2) + "\n");
-    await deps.artifacts.upload(METADATA_ARTIFACT, [metaFile], metaDir);
-  }
-
+  const summary = await uploadPlan(deps, planned);
   const canary = entries.find((e) => !isMultiNode(e) && e.canary);
-  const s = laid.summary;
-  deps.core.setOutput("run", "true");
-  deps.core.setOutput("reason", reason);
-  deps.core.setOutput("mode", mode);
-  deps.core.setOutput("sha", sha);
-  deps.core.setOutput("fail-fast", decision?.failFast ? "true" : "false");
-  deps.core.setOutput("canary", canary ? JSON.stringify(canary) : "");
-  deps.core.setOutput("single-shards", JSON.stringify(s["single-node-shards"]));
-  deps.core.setOutput("multi-shards", JSON.stringify(s["multi-node-shards"]));
-  deps.core.setOutput("has-evals", entries.some((e) => e["run-eval"]) ? "true" : "false");
-  deps.core.setOutput("total-entries", String(entries.length));
-
-  const lines = [
-    "### Sweep plan",
-    "",
-    `${reason}`,
-    "",
-    `| | entries | shards |`,
-    `|---|---:|---:|`,
-    `| single-node | ${s["single-node"] - (canary ? 1 : 0)} | ${s["single-node-shards"].length} |`,
-    `| multi-node | ${s["multi-node"]} | ${s["multi-node-shards"].length} |`,
-    ...(canary ? [`| canary | 1 | - |`] : []),
-    "",
-    `Commit \`${sha}\`; the whole plan is artifact \`${PLAN_ARTIFACT}\`.`,
-  ];
-  await appendSummary(deps, lines.join("\n") + "\n");
+  setRunOutputs(deps, planned, summary, sha, canary);
+  await appendSummary(deps, planSummary(planned, summary, sha, canary));
 }
 
 /**

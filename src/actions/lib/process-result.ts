@@ -1,12 +1,14 @@
 /**
- * process-result step of a benchmark job: `infx process-result` on the raw
- * result(s) of this job (one per concurrency for multi-node entries), then the
- * aggregate rows uploaded as artifact `bmk_<entry name>`.
+ * process-result step of a benchmark job: `processResultFile` (what `infx
+ * process-result` runs) on the raw result(s) of this job (one per concurrency
+ * for multi-node entries), then the aggregate rows uploaded as artifact
+ * `bmk_<entry name>`.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import * as processResultCommand from "../../commands/process-result.js";
-import { ActionError, appendSummary, infx, input, type ActionDeps } from "./runtime.js";
+import { UserError } from "../../errors.js";
+import { processResultFile } from "../../results/process-file.js";
+import { ActionError, appendSummary, input, type ActionDeps } from "./runtime.js";
 
 /** The result files one job produces: `<base>` or `<base>_conc<C>` per concurrency. */
 export function resultFilenames(base: string, concList: string): { filename: string; conc?: string }[] {
@@ -27,10 +29,15 @@ export async function runProcessResult(deps: ActionDeps): Promise<void> {
       throw new ActionError(`no raw result ${join(dir, `${filename}.json`)}: the launch script must write <RESULT_FILENAME>.json (runners/README.md)`);
     }
     const env = { ...deps.env, RESULT_FILENAME: filename, ...(conc ? { CONC: conc } : {}) };
-    await infx(deps, processResultCommand, [], { env, cwd: dir });
-    const agg = join(dir, `agg_${filename}.json`);
-    if (!existsSync(agg)) throw new ActionError(`infx process-result wrote no ${agg}`);
-    files.push(agg);
+    let outPath: string;
+    try {
+      ({ outPath } = processResultFile(dir, env));
+    } catch (e) {
+      if (e instanceof UserError) throw new ActionError([e.message, ...e.details].join("\n"));
+      throw e;
+    }
+    deps.core.info(`wrote ${outPath}`);
+    files.push(outPath);
   }
   deps.core.setOutput("rows", String(files.length));
   deps.core.setOutput("files", JSON.stringify(files));

@@ -2,14 +2,11 @@
  * The shape every action has: a `run(deps)` function that receives its
  * dependencies (core, an artifact store, an Octokit factory, the environment)
  * as parameters, and a one-line entry file that calls `main(run)` with the
- * real ones. Actions run the same command modules as `infx` (parse, run, exit
- * code), with an Io bound to the job's log, so the CLI and the workflows cannot
- * drift apart. Each action imports only the commands it runs, which keeps its
- * bundle small.
+ * real ones. Actions call the same typed domain functions as the `infx`
+ * commands (planChangelogDiff, processResultFile, collectToFile, ...), so the
+ * CLI and the workflows cannot drift apart; only the bench action, whose input
+ * is an `infx bench` command line, runs a command.
  */
-import { formatHelp, parseArgs } from "../../cli/args.js";
-import type { CommandModule } from "../../cli/command.js";
-import { UsageError, UserError, type Io } from "../../cli/io.js";
 import type { ArtifactStore } from "../../github/artifact.js";
 import type { Octokit } from "../../github/octokit.js";
 
@@ -61,52 +58,6 @@ export async function appendSummary(deps: ActionDeps, markdown: string): Promise
   if (!deps.env.GITHUB_STEP_SUMMARY) return;
   deps.core.summary.addRaw(markdown, true);
   await deps.core.summary.write();
-}
-
-/** Runs the command `mod` (e.g. `infx process-result`) with `argv` in this process, as `infx` would; stdout is returned, stderr goes to the log. Fails the step on a non-zero exit. */
-export async function infx(
-  deps: ActionDeps,
-  mod: CommandModule,
-  argv: string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; allowExit?: number[] } = {},
-): Promise<{ code: number; stdout: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (t) => void out.push(t),
-    err: (t) => void err.push(t),
-    cwd: opts.cwd ?? deps.cwd,
-    env: opts.env ?? deps.env,
-    isTTY: false,
-  };
-  const name = mod.spec.name;
-  deps.core.info(`infx ${[name, ...argv].map(shellQuote).join(" ")}`);
-  let code: number;
-  try {
-    const args = parseArgs(mod.spec, argv);
-    if (args.help) {
-      io.out(formatHelp(mod.spec));
-      code = 0;
-    } else code = await mod.run(args, io);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      err.push(`infx ${name}: ${e.message}\n`);
-      code = 2;
-    } else if (e instanceof UserError) {
-      err.push(`infx ${name}: ${e.message}\n${e.details.map((d) => d + "\n").join("")}`);
-      code = e.exitCode;
-    } else throw e;
-  }
-  const stderr = err.join("");
-  if (stderr.trim()) for (const line of stderr.trimEnd().split("\n")) deps.core.info(line);
-  if (code !== 0 && !(opts.allowExit ?? []).includes(code)) {
-    throw new ActionError(`infx ${name} failed (exit ${code})${stderr.trim() ? `: ${stderr.trim().split("\n")[0]!.replace(/^infx [\w-]+: /, "")}` : ""}`);
-  }
-  return { code, stdout: out.join("") };
-}
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The message a failed action shows: never a stack, unless RUNNER_DEBUG. */

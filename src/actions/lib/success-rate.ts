@@ -1,15 +1,15 @@
 /**
- * success-rate job: the same rule as `infx success-rate` (src/results/success-rate.ts)
- * over every job and attempt of this run; run_stats.json uploaded as artifact
+ * success-rate job: `runSuccessRates`, as `infx success-rate` (the rule is
+ * `computeSuccessRates`), over every job and attempt of this run; run_stats.json uploaded as artifact
  * `run-stats`, the table in the step summary, unattributed jobs as warnings.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { readRunnerMap } from "../../commands/success-rate.js";
-import { listAllRunJobs } from "../../github/jobs.js";
+import { readRunnerMap } from "../../config/runner-map.js";
 import { resolveRepo } from "../../github/repo-ref.js";
-import { computeSuccessRates, formatSuccessRateTable } from "../../results/success-rate.js";
+import { runSuccessRates } from "../../github/success-rate.js";
+import { formatSuccessRateTable } from "../../results/success-rate.js";
 import { ActionError, appendSummary, input, type ActionDeps } from "./runtime.js";
 
 export async function runSuccessRate(deps: ActionDeps): Promise<void> {
@@ -20,8 +20,7 @@ export async function runSuccessRate(deps: ActionDeps): Promise<void> {
   const artifactName = input(deps, "artifact-name") || "run-stats";
   const repo = resolveRepo(undefined, deps.env);
 
-  const jobs = await listAllRunJobs(await deps.octokit(token), { ...repo, runId: Number(runId) });
-  const result = computeSuccessRates(jobs, runners);
+  const { result } = await runSuccessRates(await deps.octokit(token), { ...repo, runId: Number(runId) }, runners);
   for (const u of result.unattributed) deps.core.warning(`job ${u.id} '${u.name}' (attempt ${u.run_attempt}) not attributed to a GPU type: ${u.reason}`);
 
   const dir = mkdtempSync(join(deps.env.RUNNER_TEMP || tmpdir(), "run-stats-"));

@@ -5,7 +5,6 @@
  * is refused when the head has moved since; the reply links the run.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "../../cli/args.js";
 import type { Octokit, RepoRef } from "../../github/octokit.js";
 import { canWrite, getPullHead, getRepoRole } from "../../github/repo.js";
 import { resolveRepo } from "../../github/repo-ref.js";
@@ -79,7 +78,7 @@ export async function runSweepCommand(deps: ActionDeps): Promise<void> {
   let argv: string[];
   try {
     argv = generatorArgv(line || "", "/sweep");
-    parseArgs(GENERATORS[argv[0]!]!.spec, argv.slice(1));
+    GENERATORS[argv[0]!]!.check(argv.slice(1));
   } catch (e) {
     await reply(`@${login} I could not start that sweep: ${(e as Error).message}\n\nUsage: \`/sweep full-sweep --single-node --model-prefix dsr1 --runner-type b200 --max-conc 16\``);
     return deny(`bad /sweep arguments: ${(e as Error).message}`);

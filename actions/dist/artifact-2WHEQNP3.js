@@ -1,2 +1,0 @@
-import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-2EGDCDSF.js";import"./chunk-DA7HMYBL.js";export{a as artifactStore,c as downloadMatching,b as filesUnder};

@@ -1,2 +1,0 @@
-import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{b as n}from"./chunk-ZBD24WRP.js";function t(e,r="--repo"){let o=/^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(e.trim());if(!o)throw new n(`${r}: expected 'owner/name', got '${e}'`);return{owner:o[1],repo:o[2]}}function R(e,r){if(e)return t(e,"--repo");if(r.GITHUB_REPOSITORY)return t(r.GITHUB_REPOSITORY,"GITHUB_REPOSITORY");throw new n("no repository: pass --repo owner/name or set GITHUB_REPOSITORY")}export{t as a,R as b};

@@ -1,1 +1,0 @@
-import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);

@@ -1,0 +1,3 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+var o=class extends Error{name="ActionError"};function i(t,r,n={}){let e=t.core.getInput(r).trim();if(n.required&&!e)throw new o(`input '${r}' is required`);return e}function s(t,r,n){let e=i(t,r);if(!e)return n;if(!/^\d+$/.test(e))throw new o(`input '${r}': expected a whole number, got '${e}'`);return Number.parseInt(e,10)}async function a(t,r){t.env.GITHUB_STEP_SUMMARY&&(t.core.summary.addRaw(r,!0),await t.core.summary.write())}function c(t,r){let n=t,e=n?.message??String(t);return r.RUNNER_DEBUG==="1"&&n?.stack?`${e}
+${n.stack}`:e}export{o as a,i as b,s as c,a as d,c as e};

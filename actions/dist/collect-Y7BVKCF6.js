@@ -1,2 +1,0 @@
-import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a,b}from"./chunk-4DB7CAKC.js";import"./chunk-OI6OWLQZ.js";import"./chunk-2EGDCDSF.js";import"./chunk-OYHX5H6H.js";import"./chunk-MEABGRBZ.js";import"./chunk-MT7VA6FE.js";import"./chunk-ZBD24WRP.js";import"./chunk-DA7HMYBL.js";export{a as COLLECT_KINDS,b as runCollect};

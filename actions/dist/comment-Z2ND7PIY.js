@@ -1,2 +1,0 @@
-import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a,b}from"./chunk-PMT27PHH.js";import"./chunk-OI6OWLQZ.js";import"./chunk-2EGDCDSF.js";import"./chunk-OIZW44ZV.js";import"./chunk-OYHX5H6H.js";import"./chunk-THAEY2I7.js";import"./chunk-2MBKMW7O.js";import"./chunk-MEABGRBZ.js";import"./chunk-MT7VA6FE.js";import"./chunk-ZBD24WRP.js";import"./chunk-DA7HMYBL.js";export{a as COMMENT_INPUTS,b as runComment};

@@ -1,2 +1,0 @@
-import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a,b,c,d}from"./chunk-GMVIH7KC.js";import"./chunk-XPFZ57ID.js";import"./chunk-OIZW44ZV.js";import"./chunk-PMX2IOJO.js";import"./chunk-766KVTH3.js";import"./chunk-MEABGRBZ.js";import"./chunk-MT7VA6FE.js";import"./chunk-ZBD24WRP.js";import"./chunk-DA7HMYBL.js";export{b as METADATA_ARTIFACT,a as PLAN_ARTIFACT,c as entriesOfChangelogPlan,d as runPlan};

@@ -1,2 +1,0 @@
-import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a}from"./chunk-2XCFV2OX.js";import"./chunk-Z2UBCMCT.js";import"./chunk-THAEY2I7.js";import"./chunk-2MBKMW7O.js";import"./chunk-766KVTH3.js";import"./chunk-MEABGRBZ.js";import"./chunk-MT7VA6FE.js";import"./chunk-ZBD24WRP.js";import"./chunk-DA7HMYBL.js";export{a as runSuccessRate};

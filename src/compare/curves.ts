@@ -1,0 +1,279 @@
+/**
+ * Throughput-per-GPU vs interactivity frontiers of two runs, compared where
+ * both are measured.
+ *
+ * - Frontier: the points no other point beats on both axes (higher
+ *   interactivity and higher throughput per GPU), sorted by interactivity.
+ * - Interpolation: linear in log-log space (log throughput against log
+ *   interactivity) between adjacent frontier points; never extrapolated.
+ * - Levels: every frontier point's interactivity of either run inside the
+ *   common range [max of the two minimums, min of the two maximums].
+ * - Summary: the geometric mean over the levels of head / baseline throughput
+ *   (the exponential of the mean log ratio; inverse-variance weighted when
+ *   there is a noise estimate, see `curveStat`).
+ */
+import { normalRng, tQuantile } from "./stats.js";
+
+/** A point in log space with the standard deviation of each coordinate. */
+export interface CurvePoint {
+  x: number;
+  y: number;
+  sx: number;
+  sy: number;
+}
+
+interface XY {
+  x: number;
+  y: number;
+}
+
+/** A frontier as parallel arrays, by increasing x. */
+interface Front {
+  x: Float64Array;
+  y: Float64Array;
+  n: number;
+}
+
+/** Indices by decreasing x, then decreasing y (insertion sort for the usual tens of points). */
+function sortedDescending(xs: ArrayLike<number>, ys: ArrayLike<number>): Int32Array {
+  const n = xs.length;
+  if (n > 32) return Int32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => xs[b]! - xs[a]! || ys[b]! - ys[a]!));
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    let j = k;
+    while (j > 0 && (xs[order[j - 1]!]! < xs[k]! || (xs[order[j - 1]!]! === xs[k]! && ys[order[j - 1]!]! < ys[k]!))) {
+      order[j] = order[j - 1]!;
+      j--;
+    }
+    order[j] = k;
+  }
+  return order;
+}
+
+/** Re-sorts `order` (indices by decreasing x, then y) in place after the values moved a little: insertion sort, linear on nearly sorted input. */
+function resort(order: Int32Array, xs: ArrayLike<number>, ys: ArrayLike<number>): Int32Array {
+  for (let k = 1; k < order.length; k++) {
+    const v = order[k]!;
+    let j = k;
+    while (j > 0 && (xs[order[j - 1]!]! < xs[v]! || (xs[order[j - 1]!]! === xs[v]! && ys[order[j - 1]!]! < ys[v]!))) {
+      order[j] = order[j - 1]!;
+      j--;
+    }
+    order[j] = v;
+  }
+  return order;
+}
+
+/**
+ * The Pareto frontier of points (xs[i], ys[i]): by increasing x, so by
+ * decreasing y. `order` and `into` (reused across resamples) are re-sorted and
+ * overwritten in place.
+ */
+function frontierOf(xs: ArrayLike<number>, ys: ArrayLike<number>, order: Int32Array = sortedDescending(xs, ys), into?: Front): Front {
+  const n = xs.length;
+  resort(order, xs, ys);
+  const fx = into?.x ?? new Float64Array(n);
+  const fy = into?.y ?? new Float64Array(n);
+  let m = 0;
+  let best = -Infinity;
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    if (ys[i]! > best) {
+      fx[m] = xs[i]!;
+      fy[m] = ys[i]!;
+      m++;
+      best = ys[i]!;
+    }
+  }
+  fx.subarray(0, m).reverse();
+  fy.subarray(0, m).reverse();
+  const f = into ?? { x: fx, y: fy, n: m };
+  f.n = m;
+  return f;
+}
+
+/** The Pareto frontier, by increasing x (so by decreasing y). */
+export function frontier(points: readonly XY[]): XY[] {
+  const f = frontierOf(points.map((p) => p.x), points.map((p) => p.y));
+  return Array.from({ length: f.n }, (_, i) => ({ x: f.x[i]!, y: f.y[i]! }));
+}
+
+/** y of the frontier at x by linear interpolation, starting the search at segment `from` (x must lie within its range). */
+function interpolateAt(f: Front, x: number, from = 0): number {
+  let i = from;
+  while (i < f.n - 1 && f.x[i + 1]! < x) i++;
+  const j = Math.min(i + 1, f.n - 1);
+  if (f.x[j] === f.x[i]) return Math.max(f.y[i]!, f.y[j]!);
+  return f.y[i]! + ((f.y[j]! - f.y[i]!) * (x - f.x[i]!)) / (f.x[j]! - f.x[i]!);
+}
+
+/** Slope dy/dx of the frontier's segment at x (0 for a single point). */
+function slopeAt(f: Front, x: number): number {
+  let i = 0;
+  while (i < f.n - 1 && f.x[i + 1]! < x) i++;
+  const j = Math.min(i + 1, f.n - 1);
+  return f.x[j] === f.x[i] ? 0 : (f.y[j]! - f.y[i]!) / (f.x[j]! - f.x[i]!);
+}
+
+/** y of the frontier at x by linear interpolation (x must lie within its range). */
+export function interpolate(front: readonly XY[], x: number): number {
+  return interpolateAt({ x: Float64Array.from(front, (p) => p.x), y: Float64Array.from(front, (p) => p.y), n: front.length }, x);
+}
+
+/**
+ * Log ratios head - baseline at the common levels (every frontier x of either
+ * run inside the common range, in increasing order); undefined when the
+ * frontiers share no interactivity range.
+ */
+interface Weights {
+  w: number[];
+  vx: number;
+  vy: number;
+  /** Correlation of the x and y noise. */
+  rho: number;
+}
+
+function ratiosOf(fh: Front, fb: Front, out: number[], weights?: Weights): boolean {
+  out.length = 0;
+  if (weights) weights.w.length = 0;
+  if (!fh.n || !fb.n) return false;
+  const lo = Math.max(fh.x[0]!, fb.x[0]!);
+  const hi = Math.min(fh.x[fh.n - 1]!, fb.x[fb.n - 1]!);
+  if (lo > hi) return false;
+  let i = 0;
+  let j = 0;
+  let last = Number.NaN;
+  while (i < fh.n || j < fb.n) {
+    const x = j >= fb.n || (i < fh.n && fh.x[i]! <= fb.x[j]!) ? fh.x[i++]! : fb.x[j++]!;
+    if (x < lo || x > hi || x === last) continue;
+    last = x;
+    out.push(interpolateAt(fh, x) - interpolateAt(fb, x));
+    if (weights) {
+      const slope = (slopeAt(fh, x) + slopeAt(fb, x)) / 2;
+      // Variance of the vertical gap when a point's noise moves it by (ex, ey): var(ey - slope ex).
+      const v = weights.vy + slope * slope * weights.vx - 2 * slope * weights.rho * Math.sqrt(weights.vx * weights.vy);
+      weights.w.push(1 / Math.max(v, 1e-12));
+    }
+  }
+  return true;
+}
+
+export function logRatios(head: readonly XY[], base: readonly XY[]): number[] | undefined {
+  const out: number[] = [];
+  return ratiosOf(frontOf(head), frontOf(base), out) ? out : undefined;
+}
+
+const frontOf = (ps: readonly XY[]) => frontierOf(ps.map((p) => p.x), ps.map((p) => p.y));
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const weightedMean = (xs: readonly number[], ws: readonly number[]) => {
+  let sw = 0;
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) {
+    s += xs[i]! * ws[i]!;
+    sw += ws[i]!;
+  }
+  return s / sw;
+};
+/** Mean noise variance of a coordinate over the points (head at full noise, baseline means at theirs). */
+const meanVar = (ps: readonly CurvePoint[], k: "sx" | "sy") => ps.reduce((a, p) => a + p[k] * p[k], 0) / ps.length;
+
+export interface CurveStat {
+  /** Mean log ratio (log of the geometric-mean ratio). */
+  logRatio: number;
+  /** Number of interactivity levels compared. */
+  levels: number;
+  /** Half-width of the confidence interval of logRatio; undefined when nothing estimates it. */
+  halfWidth?: number;
+  /** How the interval was made. */
+  method: "bootstrap" | "t-interval" | "none";
+}
+
+/**
+ * Resamples are drawn at this multiple of each point's noise: the observed
+ * points are themselves one draw away from the truth, and which of them make
+ * the frontier was decided by that draw, so resampling around them at 1x
+ * understates the spread (by about 20% in the simulation); sqrt(2) adds the
+ * second draw.
+ */
+export const RESAMPLE_SPREAD = Math.SQRT2;
+
+/** Resamples of the parametric bootstrap. */
+export const BOOTSTRAP_RESAMPLES = 200;
+
+/**
+ * The geometric-mean ratio and its confidence interval at `level` (e.g. 0.99).
+ * With noise estimates (sx, sy > 0) the levels are weighted by their inverse
+ * variance, 1 / var(ey - slope × ex) (the x and y noise correlated by `rho`,
+ * estimated from history: a slower run moves a point along both axes): where the frontier is steep (low
+ * concurrency: throughput changes much, interactivity little) a small
+ * interactivity error is a large throughput error at equal interactivity, so
+ * those levels count less. The interval is a parametric bootstrap with a fixed
+ * seed: every point is redrawn from its noise, the frontiers rebuilt and the ratio
+ * recomputed; the ratio is corrected by the resamples' bias (observed minus
+ * (resample mean minus observed)) and the interval is that ± z × the
+ * resamples' standard deviation. Without: a t-interval on the log ratios at
+ * the levels.
+ */
+export function curveStat(head: readonly CurvePoint[], base: readonly CurvePoint[], level: number, seed: number, rho = 0): CurveStat | undefined {
+  const noisy = [...head, ...base].every((p) => p.sx > 0 && p.sy > 0);
+  if (!noisy) return tInterval(head, base, level);
+  const weights: Weights = { w: [], vx: meanVar([...head, ...base], "sx"), vy: meanVar([...head, ...base], "sy"), rho };
+  const r: number[] = [];
+  if (!ratiosOf(frontOf(head), frontOf(base), r, weights)) return undefined;
+  const logRatio = weightedMean(r, weights.w);
+  const z = tQuantile(1 - (1 - level) / 2, Infinity);
+  const boot = bootstrap(head, base, seed, weights);
+  // A frontier of noisy points sits above the true curve (it keeps the lucky draws), the
+  // head's (one run) more than the baseline's (a mean of runs): the resamples measure that
+  // bias (at RESAMPLE_SPREAD times the noise, so divided by it).
+  const bias = Number.isFinite(boot.mean) ? (boot.mean - logRatio) / RESAMPLE_SPREAD : 0;
+  return { logRatio: logRatio - bias, levels: r.length, halfWidth: z * boot.sd, method: "bootstrap" };
+}
+
+function tInterval(head: readonly CurvePoint[], base: readonly CurvePoint[], level: number): CurveStat | undefined {
+  const r = logRatios(head, base);
+  if (!r) return undefined;
+  const logRatio = mean(r);
+  if (r.length < 2) return { logRatio, levels: r.length, method: "none" };
+  const sd = Math.sqrt(r.reduce((a, v) => a + (v - logRatio) ** 2, 0) / (r.length - 1));
+  return { logRatio, levels: r.length, halfWidth: (tQuantile(1 - (1 - level) / 2, r.length - 1) * sd) / Math.sqrt(r.length), method: "t-interval" };
+}
+
+/** Mean and standard deviation of the weighted mean log ratio over the resamples. */
+function bootstrap(head: readonly CurvePoint[], base: readonly CurvePoint[], seed: number, weights: Weights): { mean: number; sd: number } {
+  const z = normalRng(seed);
+  const rho = weights.rho;
+  const rest = Math.sqrt(1 - rho * rho);
+  const hx = new Float64Array(head.length);
+  const hy = new Float64Array(head.length);
+  const bx = new Float64Array(base.length);
+  const by = new Float64Array(base.length);
+  const draw = (ps: readonly CurvePoint[], xs: Float64Array, ys: Float64Array) => {
+    ps.forEach((p, i) => {
+      const zx = z();
+      xs[i] = p.x + RESAMPLE_SPREAD * p.sx * zx;
+      ys[i] = p.y + RESAMPLE_SPREAD * p.sy * (rho * zx + rest * z());
+    });
+  };
+  const r: number[] = [];
+  const w = { ...weights, w: [] as number[] };
+  const ho = sortedDescending(head.map((p) => p.x), head.map((p) => p.y));
+  const bo = sortedDescending(base.map((p) => p.x), base.map((p) => p.y));
+  const fh: Front = { x: new Float64Array(head.length), y: new Float64Array(head.length), n: 0 };
+  const fb: Front = { x: new Float64Array(base.length), y: new Float64Array(base.length), n: 0 };
+  let n = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (let b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
+    draw(head, hx, hy);
+    draw(base, bx, by);
+    if (!ratiosOf(frontierOf(hx, hy, ho, fh), frontierOf(bx, by, bo, fb), r, w) || !r.length) continue;
+    const m = weightedMean(r, w.w);
+    n++;
+    sum += m;
+    sumSq += m * m;
+  }
+  if (n < 2) return { mean: Number.NaN, sd: Infinity };
+  const mu = sum / n;
+  return { mean: mu, sd: Math.sqrt(Math.max(0, (sumSq - n * mu * mu) / (n - 1))) };
+}

@@ -1,0 +1,90 @@
+/**
+ * What a comparison compares: the metrics of an aggregate row (with the
+ * direction of "better" for each) and the fields that make two rows of two
+ * runs the same benchmark point.
+ */
+import type { AggRow } from "../results/types.js";
+
+export type Direction = "higher" | "lower";
+
+export interface MetricSpec {
+  name: string;
+  /** Which way is better. */
+  better: Direction;
+  label: string;
+  /** Tied to the throughput/interactivity frontier: a significant curve move supports a point verdict (see `pointVerdict`). */
+  onCurve: boolean;
+}
+
+/** Compared per point, in this order. `median_intvty` is 1 / `median_tpot` and is reported next to it, not compared twice. */
+export const METRICS: readonly MetricSpec[] = [
+  { name: "tput_per_gpu", better: "higher", label: "tput/GPU", onCurve: true },
+  { name: "output_tput_per_gpu", better: "higher", label: "output tput/GPU", onCurve: true },
+  { name: "median_ttft", better: "lower", label: "median TTFT", onCurve: false },
+  { name: "p99_ttft", better: "lower", label: "p99 TTFT", onCurve: false },
+  { name: "median_tpot", better: "lower", label: "median TPOT", onCurve: true },
+  { name: "median_e2el", better: "lower", label: "median E2EL", onCurve: false },
+];
+export const METRIC_NAMES: readonly string[] = METRICS.map((m) => m.name);
+/** Metrics a row must carry (the others are compared when present). */
+export const REQUIRED_METRICS = new Set(["tput_per_gpu", "output_tput_per_gpu"]);
+/** The companion shown next to a metric. */
+export const COMPANION: Record<string, string> = { median_tpot: "median_intvty" };
+/** The frontier's axes. */
+export const CURVE_X = "median_intvty";
+export const CURVE_Y = "tput_per_gpu";
+
+/**
+ * A benchmark point across runs: model prefix, hardware, framework, precision,
+ * spec decoding, sequence lengths, the parallel shape (single-node TP/EP/DP
+ * attention or multi-node prefill/decode workers) and concurrency. Not the
+ * image, the served model id, the runner node or the date: a PR that changes
+ * the image is exactly what is compared.
+ */
+export const CURVE_FIELDS = ["infmax_model_prefix", "hw", "framework", "precision", "spec_decoding", "isl", "osl"] as const;
+export const SINGLE_SHAPE = ["tp", "ep", "dp_attention"] as const;
+export const MULTI_SHAPE = [
+  "prefill_num_workers", "prefill_tp", "prefill_ep", "prefill_dp_attention",
+  "decode_num_workers", "decode_tp", "decode_ep", "decode_dp_attention",
+] as const;
+
+export type Identity = Record<string, string | number | boolean>;
+
+/** The identity of a row as an object (field order fixed). */
+export function identityOf(row: AggRow): Identity {
+  const r = row as unknown as Record<string, string | number | boolean>;
+  const id: Identity = {};
+  for (const f of CURVE_FIELDS) id[f] = r[f]!;
+  id.disagg = r.disagg!;
+  id.is_multinode = r.is_multinode!;
+  for (const f of row.is_multinode ? MULTI_SHAPE : SINGLE_SHAPE) id[f] = r[f]!;
+  id.conc = r.conc!;
+  return id;
+}
+
+/** The identity as a string key (same fields, same order, so equal identities give equal keys). */
+export function identityKey(id: Identity): string {
+  return JSON.stringify(Object.values(id));
+}
+
+/** The curve a point belongs to: model, hardware, framework, precision, spec decoding, ISL/OSL. */
+export function curveKeyOf(id: Identity): string {
+  return JSON.stringify(CURVE_FIELDS.map((f) => id[f]));
+}
+
+export function curveIdentityOf(id: Identity): Identity {
+  const out: Identity = {};
+  for (const f of CURVE_FIELDS) out[f] = id[f]!;
+  return out;
+}
+
+/** A short human name of a point: `dsr1 b200 sglang fp8 1k1k tp8 ep1 conc64`. */
+export function pointName(id: Identity): string {
+  const len = id.isl === 1024 && id.osl === 1024 ? "1k1k" : id.isl === 1024 && id.osl === 8192 ? "1k8k" : id.isl === 8192 && id.osl === 1024 ? "8k1k" : `${id.isl}/${id.osl}`;
+  const spec = id.spec_decoding && id.spec_decoding !== "none" ? ` ${id.spec_decoding}` : "";
+  const shape = id.is_multinode
+    ? `P${id.prefill_num_workers}x(tp${id.prefill_tp}) D${id.decode_num_workers}x(tp${id.decode_tp}${id.decode_dp_attention === "true" ? " dpa" : ""})`
+    : `tp${id.tp}${Number(id.ep) > 1 ? ` ep${id.ep}` : ""}${id.dp_attention === "true" ? " dpa" : ""}`;
+  const conc = id.conc === undefined ? "" : ` conc${id.conc}`;
+  return `${id.infmax_model_prefix} ${id.hw} ${id.framework} ${id.precision}${spec} ${len}${id.tp === undefined && id.prefill_tp === undefined ? "" : " " + shape}${conc}`;
+}

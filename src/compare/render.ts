@@ -1,0 +1,141 @@
+/**
+ * Markdown of a comparison: for the step summary (`renderComparison`) and the
+ * section of the sticky PR comment (`renderCommentSection`). Changed points
+ * and curves first, largest first, then the counts.
+ */
+import { count as thousands, tableHeader, tableRow } from "../report/markdown.js";
+import type { Comparison, Counts, CurveResult, PointResult, Verdict } from "./types.js";
+
+const ICON: Record<Verdict, string> = { regression: "🔴", improvement: "🟢", unchanged: "⚪", inconclusive: "🟡", new: "🆕", missing: "➖" };
+
+/** `2 regressions, 1 improvement, 37 unchanged, 3 inconclusive, 1 new, 0 missing` */
+export function countsLine(c: Counts): string {
+  const n = (k: number, one: string, many = one + "s") => `${thousands(k)} ${k === 1 ? one : many}`;
+  return [n(c.regressions, "regression"), n(c.improvements, "improvement"), `${thousands(c.unchanged)} unchanged`, `${thousands(c.inconclusive)} inconclusive`, `${thousands(c.new)} new`, `${thousands(c.missing)} missing`].join(", ");
+}
+
+const isTime = (metric: string) => /_(ttft|tpot|e2el|itl)$/.test(metric);
+
+/** A metric value for people: latencies in ms, throughputs with 1 decimal. */
+export function formatValue(metric: string, v: number | null): string {
+  if (v === null) return "–";
+  if (isTime(metric)) {
+    if (v >= 10) return `${v.toFixed(1)} s`;
+    const ms = v * 1000;
+    return `${ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)} ms`;
+  }
+  return v >= 100 ? v.toFixed(0) : v.toFixed(1);
+}
+
+export function formatChange(ratio: number | null): string {
+  if (ratio === null) return "–";
+  const p = (ratio - 1) * 100;
+  return `${p >= 0 ? "+" : "−"}${Math.abs(p).toFixed(1)}%`;
+}
+
+function pointRow(p: PointResult): string {
+  const change = p.change !== null ? 1 + p.change : p.ratio;
+  return tableRow([`${ICON[p.verdict]} ${p.verdict}`, p.name, p.metric, formatValue(p.metric, p.baseline), formatValue(p.metric, p.head), formatChange(change), p.noise ? `${(p.noise.cv * 100).toFixed(1)}%` : "none", p.reason]);
+}
+
+const POINT_HEADER = tableHeader([
+  { title: "verdict" }, { title: "point" }, { title: "metric" }, { title: "baseline", numeric: true }, { title: "head", numeric: true },
+  { title: "change vs reference", numeric: true }, { title: "noise (CV)", numeric: true }, { title: "why" },
+]);
+
+function curveRow(c: CurveResult): string {
+  const ci = c.ci ? `${formatChange(c.ci[0])} … ${formatChange(c.ci[1])}` : "–";
+  return tableRow([`${ICON[c.verdict]} ${c.verdict}`, c.name, formatChange(c.ratio), ci, c.levels, c.reason]);
+}
+
+const CURVE_HEADER = tableHeader([{ title: "verdict" }, { title: "curve" }, { title: "tput/GPU at equal interactivity (geo-mean)", numeric: true }, { title: "99% CI", numeric: true }, { title: "levels", numeric: true }, { title: "why" }]);
+
+export interface RenderOptions {
+  title?: string;
+  /** Rows per table before the rest is left to the JSON (default 200). */
+  maxRows?: number;
+}
+
+function table(header: string, rows: string[], max: number, what: string): string[] {
+  const out = [header, ...rows.slice(0, max)];
+  if (rows.length > max) out.push("", `_… ${thousands(rows.length - max)} more ${what} in comparison.json._`);
+  return [...out, ""];
+}
+
+function headline(cmp: Comparison): string {
+  const s = cmp.summary;
+  const icon = s.regressions || s.curves.regressions ? "🔴" : s.improvements || s.curves.improvements ? "🟢" : "⚪";
+  return `${icon} **${countsLine(s)}** (of ${thousands(s.points)} points); curves: ${countsLine(s.curves)}`;
+}
+
+function methodLine(cmp: Comparison): string {
+  const o = cmp.options;
+  const floors = Object.entries(o.floors).map(([m, f]) => `${m} ${(f * 100).toFixed(1)}%`);
+  const noise = cmp.summary.noise === "history" ? `noise from the baseline and ${cmp.history.length} history run${cmp.history.length === 1 ? "" : "s"}` : "**no noise estimate** (no history runs): changes are called on the floor alone";
+  return `Floor ${(o.floor * 100).toFixed(1)}%${floors.length ? ` (${floors.join(", ")})` : ""}, curve floor ${(o.curve_floor * 100).toFixed(1)}%; ${noise}. Method: docs/compare.md.`;
+}
+
+export function renderComparison(cmp: Comparison, opts: RenderOptions = {}): string {
+  const max = opts.maxRows ?? 200;
+  const lines = [`## ${opts.title ?? "Comparison with the baseline"}`, "", headline(cmp), "", methodLine(cmp), ""];
+  const moved = cmp.curves.filter((c) => c.verdict !== "unchanged");
+  if (moved.length) lines.push("### Curves (throughput per GPU vs interactivity)", "", ...table(CURVE_HEADER, moved.map(curveRow), max, "curves"));
+  const changed = cmp.points.filter((p) => p.verdict === "regression" || p.verdict === "improvement");
+  lines.push("### Changed points", "", ...(changed.length ? table(POINT_HEADER, changed.map(pointRow), max, "changed metrics") : ["_None beyond the floor and the noise._", ""]));
+  const other = cmp.points.filter((p) => p.verdict === "inconclusive" || p.verdict === "new" || p.verdict === "missing");
+  if (other.length) {
+    lines.push(`<details><summary>Inconclusive, new and missing (${thousands(other.length)})</summary>`, "", ...table(POINT_HEADER, other.map(pointRow), max, "rows"), "</details>", "");
+  }
+  lines.push("### Counts", "", tableHeader([{ title: "verdict" }, { title: "points", numeric: true }, { title: "metric comparisons", numeric: true }, { title: "curves", numeric: true }]));
+  const keys: [keyof Counts, Verdict][] = [["regressions", "regression"], ["improvements", "improvement"], ["inconclusive", "inconclusive"], ["new", "new"], ["missing", "missing"], ["unchanged", "unchanged"]];
+  for (const [k, v] of keys) lines.push(tableRow([`${ICON[v]} ${v}`, cmp.summary[k], cmp.summary.metrics[k], cmp.summary.curves[k]]));
+  lines.push("");
+  if (cmp.problems.length) {
+    lines.push(`<details><summary>⚠️ ${thousands(cmp.problems.length)} problem(s) with the input</summary>`, "", ...cmp.problems.slice(0, max).map((p) => `- ${p.replace(/[<>]/g, "")}`));
+    if (cmp.problems.length > max) lines.push(`- … ${thousands(cmp.problems.length - max)} more in comparison.json`);
+    lines.push("", "</details>", "");
+  }
+  return lines.join("\n");
+}
+
+export interface CommentSectionInput {
+  /** The comparison, or why there is none. */
+  comparison?: Comparison;
+  noBaseline?: string;
+  /** Base branch name, e.g. `main`. */
+  baseRef?: string;
+  /** Baseline commit. */
+  baseSha?: string;
+  /** Link to the full comparison (artifact or run). */
+  url?: string;
+  /** Top changes shown (default 5). */
+  top?: number;
+}
+
+/** The sticky comment's section: `#### vs main @ abc1234: 2 regressions, ...`, the top changes and a link to the rest. */
+export function renderCommentSection(input: CommentSectionInput): string[] {
+  const cmp = input.comparison;
+  const ref = input.baseRef ?? cmp?.baseline.ref ?? "the base branch";
+  const sha = input.baseSha ?? cmp?.baseline.sha;
+  const vs = `vs \`${ref}\`${sha ? ` @ \`${sha.slice(0, 7)}\`` : ""}`;
+  if (!cmp) return [`#### Comparison ${vs}`, "", `_No comparison: ${input.noBaseline ?? "no baseline run was found"}._`, ""];
+  const s = cmp.summary;
+  const lines = [`#### ${s.regressions || s.curves.regressions ? "🔴" : "✅"} ${vs}: ${countsLine(s)}`, ""];
+  const curves = cmp.curves.filter((c) => c.verdict === "regression" || c.verdict === "improvement");
+  if (curves.length) lines.push(`Curves: ${curves.slice(0, input.top ?? 5).map((c) => `${ICON[c.verdict]} ${c.name} ${formatChange(c.ratio)}`).join(" · ")}`, "");
+  const top = cmp.points.filter((p) => p.verdict === "regression" || p.verdict === "improvement").slice(0, input.top ?? 5);
+  if (top.length) lines.push(POINT_HEADER, ...top.map(pointRow), "");
+  if (s.noise === "none") lines.push("_No noise estimate (no history runs): changes were called on the floor alone._", "");
+  lines.push(input.url ? `[Full comparison](${input.url})` : "Full comparison: the `comparison` artifact.", "");
+  return lines;
+}
+
+/** The JSON of a comparison: compact, one point or curve per line (20,000 points would be ~100 MB indented). */
+export function comparisonJson(cmp: Comparison): string {
+  const fields = Object.entries(cmp).map(([k, v]) =>
+    Array.isArray(v) && (k === "points" || k === "curves" || k === "problems")
+      ? `${JSON.stringify(k)}: [${v.length ? "\n" + v.map((x) => JSON.stringify(x)).join(",\n") + "\n" : ""}]`
+      : `${JSON.stringify(k)}: ${JSON.stringify(v)}`,
+  );
+  return `{\n${fields.join(",\n")}\n}\n`;
+}

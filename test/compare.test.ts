@@ -1,0 +1,285 @@
+// infx compare: matching, verdicts, curves, output shapes, bad input (the error
+// rates of the method are measured in test/compare-sim.test.ts).
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import { describe, expect, it } from "vitest";
+import { compareRuns } from "../src/compare/compare.js";
+import { frontier, interpolate, logRatios } from "../src/compare/curves.js";
+import { runFromRows } from "../src/compare/load.js";
+import { renderCommentSection } from "../src/compare/render.js";
+import { simulatedSweep } from "../src/compare/simulate.js";
+import { normalQuantile, normalRng, tQuantile } from "../src/compare/stats.js";
+import type { Comparison } from "../src/compare/types.js";
+import { infx, infxProcess, ROOT } from "./support/cli.js";
+
+const schema = JSON.parse(readFileSync(join(ROOT, "schemas/comparison.schema.json"), "utf8"));
+const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+
+/** A deterministic row; `o` overrides fields. */
+function row(conc: number, o: Record<string, unknown> = {}): Record<string, unknown> {
+  const tput = 100 * conc ** 0.7;
+  const tpot = 0.01 * (1 + conc / 32);
+  return {
+    hw: "b200", conc, image: "img:1", model: "org/model", infmax_model_prefix: "dsr1", framework: "sglang", precision: "fp8", spec_decoding: "none",
+    disagg: false, isl: 1024, osl: 1024, is_multinode: false, tp: 8, ep: 1, dp_attention: "false",
+    tput_per_gpu: tput, output_tput_per_gpu: tput / 2, input_tput_per_gpu: tput / 2, median_ttft: 0.05 * (1 + conc / 16), p99_ttft: 0.1 * (1 + conc / 16),
+    median_tpot: tpot, median_intvty: 1 / tpot, median_e2el: 10 * tpot, date: "20260301-120000", ...o,
+  };
+}
+const CONCS = [4, 8, 16, 32, 64];
+const sweepRows = (scale = 1, o: Record<string, unknown> = {}) => CONCS.map((c) => row(c, { ...o, tput_per_gpu: 100 * c ** 0.7 * scale, output_tput_per_gpu: 50 * c ** 0.7 * scale }));
+
+function tmp(files: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "cmp-"));
+  for (const [name, v] of Object.entries(files)) {
+    mkdirSync(join(dir, name, ".."), { recursive: true });
+    writeFileSync(join(dir, name), typeof v === "string" ? v : JSON.stringify(v));
+  }
+  return dir;
+}
+
+describe("statistics", () => {
+  it("normal and t quantiles match tables", () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 5);
+    expect(normalQuantile(0.0025)).toBeCloseTo(-2.807034, 5);
+    expect(tQuantile(0.975, 5)).toBeCloseTo(2.5706, 2);
+    expect(tQuantile(0.9975, 9)).toBeCloseTo(3.6897, 1);
+    expect(tQuantile(0.95, 30)).toBeCloseTo(1.6973, 3);
+    expect(tQuantile(0.975, 1)).toBeCloseTo(12.706, 2);
+    expect(tQuantile(0.975, 2)).toBeCloseTo(4.3027, 3);
+  });
+
+  it("the seeded normal generator is reproducible and standard", () => {
+    const a = normalRng(7);
+    const b = normalRng(7);
+    const xs = Array.from({ length: 20000 }, () => a());
+    expect(Array.from({ length: 5 }, () => b())).toEqual(xs.slice(0, 5));
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length);
+    expect(Math.abs(mean)).toBeLessThan(0.03);
+    expect(sd).toBeGreaterThan(0.97);
+    expect(sd).toBeLessThan(1.03);
+  });
+});
+
+describe("frontiers", () => {
+  it("keep only undominated points, by increasing interactivity", () => {
+    const pts = [{ x: 1, y: 5 }, { x: 2, y: 4 }, { x: 1.5, y: 3 }, { x: 3, y: 1 }, { x: 2.5, y: 4.5 }];
+    expect(frontier(pts)).toEqual([{ x: 1, y: 5 }, { x: 2.5, y: 4.5 }, { x: 3, y: 1 }]);
+  });
+
+  it("interpolate linearly in log-log space and compare only the common range", () => {
+    const f = [{ x: 0, y: 2 }, { x: 2, y: 0 }];
+    expect(interpolate(f, 0.5)).toBeCloseTo(1.5);
+    const head = [{ x: 1, y: 1 }, { x: 3, y: -1 }];
+    const base = [{ x: 0, y: 1.1 }, { x: 2, y: -0.9 }];
+    // Common range [1, 2]: levels 1 (head point) and 2 (baseline point).
+    const r = logRatios(head, base)!;
+    expect(r).toHaveLength(2);
+    expect(r[0]).toBeCloseTo(1 - 0.1);
+    expect(r[1]).toBeCloseTo(0 - -0.9);
+    expect(logRatios([{ x: 5, y: 1 }], base)).toBeUndefined();
+  });
+});
+
+describe("compareRuns", () => {
+  it("identical runs: everything unchanged; every identity present, once per metric with allMetrics", () => {
+    const cmp = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", sweepRows()), [], { floor: 0.05 });
+    expect(cmp.summary).toMatchObject({ regressions: 0, improvements: 0, unchanged: 5, points: 5, noise: "none" });
+    expect(cmp.summary.metrics.unchanged).toBe(5 * 6);
+    expect(cmp.points).toHaveLength(5);
+    expect(cmp.points[0]).toMatchObject({ metric: "tput_per_gpu", verdict: "unchanged", also_unchanged: ["output_tput_per_gpu", "median_ttft", "p99_ttft", "median_tpot", "median_e2el"] });
+    const all = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", sweepRows()), [], { floor: 0.05, allMetrics: true });
+    expect(all.points).toHaveLength(5 * 6);
+    expect(validate(all), JSON.stringify(validate.errors)).toBe(true);
+    expect(cmp.curves).toHaveLength(1);
+    expect(cmp.curves[0]).toMatchObject({ verdict: "unchanged", ratio: 1 });
+    expect(validate(cmp), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it("new and missing points, never dropped; the curve of a new model is new", () => {
+    const head = [...sweepRows().slice(1), row(4, { infmax_model_prefix: "gptoss" })];
+    const cmp = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", head), [], { floor: 0.05 });
+    const verdictOf = (prefix: string, conc: number) => new Set(cmp.points.filter((p) => p.identity.infmax_model_prefix === prefix && p.identity.conc === conc).map((p) => p.verdict));
+    expect(verdictOf("dsr1", 4)).toEqual(new Set(["missing"]));
+    expect(verdictOf("gptoss", 4)).toEqual(new Set(["new"]));
+    expect(cmp.summary).toMatchObject({ points: 6, new: 1, missing: 1, unchanged: 4 });
+    expect(cmp.curves.find((c) => c.identity.infmax_model_prefix === "gptoss")?.verdict).toBe("new");
+    const missing = cmp.points.find((p) => p.verdict === "missing")!;
+    expect(missing).toMatchObject({ head: null, ratio: null });
+  });
+
+  it("the image, served model id and date are not part of the identity", () => {
+    const head = sweepRows(1, { image: "img:2", model: "org/model-v2", date: "20260401-000000" });
+    const cmp = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", head), [], { floor: 0.05 });
+    expect(cmp.summary).toMatchObject({ points: 5, unchanged: 5, new: 0, missing: 0 });
+  });
+
+  it("without history: a 20% drop is called on the floor alone and says so; 3% is unchanged", () => {
+    const cmp = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", sweepRows(0.8)), [], { floor: 0.05 });
+    const tput = cmp.points.filter((p) => p.metric === "tput_per_gpu");
+    expect(tput.every((p) => p.verdict === "regression" && /no noise estimate/.test(p.reason))).toBe(true);
+    expect(tput[0]!.ratio).toBeCloseTo(0.8);
+    expect(cmp.curves[0]!.verdict).toBe("regression");
+    expect(cmp.summary.regressions).toBe(5);
+    const small = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", sweepRows(1.03)), [], { floor: 0.05 });
+    expect(small.summary.unchanged).toBe(5);
+    // The direction of better is per metric: lower TTFT is an improvement.
+    const ttft = compareRuns(runFromRows("b", sweepRows()), runFromRows("h", sweepRows().map((r) => ({ ...r, median_ttft: (r.median_ttft as number) * 0.8 }))), [], { floor: 0.05 });
+    expect(ttft.points.filter((p) => p.metric === "median_ttft").every((p) => p.verdict === "improvement")).toBe(true);
+  });
+
+  it("with noisy history: an 8% move within the noise of a 6% CV point is inconclusive, a 30% move is called", () => {
+    const z = normalRng(3);
+    const o = { cv: 0.06, curves: 1, concs: [4, 8, 16, 32] };
+    const history = [0, 1, 2].map((k) => runFromRows(`h${k}`, simulatedSweep(z, o)));
+    const base = simulatedSweep(z, o);
+    const head = (f: number) => base.map((r) => ({ ...r, tput_per_gpu: (r.tput_per_gpu as number) * f }));
+    const moved = compareRuns(runFromRows("b", base), runFromRows("h", head(0.7)), history, { floor: 0.05 });
+    expect(moved.points.filter((p) => p.metric === "tput_per_gpu").every((p) => p.verdict === "regression")).toBe(true);
+    expect(moved.summary.noise).toBe("history");
+    const within = compareRuns(runFromRows("b", base), runFromRows("h", head(0.92)), history, { floor: 0.05 });
+    const verdicts = within.points.filter((p) => p.metric === "tput_per_gpu").map((p) => p.verdict);
+    expect(verdicts).toContain("inconclusive");
+    expect(verdicts).not.toContain("regression");
+    const p = within.points.find((x) => x.metric === "tput_per_gpu" && x.verdict === "inconclusive")!;
+    expect(p.noise!.cv).toBeGreaterThan(0.02);
+    expect(p.threshold!).toBeGreaterThan(0.08);
+    expect(p.reason).toMatch(/within the noise/);
+  });
+
+  it("per-metric floors", () => {
+    const head = sweepRows().map((r) => ({ ...r, p99_ttft: (r.p99_ttft as number) * 1.08 }));
+    const base = compareRuns(runFromRows("b", sweepRows()), runFromRows("h", head), [], { floor: 0.05 });
+    expect(base.points.filter((p) => p.metric === "p99_ttft").every((p) => p.verdict === "regression")).toBe(true);
+    const wide = compareRuns(runFromRows("b", sweepRows()), runFromRows("h", head), [], { floor: 0.05, floors: { p99_ttft: 0.1 } });
+    expect(wide.points.filter((p) => p.metric === "p99_ttft").every((p) => p.verdict === "unchanged" && p.floor === 0.1)).toBe(true);
+  });
+
+  it("a curve can move while no point crosses the floor", () => {
+    const z = normalRng(11);
+    const o = { cv: 0.005, curves: 1, concs: [2, 4, 8, 16, 32, 64, 128, 256] };
+    const history = [0, 1, 2].map((k) => runFromRows(`h${k}`, simulatedSweep(z, o)));
+    const base = simulatedSweep(z, o);
+    const head = simulatedSweep(z, o).map((r) => ({ ...r, tput_per_gpu: (r.tput_per_gpu as number) * 0.97 }));
+    const cmp = compareRuns(runFromRows("b", base), runFromRows("h", head), history, { floor: 0.05 });
+    expect(cmp.points.filter((p) => p.metric === "tput_per_gpu").some((p) => p.verdict === "regression")).toBe(false);
+    expect(cmp.curves[0]).toMatchObject({ verdict: "regression", ci_method: "bootstrap" });
+    expect(cmp.curves[0]!.ratio!).toBeGreaterThan(0.95);
+    expect(cmp.curves[0]!.ci![1]).toBeLessThan(1);
+  });
+});
+
+describe("infx compare", () => {
+  it("markdown by default, JSON on request; --fail-on regression exits 3", async () => {
+    const dir = tmp({ "base/agg_bmk.json": sweepRows(), "head/agg_bmk.json": sweepRows(0.8) });
+    const md = await infx(["compare", "--baseline", join(dir, "base"), "--head", join(dir, "head/agg_bmk.json")]);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^## Comparison with the baseline/);
+    expect(md.stdout).toContain("5 regressions, 0 improvements, 0 unchanged, 0 inconclusive, 0 new, 0 missing");
+    expect(md.stdout).toContain("**no noise estimate**");
+    const js = await infx(["compare", "--baseline", join(dir, "base"), "--head", join(dir, "head"), "--format", "json", "--fail-on", "regression"]);
+    expect(js.code).toBe(3);
+    expect(js.stderr).toContain("6 regression(s) (5 point(s), 1 curve(s))");
+    const cmp = JSON.parse(js.stdout) as Comparison;
+    expect(validate(cmp), JSON.stringify(validate.errors)).toBe(true);
+    expect(cmp.summary.regressions).toBe(5);
+    expect(cmp.points[0]).toMatchObject({ metric: expect.any(String), verdict: "regression", identity: { infmax_model_prefix: "dsr1", conc: expect.any(Number) } });
+    const same = await infx(["compare", "--baseline", join(dir, "base"), "--head", join(dir, "base"), "--fail-on", "regression", "--out", join(dir, "cmp.md"), "--json-out", join(dir, "cmp.json")]);
+    expect(same.code).toBe(0);
+    expect(readFileSync(join(dir, "cmp.md"), "utf8")).toContain("0 regressions");
+    expect(JSON.parse(readFileSync(join(dir, "cmp.json"), "utf8")).summary.unchanged).toBe(5);
+  });
+
+  it("--history: a directory of runs; the noise estimate is used", async () => {
+    const z = normalRng(5);
+    const o = { cv: 0.03, curves: 2, concs: [4, 8, 16] };
+    const dir = tmp({
+      "base.json": simulatedSweep(z, o),
+      "head.json": simulatedSweep(z, o),
+      "hist/run-1/results_bmk/agg_bmk.json": simulatedSweep(z, o),
+      "hist/run-2/results_bmk/agg_bmk.json": simulatedSweep(z, o),
+      "hist/run-3.json": simulatedSweep(z, o),
+    });
+    const r = await infx(["compare", "--baseline", join(dir, "base.json"), "--head", join(dir, "head.json"), "--history", join(dir, "hist"), "--format", "json"]);
+    expect(r.code).toBe(0);
+    const cmp = JSON.parse(r.stdout) as Comparison;
+    expect(cmp.history).toHaveLength(3);
+    expect(cmp.summary.noise).toBe("history");
+    expect(cmp.points.every((p) => p.samples === 4)).toBe(true);
+    expect(cmp.summary.regressions + cmp.summary.improvements).toBe(0);
+  });
+
+  it("the bin reads the history on worker threads: the same comparison as in one thread", async () => {
+    const z = normalRng(9);
+    const o = { cv: 0.03, curves: 2, concs: [4, 8, 16] };
+    const files: Record<string, unknown> = { "base.json": simulatedSweep(z, o), "head.json": simulatedSweep(z, o, (c) => (c ? 1 : 0.8)) };
+    for (let k = 0; k < 4; k++) files[`hist/run-${k}/agg_bmk.json`] = simulatedSweep(z, o);
+    const dir = tmp(files);
+    const argv = ["compare", "--baseline", join(dir, "base.json"), "--head", join(dir, "head.json"), "--history", join(dir, "hist"), "--format", "json"];
+    const threads = await infxProcess(argv);
+    const one = await infx(argv);
+    expect(threads.code).toBe(0);
+    expect(JSON.parse(threads.stdout)).toEqual(JSON.parse(one.stdout));
+    expect(JSON.parse(one.stdout).history).toHaveLength(4);
+  });
+
+  it("bad input: a message per problem, no stack, no verdict from a bad row", async () => {
+    const rows = sweepRows();
+    const bad = [
+      { ...rows[0], tput_per_gpu: "fast" },
+      { ...rows[1], median_ttft: 0 },
+      { ...rows[2], date: "20260301-110000", tput_per_gpu: 1 },
+      rows[2],
+      rows[3],
+      rows[4],
+    ];
+    const dir = tmp({ "base.json": sweepRows(), "head.json": bad, "evals.json": [{ task: "gsm8k", score: 0.9, model: "m" }], "broken.json": "[{\"hw\": 1,,]", "empty.json": [] });
+    const r = await infx(["compare", "--baseline", join(dir, "base.json"), "--head", join(dir, "head.json"), "--format", "json"]);
+    expect(r.code).toBe(0);
+    const cmp = JSON.parse(r.stdout) as Comparison;
+    expect(cmp.problems.join("\n")).toMatch(/head\.json: \$\[0\]\.tput_per_gpu: must be a finite number, got "fast"; row skipped/);
+    expect(cmp.problems.join("\n")).toMatch(/\$\[1\]\.median_ttft: 0 is not a positive number/);
+    expect(cmp.problems.join("\n")).toMatch(/\$\[3\] has the same benchmark identity as .*\$\[2\]; kept the newer \(.*\$\[3\], date 20260301-120000\)/);
+    expect(cmp.head.duplicates).toBe(1);
+    // The bad row's point is missing from head (its row was skipped), not compared with a wrong value.
+    expect(new Set(cmp.points.filter((p) => p.identity.conc === 4).map((p) => p.verdict))).toEqual(new Set(["missing"]));
+    const ttft = cmp.points.find((p) => p.identity.conc === 8 && p.metric === "median_ttft")!;
+    expect(ttft).toMatchObject({ verdict: "inconclusive", head: null });
+    // The newer duplicate (the good row) was used: conc 16 is unchanged.
+    expect(cmp.points.find((p) => p.identity.conc === 16 && p.metric === "tput_per_gpu")!.verdict).toBe("unchanged");
+    expect(r.stderr).toMatch(/^warning: head: /m);
+
+    const evals = await infx(["compare", "--baseline", join(dir, "evals.json"), "--head", join(dir, "head.json")]);
+    expect(evals.code).toBe(1);
+    expect(evals.stderr).toMatch(/--baseline .*evals\.json: no usable benchmark rows, nothing to compare/);
+    expect(evals.stderr).toMatch(/eval rows \(agg_eval_all\.json\), not benchmark rows/);
+    expect(evals.stderr).not.toMatch(/at .*\.ts:\d+/);
+    const broken = await infx(["compare", "--baseline", join(dir, "broken.json"), "--head", join(dir, "head.json")]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/broken\.json: not valid JSON: line 1, column \d+/);
+    const empty = await infx(["compare", "--baseline", join(dir, "empty.json"), "--head", join(dir, "head.json")]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/empty\.json: no usable benchmark rows, nothing to compare \(the file holds no rows\)/);
+    const none = await infx(["compare", "--baseline", join(dir, "nope.json"), "--head", join(dir, "head.json")]);
+    expect(none.stderr).toMatch(/--baseline .*nope\.json: no such file or directory/);
+    const floor = await infx(["compare", "--baseline", join(dir, "base.json"), "--head", join(dir, "head.json"), "--floor", "p99_tft=10"]);
+    expect(floor.code).toBe(2);
+    expect(floor.stderr).toMatch(/unknown metric 'p99_tft' \(did you mean p99_ttft/);
+  });
+});
+
+describe("comment section", () => {
+  it("says what changed vs the base branch, or that there is no baseline", () => {
+    const cmp = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", sweepRows(0.8)), [], { floor: 0.05 });
+    const lines = renderCommentSection({ comparison: cmp, baseRef: "main", baseSha: "0123456789abcdef", url: "https://x/artifacts/1" }).join("\n");
+    expect(lines).toMatch(/^#### 🔴 vs `main` @ `0123456`: 5 regressions, 0 improvements, 0 unchanged/);
+    expect(lines).toContain("[Full comparison](https://x/artifacts/1)");
+    expect(lines.split("\n").filter((l) => l.startsWith("| 🔴"))).toHaveLength(5);
+    expect(renderCommentSection({ noBaseline: "no successful run on main has a results_bmk artifact", baseRef: "main" }).join("\n")).toContain(
+      "_No comparison: no successful run on main has a results_bmk artifact._",
+    );
+  });
+});
