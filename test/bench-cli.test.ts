@@ -8,7 +8,7 @@ import { median } from "../src/bench/stats.js";
 import { processResult } from "../src/results/process.js";
 import { bufferIo } from "../src/cli/io.js";
 import { runCli } from "../src/cli/main.js";
-import { infx, REFERENCE } from "./support/cli.js";
+import { infx, ROOT } from "./support/cli.js";
 
 let sim: SimServer | undefined;
 afterEach(async () => {
@@ -31,7 +31,7 @@ describe("infx bench", () => {
     expect(r.stdout).toContain("Serving Benchmark Result");
     expect(r.stdout).toContain(`Saved result to ${join(dir, "run.json")}`);
     const raw = readJson(join(dir, "run.json"));
-    const ref = readJson(join(REFERENCE, "results/raw/glm47_conc4.json"));
+    const ref = readJson(join(ROOT, "test/fixtures/raw/sim_conc4.json")); // the client's keys; parity: test/parity/raw-result-keys.test.ts
     expect(Object.keys(raw)).toEqual(Object.keys(ref));
     expect(raw).toMatchObject({ completed: 20, max_concurrency: 4, num_prompts: 20, total_input_tokens: 640, total_output_tokens: 160, model_id: "org/sim" });
     const row = processResult(raw, {
