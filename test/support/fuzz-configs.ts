@@ -101,6 +101,13 @@ function applyText(text: string, op: TextOp): string {
   }
 }
 
+/**
+ * A fuzz run ends when its last mutation is checked: 50-100 s for 4,000 on the
+ * shared 2-core machine under load; the suite's 60 s default would fail it for
+ * the load, not for a mutation.
+ */
+const FUZZ_TIMEOUT_MS = 600_000;
+
 const LOCATED = /^[^:\n]+\.yaml:\d+:\d+: \S/;
 
 const fastReads = { subset: 0, fallback: 0 };
@@ -197,7 +204,7 @@ export function fuzzConfigSuite(t: FuzzTarget): void {
         }),
         { numRuns: runs(4000), seed: 20260205 },
       );
-    });
+    }, FUZZ_TIMEOUT_MS);
 
     it("4,000 text mutations (broken YAML: stray tokens, deleted spans, duplicated lines, indentation)", () => {
       fc.assert(
@@ -208,7 +215,7 @@ export function fuzzConfigSuite(t: FuzzTarget): void {
         }),
         { numRuns: runs(4000), seed: 20260206 },
       );
-    });
+    }, FUZZ_TIMEOUT_MS);
 
     it("2,000 mutations of the runner map and of keys across two files", () => {
       const runnerDoc = load(runnersText) as Record<string, Json>;
@@ -231,7 +238,7 @@ export function fuzzConfigSuite(t: FuzzTarget): void {
         ),
         { numRuns: runs(2000), seed: 20260207 },
       );
-    });
+    }, FUZZ_TIMEOUT_MS);
 
     it("covers single-node and multi-node configs", () => {
       expect(ENTRIES.filter((e) => Object.values(e)[0] && (Object.values(e)[0] as { multinode?: boolean }).multinode).length).toBeGreaterThanOrEqual(t.minMultiNode);
