@@ -1,14 +1,15 @@
 // The matrix generator beyond the golden cases: the conc-list fix, the
 // concurrency rules, eval selection, output order, --format table, and
 // argument errors.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import fc from "fast-check";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planningInputsFromTexts } from "../src/config/load.js";
 import { selectEvalEntries } from "../src/plan/eval-selection.js";
 import { fullSweep, runnerModelSweep, seqLenName, testConfig } from "../src/plan/matrix.js";
-import { concurrenciesFor, geometricConcurrencies } from "../src/plan/matrix-concurrency.js";
+import { concurrenciesFor, filterConcurrencies, geometricConcurrencies, unmatchedConcurrencies } from "../src/plan/matrix-concurrency.js";
 import type { MatrixEntry, SingleNodeEntry } from "../src/plan/types.js";
 import { infx, infxProcess, CONFIGS, ROOT } from "./support/cli.js";
 
@@ -69,6 +70,95 @@ describe("conc-list in single-node full-sweep (the reference ignores it: fixed)"
     const r = await infx(["full-sweep", "--single-node", "--config-files", "c.yaml", "--runner-config", "r.yaml"], { cwd: dir });
     expect(r.code).toBe(0);
     expect(concs(JSON.parse(r.stdout), 8)).toEqual([3, 48, 6]);
+  });
+});
+
+describe("test-config --conc filters each entry's own concurrencies", () => {
+  type Entry = { conc: number | number[] };
+  const strip = (e: Entry) => JSON.stringify({ ...e, conc: undefined });
+  const testConfigJson = async (argv: string[]) => {
+    const r = await infx(["test-config", ...argv, ...PROJECT_ARGS]);
+    expect(r.code, r.stderr).toBe(0);
+    return { entries: JSON.parse(r.stdout) as Entry[], stderr: r.stderr, stdout: r.stdout };
+  };
+  /** What the rule says the filtered matrix is: the unfiltered one, each entry's concurrencies kept when wanted, empty entries dropped. */
+  const expected = (all: Entry[], wanted: number[]) =>
+    all.flatMap((e) => {
+      if (!Array.isArray(e.conc)) return wanted.includes(e.conc) ? [e] : [];
+      const kept = e.conc.filter((c) => wanted.includes(c));
+      return kept.length ? [{ ...e, conc: kept }] : [];
+    });
+
+  it("filterConcurrencies keeps the entry's own values that are wanted, in the entry's order", () => {
+    expect(filterConcurrencies([4, 8, 16, 32, 48], [48, 8, 5])).toEqual([8, 48]);
+    expect(filterConcurrencies([3, 48, 6], [6, 3])).toEqual([3, 6]);
+    expect(filterConcurrencies([4, 8], [5])).toEqual([]);
+    expect(unmatchedConcurrencies([4, 5, 5, 64], [{ conc: 4 }, { conc: [8, 64] }])).toEqual([5]);
+  });
+
+  it("on a conc-list and a range: only their own values survive; an entry with none gives no job", () => {
+    const es = testConfig(inputs(), { configKeys: ["listy"], onlyConc: [6, 48, 5, 1] });
+    expect(concs(es, 8)).toEqual([48, 6]); // conc-list [3, 48, 6], as written
+    expect(concs(es, 4)).toEqual([48]); // range 4..48
+    expect(concs(es, 2)).toEqual([1]);
+    expect(testConfig(inputs(), { configKeys: ["listy"], onlyConc: [5] })).toEqual([]);
+  });
+
+  it("single-node keys of the project: the filtered matrix is the unfiltered one minus the other concurrencies", async () => {
+    const keys = ["dsr1-fp8-h200-sglang", "dsr1-fp8-b200-sglang", "dsr1-fp4-b200-trt"];
+    const all = (await testConfigJson(["--config-keys", ...keys])).entries;
+    const wanted = [4, 64, 256];
+    const got = await testConfigJson(["--config-keys", ...keys, "--conc", ...wanted.map(String)]);
+    expect(got.entries).toEqual(expected(all, wanted));
+    expect(got.entries.length).toBeGreaterThan(0);
+    expect(got.entries.length).toBeLessThan(all.length);
+    expect(got.stderr).toBe("");
+  });
+
+  it("multi-node: each entry keeps its filtered list and is left out when it becomes empty", async () => {
+    const key = ["--config-keys", "dsr1-fp4-gb200-dynamo-trt"];
+    const all = (await testConfigJson(key)).entries;
+    const got = (await testConfigJson([...key, "--conc", "4", "64"])).entries;
+    expect(got).toEqual(expected(all, [4, 64]));
+    expect(got.length).toBeLessThan(all.length); // the 1024/2048 entry is gone
+    expect(got.some((e) => Array.isArray(e.conc) && e.conc.length === 1)).toBe(true);
+    expect(got.map(strip).every((s) => all.map(strip).includes(s))).toBe(true);
+  });
+
+  it("any subset of values, over every config key of the project (property)", async () => {
+    const loaded = planningInputsFromTexts(["nvidia-master.yaml", "amd-master.yaml"].map((f) => ({ file: f, text: readFileSync(join(ROOT, "configs", f), "utf8") })), { file: "runners.yaml", text: readFileSync(join(ROOT, "configs/runners.yaml"), "utf8") });
+    const keys = [...loaded.configs.keys()];
+    const all = testConfig(loaded, { configKeys: keys });
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.constantFrom(1, 2, 3, 4, 8, 16, 32, 48, 64, 128, 256, 512, 1024, 2048, 4096), { minLength: 1, maxLength: 5 }), (wanted) => {
+        expect(testConfig(loaded, { configKeys: keys, onlyConc: wanted })).toEqual(expected(all, wanted));
+      }),
+      { numRuns: 200, seed: 10 },
+    );
+  });
+
+  it("an empty result is [] with a warning naming the values no entry has, and the configs' own", async () => {
+    const none = await testConfigJson(["--config-keys", "dsr1-fp8-h200-sglang", "--conc", "3", "5"]);
+    expect(none.stdout).toBe("[]\n");
+    expect(none.stderr).toBe("infx test-config: warning: no search-space entry of dsr1-fp8-h200-sglang runs at concurrency 3, 5 (--conc filters the configs' own concurrencies); theirs: 4, 8, 16, 32, 64\n");
+    const some = await testConfigJson(["--config-keys", "dsr1-fp8-h200-sglang", "--conc", "4", "3"]);
+    expect(some.entries.length).toBe(3); // 4 is in each of the three sequence-length blocks
+    expect(some.stderr).toMatch(/runs at concurrency 3 \(--conc/);
+  });
+
+  it("runner-model-sweep --conc still sets the concurrency, even one the config lacks", async () => {
+    const r = await infx(["runner-model-sweep", "--runner-type", "h200", "--single-node", "--conc", "3", ...PROJECT_ARGS]);
+    expect(r.code, r.stderr).toBe(0);
+    const es = JSON.parse(r.stdout) as SingleNodeEntry[];
+    expect(es.length).toBeGreaterThan(0);
+    expect(es.every((e) => e.conc === 3)).toBe(true);
+  });
+
+  it("--help says it is a filter, and where to run other concurrencies", async () => {
+    const h = (await infx(["test-config", "--help"])).stdout;
+    expect(h).toContain("--conc N... filters");
+    expect(h).toContain("infx sweep --local --config-keys K --conc N...");
+    expect((await infx(["sweep", "--help"])).stdout).toMatch(/--conc N\.\.\.\s+With --config-keys: run at exactly these concurrencies \(not a filter/);
   });
 });
 
@@ -186,7 +276,7 @@ describe("order, formats and other commands", () => {
     expect(lines.at(-1)).toMatch(/^per sequence length: (1k1k|1k8k|8k1k) \d+, (1k1k|1k8k|8k1k) \d+, (1k1k|1k8k|8k1k) \d+$/);
   });
 
-  it("test-config --conc replaces concurrencies; a key named twice expands once", () => {
+  it("testConfig's conc (sweep --local --conc) replaces concurrencies; a key named twice expands once", () => {
     const es = testConfig(inputs(), { configKeys: ["listy", "listy"], conc: [5, 7] });
     expect(es.map((x) => x.conc)).toEqual([5, 7, 5, 7, 5, 7]);
   });
