@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { infx, REF_CONFIGS_2026_02 } from "./support/cli.js";
+import { infx, CONFIGS } from "./support/cli.js";
 
-const files = ["--config-files", join(REF_CONFIGS_2026_02, "nvidia-master.yaml"), join(REF_CONFIGS_2026_02, "amd-master.yaml"), "--runner-config", join(REF_CONFIGS_2026_02, "runners.yaml")];
+const files = ["--config-files", join(CONFIGS, "nvidia-master.yaml"), join(CONFIGS, "amd-master.yaml"), "--runner-config", join(CONFIGS, "runners.yaml")];
 
 describe("--all-evals with --evals-only on the matrix commands", () => {
   it("keeps every 1k8k single-node entry, each marked for eval", async () => {

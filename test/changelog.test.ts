@@ -13,11 +13,11 @@ import { loadKeyMatcher, resolveConfigKeys, simpleGlobRegExp } from "../src/chan
 import { parseChangelog, readChangelogDocument, validateChangelogEntry } from "../src/changelog/parse.js";
 import { planChangelogEntries, changelogWork } from "../src/changelog/plan.js";
 import type { MatrixEntry, SingleNodeEntry } from "../src/plan/types.js";
-import { infx, REF_CONFIGS_2026_02, REFERENCE, ROOT } from "./support/cli.js";
+import { CONFIG_ARGS, infx, ROOT } from "./support/cli.js";
 import { commitChains, tempRepo } from "./support/git-fixture.js";
 
-const REAL = readFileSync(join(REFERENCE, "inferencex-2026-02/perf-changelog.yaml"), "utf8");
-const CONFIG_ARGS = ["--config-files", join(REF_CONFIGS_2026_02, "nvidia-master.yaml"), join(REF_CONFIGS_2026_02, "amd-master.yaml"), "--runner-config", join(REF_CONFIGS_2026_02, "runners.yaml")];
+// A 12-entry changelog history written for these tests (test/fixtures/changelog/README.md), planned against the project's configs.
+const REAL = readFileSync(join(ROOT, "test/fixtures/changelog/history.yaml"), "utf8");
 const entryText = (keys: string[], extra = "", link = "https://github.com/example/repo/pull/9") =>
   `\n- config-keys:\n${keys.map((k) => `    - ${k}\n`).join("")}  description:\n    - "Test change"\n  pr-link: ${link}\n${extra}`;
 
@@ -33,13 +33,13 @@ function userError(fn: () => unknown): UserError {
 const fullText = (e: UserError) => [e.message, ...e.details].join("\n");
 
 describe("reading perf-changelog.yaml", () => {
-  it("reads the real 2026-02 changelog: 50 valid entries with their source lines", () => {
+  it("reads a changelog history: 12 valid entries with their source lines", () => {
     const entries = parseChangelog(REAL, "perf-changelog.yaml");
-    expect(entries).toHaveLength(50);
+    expect(entries).toHaveLength(12);
     expect(entries[0]).toEqual({
-      "config-keys": ["70b-fp8-*-vllm"],
-      description: [expect.stringContaining("compilation-config"), "6-7% uplift for llama for 6/8 configs"],
-      "pr-link": "https://github.com/InferenceMAX/InferenceMAX/pull/95",
+      "config-keys": ["llama70b-fp8-*-vllm"],
+      description: [`Add compilation-config '{"custom_ops": ["-rms_norm"]}' to the Llama 70B FP8 launch scripts`, "Llama 70B has since been retired from the configs"],
+      "pr-link": "https://github.com/inferencex-ci/inferencex-ci/pull/11",
       "evals-only": false,
     });
     const doc = readChangelogDocument(REAL, "perf-changelog.yaml");
@@ -123,9 +123,9 @@ describe("the semantic diff", () => {
   });
 
   it("appended entries are the new work", () => {
-    const d = diff(REAL, REAL + entryText(["gptoss-fp4-b200-vllm"]) + entryText(["dsr1*"]));
+    const d = diff(REAL, REAL + entryText(["gptoss-fp4-h200-vllm"]) + entryText(["dsr1*"]));
     expect(d.problems).toEqual([]);
-    expect(d.added.map((i) => i.number)).toEqual([51, 52]);
+    expect(d.added.map((i) => i.number)).toEqual([13, 14]);
   });
 
   it("blank lines, comments, quoting and the final newline are not changes", () => {
@@ -135,10 +135,10 @@ describe("the semantic diff", () => {
   });
 
   it("an edited entry is named with its pr-link and the fields that changed", () => {
-    const edited = REAL.replace("    - gptoss-fp4-*-trt\n", "    - gptoss-fp4-*-trt\n    - dsr1*\n").replace("Remove MOE_BACKEND=CUTLASS", "Remove MOE_BACKEND");
+    const edited = REAL.replace("    - gptoss-fp4-*-trt\n", "    - gptoss-fp4-*-trt\n    - dsr1*\n").replace("Drop MOE_BACKEND=CUTLASS", "Drop MOE_BACKEND");
     const d = diff(REAL, edited + entryText(["dsr1*"]));
     expect(d.problems).toHaveLength(1);
-    expect(d.problems[0]).toMatch(/^entry 2 \(pr-link https:\/\/github\.com\/InferenceMAX\/InferenceMAX\/pull\/110\) \(perf-changelog\.yaml:8 at BASE\) was edited/);
+    expect(d.problems[0]).toMatch(/^entry 2 \(pr-link https:\/\/github\.com\/inferencex-ci\/inferencex-ci\/pull\/12\) \(perf-changelog\.yaml:8 at BASE\) was edited/);
     expect(d.problems[0]).toContain(`'config-keys' changed (added "dsr1*")`);
     expect(d.problems[0]).toContain("'description' changed (removed");
   });
@@ -147,7 +147,7 @@ describe("the semantic diff", () => {
     const entries = REAL.split(/\n(?=- config-keys:)/);
     const removed = [...entries.slice(0, 3), ...entries.slice(4)].join("\n");
     const d1 = diff(REAL, removed);
-    expect(d1.problems).toEqual([expect.stringMatching(/^entry 4 \(pr-link .*\/pull\/159\) \(perf-changelog\.yaml:\d+ at BASE\) was removed/)]);
+    expect(d1.problems).toEqual([expect.stringMatching(/^entry 4 \(pr-link .*\/pull\/14\) \(perf-changelog\.yaml:\d+ at BASE\) was removed/)]);
     const swapped = [...entries.slice(0, 3), entries[4], entries[3], ...entries.slice(5)].join("\n");
     const d2 = diff(REAL, swapped);
     expect(d2.problems).toHaveLength(1);
@@ -232,7 +232,7 @@ describe("git", () => {
   let chain: string[];
   beforeAll(() => {
     repo = tempRepo();
-    [chain] = commitChains(repo.dir, "perf-changelog.yaml", [[undefined, REAL, REAL + entryText(["gptoss-fp4-b200-vllm"])]]) as [string[]];
+    [chain] = commitChains(repo.dir, "perf-changelog.yaml", [[undefined, REAL, REAL + entryText(["gptoss-fp4-h200-vllm"])]]) as [string[]];
   });
   afterAll(() => repo.cleanup());
 
@@ -259,13 +259,13 @@ describe("git", () => {
     expect(r.code, r.stderr).toBe(0);
     const plan = JSON.parse(r.stdout);
     expect(Object.keys(plan.single_node)).toEqual(["1k1k", "1k8k", "8k1k"]);
-    expect(plan.single_node["1k1k"].every((e: SingleNodeEntry) => e.model === "openai/gpt-oss-120b" && e.runner === "b200")).toBe(true);
+    expect(plan.single_node["1k1k"].every((e: SingleNodeEntry) => e.model === "openai/gpt-oss-120b" && e.runner === "h200")).toBe(true);
     expect(plan.changelog_metadata.entries).toHaveLength(1);
     const fresh = await infx(["changelog", "--base-ref", chain[0]!, "--head-ref", chain[1]!, ...CONFIG_ARGS], { cwd: repo.dir });
-    // Every entry of the real changelog is new here; the 2026-02 configs lack some old keys (70b*), so that is an error naming them.
+    // Every entry of the history is new here; the configs no longer have its first entry's keys (llama70b*), so that is an error naming them.
     expect(fresh.code).toBe(1);
     expect(fresh.stderr).toContain("does not exist at");
-    expect(fresh.stderr).toContain("entry 1 (pr-link https://github.com/InferenceMAX/InferenceMAX/pull/95): the pattern '70b-fp8-*-vllm' matches no config key");
+    expect(fresh.stderr).toContain("entry 1 (pr-link https://github.com/inferencex-ci/inferencex-ci/pull/11): the pattern 'llama70b-fp8-*-vllm' matches no config key");
   });
 
   it("a missing --base-ref is a usage error that says what is needed", async () => {
@@ -282,7 +282,7 @@ describe("infx changelog formats and policies", () => {
   let same: string;
   beforeAll(() => {
     repo = tempRepo();
-    const head1 = REAL + entryText(["gptoss-fp4-b200-vllm", "dsr1-fp4-gb200-dynamo-trt"]) + entryText(["gptoss*"], "  evals-only: true\n");
+    const head1 = REAL + entryText(["gptoss-fp4-h200-vllm", "dsr1-fp4-gb200-dynamo-trt"]) + entryText(["gptoss*"], "  evals-only: true\n");
     [[base, head, same]] = commitChains(repo.dir, "perf-changelog.yaml", [[REAL, head1, head1 + "\n\n# trailing comment\n"]]) as [[string, string, string]];
   });
   afterAll(() => repo.cleanup());
@@ -293,9 +293,11 @@ describe("infx changelog formats and policies", () => {
     expect(r.code, r.stderr).toBe(0);
     const plan = JSON.parse(r.stdout);
     const singles: SingleNodeEntry[] = Object.values(plan.single_node as Record<string, SingleNodeEntry[]>).flat();
-    const b200 = singles.filter((e) => e.runner === "b200" && e.framework === "vllm");
-    expect(b200.length).toBeGreaterThan(20); // full sweep of the first entry's key
-    const others = singles.filter((e) => !(e.runner === "b200" && e.framework === "vllm"));
+    const first = singles.filter((e) => e.runner === "h200" && e.framework === "vllm");
+    const firstAlone = JSON.parse((await infx(["test-config", "--config-keys", "gptoss-fp4-h200-vllm", ...CONFIG_ARGS])).stdout) as SingleNodeEntry[];
+    expect(first.length).toBe(firstAlone.length); // full sweep of the first entry's key
+    expect(first.length).toBeGreaterThan(20);
+    const others = singles.filter((e) => !(e.runner === "h200" && e.framework === "vllm"));
     expect(others.length).toBeGreaterThan(0);
     expect(others.every((e) => e["run-eval"] && e.osl === 8192)).toBe(true); // evals only
     expect(Object.keys(plan.multi_node).length).toBeGreaterThan(0);

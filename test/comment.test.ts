@@ -1,22 +1,20 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GITHUB_COMMENT_LIMIT, renderSweepComment, STICKY_MARKER, summarizePlan, topResults } from "../src/report/comment.js";
 import type { AggRow, EvalRow } from "../src/results/types.js";
-import { infx, REFERENCE } from "./support/cli.js";
+import { fixtureRow } from "./fixtures/raw/rows.js";
+import { rowOf } from "./fixtures/results/generate.js";
+import { infx, ROOT } from "./support/cli.js";
 import { startFakeGitHub, type FakeGitHub } from "./support/fake-github.js";
 
-/** Benchmark rows: the golden process cases' expected rows, plus variations. */
-function goldenRows(only?: string[]): AggRow[] {
-  const dir = join(REFERENCE, "golden/process");
-  return readdirSync(dir)
-    .filter((f) => !only || only.includes(f))
-    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")))
-    .filter((c) => c.expected && !c.error)
-    .map((c) => c.expected as AggRow);
+/** Benchmark rows: the client's raw fixtures through processResult (single-node), and a generated multi-node row. */
+const MULTI = rowOf({ prefix: "dsr1", model: "deepseek-ai/DeepSeek-R1-0528", hw: "gb200", framework: "dynamo-trt", precision: "fp4", isl: 1024, osl: 1024, tp: 8, conc: 64, multinode: { prefillGpus: 8, decodeGpus: 8 } });
+function goldenRows(): AggRow[] {
+  return [fixtureRow("sim_conc1.json"), fixtureRow("sim_conc4.json"), fixtureRow("sim_conc16.json"), MULTI];
 }
-const EVAL_ROWS: EvalRow[] = JSON.parse(readFileSync(join(REFERENCE, "results/agg/eval-rows-example.json"), "utf8"));
+const EVAL_ROWS: EvalRow[] = JSON.parse(readFileSync(join(ROOT, "test/fixtures/results/eval-rows.json"), "utf8"));
 
 function manyRows(n: number): AggRow[] {
   const [single] = goldenRows().filter((r) => !r.is_multinode);
@@ -55,7 +53,7 @@ describe("summarizePlan", () => {
 
 describe("renderSweepComment", () => {
   it("starts with the marker and shows stats, top results and evals", () => {
-    const rows = goldenRows(["single-glm47_conc1.json", "multi-gb200.json"]);
+    const rows = [fixtureRow("sim_conc1.json"), MULTI];
     const body = renderSweepComment({
       runUrl: "https://github.com/acme/inferencex/actions/runs/5",
       runStats: { h200: { n_success: 3, total: 4 }, gb200: { n_success: 2, total: 2 } },
@@ -69,12 +67,12 @@ describe("renderSweepComment", () => {
     expect(body).toMatch(/\| ⚠️ h200 \| 3 \| 4 \| 75\.0% \|/);
     expect(body).toMatch(/\| ✅ gb200 \| 2 \| 2 \| 100\.0% \|/);
     // the step summary's columns (src/report/summary.ts), single-node and multi-node tables apart
-    expect(body).toMatch(/Single-node:\n\n\| Model \| Served model \| Hardware .*\n.*\n\| glm47 \| zai-org\/GLM-4\.7 \| h200 \| vllm \| bf16 \| 1024 \| 1024 \| 8 \| 1 \| false \| 1 \| /);
-    expect(body).toMatch(/Multi-node .*\n\n\| Model .*\n.*\n\| glm47 \| zai-org\/GLM-4\.7 \| gb200 \| dynamo-trt \| fp4 \| 1024 \| 1024 \| 5 \| 4 \| 4 \| true \| 1 \| 8 \| 8 \| true \| 28 \| 4 \| /);
+    expect(body).toMatch(/Single-node:\n\n\| Model \| Served model \| Hardware .*\n.*\n\| sim \| infx\/sim-model \| h200 \| vllm \| fp8 \| 1024 \| 64 \| 8 \| 1 \| false \| 1 \| /);
+    expect(body).toMatch(/Multi-node .*\n\n\| Model .*\n.*\n\| dsr1 \| deepseek-ai\/DeepSeek-R1-0528 \| gb200 \| dynamo-trt \| fp4 \| 1024 \| 1024 \| 2 \| 4 \| 4 \| true \| 1 \| 8 \| 8 \| true \| 16 \| 64 \| /);
     expect(body).toContain("1/2 passed their threshold (**1 failed**, listed first)");
     const evalLines = body.split("\n").filter((l) => l.includes("gsm8k"));
     expect(evalLines[0]).toMatch(/^\| [^|]* \| deepseek-ai\/DeepSeek-R1-0528 \|.* ❌ < 0\.99 \|$/);
-    expect(evalLines[1]).toMatch(/^\| [^|]* \| nvidia\/DeepSeek-R1-0528-FP4-V2 \|.* ✅ ≥ 0\.9 \|$/);
+    expect(evalLines[1]).toMatch(/^\| [^|]* \| nvidia\/DeepSeek-R1-0528-FP4-v2 \|.* ✅ ≥ 0\.9 \|$/);
   });
 
   it("keeps the best three per model and sequence length", () => {

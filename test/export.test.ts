@@ -1,27 +1,30 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CSV_COLUMNS, toCsv, toPoints } from "../src/results/export.js";
 import type { AggRow } from "../src/results/types.js";
 import { configGrid, rowOf, type Config } from "./fixtures/results/generate.js";
-import { infx, REFERENCE, SHARED } from "./support/cli.js";
+import { fixtureRow } from "./fixtures/raw/rows.js";
+import { infx } from "./support/cli.js";
 
 const multi: Config = { prefix: "dsr1", model: "deepseek-ai/DeepSeek-R1-0528", hw: "gb200", framework: "dynamo-trt", precision: "fp4", isl: 1024, osl: 1024, tp: 8, conc: 64, multinode: { prefillGpus: 8, decodeGpus: 8 } };
-const golden = JSON.parse(readFileSync(join(REFERENCE, "golden/process/single-glm47_conc1.json"), "utf8")).expected as AggRow;
+// A row from a raw result the client saved (test/fixtures/raw), through the real processResult.
+const golden = fixtureRow("sim_conc1.json");
 
 describe("export --csv", () => {
-  it("has exactly the columns of the InferenceMAX extraction (seed 001), in order", () => {
-    const seed = readFileSync(join(SHARED, "seeds", readdirSync(join(SHARED, "seeds")).find((f) => f.startsWith("001_"))!), "utf8");
-    const documented = [...seed.matchAll(/^\| `([a-z0-9_]+)` \|/gm)].map((m) => m[1]);
-    expect(documented).toEqual([...CSV_COLUMNS]);
-    expect(toCsv([]).trimEnd()).toBe(CSV_COLUMNS.join(","));
+  it("has the columns of the InferenceMAX extraction, in order (parity with the seed's table: test/parity/seed-docs.test.ts)", () => {
+    const header =
+      "gpu_model,framework,precision,input_seq_len,output_seq_len,tensor_parallel,expert_parallel,concurrency,throughput_tokens_per_sec_per_gpu," +
+      "output_throughput_per_gpu,mean_time_to_first_token_sec,p99_time_to_first_token_sec,mean_time_per_output_token_sec,mean_end_to_end_latency_sec,median_end_to_end_latency_sec";
+    expect(toCsv([]).trimEnd()).toBe(header);
+    expect(CSV_COLUMNS.join(",")).toBe(header);
   });
 
   it("values come from the row in seconds; unmeasured e2el is empty", () => {
     const [, line] = toCsv([golden]).trimEnd().split("\n");
     expect(line).toBe(
-      ["h200", "vllm", "bf16", 1024, 1024, 8, 1, 1, golden.tput_per_gpu, golden.output_tput_per_gpu, golden.mean_ttft, golden.p99_ttft, golden.mean_tpot, "", ""].join(","),
+      ["h200", "vllm", "fp8", 1024, 64, 8, 1, 1, golden.tput_per_gpu, golden.output_tput_per_gpu, golden.mean_ttft, golden.p99_ttft, golden.mean_tpot, "", ""].join(","),
     );
     const withE2el = rowOf(configGrid(1)[0]!);
     const fields = toCsv([withE2el]).split("\n")[1]!.split(",");
@@ -39,7 +42,7 @@ describe("export --csv", () => {
 describe("export --points", () => {
   it("x = interactivity, y = throughput per GPU, with the dashboard keys", () => {
     const [p] = toPoints([golden]);
-    expect(p).toEqual({ x: golden.mean_intvty, y: golden.tput_per_gpu, hwKey: "h200", precision: "bf16", tp: 8, conc: 1, tpPerGpu: { y: golden.tput_per_gpu }, model: "glm47", isl: 1024, osl: 1024, framework: "vllm" });
+    expect(p).toEqual({ x: golden.mean_intvty, y: golden.tput_per_gpu, hwKey: "h200", precision: "fp8", tp: 8, conc: 1, tpPerGpu: { y: golden.tput_per_gpu }, model: "sim", isl: 1024, osl: 64, framework: "vllm" });
   });
   it("rows without interactivity are left out", () => {
     const r = { ...golden } as Record<string, unknown>;

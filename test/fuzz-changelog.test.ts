@@ -1,5 +1,5 @@
-// Fuzzing the changelog reader: random YAML, random edits of the real
-// changelog and random entries must give either a UserError (a clear message,
+// Fuzzing the changelog reader: random YAML, random edits of a real-shaped
+// changelog history (test/fixtures/changelog/history.yaml, the project's configs) and random entries must give either a UserError (a clear message,
 // never a stack trace) or a valid plan.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,15 +11,15 @@ import { changelogWork, planChangelogEntries, resolveEntryKeys, type ChangelogPl
 import { loadPlanningInputs, type PlanningInputs } from "../src/config/load.js";
 import { testConfig } from "../src/plan/matrix.js";
 import { isMultiNode, type MatrixEntry } from "../src/plan/types.js";
-import { infx, REF_CONFIGS_2026_02, REFERENCE } from "./support/cli.js";
+import { CONFIG_ARGS, CONFIGS, infx, ROOT } from "./support/cli.js";
 import { commitChains, tempRepo } from "./support/git-fixture.js";
 
-const REAL = readFileSync(join(REFERENCE, "inferencex-2026-02/perf-changelog.yaml"), "utf8");
+const REAL = readFileSync(join(ROOT, "test/fixtures/changelog/history.yaml"), "utf8");
 const LINES = REAL.split("\n");
 let inputs: PlanningInputs;
 let keys: string[];
 beforeAll(() => {
-  inputs = loadPlanningInputs([join(REF_CONFIGS_2026_02, "nvidia-master.yaml"), join(REF_CONFIGS_2026_02, "amd-master.yaml")], join(REF_CONFIGS_2026_02, "runners.yaml"));
+  inputs = loadPlanningInputs([join(CONFIGS, "nvidia-master.yaml"), join(CONFIGS, "amd-master.yaml")], join(CONFIGS, "runners.yaml"));
   keys = [...inputs.configs.keys()];
 });
 
@@ -83,7 +83,7 @@ function applyEdits(lines: string[], edits: Edit[]): string {
   return out.join("\n");
 }
 
-const KEY_WORDS = fc.constantFrom("gptoss*", "dsr1-fp8-*-sglang", "*-trt", "gptoss-fp4-b200-vllm", "dsr1-fp4-gb200-dynamo-trt", "dsr1-fp8-mi300x-sglang", "nope*", "x");
+const KEY_WORDS = fc.constantFrom("gptoss*", "dsr1-fp8-*-sglang", "*-trt", "gptoss-fp4-h200-vllm", "dsr1-fp4-gb200-dynamo-trt", "dsr1-fp8-mi300x-sglang", "nope*", "x");
 const sometimes = <T,>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<unknown>) => fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 });
 const entryLike = fc.record(
   {
@@ -109,12 +109,12 @@ describe("fuzzing the changelog reader", () => {
     );
   });
 
-  it("random edits of the real changelog (old entries edited, broken, reindented, appended to)", async () => {
+  it("random edits of the changelog history (old entries edited, broken, reindented, appended to)", async () => {
     const outcomes = new Set<string>();
     await fc.assert(
       fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 4 }), fc.boolean(), async (edits, appendAtEnd) => {
         const base = appendAtEnd ? REAL : applyEdits(LINES, edits);
-        const head = appendAtEnd ? REAL + applyEdits(["", "- config-keys:", "    - gptoss-fp4-b200-vllm", "  description:", '    - "x"', "  pr-link: https://github.com/o/r/pull/2", ""], edits) : REAL;
+        const head = appendAtEnd ? REAL + applyEdits(["", "- config-keys:", "    - gptoss-fp4-h200-vllm", "  description:", '    - "x"', "  pr-link: https://github.com/o/r/pull/2", ""], edits) : REAL;
         outcomes.add((await check(base, head)).kind);
         outcomes.add((await check(REAL, applyEdits(LINES, edits))).kind);
       }),
@@ -151,7 +151,7 @@ describe("fuzzed changelogs through the real CLI and git", () => {
   it("exit 0 with a JSON plan, or exit 1 with a message; never a stack trace", async () => {
     const codes = new Set<number>();
     for (const [base, head] of chains) {
-      const r = await infx(["changelog", "--base-ref", base!, "--head-ref", head!, "--config-files", join(REF_CONFIGS_2026_02, "nvidia-master.yaml"), join(REF_CONFIGS_2026_02, "amd-master.yaml"), "--runner-config", join(REF_CONFIGS_2026_02, "runners.yaml")], { cwd: repo.dir });
+      const r = await infx(["changelog", "--base-ref", base!, "--head-ref", head!, ...CONFIG_ARGS], { cwd: repo.dir });
       codes.add(r.code);
       expect([0, 1]).toContain(r.code);
       expect(r.stderr).not.toMatch(/internal error|\n\s+at .+:\d+:\d+/);

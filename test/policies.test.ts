@@ -1,5 +1,5 @@
-// Plan policies (src/plan/policies.ts) on real matrices from the 2026-02
-// reference configs, and through the matrix commands' flags.
+// Plan policies (src/plan/policies.ts) on the full matrix of the project's own
+// configs, and through the matrix commands' flags.
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadPlanningInputs, type PlanningInputs } from "../src/config/load.js";
@@ -17,14 +17,13 @@ import {
   applyPolicies,
 } from "../src/plan/policies.js";
 import { isMultiNode, type MatrixEntry, type MultiNodeEntry, type SingleNodeEntry } from "../src/plan/types.js";
-import { infx, REF_CONFIGS_2026_02 } from "./support/cli.js";
+import { CONFIG_ARGS, CONFIGS, infx } from "./support/cli.js";
 
-const CONFIG_ARGS = ["--config-files", join(REF_CONFIGS_2026_02, "nvidia-master.yaml"), join(REF_CONFIGS_2026_02, "amd-master.yaml"), "--runner-config", join(REF_CONFIGS_2026_02, "runners.yaml")];
 
 let inputs: PlanningInputs;
 let full: MatrixEntry[];
 beforeAll(() => {
-  inputs = loadPlanningInputs([join(REF_CONFIGS_2026_02, "nvidia-master.yaml"), join(REF_CONFIGS_2026_02, "amd-master.yaml")], join(REF_CONFIGS_2026_02, "runners.yaml"));
+  inputs = loadPlanningInputs([join(CONFIGS, "nvidia-master.yaml"), join(CONFIGS, "amd-master.yaml")], join(CONFIGS, "runners.yaml"));
   full = [...fullSweep(inputs, { nodeType: "single", runEvals: true }), ...fullSweep(inputs, { nodeType: "multi", runEvals: true })];
 });
 
@@ -34,7 +33,8 @@ const withoutConc = (e: MatrixEntry) => JSON.stringify({ ...e, conc: undefined }
 
 describe("trimConcurrency (--trim-conc)", () => {
   it("keeps exactly the lowest concurrency of each otherwise-identical single-node group", () => {
-    expect(full.length).toBe(1008);
+    expect(single(full).length).toBeGreaterThan(100);
+    expect(multi(full).length).toBeGreaterThan(0);
     const trimmed = trimConcurrency(full);
     const groups = new Map<string, number[]>();
     for (const e of single(full)) groups.set(withoutConc(e), [...(groups.get(withoutConc(e)) ?? []), e.conc]);
@@ -116,7 +116,7 @@ describe("ids and names", () => {
     expect(entryId(e)).toBe(entryId(JSON.parse(JSON.stringify(e))));
   });
 
-  it("every name of the full 2026-02 plan is unique, artifact-safe and at most 100 characters", () => {
+  it("every name of the full plan is unique, artifact-safe and at most 100 characters", () => {
     const named = assignIdsAndNames(full);
     const names = named.map((e) => e.name!);
     expect(new Set(names).size).toBe(named.length);
@@ -169,7 +169,7 @@ describe("policy flags on the matrix commands", () => {
   });
 
   it("without policy flags the output is the generator's, untouched (no id/name)", async () => {
-    const r = await infx(["test-config", "--config-keys", "gptoss-fp4-b200-vllm", ...CONFIG_ARGS]);
+    const r = await infx(["test-config", "--config-keys", "gptoss-fp4-h200-vllm", ...CONFIG_ARGS]);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as SingleNodeEntry[];
     expect(out.some((e) => "id" in e || "name" in e || "canary" in e)).toBe(false);

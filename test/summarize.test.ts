@@ -7,10 +7,10 @@ import { chartGroups, throughputFrontier } from "../src/report/charts.js";
 import { fitSummaryBudget, renderBenchmarkTable, renderEvalTable, renderSummary, roundRobinOrder, STEP_SUMMARY_LIMIT } from "../src/report/summary.js";
 import type { AggRow, EvalRow } from "../src/results/types.js";
 import { configGrid, rowOf, type Config } from "./fixtures/results/generate.js";
-import { infx, REFERENCE } from "./support/cli.js";
+import { infx, ROOT } from "./support/cli.js";
 
 const rows = configGrid().map(rowOf);
-const evalExample = JSON.parse(readFileSync(join(REFERENCE, "results/agg/eval-rows-example.json"), "utf8")) as EvalRow[];
+const evalExample = JSON.parse(readFileSync(join(ROOT, "test/fixtures/results/eval-rows.json"), "utf8")) as EvalRow[];
 const multi: Config = { prefix: "dsr1", model: "deepseek-ai/DeepSeek-R1-0528", hw: "gb200", framework: "dynamo-trt", precision: "fp4", isl: 1024, osl: 1024, tp: 8, conc: 64, multinode: { prefillGpus: 8, decodeGpus: 8 } };
 
 /** The mermaid blocks of a markdown text. */
@@ -42,7 +42,7 @@ describe("benchmark and eval tables", () => {
   it("eval table shows score ± se, the metric and the gate's verdict", () => {
     const gated = [{ ...evalExample[0]!, threshold: 0.9, passed: true }, { ...evalExample[6]!, threshold: 0.9, passed: false }];
     const t = renderEvalTable(gated);
-    expect(t).toContain("| B200 | sglang | fp4 | 4 | 4 | false | 128 | gsm8k | 0.9545 ± 0.0057 | em_strict | 0.9545 | 0.9545 | 1319 | ✅ ≥ 0.9 |");
+    expect(t).toContain("| B200 | sglang | fp4 | 4 | 4 | false | 128 | gsm8k | 0.9530 ± 0.0058 | em_strict | 0.9530 | 0.9530 | 1319 | ✅ ≥ 0.9 |");
     expect(t).toContain("| B200-TRT | trt | fp4 | 2 | 2 | true | 128 | gsm8k | 0.0000 ± 0.0000 | em_strict | 0.0000 | 0.0000 | 1319 | ❌ < 0.9 |");
   });
 

@@ -7,10 +7,11 @@ import { sweepJobs, jobEnv } from "../src/bench/local-sweep.js";
 import type { SingleNodeEntry } from "../src/plan/types.js";
 import { bufferIo } from "../src/cli/io.js";
 import { runCli } from "../src/cli/main.js";
-import { infx, REF_CONFIGS_2026_02, REFERENCE, ROOT } from "./support/cli.js";
+import { loadPlanningInputs } from "../src/config/load.js";
+import { CONFIG_ARGS, CONFIGS, infx, ROOT } from "./support/cli.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "infx-sweep-"));
-const ref = ["--config-files", join(REF_CONFIGS_2026_02, "nvidia-master.yaml"), join(REF_CONFIGS_2026_02, "amd-master.yaml"), "--runner-config", join(REF_CONFIGS_2026_02, "runners.yaml")];
+const ref = CONFIG_ARGS;
 const readJson = (f: string) => JSON.parse(readFileSync(f, "utf8"));
 
 let sim: SimServer | undefined;
@@ -25,26 +26,33 @@ describe("infx sweep --local", () => {
     const r = await infx(["sweep", "--local", ...ref, "--out-dir", out]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^infx sweep: 8 jobs \(default: config keys dsr1-fp4-b200-sglang, dsr1-fp4-b200-trt, 1k1k, conc 1 and 4\)/);
+    const inputs = loadPlanningInputs(["nvidia-master.yaml", "amd-master.yaml"].map((f) => join(CONFIGS, f)), join(CONFIGS, "runners.yaml"));
+    const [k1, k2] = [...inputs.configs].filter(([, c]) => !c.multinode).map(([k]) => k);
+    const head = r.stdout.match(/^infx sweep: (\d+) jobs \(default: config keys (\S+), (\S+), 1k1k, conc 1 and 4\)/);
+    expect(head?.slice(2), r.stdout).toEqual([k1, k2]);
+    const jobs = Number(head![1]);
+    expect(jobs).toBeGreaterThanOrEqual(4); // both keys at both concurrencies
+    expect(jobs).toBeLessThanOrEqual(8);
     expect(r.stdout).toContain(`Outputs in ${out}:`);
     expect(r.stdout).toContain(join(out, "agg_bmk.json"));
     const rows = readJson(join(out, "agg_bmk.json")) as Record<string, unknown>[];
-    expect(rows).toHaveLength(8);
+    expect(rows).toHaveLength(jobs);
     expect(new Set(rows.map((x) => x.conc))).toEqual(new Set([1, 4]));
     for (const row of rows) {
-      expect(row).toMatchObject({ infmax_model_prefix: "dsr1", isl: 16, osl: 16, is_multinode: false, precision: "fp4" });
+      expect(row).toMatchObject({ infmax_model_prefix: inputs.configs.get(k1)!["model-prefix"], isl: 16, osl: 16, is_multinode: false, precision: inputs.configs.get(k1)!.precision });
       expect(row.tput_per_gpu as number).toBeGreaterThan(0);
       expect(typeof row.median_e2el).toBe("number");
     }
     const raws = readdirSync(join(out, "raw"));
-    expect(raws).toHaveLength(8);
+    expect(raws).toHaveLength(jobs);
     expect(readdirSync(join(out, "agg")).sort()).toEqual(raws.map((f) => `agg_${f}`).sort());
-    const refKeys = Object.keys(readJson(join(REFERENCE, "results/raw/glm47_conc1.json")));
+    // The benchmark client's keys (test/fixtures/raw/README.md); test/parity/raw-result-keys.test.ts checks them against the reference's.
+    const refKeys = Object.keys(readJson(join(ROOT, "test/fixtures/raw/sim_conc1.json")));
     const raw = readJson(join(out, "raw", raws[0]!));
     for (const k of refKeys) expect(raw).toHaveProperty([k]);
     const md = readFileSync(join(out, "summary.md"), "utf8");
     expect(md).toContain("# Local sweep");
-    expect(md).toContain("Jobs: 8, ok: 8, failed: 0");
+    expect(md).toContain(`Jobs: ${jobs}, ok: ${jobs}, failed: 0`);
     expect(md).toContain("Single-node results");
     expect(md).toContain("xychart-beta");
   });
@@ -64,25 +72,25 @@ describe("infx sweep --local", () => {
 
   it("draws one progress bar over the whole sweep on a terminal", async () => {
     const io = bufferIo({ cwd: ROOT, isTTY: true });
-    expect(await runCli(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp4-b200-sglang", "--conc", "2", "--limit", "1", "--out-dir", tmp()], io)).toBe(0);
+    expect(await runCli(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp8-b200-sglang", "--conc", "2", "--limit", "1", "--out-dir", tmp()], io)).toBe(0);
     expect(io.stderr()).toMatch(/\[#*\.*\] \d+\/8 requests, [\d.]+ req\/s, job 1\/1, ETA \d+s: dsr1/);
   });
 
   it("multi-node config keys: one job per concurrency, rows with the multi-node contract", async () => {
     const out = tmp();
-    const r = await infx(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp4-b200-dynamo-trt", "--conc", "2", "4", "--limit", "2", "--out-dir", out]);
+    const r = await infx(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp4-gb200-dynamo-trt", "--conc", "2", "4", "--limit", "2", "--out-dir", out]);
     expect(r.code).toBe(0);
     const rows = readJson(join(out, "agg_bmk.json"));
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ is_multinode: true, disagg: true, spec_decoding: "mtp", conc: 2, prefill_tp: 4, decode_tp: 8, decode_num_workers: 2 });
+    expect(rows[0]).toMatchObject({ is_multinode: true, disagg: true, spec_decoding: "mtp", conc: 2, prefill_tp: 4, decode_tp: 8, decode_num_workers: 4 });
     expect(rows[1].conc).toBe(4);
-    expect(rows[0].num_decode_gpu).toBe(16);
+    expect(rows[0].num_decode_gpu).toBe(32); // 4 decode workers x TP8
   });
 
   it("against a real server (--base-url): a job above the failure rate fails with the reason, the others still land", async () => {
     sim = await startSimServer({ decodeStepMs: 1, fault: (n) => (n < 4 ? "http-500" : undefined) });
     const out = tmp();
-    const r = await infx(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp4-b200-sglang", "--conc", "1", "--limit", "2", "--base-url", sim.url, "--gpus", "8", "--scale", "64", "--model", "m", "--out-dir", out]);
+    const r = await infx(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp8-b200-sglang", "--conc", "1", "--limit", "2", "--base-url", sim.url, "--gpus", "8", "--scale", "64", "--model", "m", "--out-dir", out]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\[1\/2\] .*: failed .* - 4 of 4 requests failed \(4 x http-error: HTTP 500/);
     expect(r.stdout).toMatch(/\[2\/2\] .*: ok/);
@@ -96,9 +104,9 @@ describe("infx sweep --local", () => {
     expect((await infx(["sweep"])).stderr).toMatch(/add --local/);
     expect((await infx(["sweep", "--local", ...ref, "--conc", "4"])).stderr).toMatch(/--conc needs --config-keys/);
     expect((await infx(["sweep", "--local", ...ref, "--config-keys", "x", "--max-conc", "4"])).code).toBe(2);
-    const typo = await infx(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp4-b200-sglan"]);
+    const typo = await infx(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp8-b200-sglan"]);
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toMatch(/did you mean 'dsr1-fp4-b200-sglang'/);
+    expect(typo.stderr).toMatch(/did you mean 'dsr1-fp8-b200-sglang'/);
     const empty = await infx(["sweep", "--local", ...ref, "--model-prefix", "dsr1", "--max-tp", "0"]);
     expect(empty.stderr).toMatch(/the matrix is empty/);
   });

@@ -64,7 +64,7 @@ GET /v1/models before the first job (else nothing runs), and every row records
     { name: "config-files", kind: "string", multiple: true, default: DEFAULT_CONFIG_FILES, metavar: "FILE", help: "Master config files" },
     { name: "runner-config", kind: "string", default: DEFAULT_RUNNER_CONFIG, metavar: "FILE", help: "Runner map" },
     { name: "config-keys", kind: "string", multiple: true, metavar: "KEY", help: "Config keys to run (as 'infx test-config')" },
-    { name: "conc", kind: "int", multiple: true, metavar: "N", help: "With --config-keys: exactly these concurrencies" },
+    { name: "conc", kind: "int", multiple: true, metavar: "N", help: "With --config-keys: run at exactly these concurrencies (not a filter, unlike test-config --conc)" },
     { name: "model-prefix", kind: "string", multiple: true, metavar: "P", help: "Only configs of these model prefixes, e.g. dsr1 gptoss (full-sweep filter)" },
     { name: "precision", kind: "string", multiple: true, metavar: "P", help: "Only these precisions, e.g. fp8 fp4 (full-sweep filter)" },
     { name: "framework", kind: "string", multiple: true, metavar: "F", help: "Only these frameworks, e.g. sglang vllm (full-sweep filter)" },

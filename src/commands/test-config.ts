@@ -17,15 +17,23 @@ import {
   type PlanPlace,
 } from "./lib/matrix-options.js";
 import { checkDialectOptions, NO_EVALS_OPTION, scenarioTestConfigPlan, SCENARIO_TYPE_OPTION, TEST_CONFIG_NODE_FILTER_OPTION, TEST_CONFIG_SEQ_LENS_OPTION } from "./matrix-2026-08.js";
+import type { PlanningInputs } from "../config/load.js";
+import { unmatchedConcurrencies } from "../plan/matrix-concurrency.js";
 
 export const spec = defineSpec({
   name: "test-config",
   summary: "Matrix of named config keys",
   description: `
 Every search-space entry of the named configs, at every sequence length and
-every concurrency of its range (growing by 2) or conc-list. --conc replaces the
-concurrencies: single-node entries get one job per value, multi-node entries
-run the whole list. A key named twice is expanded once.
+every concurrency of its range (growing by 2) or conc-list. A key named twice
+is expanded once.
+
+--conc N... filters: each entry keeps only those of its own concurrencies that
+are among the values. A single-node entry with none of them gives no job; a
+multi-node entry keeps the filtered list and is left out when it is empty. An
+empty matrix is printed as [] with a warning naming the values no entry has
+(and the concurrencies the configs do have). To run at concurrencies that are
+not in the configs, use 'infx sweep --local --config-keys K --conc N...'.
 
 2026-08 configs (scenarios; docs/dialects.md): --config-keys may be patterns
 (* and ?; one matching nothing is an error), --conc keeps only the configured
@@ -36,7 +44,7 @@ concurrencies it names, --seq-lens and --runner-node-filter narrow the rows,
 ${OUTPUT_ORDER_HELP.replace("configs in --config-files order, then key order\nwithin each file", "configs in --config-keys\norder")}`,
   options: [
     { name: "config-keys", kind: "string", multiple: true, required: true, metavar: "KEY", help: "Config keys to expand (see 'infx validate' for the list)" },
-    { name: "conc", kind: "int", multiple: true, metavar: "N", help: "Run at exactly these concurrencies" },
+    { name: "conc", kind: "int", multiple: true, metavar: "N", help: "Keep only the entries' own concurrencies that are among these values (a filter)" },
     ...EVAL_OPTIONS,
     NO_EVALS_OPTION,
     SCENARIO_TYPE_OPTION,
@@ -62,13 +70,23 @@ export function plan(o: TestConfigOptions, place: PlanPlace): MatrixPlan {
   });
   const entries = testConfig(inputs, {
     configKeys: o.configKeys,
-    conc: o.conc,
+    onlyConc: o.conc,
     runEvals: o.runEvals,
     evalsOnly: generatorEvalsOnly(o),
   });
-  return { entries: applyPolicies(entries, policyOptions(o)), warnings: undefinedRunnerWarnings(inputs, entries), dialect: inputs.dialect };
+  const warnings = undefinedRunnerWarnings(inputs, entries);
+  if (o.conc) warnings.push(...unmatchedConcurrencyWarnings(inputs, o.configKeys, o.conc, entries));
+  return { entries: applyPolicies(entries, policyOptions(o)), warnings, dialect: inputs.dialect };
 }
 
 export async function run(o: TestConfigOptions, io: Io): Promise<number> {
   return printMatrix("test-config", plan(o, planPlaceOf(io)), o, io);
+}
+
+/** Names the --conc values no entry runs at, and the concurrencies the named configs do have. */
+function unmatchedConcurrencyWarnings(inputs: PlanningInputs, configKeys: string[], conc: number[], entries: { conc: number | number[] }[]): string[] {
+  const missing = unmatchedConcurrencies(conc, entries);
+  if (!missing.length) return [];
+  const own = [...new Set(testConfig(inputs, { configKeys }).flatMap((e) => e.conc))].sort((a, b) => a - b);
+  return [`no search-space entry of ${configKeys.join(", ")} runs at concurrency ${missing.join(", ")} (--conc filters the configs' own concurrencies); theirs: ${own.join(", ")}`];
 }

@@ -61,3 +61,21 @@ export function concurrenciesFor(ss: ConcurrencyFields, w: ConcurrencyWindow): n
   if (start > end) return [];
   return geometricConcurrencies(start, end, w.stepSize);
 }
+
+/**
+ * `test-config --conc`: the search-space entry's own concurrencies (its range
+ * or conc-list, as `concurrenciesFor` gives them) that are among `wanted`, in
+ * the entry's order. Empty: a single-node entry yields no job and a multi-node
+ * entry is dropped.
+ */
+export function filterConcurrencies(own: readonly number[], wanted: readonly number[]): number[] {
+  const keep = new Set(wanted);
+  return own.filter((c) => keep.has(c));
+}
+
+/** The `wanted` values that no entry of the matrix runs at (single-node `conc`, or in a multi-node `conc` list). */
+export function unmatchedConcurrencies(wanted: readonly number[], entries: readonly { conc: number | number[] }[]): number[] {
+  const seen = new Set<number>();
+  for (const e of entries) for (const c of Array.isArray(e.conc) ? e.conc : [e.conc]) seen.add(c);
+  return [...new Set(wanted)].filter((c) => !seen.has(c));
+}

@@ -10,9 +10,9 @@
 import { UserError } from "../errors.js";
 import { closest } from "../errors.js";
 import type { PlanningInputs } from "../config/load.js";
-import type { MasterConfigEntry, MultiNodeConfig, MultiNodeSearchSpace, SeqLenConfig, SingleNodeConfig, SingleNodeSearchSpace } from "../config/types.js";
+import type { ConcurrencyFields, MasterConfigEntry, MultiNodeConfig, MultiNodeSearchSpace, SeqLenConfig, SingleNodeConfig, SingleNodeSearchSpace } from "../config/types.js";
 import { markEvals } from "./eval-selection.js";
-import { concurrenciesFor, type ConcurrencyWindow } from "./matrix-concurrency.js";
+import { concurrenciesFor, filterConcurrencies, type ConcurrencyWindow } from "./matrix-concurrency.js";
 import type { MatrixEntry, MultiNodeEntry, SingleNodeEntry, WorkerBlock } from "./types.js";
 
 export type NodeType = "single" | "multi";
@@ -53,7 +53,10 @@ export interface RunnerModelSweepOptions {
 
 export interface TestConfigOptions {
   configKeys: string[];
+  /** Run every entry at exactly these concurrencies (`sweep --local --conc`). */
   conc?: number[];
+  /** Keep only the entry's own concurrencies that are among these (`test-config --conc`, `filterConcurrencies`). */
+  onlyConc?: number[];
   runEvals?: boolean;
   evalsOnly?: boolean;
 }
@@ -370,7 +373,8 @@ function lowestConcurrency(ss: SingleNodeSearchSpace | MultiNodeSearchSpace): nu
 
 /**
  * `test-config`: every search-space point of the named configs, all sequence
- * lengths, full concurrency ranges (step 2), or exactly the --conc values
+ * lengths, full concurrency ranges (step 2) or conc-lists; `onlyConc` keeps
+ * those among its values (`filterConcurrencies`); `conc` replaces them
  * (single node: one job per value; multi node: the list as the job's conc).
  */
 export function testConfig(inputs: PlanningInputs, opts: TestConfigOptions): MatrixEntry[] {
@@ -385,6 +389,11 @@ export function testConfig(inputs: PlanningInputs, opts: TestConfigOptions): Mat
     );
   }
   const window: ConcurrencyWindow = { stepSize: 2 };
+  const concsOf = (ss: ConcurrencyFields): number[] => {
+    if (opts.conc?.length) return opts.conc;
+    const own = concurrenciesFor(ss, window);
+    return opts.onlyConc ? filterConcurrencies(own, opts.onlyConc) : own;
+  };
   const out: MatrixEntry[] = [];
   const seen = new Set<string>();
   for (const key of opts.configKeys) {
@@ -394,14 +403,13 @@ export function testConfig(inputs: PlanningInputs, opts: TestConfigOptions): Mat
     if (cfg.multinode) {
       for (const slc of cfg["seq-len-configs"])
         for (const ss of slc["search-space"]) {
-          const concs = opts.conc?.length ? opts.conc : concurrenciesFor(ss, window);
-          expandMulti(out, cfg, slc, ss, concs, [cfg.runner], undefined);
+          const concs = concsOf(ss);
+          if (concs.length) expandMulti(out, cfg, slc, ss, concs, [cfg.runner], undefined);
         }
     } else {
       for (const slc of cfg["seq-len-configs"])
         for (const ss of slc["search-space"]) {
-          const concs = opts.conc?.length ? opts.conc : concurrenciesFor(ss, window);
-          expandSingle(out, cfg, slc, ss, concs, [cfg.runner], ss.ep ?? 1);
+          expandSingle(out, cfg, slc, ss, concsOf(ss), [cfg.runner], ss.ep ?? 1);
         }
     }
   }

@@ -7,10 +7,10 @@ import { bufferIo } from "../../src/cli/io.js";
 import { runCli } from "../../src/cli/main.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
-export const SHARED = join(ROOT, "../shared");
-export const REFERENCE = join(SHARED, "reference");
-export const REF_CONFIGS_2026_02 = join(REFERENCE, "inferencex-2026-02/configs");
-export const REF_CONFIGS_2026_08 = join(REFERENCE, "inferencex-2026-08/configs");
+/** The project's own configs (the default suite reads nothing outside the repository; reference data: ./reference.ts). */
+export const CONFIGS = join(ROOT, "configs");
+/** `--config-files ... --runner-config ...` for the project's own configs. */
+export const CONFIG_ARGS = ["--config-files", join(CONFIGS, "nvidia-master.yaml"), join(CONFIGS, "amd-master.yaml"), "--runner-config", join(CONFIGS, "runners.yaml")];
 export const BIN = join(ROOT, "dist/cli/infx.js");
 
 export interface CliResult {

@@ -260,6 +260,7 @@ export async function startFakeArtifacts(opts: { gh?: FakeGitHub; runIds?: Recor
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       if (!(await route({ req, res, url, body }))) res.writeHead(404).end();
     });
+    server.keepAliveTimeout = 0; // no server-side idle close racing the client's reuse (as in fake-github.ts)
     await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
@@ -275,7 +276,13 @@ export async function startFakeArtifacts(opts: { gh?: FakeGitHub; runIds?: Recor
     byName: (run, name) => artifacts.find((a) => a.finalized && a.runBackendId === run && a.name === name),
     content: (a) => blobs.get(a.blob) ?? Buffer.alloc(0),
     requests,
-    close: () => (server ? new Promise<void>((r) => server!.close(() => r())) : Promise.resolve()),
+    close: () =>
+      server
+        ? new Promise<void>((r) => {
+            server!.close(() => r());
+            server!.closeAllConnections();
+          })
+        : Promise.resolve(),
   };
 }
 

@@ -805,6 +805,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
       else res.end();
     });
   });
+  // Never time out an idle keep-alive socket: the client closes its own idle sockets, and a
+  // server-side close racing the client's reuse of the socket is an ECONNRESET on a loaded machine.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());

@@ -19,3 +19,10 @@ export const GOLDEN_2026_02 = join(REFERENCE_DIR, "golden");
 export const GOLDEN_2026_08 = join(REFERENCE_DIR, "golden-2026-08");
 export const REF_CONFIGS_2026_02 = join(REFERENCE_DIR, "inferencex-2026-02/configs");
 export const REF_CONFIGS_2026_08 = join(REFERENCE_DIR, "inferencex-2026-08/configs");
+/** The user's seed documents (the user guide, the CSV extraction), beside the reference data. */
+export const SEEDS_DIR = env("INFX_SEEDS_DIR") ?? join(dirname(REFERENCE_DIR), "seeds");
+
+function env(name: string): string | undefined {
+  const v = process.env[name];
+  return v ? resolve(v) : undefined;
+}

@@ -1,8 +1,15 @@
 // Prints one plain closing line, "tests: N passed, N failed[, N skipped]",
-// after vitest's own report, so CI logs end with a count any tool can read.
+// after vitest's own report, so CI logs end with a count any tool can read;
+// then the `note` vitest.config.ts passes (the parity suites not run), if any.
 import type { Reporter, TestModule } from "vitest/node";
 
 export default class SummaryReporter implements Reporter {
+  private readonly note: string | undefined;
+
+  constructor(options: { note?: string } = {}) {
+    this.note = options.note;
+  }
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     let passed = 0;
     let failed = 0;
@@ -17,5 +24,6 @@ export default class SummaryReporter implements Reporter {
       }
     }
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
+    if (this.note) process.stdout.write(`${this.note}\n`);
   }
 }

@@ -1,13 +1,14 @@
 // Parity with the reference planner: replays every golden matrix case in
-// ../shared/reference/golden/matrix/ through `infx` (in-process) and compares
+// <reference>/golden/matrix/ (test/support/reference.ts) through `infx` (in-process) and compares
 // the output with the reference's as a multiset of entries (order is not part
 // of the contract, but fields and values are, including field order).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { infx, REF_CONFIGS_2026_02, REFERENCE } from "./support/cli.js";
+import { infx } from "../support/cli.js";
+import { GOLDEN_2026_02, REF_CONFIGS_2026_02 } from "../support/reference.js";
 
-const GOLDEN = join(REFERENCE, "golden/matrix");
+const GOLDEN = join(GOLDEN_2026_02, "matrix");
 
 interface GoldenCase {
   name?: string;

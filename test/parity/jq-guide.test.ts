@@ -6,12 +6,14 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AggRow, EvalRow } from "../src/results/types.js";
-import { configGrid, writeBmkArtifacts, type Config } from "./fixtures/results/generate.js";
-import { infx, ROOT, SHARED } from "./support/cli.js";
+import type { AggRow, EvalRow } from "../../src/results/types.js";
+import { configGrid, writeBmkArtifacts, type Config } from "../fixtures/results/generate.js";
+import { infx, ROOT } from "../support/cli.js";
+import { SEEDS_DIR } from "../support/reference.js";
 
-const guideFile = readdirSync(join(SHARED, "seeds")).find((f) => f.startsWith("002_"))!;
-const guide = readFileSync(join(SHARED, "seeds", guideFile), "utf8");
+// The user guide (seed 002), beside the reference data (test/support/reference.ts).
+const guideFile = readdirSync(SEEDS_DIR).find((f) => f.startsWith("002_"))!;
+const guide = readFileSync(join(SEEDS_DIR, guideFile), "utf8");
 
 /** The bash blocks of a guide section, e.g. `### 9.1`. */
 function recipes(section: string): string[] {

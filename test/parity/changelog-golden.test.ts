@@ -1,5 +1,5 @@
 // Parity with the reference: replays every case in
-// ../shared/reference/golden/changelog/ through `infx changelog` in a real git
+// <reference>/golden/changelog/ (test/support/reference.ts) through `infx changelog` in a real git
 // repository (one two-commit history per case: base, head), with the
 // 2026-02 reference configs. Buckets are compared as multisets; error cases
 // must fail with a message (never a stack trace); a case with `alternative`
@@ -7,8 +7,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { infx, REF_CONFIGS_2026_02, REFERENCE } from "./support/cli.js";
-import { commitChains, tempRepo } from "./support/git-fixture.js";
+import { infx } from "../support/cli.js";
+import { commitChains, tempRepo } from "../support/git-fixture.js";
+import { GOLDEN_2026_02, REF_CONFIGS_2026_02 } from "../support/reference.js";
 
 interface GoldenCase {
   name: string;
@@ -24,7 +25,7 @@ interface GoldenCase {
   };
 }
 
-const DIR = join(REFERENCE, "golden/changelog");
+const DIR = join(GOLDEN_2026_02, "changelog");
 const cases: GoldenCase[] = readdirSync(DIR)
   .filter((f) => f.endsWith(".json"))
   .sort()
