@@ -208,6 +208,25 @@ beforeAll(async () => {
   makeRepo();
   gh.addPull({ number: PR, head_sha: headSha, base_sha: baseSha, head_repo: `${OWNER}/${REPO}`, labels: ["sweep-enabled"] });
   gh.state.collaborators = { maintainer: "maintain", reader: "read" };
+  // Who labeled the PR (the plan job counts sweep labels only from people with write permission) and when the head was committed (/sweep pins it).
+  gh.route(({ req, res, url }) => {
+    if (req.method !== "GET" || url.pathname !== `/repos/${OWNER}/${REPO}/issues/${PR}/events`) return false;
+    const labeled = ["sweep-enabled", "full-sweep-enabled", "evals-only"].map((name, i) => ({
+      id: i + 1, node_id: "n", url: "", commit_id: null, commit_url: null, created_at: "2026-01-01T00:00:00Z", performed_via_github_app: null,
+      event: "labeled", label: { name }, actor: { login: "maintainer" },
+    }));
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(labeled));
+    return true;
+  });
+  gh.route(({ req, res, url }) => {
+    const m = new RegExp(`^/repos/${OWNER}/${REPO}/git/commits/([0-9a-f]{40})$`).exec(url.pathname);
+    if (req.method !== "GET" || !m) return false;
+    const who = { name: "a", email: "a@x", date: "2026-01-01T00:00:00Z" };
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ sha: m[1], committer: who, author: who, message: "m", tree: { sha: "t", url: "" }, parents: [], url: "", html_url: "", node_id: "", verification: null }));
+    return true;
+  });
 });
 afterAll(async () => {
   await svc?.close();
@@ -343,7 +362,7 @@ describe("a multi-node benchmark job", () => {
 
 describe("/sweep comments", () => {
   async function command(login: string, body: string) {
-    const event = { action: "created", comment: { id: 1, body, user: { login } }, issue: { number: PR, pull_request: { url: "x" } }, repository: { full_name: `${OWNER}/${REPO}` } };
+    const event = { action: "created", comment: { id: 1, body, user: { login }, created_at: new Date().toISOString() }, issue: { number: PR, pull_request: { url: "x" } }, repository: { full_name: `${OWNER}/${REPO}` } };
     const github = { event_name: "issue_comment", event, repository: `${OWNER}/${REPO}`, run_id: 7100, token: gh.token };
     const job = await runJob(COMMAND.jobs.authorize, { github }, runnerEnv(7100, "authorize", "issue_comment", event, repo), repo, hooks);
     return { job, action: actionOf(job, "./actions/sweep-command")! };
