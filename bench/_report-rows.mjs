@@ -33,7 +33,7 @@ export function syntheticRows(n, opts = {}) {
     const variant = Math.floor(k / 576);
     const multi = hw === "gb200" && tp === 8;
     const base = 400 * (1 + (HW.indexOf(hw) + 1) * 0.3) * (precision === "fp4" ? 1.6 : 1) * (fw === "vllm" ? 0.9 : 1) * (1 + (variant % 7) * 0.02);
-    const tpot = (8 + conc * 0.12 * (1 + rnd() * 0.2) * Math.sqrt(tp) / 2) / 1000;
+    const tpot = (8 + (conc * 0.12 * (1 + rnd() * 0.2) * Math.sqrt(tp)) / 2) / 1000;
     const ttft = (40 + conc * 2 * (1 + rnd())) / 1000;
     const tput = (base * Math.log2(conc + 1) * (0.9 + rnd() * 0.2)) / Math.sqrt(tp);
     const e2el = ttft + tpot * osl;

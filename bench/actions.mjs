@@ -71,5 +71,7 @@ if (process.env.CHECK !== "0") {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [join(root, "scripts/build.mjs"), "--check"], { cwd: root, encoding: "utf8" });
   const s = (performance.now() - t0) / 1000;
-  console.log(`\nnode scripts/build.mjs --check: ${s.toFixed(1)} s (target <= 60 s), ${r.status === 0 ? "fresh" : `exit ${r.status}: ${(r.stderr || r.stdout).trim().split("\n")[0]}`}`);
+  console.log(
+    `\nnode scripts/build.mjs --check: ${s.toFixed(1)} s (target <= 60 s), ${r.status === 0 ? "fresh" : `exit ${r.status}: ${(r.stderr || r.stdout).trim().split("\n")[0]}`}`,
+  );
 }

@@ -22,7 +22,8 @@ const keys = [
   ...Object.keys(load(readFileSync(join(ref, "configs/nvidia-master.yaml"), "utf8"))),
   ...Object.keys(load(readFileSync(join(ref, "configs/amd-master.yaml"), "utf8"))),
 ];
-const entry = (ks, n) => `\n- config-keys:\n${ks.map((k) => `    - "${k}"\n`).join("")}  description:\n    - "Bench change ${n}"\n  pr-link: https://github.com/example/repo/pull/${n}\n`;
+const entry = (ks, n) =>
+  `\n- config-keys:\n${ks.map((k) => `    - "${k}"\n`).join("")}  description:\n    - "Bench change ${n}"\n  pr-link: https://github.com/example/repo/pull/${n}\n`;
 const cases = [
   { name: `${keys.length} entries, one key each`, head: real + keys.map((k, i) => entry([k], i + 1)).join(""), target: 350, reference: 36600 },
   { name: "1 wildcard entry (gptoss*)", head: real + entry(["gptoss*"], 1), target: 200, reference: 1200 },
@@ -44,7 +45,12 @@ const pairs = cases.map((c, i) => {
   return ms;
 });
 execFileSync("git", ["fast-import", "--quiet", `--export-marks=${join(dir, ".git/marks")}`], { cwd: dir, input: stream.join("") });
-const sha = Object.fromEntries(readFileSync(join(dir, ".git/marks"), "utf8").trim().split("\n").map((l) => l.split(" ")));
+const sha = Object.fromEntries(
+  readFileSync(join(dir, ".git/marks"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split(" ")),
+);
 
 function time(args) {
   const t0 = process.hrtime.bigint();
@@ -60,8 +66,19 @@ const { bufferIo } = await import(join(dirname(bin), "io.js"));
 
 try {
   // Interleaved (floor, case 1, case 2, floor, ...) so that load on a shared machine hits every series alike.
-  const argsOf = (i) => [bin, "changelog", "--base-ref", sha[`:${pairs[i][0]}`], "--head-ref", sha[`:${pairs[i][1]}`],
-    "--config-files", join(ref, "configs/nvidia-master.yaml"), join(ref, "configs/amd-master.yaml"), "--runner-config", join(ref, "configs/runners.yaml")];
+  const argsOf = (i) => [
+    bin,
+    "changelog",
+    "--base-ref",
+    sha[`:${pairs[i][0]}`],
+    "--head-ref",
+    sha[`:${pairs[i][1]}`],
+    "--config-files",
+    join(ref, "configs/nvidia-master.yaml"),
+    join(ref, "configs/amd-master.yaml"),
+    "--runner-config",
+    join(ref, "configs/runners.yaml"),
+  ];
   const jobs = cases.map((_, i) => {
     const plan = JSON.parse(time(argsOf(i)).stdout);
     return [...Object.values(plan.single_node), ...Object.values(plan.multi_node)].reduce((s, b) => s + b.length, 0);

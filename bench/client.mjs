@@ -67,14 +67,31 @@ async function startSim(args) {
     url,
     truth: async () => (await fetch(`${url}/sim/truth`)).json(),
     reset: async () => void (await fetch(`${url}/sim/truth`, { method: "DELETE" })),
-    stop: () => new Promise((r) => { child.once("exit", r); child.kill("SIGTERM"); }),
+    stop: () =>
+      new Promise((r) => {
+        child.once("exit", r);
+        child.kill("SIGTERM");
+      }),
   };
 }
 
 const base = (url, o) => ({
-  baseUrl: url, endpoint: "/v1/completions", model: "infx/sim-model", backend: "vllm", rangeRatio: 1, requestRate: Infinity, burstiness: 1,
-  ignoreEos: true, numWarmups: 0, seed: 0, vocabSize: 32000, percentileMetrics: ["ttft", "tpot", "itl"], metricPercentiles: [99],
-  stallTimeout: 60, requestTimeout: 0, ...o,
+  baseUrl: url,
+  endpoint: "/v1/completions",
+  model: "infx/sim-model",
+  backend: "vllm",
+  rangeRatio: 1,
+  requestRate: Infinity,
+  burstiness: 1,
+  ignoreEos: true,
+  numWarmups: 0,
+  seed: 0,
+  vocabSize: 32000,
+  percentileMetrics: ["ttft", "tpot", "itl"],
+  metricPercentiles: [99],
+  stallTimeout: 60,
+  requestTimeout: 0,
+  ...o,
 });
 
 const f = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
@@ -110,7 +127,9 @@ async function floorWriter(n, stepMs, rounds) {
 
 async function floor() {
   const net = await import("node:net");
-  console.log(`\n0. Machine floor: bare sockets, a 180-byte line per stream per 30 ms step, no HTTP/SSE/JSON (ms; lag = read - stamp; median of ${REPEATS} runs)`);
+  console.log(
+    `\n0. Machine floor: bare sockets, a 180-byte line per stream per 30 ms step, no HTTP/SSE/JSON (ms; lag = read - stamp; median of ${REPEATS} runs)`,
+  );
   console.log("   streams | lag p50 |   p99 | reader CPU us/line");
   const once = async (n) => {
     const cmd = [...PIN.prefix, process.execPath, fileURLToPath(import.meta.url), "--floor-writer", String(n), "30", "40"];
@@ -142,13 +161,36 @@ async function floor() {
 
 // 1. Accuracy --------------------------------------------------------------
 const SCENARIOS = {
-  paced: { growth: "0.05", chunkCostUs: "25", outputLen: 64, rangeRatio: 0.8, what: "per-token time 10 ms + 0.05 ms x running requests, frontend 25 us per chunk, 51-64 output tokens" },
-  lockstep: { growth: "0.005", chunkCostUs: "0", outputLen: 32, rangeRatio: 1, what: "per-token time 10 ms + 0.005 ms x running requests, exactly 32 output tokens (stress)" },
+  paced: {
+    growth: "0.05",
+    chunkCostUs: "25",
+    outputLen: 64,
+    rangeRatio: 0.8,
+    what: "per-token time 10 ms + 0.05 ms x running requests, frontend 25 us per chunk, 51-64 output tokens",
+  },
+  lockstep: {
+    growth: "0.005",
+    chunkCostUs: "0",
+    outputLen: 32,
+    rangeRatio: 1,
+    what: "per-token time 10 ms + 0.005 ms x running requests, exactly 32 output tokens (stress)",
+  },
 };
 
 async function accuracy(name) {
   const sc = SCENARIOS[name];
-  const sim = await startSim(["--step-ms", "10", "--step-growth-ms", sc.growth, "--chunk-cost-us", sc.chunkCostUs, "--max-batch", "4096", "--prefill-rate", "1000000"]);
+  const sim = await startSim([
+    "--step-ms",
+    "10",
+    "--step-growth-ms",
+    sc.growth,
+    "--chunk-cost-us",
+    sc.chunkCostUs,
+    "--max-batch",
+    "4096",
+    "--prefill-rate",
+    "1000000",
+  ]);
   console.log(`\n1. Accuracy vs serve-sim ground truth, scenario '${name}': ${sc.what}`);
   console.log("   (absolute error, ms; median of", REPEATS, "runs)");
   console.log("   conc | TTFT med  p99  | TPOT med  p99  | ITL med   p99  | TTFT p99: first wave, after | requests | ITL pairs");
@@ -160,10 +202,13 @@ async function accuracy(name) {
         await sim.reset();
         // 4 waves of requests (real runs use 10: seed 003), so the ramp-up is a quarter of the sample.
         const n = conc === 1 ? 32 : Math.min(4 * conc, 4096);
-        const run = await runBenchmark(base(sim.url, { inputLen: 64, outputLen: sc.outputLen, rangeRatio: sc.rangeRatio, numPrompts: n, maxConcurrency: conc, seed: rep }));
+        const run = await runBenchmark(
+          base(sim.url, { inputLen: 64, outputLen: sc.outputLen, rangeRatio: sc.rangeRatio, numPrompts: n, maxConcurrency: conc, seed: rep }),
+        );
         const truth = new Map((await sim.truth()).map((t) => [t.id, t]));
         const e = { ttft: [], tpot: [], itl: [], ramp: [], after: [] };
-        let pairs = 0, unpaired = 0;
+        let pairs = 0,
+          unpaired = 0;
         for (const o of run.outcomes) {
           const t = truth.get(o.responseId);
           if (!o.success || !t) continue;
@@ -179,15 +224,29 @@ async function accuracy(name) {
           } else unpaired++;
         }
         reps.push({
-          ttft: [median(e.ttft), percentile(e.ttft, 99)], split: [percentile(e.ramp, 99), e.after.length ? percentile(e.after, 99) : NaN], tpot: [median(e.tpot), percentile(e.tpot, 99)], itl: [median(e.itl), percentile(e.itl, 99)],
-          n: e.ttft.length, failed: run.failures.failed, pairs, unpaired,
+          ttft: [median(e.ttft), percentile(e.ttft, 99)],
+          split: [percentile(e.ramp, 99), e.after.length ? percentile(e.after, 99) : NaN],
+          tpot: [median(e.tpot), percentile(e.tpot, 99)],
+          itl: [median(e.itl), percentile(e.itl, 99)],
+          n: e.ttft.length,
+          failed: run.failures.failed,
+          pairs,
+          unpaired,
         });
       }
       const m = (k, i) => median(reps.map((r) => r[k][i]));
-      const row = { conc, ttft: [m("ttft", 0), m("ttft", 1)], split: [m("split", 0), m("split", 1)], tpot: [m("tpot", 0), m("tpot", 1)], itl: [m("itl", 0), m("itl", 1)] };
+      const row = {
+        conc,
+        ttft: [m("ttft", 0), m("ttft", 1)],
+        split: [m("split", 0), m("split", 1)],
+        tpot: [m("tpot", 0), m("tpot", 1)],
+        itl: [m("itl", 0), m("itl", 1)],
+      };
       rows.push(row);
       const r0 = reps[0];
-      console.log(`   ${String(conc).padStart(4)} | ${f(row.ttft[0]).padStart(6)} ${f(row.ttft[1]).padStart(6)} | ${f(row.tpot[0]).padStart(6)} ${f(row.tpot[1]).padStart(6)} | ${f(row.itl[0]).padStart(6)} ${f(row.itl[1]).padStart(6)} | ${f(row.split[0]).padStart(15)} ${f(row.split[1]).padStart(11)} | ${r0.n} ok, ${r0.failed} failed | ${r0.pairs} (${r0.unpaired} requests with coalesced chunks)`);
+      console.log(
+        `   ${String(conc).padStart(4)} | ${f(row.ttft[0]).padStart(6)} ${f(row.ttft[1]).padStart(6)} | ${f(row.tpot[0]).padStart(6)} ${f(row.tpot[1]).padStart(6)} | ${f(row.itl[0]).padStart(6)} ${f(row.itl[1]).padStart(6)} | ${f(row.split[0]).padStart(15)} ${f(row.split[1]).padStart(11)} | ${r0.n} ok, ${r0.failed} failed | ${r0.pairs} (${r0.unpaired} requests with coalesced chunks)`,
+      );
     }
   } finally {
     await sim.stop();
@@ -210,8 +269,14 @@ async function load(sim, streams) {
   // The run measures its own event-loop delay over the timed requests (what `infx bench` warns on).
   const { p50, p99 } = run.clientLoopDelay;
   return {
-    streams, failed: run.failures.failed, tokS: run.result.output_throughput, chunksS: chunks / wall,
-    p99, p50, usPerChunk: (cpuS * 1e6) / chunks, cpuPct: (cpuS / wall) * 100,
+    streams,
+    failed: run.failures.failed,
+    tokS: run.result.output_throughput,
+    chunksS: chunks / wall,
+    p99,
+    p50,
+    usPerChunk: (cpuS * 1e6) / chunks,
+    cpuPct: (cpuS / wall) * 100,
   };
 }
 
@@ -235,19 +300,33 @@ async function sustained() {
       const reps = [];
       for (let i = 0; i < REPEATS; i++) reps.push(await load(sim, streams));
       const m = (k) => median(reps.map((r) => r[k]));
-      const r = { streams, tokS: m("tokS"), chunksS: m("chunksS"), p50: m("p50"), p99: m("p99"), usPerChunk: m("usPerChunk"), cpuPct: m("cpuPct"), failed: Math.max(...reps.map((x) => x.failed)) };
+      const r = {
+        streams,
+        tokS: m("tokS"),
+        chunksS: m("chunksS"),
+        p50: m("p50"),
+        p99: m("p99"),
+        usPerChunk: m("usPerChunk"),
+        cpuPct: m("cpuPct"),
+        failed: Math.max(...reps.map((x) => x.failed)),
+      };
       results.set(streams, r);
-      console.log(`   ${String(streams).padStart(7)} | ${f(r.tokS, 0).padStart(12)} | ${f(r.chunksS, 0).padStart(8)} | ${f(r.p50, 2).padStart(14)} ${f(r.p99, 2).padStart(6)} | ${f(r.usPerChunk, 1).padStart(19)} | ${f(r.cpuPct, 0).padStart(12)} | ${r.failed}`);
+      console.log(
+        `   ${String(streams).padStart(7)} | ${f(r.tokS, 0).padStart(12)} | ${f(r.chunksS, 0).padStart(8)} | ${f(r.p50, 2).padStart(14)} ${f(r.p99, 2).padStart(6)} | ${f(r.usPerChunk, 1).padStart(19)} | ${f(r.cpuPct, 0).padStart(12)} | ${r.failed}`,
+      );
     }
   } finally {
     await sim.stop();
   }
   const ok = [...results.values()].filter((r) => r.p99 <= 5 && r.failed === 0);
   const best = ok.at(-1);
-  console.log(best
-    ? `   highest sustained with loop delay p99 <= 5 ms: ${best.streams} streams, ${f(best.tokS, 0)} output tok/s`
-    : `   no load level kept the loop delay p99 <= 5 ms (an idle process here already shows ${f(idleP99, 2)} ms)`);
-  const a = results.get(64), b = results.get(1024);
+  console.log(
+    best
+      ? `   highest sustained with loop delay p99 <= 5 ms: ${best.streams} streams, ${f(best.tokS, 0)} output tok/s`
+      : `   no load level kept the loop delay p99 <= 5 ms (an idle process here already shows ${f(idleP99, 2)} ms)`,
+  );
+  const a = results.get(64),
+    b = results.get(1024);
   console.log("\n3. Cost growth 64 -> 1024 streams (16x the streams)");
   console.log(`   client CPU per chunk: ${f(a.usPerChunk, 1)} -> ${f(b.usPerChunk, 1)} us (x${f(b.usPerChunk / a.usPerChunk, 2)})`);
   console.log(`   loop delay p99:       ${f(a.p99, 2)} -> ${f(b.p99, 2)} ms (x${f(b.p99 / a.p99, 2)})`);
@@ -259,10 +338,10 @@ if (ROLE_WRITER >= 0) {
   await floorWriter(n, step, rounds);
 } else {
   console.log(`infx bench client measurements on ${process.version}, ${cpus().length} cores (shared machine: numbers are noisy); ${PIN.note}`);
-const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
-const scenario = process.argv.find((a) => a.startsWith("--scenario="))?.slice(11);
-if (scenario && !SCENARIOS[scenario]) throw new Error(`--scenario: one of ${Object.keys(SCENARIOS).join(", ")}`);
-if (!only || only === "floor") await floor();
-if (!only || only === "accuracy") for (const name of scenario ? [scenario] : Object.keys(SCENARIOS)) await accuracy(name);
-if (!only || only === "sustained") await sustained();
+  const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
+  const scenario = process.argv.find((a) => a.startsWith("--scenario="))?.slice(11);
+  if (scenario && !SCENARIOS[scenario]) throw new Error(`--scenario: one of ${Object.keys(SCENARIOS).join(", ")}`);
+  if (!only || only === "floor") await floor();
+  if (!only || only === "accuracy") for (const name of scenario ? [scenario] : Object.keys(SCENARIOS)) await accuracy(name);
+  if (!only || only === "sustained") await sustained();
 }

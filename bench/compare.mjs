@@ -43,28 +43,73 @@ function raw(conc, tp, speed, isl, osl) {
   const output = (conc * 1000) / tpot;
   const ttft = 40 + isl / (50 * tp) + conc * 3;
   const ms = {};
-  for (const [m, v] of [["ttft", ttft], ["tpot", tpot], ["itl", tpot * 1.01], ["e2el", ttft + tpot * osl]])
+  for (const [m, v] of [
+    ["ttft", ttft],
+    ["tpot", tpot],
+    ["itl", tpot * 1.01],
+    ["e2el", ttft + tpot * osl],
+  ])
     Object.assign(ms, { [`mean_${m}_ms`]: v, [`median_${m}_ms`]: v * 0.98, [`std_${m}_ms`]: v * 0.1, [`p99_${m}_ms`]: v * 1.4 });
   return {
-    date: "20260314-190304", backend: "vllm", model_id: "org/model", tokenizer_id: "org/model", best_of: 1, num_prompts: conc * 10,
-    request_rate: "inf", burstiness: 1, max_concurrency: conc, duration: 300, completed: conc * 10,
-    total_input_tokens: conc * 10 * isl, total_output_tokens: conc * 10 * osl, request_throughput: conc / 10, "request_goodput:": null,
-    output_throughput: output, total_token_throughput: output * (1 + isl / osl) * speed, ...ms,
+    date: "20260314-190304",
+    backend: "vllm",
+    model_id: "org/model",
+    tokenizer_id: "org/model",
+    best_of: 1,
+    num_prompts: conc * 10,
+    request_rate: "inf",
+    burstiness: 1,
+    max_concurrency: conc,
+    duration: 300,
+    completed: conc * 10,
+    total_input_tokens: conc * 10 * isl,
+    total_output_tokens: conc * 10 * osl,
+    request_throughput: conc / 10,
+    "request_goodput:": null,
+    output_throughput: output,
+    total_token_throughput: output * (1 + isl / osl) * speed,
+    ...ms,
   };
 }
 
 /** The identities of one run (ROWS of them) with their noiseless rows. */
 const truth = [];
-const hws = [["b200", "sglang", 1.6], ["h200", "vllm", 1], ["mi355x", "vllm", 1.3], ["b200-trt", "trt", 1.8], ["h100", "vllm", 0.8], ["mi300x", "sglang", 0.9], ["b300", "sglang", 2], ["mi325x", "vllm", 1.1]];
+const hws = [
+  ["b200", "sglang", 1.6],
+  ["h200", "vllm", 1],
+  ["mi355x", "vllm", 1.3],
+  ["b200-trt", "trt", 1.8],
+  ["h100", "vllm", 0.8],
+  ["mi300x", "sglang", 0.9],
+  ["b300", "sglang", 2],
+  ["mi325x", "vllm", 1.1],
+];
 outer: for (const prefix of ["dsr1", "gptoss", "llama70b", "qwen3", "glm47", "kimik2", "minimax", "dsv3"])
   for (const precision of ["fp8", "fp4"])
-    for (const [isl, osl] of [[1024, 1024], [1024, 8192], [8192, 1024]])
+    for (const [isl, osl] of [
+      [1024, 1024],
+      [1024, 8192],
+      [8192, 1024],
+    ])
       for (const [hw, framework, speed] of hws)
         for (const tp of [1, 2, 4, 8])
           for (const ep of new Set([1, tp]))
             for (const conc of [4, 8, 16, 32, 64, 128, 256, 512, 1024]) {
               if (truth.length >= ROWS) break outer;
-              const env = { RUNNER_TYPE: hw, FRAMEWORK: framework, PRECISION: precision, SPEC_DECODING: "none", ISL: String(isl), OSL: String(osl), DISAGG: "false", MODEL_PREFIX: prefix, IMAGE: `img/${framework}:1`, TP: String(tp), EP_SIZE: String(ep), DP_ATTENTION: "false" };
+              const env = {
+                RUNNER_TYPE: hw,
+                FRAMEWORK: framework,
+                PRECISION: precision,
+                SPEC_DECODING: "none",
+                ISL: String(isl),
+                OSL: String(osl),
+                DISAGG: "false",
+                MODEL_PREFIX: prefix,
+                IMAGE: `img/${framework}:1`,
+                TP: String(tp),
+                EP_SIZE: String(ep),
+                DP_ATTENTION: "false",
+              };
               truth.push(processResult(raw(conc, tp, speed, isl, osl), env));
             }
 

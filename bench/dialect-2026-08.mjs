@@ -21,7 +21,12 @@ const CONFIGS = ["nvidia-master.yaml", "amd-master.yaml"];
 
 function once(args, opts = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 256 << 20, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env }, cwd: opts.cwd });
+  const r = spawnSync(process.execPath, args, {
+    encoding: "utf8",
+    maxBuffer: 256 << 20,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env },
+    cwd: opts.cwd,
+  });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
   return { ms, stdout: r.stdout };
@@ -43,12 +48,18 @@ try {
   const cold = median(sweep, { env: { INFX_NO_CACHE: "1" } });
 
   // A repository whose head commit appends entries naming 40 keys (20 entries of 2 keys).
-  const keys = CONFIGS.flatMap((f) => Object.keys(load(readFileSync(join(ref, "configs", f), "utf8")))).filter((_, i) => i % 5 === 0).slice(0, 40);
+  const keys = CONFIGS.flatMap((f) => Object.keys(load(readFileSync(join(ref, "configs", f), "utf8"))))
+    .filter((_, i) => i % 5 === 0)
+    .slice(0, 40);
   const base = readFileSync(join(ref, "perf-changelog.yaml"), "utf8");
   let head = base;
   for (let i = 0; i < keys.length; i += 2)
     head += `\n- config-keys:\n    - ${keys[i]}\n    - ${keys[i + 1]}\n  description:\n    - "Bench change ${i / 2 + 1}"\n  pr-link: https://github.com/example/repo/pull/${i / 2 + 1}\n`;
-  const git = (...a) => execFileSync("git", a, { cwd: repo, env: { ...process.env, GIT_AUTHOR_NAME: "b", GIT_AUTHOR_EMAIL: "b@x", GIT_COMMITTER_NAME: "b", GIT_COMMITTER_EMAIL: "b@x" } });
+  const git = (...a) =>
+    execFileSync("git", a, {
+      cwd: repo,
+      env: { ...process.env, GIT_AUTHOR_NAME: "b", GIT_AUTHOR_EMAIL: "b@x", GIT_COMMITTER_NAME: "b", GIT_COMMITTER_EMAIL: "b@x" },
+    });
   git("init", "-q");
   mkdirSync(join(repo, "configs"));
   for (const f of [...CONFIGS, "runners.yaml"]) writeFileSync(join(repo, "configs", f), readFileSync(join(ref, "configs", f)));
@@ -57,12 +68,33 @@ try {
   git("commit", "-qm", "base");
   writeFileSync(join(repo, "perf-changelog.yaml"), head);
   git("commit", "-qam", "head");
-  const changelog = [bin, "changelog", "--base-ref", "HEAD~1", "--head-ref", "HEAD", "--config-files", ...CONFIGS.map((f) => `configs/${f}`), "--runner-config", "configs/runners.yaml"];
+  const changelog = [
+    bin,
+    "changelog",
+    "--base-ref",
+    "HEAD~1",
+    "--head-ref",
+    "HEAD",
+    "--config-files",
+    ...CONFIGS.map((f) => `configs/${f}`),
+    "--runner-config",
+    "configs/runners.yaml",
+  ];
   const plan = JSON.parse(once(changelog, { cwd: repo, env: { INFX_CACHE_DIR: cache } }).stdout);
-  const jobs = [...Object.values(plan.single_node), ...Object.values(plan.multi_node), plan.evals, plan.agentic_evals, plan.multinode_evals, plan.multinode_agentic_evals].reduce((n, l) => n + l.length, 0);
+  const jobs = [
+    ...Object.values(plan.single_node),
+    ...Object.values(plan.multi_node),
+    plan.evals,
+    plan.agentic_evals,
+    plan.multinode_evals,
+    plan.multinode_agentic_evals,
+  ].reduce((n, l) => n + l.length, 0);
   const cl = median(changelog, { cwd: repo, env: { INFX_CACHE_DIR: cache } });
 
-  const line = (label, ms, target) => console.log(`${label.padEnd(64)} median ${ms.toFixed(0).padStart(5)} ms   ${(ms / floor).toFixed(2)}x floor${target ? `   target <= ${target}x: ${ms / floor <= target ? "ok" : "OVER"}` : ""}`);
+  const line = (label, ms, target) =>
+    console.log(
+      `${label.padEnd(64)} median ${ms.toFixed(0).padStart(5)} ms   ${(ms / floor).toFixed(2)}x floor${target ? `   target <= ${target}x: ${ms / floor <= target ? "ok" : "OVER"}` : ""}`,
+    );
   console.log(`2026-08 dialect bench: ${runs} runs per case, node ${process.version}`);
   line("node -e 0 (floor)", floor);
   line(`full-sweep, 2026-08 reference (${rows} rows), cached`, cached, 3);

@@ -73,7 +73,14 @@ function jobsServer(jobsByRun) {
   return new Promise((r) => server.listen(0, "127.0.0.1", () => r(server)));
 }
 
-const gpus = { h100: ["h100-cw_0"], h200: ["h200-cw_0", "h200-nb_0"], b200: ["b200-nv_0"], mi300x: ["mi300x-amd_0"], mi355x: ["mi355x-amds_0"], gb200: ["gb200-nv_0"] };
+const gpus = {
+  h100: ["h100-cw_0"],
+  h200: ["h200-cw_0", "h200-nb_0"],
+  b200: ["b200-nv_0"],
+  mi300x: ["mi300x-amd_0"],
+  mi355x: ["mi355x-amds_0"],
+  gb200: ["gb200-nv_0"],
+};
 const labels = Object.values(gpus).flat();
 const makeJobs = (n) =>
   Array.from({ length: n }, (_, i) => ({
@@ -87,13 +94,67 @@ const makeJobs = (n) =>
   }));
 
 const dir = mkdtempSync(join(tmpdir(), "bench-gh-"));
-writeFileSync(join(dir, "runners.yaml"), Object.entries(gpus).map(([k, v]) => `${k}:\n${v.map((n) => `  - ${n}`).join("\n")}\n`).join(""));
-const server = await jobsServer(new Map([[1, makeJobs(6000)], [2, makeJobs(600)]]));
+writeFileSync(
+  join(dir, "runners.yaml"),
+  Object.entries(gpus)
+    .map(([k, v]) => `${k}:\n${v.map((n) => `  - ${n}`).join("\n")}\n`)
+    .join(""),
+);
+const server = await jobsServer(
+  new Map([
+    [1, makeJobs(6000)],
+    [2, makeJobs(600)],
+  ]),
+);
 const env = { GITHUB_TOKEN: "t", GITHUB_API_URL: `http://127.0.0.1:${server.address().port}`, GITHUB_REPOSITORY: "acme/inferencex" };
 
-const row = { hw: "h200", conc: 4, image: "img", model: "m", infmax_model_prefix: "m", framework: "vllm", precision: "fp8", spec_decoding: "none", disagg: false, isl: 1024, osl: 1024, is_multinode: false, tp: 8, ep: 1, dp_attention: "false", tput_per_gpu: 1, output_tput_per_gpu: 1, input_tput_per_gpu: 1, median_ttft: 0.1, median_intvty: 20 };
-writeFileSync(join(dir, "agg_bmk.json"), JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ ...row, model: `org/m${i % 400}`, conc: i, tput_per_gpu: i }))));
-const ev = { model: "m", hw: "B200", framework: "sglang", precision: "fp8", spec_decoding: "none", tp: 8, ep: 1, conc: 64, dp_attention: "false", task: "gsm8k", em_strict: 0.95, em_strict_se: 0.005, em_flexible: 0.95, em_flexible_se: 0.005, n_eff: 1319, source: "x", score: 0.95, score_name: "em_strict", score_se: 0.005 };
+const row = {
+  hw: "h200",
+  conc: 4,
+  image: "img",
+  model: "m",
+  infmax_model_prefix: "m",
+  framework: "vllm",
+  precision: "fp8",
+  spec_decoding: "none",
+  disagg: false,
+  isl: 1024,
+  osl: 1024,
+  is_multinode: false,
+  tp: 8,
+  ep: 1,
+  dp_attention: "false",
+  tput_per_gpu: 1,
+  output_tput_per_gpu: 1,
+  input_tput_per_gpu: 1,
+  median_ttft: 0.1,
+  median_intvty: 20,
+};
+writeFileSync(
+  join(dir, "agg_bmk.json"),
+  JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ ...row, model: `org/m${i % 400}`, conc: i, tput_per_gpu: i }))),
+);
+const ev = {
+  model: "m",
+  hw: "B200",
+  framework: "sglang",
+  precision: "fp8",
+  spec_decoding: "none",
+  tp: 8,
+  ep: 1,
+  conc: 64,
+  dp_attention: "false",
+  task: "gsm8k",
+  em_strict: 0.95,
+  em_strict_se: 0.005,
+  em_flexible: 0.95,
+  em_flexible_se: 0.005,
+  n_eff: 1319,
+  source: "x",
+  score: 0.95,
+  score_name: "em_strict",
+  score_se: 0.005,
+};
 writeFileSync(join(dir, "agg_eval_all.json"), JSON.stringify(Array.from({ length: 3000 }, (_, i) => ({ ...ev, model: `org/e${i}` }))));
 
 try {
@@ -105,7 +166,23 @@ try {
     runNode([bin, "success-rate", "--run-id", "1", "--runner-config", "runners.yaml", "--out", "s.json"], env, dir),
   );
   const comment = await median("infx comment --dry-run, 20,000 rows + 3,000 evals", () =>
-    runNode([bin, "comment", "--pr", "1", "--run-url", "https://github.com/acme/inferencex/actions/runs/1", "--results", "agg_bmk.json", "--evals", "agg_eval_all.json", "--dry-run"], {}, dir),
+    runNode(
+      [
+        bin,
+        "comment",
+        "--pr",
+        "1",
+        "--run-url",
+        "https://github.com/acme/inferencex/actions/runs/1",
+        "--results",
+        "agg_bmk.json",
+        "--evals",
+        "agg_eval_all.json",
+        "--dry-run",
+      ],
+      {},
+      dir,
+    ),
   );
   process.stdout.write(
     `ratios: success-rate 6,000/600 jobs ${(big / small).toFixed(2)}x; success-rate 6,000 jobs / node start ${(big / base).toFixed(1)}x; ` +

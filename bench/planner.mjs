@@ -43,7 +43,9 @@ function measure(label, args, env, runs = RUNS) {
   const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
   const median = ms[Math.floor(ms.length / 2)];
   const rss = Math.max(...samples.map((s) => s.rss));
-  console.log(`${label.padEnd(52)} median ${median.toFixed(0).padStart(5)} ms   min ${ms[0].toFixed(0).padStart(5)}   max ${ms.at(-1).toFixed(0).padStart(5)}   peak RSS ${rss.toFixed(0)} MB`);
+  console.log(
+    `${label.padEnd(52)} median ${median.toFixed(0).padStart(5)} ms   min ${ms[0].toFixed(0).padStart(5)}   max ${ms.at(-1).toFixed(0).padStart(5)}   peak RSS ${rss.toFixed(0)} MB`,
+  );
   return { median, rss };
 }
 
@@ -68,7 +70,11 @@ function generatedConfig(configs) {
       `  multinode: false`,
       `  seq-len-configs:`,
     );
-    for (const [isl, osl] of [[1024, 1024], [1024, 8192], [8192, 1024]]) {
+    for (const [isl, osl] of [
+      [1024, 1024],
+      [1024, 8192],
+      [8192, 1024],
+    ]) {
       out.push(`  - isl: ${isl}`, `    osl: ${osl}`, `    search-space:`);
       for (const tp of [1, 2, 4, 8]) out.push(`    - { tp: ${tp}, ep: 1, conc-start: 1, conc-end: 512 }`);
       out.push(`    - { tp: 8, ep: 8, dp-attn: true, conc-list: [4, 8, 16, 24, 32, 48, 64, 96, 128, 256] }`);
@@ -80,7 +86,16 @@ function generatedConfig(configs) {
 console.log(`planner bench: ${RUNS} runs per case, whole processes (${BIN.replace(root + "/", "")}); node ${process.version}`);
 const floor = measure("node -e 0 (floor)", ["-e", "0"], {});
 
-const refArgs = [BIN, "full-sweep", "--single-node", "--config-files", join(REF, "nvidia-master.yaml"), join(REF, "amd-master.yaml"), "--runner-config", join(REF, "runners.yaml")];
+const refArgs = [
+  BIN,
+  "full-sweep",
+  "--single-node",
+  "--config-files",
+  join(REF, "nvidia-master.yaml"),
+  join(REF, "amd-master.yaml"),
+  "--runner-config",
+  join(REF, "runners.yaml"),
+];
 const cacheDir = mkdtempSync(join(tmpdir(), "infx-bench-cache-"));
 const n725 = countEntries(refArgs, { INFX_CACHE_DIR: cacheDir });
 const cached = measure(`full-sweep 2026-02 (${n725} entries), cached`, refArgs, { INFX_CACHE_DIR: cacheDir });
@@ -89,7 +104,10 @@ const uncached = measure(`full-sweep 2026-02 (${n725} entries), INFX_NO_CACHE=1`
 const dir = mkdtempSync(join(tmpdir(), "infx-bench-"));
 writeFileSync(join(dir, "runners.yaml"), "b200:\n  - b200-a_0\n");
 const scale = {};
-for (const [name, configs] of [["10k", 67], ["100k", 667]]) {
+for (const [name, configs] of [
+  ["10k", 67],
+  ["100k", 667],
+]) {
   const file = join(dir, `gen-${name}.yaml`);
   writeFileSync(file, generatedConfig(configs));
   const args = [BIN, "full-sweep", "--single-node", "--config-files", file, "--runner-config", join(dir, "runners.yaml")];
@@ -105,7 +123,9 @@ console.log(`ratio cached / node floor:            ${r(cached.median, floor.medi
 console.log(`ratio uncached / cached:              ${r(uncached.median, cached.median)}x`);
 console.log(`reference Python planner (issue 2, ~680 ms here) / cached: ${r(680, cached.median)}x, / uncached: ${r(680, uncached.median)}x`);
 const growth = (scale["100k"].median - floor.median) / (scale["10k"].median - floor.median);
-console.log(`100k / 10k entries: ${r(scale["100k"].n, scale["10k"].n)}x entries, ${r(scale["100k"].median, scale["10k"].median)}x time (${growth.toFixed(1)}x above the node floor), ${r(scale["100k"].rss, scale["10k"].rss)}x peak RSS`);
+console.log(
+  `100k / 10k entries: ${r(scale["100k"].n, scale["10k"].n)}x entries, ${r(scale["100k"].median, scale["10k"].median)}x time (${growth.toFixed(1)}x above the node floor), ${r(scale["100k"].rss, scale["10k"].rss)}x peak RSS`,
+);
 console.log(
   `targets: 2026-02 cached ${cached.median <= 150 ? "MET" : "MISSED"} (<= 150 ms); 100k ${scale["100k"].median <= 2000 ? "MET" : "MISSED"} (<= 2 s), ${scale["100k"].rss <= 300 ? "MET" : "MISSED"} (<= 300 MB)`,
 );

@@ -24,7 +24,7 @@ const LIBS = {
 function points(n) {
   const out = [];
   let s = 7;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let i = 0; i < n; i++) out.push({ i, panel: i % 12, series: Math.floor(rnd() * 8), x: 5 + rnd() * 200, y: 100 + rnd() * 5000 });
   return out;
 }
@@ -108,12 +108,14 @@ try {
       const before = await thread();
       await pg.goto(`file://${file}`);
       await pg.waitForFunction(() => window.__renderMs !== undefined, null, { timeout: 60_000 });
-      cpu.push((await thread() - before) * 1000);
+      cpu.push(((await thread()) - before) * 1000);
       times.push(await pg.evaluate(() => window.__renderMs));
       count = await pg.evaluate(() => document.querySelectorAll("[data-point]").length);
       await pg.close();
     }
-    console.log(`| ${lib} | ${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB | ${median(times).toFixed(0)} (${times.map((t) => t.toFixed(0)).join(", ")}) | ${median(cpu).toFixed(0)} | ${count} |`);
+    console.log(
+      `| ${lib} | ${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB | ${median(times).toFixed(0)} (${times.map((t) => t.toFixed(0)).join(", ")}) | ${median(cpu).toFixed(0)} | ${count} |`,
+    );
   }
 } finally {
   await browser.close();

@@ -52,7 +52,11 @@ try {
       const after = await metrics();
       times.push(await page.evaluate(() => window.__infxRenderMs));
       cpu.push((after.ThreadTime - before.ThreadTime) * 1000);
-      parts.push(["ScriptDuration", "LayoutDuration", "RecalcStyleDuration"].map((k) => `${k.replace("Duration", "")} ${((after[k] - before[k]) * 1000).toFixed(0)}`).join(", "));
+      parts.push(
+        ["ScriptDuration", "LayoutDuration", "RecalcStyleDuration"]
+          .map((k) => `${k.replace("Duration", "")} ${((after[k] - before[k]) * 1000).toFixed(0)}`)
+          .join(", "),
+      );
       points = await page.locator("[data-point]").count();
       await page.close();
     }
@@ -63,8 +67,12 @@ try {
   console.log(`| case | median | target | ratio |`);
   console.log(`|---|---:|---:|---|`);
   console.log(`| report page, ${N} rows: size | ${(size / 1e6).toFixed(2)} MB | 3 MB | ${(size / 3e6).toFixed(2)} of budget |`);
-  console.log(`| render in Chromium (${points} data-point elements; runs ${times.map((t) => t.toFixed(0)).join(", ")} ms) | ${median(times).toFixed(0)} ms | 2 s | ${(median(times) / 2000).toFixed(2)} of budget |`);
-  console.log(`| main-thread CPU time of that load (runs ${cpu.map((t) => t.toFixed(0)).join(", ")} ms; last: ${parts.at(-1)} ms) | ${median(cpu).toFixed(0)} ms | 2 s | ${(median(cpu) / 2000).toFixed(2)} of budget |`);
+  console.log(
+    `| render in Chromium (${points} data-point elements; runs ${times.map((t) => t.toFixed(0)).join(", ")} ms) | ${median(times).toFixed(0)} ms | 2 s | ${(median(times) / 2000).toFixed(2)} of budget |`,
+  );
+  console.log(
+    `| main-thread CPU time of that load (runs ${cpu.map((t) => t.toFixed(0)).join(", ")} ms; last: ${parts.at(-1)} ms) | ${median(cpu).toFixed(0)} ms | 2 s | ${(median(cpu) / 2000).toFixed(2)} of budget |`,
+  );
   console.log(`| \`infx report\` whole process (runs ${cli.map((t) => t.toFixed(0)).join(", ")} ms) | ${median(cli).toFixed(0)} ms | | |`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

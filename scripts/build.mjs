@@ -38,14 +38,14 @@ const lazyRequires = {
       if (!relative(root, args.path).startsWith(`src${sep}`)) return undefined;
       const text = readFileSync(args.path, "utf8");
       if (!text.includes("createRequire(import.meta.url)")) return undefined;
-      const contents = text
-        .replace(/^const require = createRequire\(import\.meta\.url\);$/m, "")
-        .replace(/\brequire\("([^"./][^"]*)"\)/g, (_, pkg) => {
-          lazyPackages.add(pkg);
-          return `require("lazy-package:${pkg}")`;
-        });
+      const contents = text.replace(/^const require = createRequire\(import\.meta\.url\);$/m, "").replace(/\brequire\("([^"./][^"]*)"\)/g, (_, pkg) => {
+        lazyPackages.add(pkg);
+        return `require("lazy-package:${pkg}")`;
+      });
       if (contents.includes("createRequire(import.meta.url)"))
-        throw new Error(`${relative(root, args.path)}: write a lazy require as 'const require = createRequire(import.meta.url);' on a line of its own (scripts/build.mjs bundles only that form)`);
+        throw new Error(
+          `${relative(root, args.path)}: write a lazy require as 'const require = createRequire(import.meta.url);' on a line of its own (scripts/build.mjs bundles only that form)`,
+        );
       return { contents, loader: "ts" };
     });
     build.onResolve({ filter: /^lazy-package:/ }, (args) => ({ path: `./${lazyFile(args.path.slice("lazy-package:".length))}`, external: true }));
@@ -106,7 +106,19 @@ async function buildActions() {
   });
   const files = new Map(result.outputFiles.map((f) => [relative(root, f.path), Buffer.from(f.contents)]));
   for (const pkg of [...lazyPackages].sort()) {
-    const lib = await esbuild.build({ absWorkingDir: root, entryPoints: [pkg], bundle: true, format: "cjs", platform: "node", target: "node20", minify: true, legalComments: "eof", preserveSymlinks: true, write: false, logLevel: "warning" });
+    const lib = await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: [pkg],
+      bundle: true,
+      format: "cjs",
+      platform: "node",
+      target: "node20",
+      minify: true,
+      legalComments: "eof",
+      preserveSymlinks: true,
+      write: false,
+      logLevel: "warning",
+    });
     files.set(`actions/dist/${lazyFile(pkg)}`, Buffer.from(lib.outputFiles[0].contents));
   }
   for (const [name, bytes] of chartLibraryFiles()) files.set(`actions/dist/vendor/${name}`, bytes);
@@ -149,7 +161,10 @@ function startupBytes(metafile) {
       for (const i of outs[f].imports) if (i.kind === "import-statement") visit(i.path);
     };
     visit(file);
-    sizes.set(name, [...seen].reduce((s, f) => s + outs[f].bytes, 0));
+    sizes.set(
+      name,
+      [...seen].reduce((s, f) => s + outs[f].bytes, 0),
+    );
   }
   return sizes;
 }
@@ -180,7 +195,9 @@ const total = [...built.values()].reduce((s, b) => s + b.length, 0);
 
 if (check) {
   const committed = committedFiles();
-  const changed = [...new Set([...committed.keys(), ...built.keys()])].sort().filter((k) => !committed.get(k)?.equals(built.get(k) ?? Buffer.alloc(0)) || !built.has(k));
+  const changed = [...new Set([...committed.keys(), ...built.keys()])]
+    .sort()
+    .filter((k) => !committed.get(k)?.equals(built.get(k) ?? Buffer.alloc(0)) || !built.has(k));
   if (changed.length) {
     process.stderr.write(`committed action bundles are stale (run 'npm run build' and commit actions/):\n${changed.map((c) => `  ${c}\n`).join("")}`);
     process.exit(1);
@@ -199,6 +216,8 @@ if (check) {
     writeFileSync(join(root, f), bytes);
   }
   const entries = actionNames.map((n) => `actions/${n}/dist/index.js`);
-  process.stdout.write(`built ${actionsOnly ? "" : "dist/ and "}${entries.length} actions (actions/dist/: ${built.size - entries.length - 1} files): ${kib(total)}\n`);
+  process.stdout.write(
+    `built ${actionsOnly ? "" : "dist/ and "}${entries.length} actions (actions/dist/: ${built.size - entries.length - 1} files): ${kib(total)}\n`,
+  );
   for (const [name, bytes] of [...startupBytes(metafile)].sort()) process.stdout.write(`  actions/${name}: loads ${kib(bytes)} at start\n`);
 }

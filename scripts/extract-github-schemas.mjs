@@ -40,7 +40,10 @@ const REQUESTS = [
   ["post", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", "create-workflow-dispatch.request"],
 ];
 /** Error bodies (401, 404, 422). */
-const COMPONENTS = [["basic-error", "basic-error"], ["validation-error", "validation-error"]];
+const COMPONENTS = [
+  ["basic-error", "basic-error"],
+  ["validation-error", "validation-error"],
+];
 
 const DROP = new Set(["description", "example", "examples", "externalDocs", "deprecated", "readOnly", "writeOnly", "xml", "discriminator", "nullable"]);
 const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs"]);
@@ -97,7 +100,11 @@ function standalone(rootSchema, meta) {
     defs[name] = convert(found, inner);
     for (const r of inner) if (!(r in defs)) queue.push(r);
   }
-  const sortedDefs = Object.fromEntries(Object.keys(defs).sort().map((k) => [k, defs[k]]));
+  const sortedDefs = Object.fromEntries(
+    Object.keys(defs)
+      .sort()
+      .map((k) => [k, defs[k]]),
+  );
   return { "x-github": meta, ...main, ...(Object.keys(sortedDefs).length ? { $defs: sortedDefs } : {}) };
 }
 
@@ -131,7 +138,10 @@ function write(file, obj) {
 const source = `@octokit/openapi ${openapiVersion} generated/api.github.com.json`;
 for (const [method, path, status, file] of RESPONSES) {
   const op = operation(method, path);
-  write(file, standalone(responseSchema(method, path, status), { source, operationId: op.operationId, method: method.toUpperCase(), path, status: Number(status) }));
+  write(
+    file,
+    standalone(responseSchema(method, path, status), { source, operationId: op.operationId, method: method.toUpperCase(), path, status: Number(status) }),
+  );
 }
 for (const [method, path, file] of REQUESTS) {
   const op = operation(method, path);

@@ -79,7 +79,10 @@ export function generateValidators() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const [out, text] of [[OUTPUT, generateValidators()], [SCENARIO_OUTPUT, generateScenarioValidators()]]) {
+  for (const [out, text] of [
+    [OUTPUT, generateValidators()],
+    [SCENARIO_OUTPUT, generateScenarioValidators()],
+  ]) {
     if (process.argv.includes("--check")) {
       let current = "";
       try {

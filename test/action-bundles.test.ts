@@ -65,7 +65,12 @@ describe("committed action bundles", () => {
     const all = readdirSync(join(ACTIONS, "dist"))
       .filter((f) => /\.c?js$/.test(f))
       .map((f) => readFileSync(join(ACTIONS, "dist", f), "utf8"));
-    for (const [what, marker] of Object.entries(HEAVY)) if (what !== "@actions/core's OIDC client") expect(all.some((t) => t.includes(marker)), what).toBe(true);
+    for (const [what, marker] of Object.entries(HEAVY))
+      if (what !== "@actions/core's OIDC client")
+        expect(
+          all.some((t) => t.includes(marker)),
+          what,
+        ).toBe(true);
   });
 
   it("all committed action JavaScript together is at most 4 MB", () => {

@@ -125,11 +125,20 @@ describe("action and CLI give the same results", () => {
 
   it("plan (changelog diff, full-sweep-enabled) equals infx changelog --canary --format github", async () => {
     const event = join(tmp("ev-"), "event.json");
-    writeFileSync(event, JSON.stringify({ action: "synchronize", pull_request: { draft: false, labels: [{ name: "full-sweep-enabled" }], head: { repo: { full_name: "a/b" } }, base: { repo: { full_name: "a/b" } } } }));
+    writeFileSync(
+      event,
+      JSON.stringify({
+        action: "synchronize",
+        pull_request: { draft: false, labels: [{ name: "full-sweep-enabled" }], head: { repo: { full_name: "a/b" } }, base: { repo: { full_name: "a/b" } } },
+      }),
+    );
     const a = actionDeps({ "base-ref": base, "head-ref": head }, { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: event }, repo);
     await runPlan(a.deps);
     expect(a.outputs).toMatchObject({ run: "true", mode: "full" });
-    const cli = await infx(["changelog", "--base-ref", base, "--head-ref", head, "--canary", "--format", "github", "--out-dir", "sweep-plan"], { cwd: repo, env: CLI_ENV });
+    const cli = await infx(["changelog", "--base-ref", base, "--head-ref", head, "--canary", "--format", "github", "--out-dir", "sweep-plan"], {
+      cwd: repo,
+      env: CLI_ENV,
+    });
     expect(cli.code, cli.stderr).toBe(0);
     const planned = filesUnder(join(repo, "sweep-plan"));
     expect(JSON.parse(planned["plan.json"]!).changelog_metadata).toMatchObject({ base_ref: base, head_ref: head });
@@ -140,13 +149,40 @@ describe("action and CLI give the same results", () => {
   it("plan (2026-08 changelog diff) equals infx changelog --format github, agentic shards included", async () => {
     const r = scenarioChangelogRepo();
     const event = join(tmp("ev-"), "event.json");
-    writeFileSync(event, JSON.stringify({ action: "synchronize", pull_request: { draft: false, labels: [{ name: "full-sweep-enabled" }], head: { repo: { full_name: "a/b" } }, base: { repo: { full_name: "a/b" } } } }));
+    writeFileSync(
+      event,
+      JSON.stringify({
+        action: "synchronize",
+        pull_request: { draft: false, labels: [{ name: "full-sweep-enabled" }], head: { repo: { full_name: "a/b" } }, base: { repo: { full_name: "a/b" } } },
+      }),
+    );
     const files = ["configs/nvidia-master.yaml", "configs/amd-master.yaml"];
-    const a = actionDeps({ "base-ref": r.base, "head-ref": r.head, "config-files": files.join(" "), "runner-config": "configs/runners.yaml" }, { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: event }, r.repo);
+    const a = actionDeps(
+      { "base-ref": r.base, "head-ref": r.head, "config-files": files.join(" "), "runner-config": "configs/runners.yaml" },
+      { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: event },
+      r.repo,
+    );
     await runPlan(a.deps);
     expect(a.outputs).toMatchObject({ run: "true", mode: "full" });
     expect(JSON.parse(a.outputs["agentic-shards"]!)).toEqual(["agentic-001"]);
-    const cli = await infx(["changelog", "--base-ref", r.base, "--head-ref", r.head, "--config-files", ...files, "--runner-config", "configs/runners.yaml", "--format", "github", "--out-dir", "sweep-plan"], { cwd: r.repo, env: CLI_ENV });
+    const cli = await infx(
+      [
+        "changelog",
+        "--base-ref",
+        r.base,
+        "--head-ref",
+        r.head,
+        "--config-files",
+        ...files,
+        "--runner-config",
+        "configs/runners.yaml",
+        "--format",
+        "github",
+        "--out-dir",
+        "sweep-plan",
+      ],
+      { cwd: r.repo, env: CLI_ENV },
+    );
     expect(cli.code, cli.stderr).toBe(0);
     const planned = filesUnder(join(r.repo, "sweep-plan"));
     const plan = JSON.parse(planned["plan.json"]!);
@@ -154,11 +190,24 @@ describe("action and CLI give the same results", () => {
     expect(a.artifacts.get("sweep-plan")).toEqual(planned);
   });
 
-  const single: Config = { prefix: "dsr1", model: "deepseek-ai/DeepSeek-R1-0528", hw: "b200", framework: "sglang", precision: "fp8", isl: 1024, osl: 1024, tp: 8, conc: 16 };
+  const single: Config = {
+    prefix: "dsr1",
+    model: "deepseek-ai/DeepSeek-R1-0528",
+    hw: "b200",
+    framework: "sglang",
+    precision: "fp8",
+    isl: 1024,
+    osl: 1024,
+    tp: 8,
+    conc: 16,
+  };
   const multi: Config = { ...single, hw: "gb200", framework: "dynamo-trt", tp: 0, multinode: { prefillGpus: 8, decodeGpus: 16 } };
 
   it("process-result: the action's rows are the command's rows (single-node, and multi-node per concurrency)", async () => {
-    for (const [c, concs] of [[single, ""], [multi, "16 64"]] as const) {
+    for (const [c, concs] of [
+      [single, ""],
+      [multi, "16 64"],
+    ] as const) {
       const name = resultName(c);
       const files = concs ? concs.split(" ").map((k) => `${name}_conc${k}`) : [name];
       const actionDir = tmp("pr-action-");
@@ -168,7 +217,10 @@ describe("action and CLI give the same results", () => {
       await runProcessResult(a.deps);
       expect(JSON.parse(a.outputs.files!)).toHaveLength(files.length);
       for (const f of files) {
-        const cli = await infx(["process-result"], { cwd: cliDir, env: { ...envOf(c), RESULT_FILENAME: f, ...(concs ? { CONC: f.replace(/.*_conc/, "") } : {}) } });
+        const cli = await infx(["process-result"], {
+          cwd: cliDir,
+          env: { ...envOf(c), RESULT_FILENAME: f, ...(concs ? { CONC: f.replace(/.*_conc/, "") } : {}) },
+        });
         expect(cli.code, cli.stderr).toBe(0);
         expect(readFileSync(join(actionDir, `agg_${f}.json`), "utf8")).toBe(readFileSync(join(cliDir, `agg_${f}.json`), "utf8"));
       }
@@ -185,9 +237,17 @@ describe("action and CLI give the same results", () => {
     const thresholds = join(tmp("thr-"), "thresholds.yaml");
     writeFileSync(thresholds, "default:\n  gsm8k: 0.5\n");
 
-    for (const [kind, dir, artifact, file] of [["bmk", bmk, "results_bmk", "agg_bmk.json"], ["eval", evals, "eval_results_all", "agg_eval_all.json"]] as const) {
+    for (const [kind, dir, artifact, file] of [
+      ["bmk", bmk, "results_bmk", "agg_bmk.json"],
+      ["eval", evals, "eval_results_all", "agg_eval_all.json"],
+    ] as const) {
       const a = actionDeps({ kind, thresholds: kind === "eval" ? thresholds : "" }, {}, ROOT);
-      for (const name of readdirSync(dir)) await a.deps.artifacts.upload(name, Object.keys(filesUnder(join(dir, name))).map((f) => join(dir, name, f)), join(dir, name));
+      for (const name of readdirSync(dir))
+        await a.deps.artifacts.upload(
+          name,
+          Object.keys(filesUnder(join(dir, name))).map((f) => join(dir, name, f)),
+          join(dir, name),
+        );
       await runCollect(a.deps).catch((e: Error) => expect(e.message).toMatch(/below their thresholds/));
       const out = join(tmp("cli-collect-"), file);
       const cli = await infx(["collect", dir, "--kind", kind, "--out", out, ...(kind === "eval" ? ["--thresholds", thresholds] : [])], { cwd: ROOT });

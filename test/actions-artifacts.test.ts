@@ -52,7 +52,9 @@ describe("artifact store over @actions/artifact", () => {
     expect(await asJob("run-2", "job-x", () => artifactStore(new DefaultArtifactClient()).list())).toEqual([]);
     const src = mkdtempSync(join(tmpdir(), "art-dup-"));
     writeFileSync(join(src, "x.json"), "{}");
-    await expect(asJob("run-1", "job-c", () => artifactStore(new DefaultArtifactClient()).upload("bmk_alpha", [join(src, "x.json")], src))).rejects.toThrow(/already exists/);
+    await expect(asJob("run-1", "job-c", () => artifactStore(new DefaultArtifactClient()).upload("bmk_alpha", [join(src, "x.json")], src))).rejects.toThrow(
+      /already exists/,
+    );
     expect(svc.requests.some((r) => r.op === "CreateArtifact" && r.status === 409)).toBe(true);
   });
 

@@ -84,7 +84,16 @@ function eventFile(payload: object): string {
 describe("command lines typed by people", () => {
   it("splits like a shell without running one", () => {
     expect(splitCommandLine(`full-sweep --model-prefix "dsr1 x" --seq-lens 1k1k 'a b' c\\ d $(rm -rf /)`)).toEqual([
-      "full-sweep", "--model-prefix", "dsr1 x", "--seq-lens", "1k1k", "a b", "c d", "$(rm", "-rf", "/)",
+      "full-sweep",
+      "--model-prefix",
+      "dsr1 x",
+      "--seq-lens",
+      "1k1k",
+      "a b",
+      "c d",
+      "$(rm",
+      "-rf",
+      "/)",
     ]);
     expect(() => splitCommandLine(`full-sweep "open`)).toThrow(/unterminated/);
   });
@@ -101,14 +110,27 @@ describe("command lines typed by people", () => {
   });
   it("multi-node result files are one per concurrency", () => {
     expect(resultFilenames("x", "")).toEqual([{ filename: "x" }]);
-    expect(resultFilenames("x", "4 8")).toEqual([{ filename: "x_conc4", conc: "4" }, { filename: "x_conc8", conc: "8" }]);
+    expect(resultFilenames("x", "4 8")).toEqual([
+      { filename: "x_conc4", conc: "4" },
+      { filename: "x_conc8", conc: "8" },
+    ]);
     expect(() => resultFilenames("x", "4 eight")).toThrow(/'eight' is not a concurrency/);
   });
 });
 
 describe("plan action", () => {
   it("a draft PR plans nothing and says why", async () => {
-    const t = deps({ "base-ref": "a", "head-ref": "b" }, { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: eventFile({ action: "synchronize", pull_request: { draft: true, labels: [{ name: "sweep-enabled" }], head: { repo: { full_name: "a/b" } }, base: { repo: { full_name: "a/b" } } } }), GITHUB_STEP_SUMMARY: "x" });
+    const t = deps(
+      { "base-ref": "a", "head-ref": "b" },
+      {
+        GITHUB_EVENT_NAME: "pull_request",
+        GITHUB_EVENT_PATH: eventFile({
+          action: "synchronize",
+          pull_request: { draft: true, labels: [{ name: "sweep-enabled" }], head: { repo: { full_name: "a/b" } }, base: { repo: { full_name: "a/b" } } },
+        }),
+        GITHUB_STEP_SUMMARY: "x",
+      },
+    );
     await runPlan(t.deps);
     expect(t.outputs).toMatchObject({ run: "false", "single-shards": "[]", "multi-shards": "[]", canary: "" });
     expect(t.outputs.reason).toMatch(/draft/);
@@ -116,7 +138,20 @@ describe("plan action", () => {
     expect(t.store.files.size).toBe(0);
   });
   it("conflicting labels fail the step with the policy's message", async () => {
-    const t = deps({ "base-ref": "a" }, { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: eventFile({ action: "synchronize", pull_request: { labels: [{ name: "sweep-enabled" }, { name: "full-sweep-enabled" }], head: { repo: { full_name: "a/b" } }, base: { repo: { full_name: "a/b" } } } }) });
+    const t = deps(
+      { "base-ref": "a" },
+      {
+        GITHUB_EVENT_NAME: "pull_request",
+        GITHUB_EVENT_PATH: eventFile({
+          action: "synchronize",
+          pull_request: {
+            labels: [{ name: "sweep-enabled" }, { name: "full-sweep-enabled" }],
+            head: { repo: { full_name: "a/b" } },
+            base: { repo: { full_name: "a/b" } },
+          },
+        }),
+      },
+    );
     await expect(runPlan(t.deps)).rejects.toThrow(/conflicting sweep labels: sweep-enabled, full-sweep-enabled/);
   });
   it("a generator command that is not one is refused before anything runs", async () => {
@@ -151,14 +186,25 @@ describe("plan action on a real changelog diff", () => {
   });
   const prEnv = (labels: string[]) => ({
     GITHUB_EVENT_NAME: "pull_request",
-    GITHUB_EVENT_PATH: eventFile({ action: "synchronize", pull_request: { draft: false, labels: labels.map((name) => ({ name })), head: { repo: { full_name: "a/b" } }, base: { repo: { full_name: "a/b" } } } }),
+    GITHUB_EVENT_PATH: eventFile({
+      action: "synchronize",
+      pull_request: { draft: false, labels: labels.map((name) => ({ name })), head: { repo: { full_name: "a/b" } }, base: { repo: { full_name: "a/b" } } },
+    }),
   });
 
   it("full-sweep-enabled: full plan, one canary outside the shards, all in the sweep-plan artifact", async () => {
     const t = deps({ "base-ref": base, "head-ref": head }, prEnv(["full-sweep-enabled"]), memoryStore(), repo);
     await runPlan(t.deps);
     // 2 configs x (1k1k: 4, 8, 16 + 1k8k: 4, 8) = 10 entries, one of them the canary.
-    expect(t.outputs).toMatchObject({ run: "true", mode: "full", sha: head, "fail-fast": "false", "total-entries": "10", "single-shards": '["single-001"]', "multi-shards": "[]" });
+    expect(t.outputs).toMatchObject({
+      run: "true",
+      mode: "full",
+      sha: head,
+      "fail-fast": "false",
+      "total-entries": "10",
+      "single-shards": '["single-001"]',
+      "multi-shards": "[]",
+    });
     const canary = JSON.parse(t.outputs.canary!);
     expect(canary).toMatchObject({ canary: true, conc: 4, isl: 1024, osl: 1024, "run-eval": false });
     const files = t.store.files.get("sweep-plan")!;
@@ -202,7 +248,9 @@ describe("shard and process-result actions", () => {
   });
   it("a missing raw result names the file and the contract", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "pr-"));
-    await expect(runProcessResult(deps({ "artifact-name": "bmk_x" }, { RESULT_FILENAME: "nope" }, memoryStore(), cwd).deps)).rejects.toThrow(/no raw result .*nope\.json.*README/);
+    await expect(runProcessResult(deps({ "artifact-name": "bmk_x" }, { RESULT_FILENAME: "nope" }, memoryStore(), cwd).deps)).rejects.toThrow(
+      /no raw result .*nope\.json.*README/,
+    );
   });
 });
 
@@ -262,14 +310,24 @@ describe("bench action", () => {
 
 describe("dispatch and the committed bundles", () => {
   it("the root action dispatches every action by name and refuses others", async () => {
-    expect(Object.keys(ACTION_COMMANDS).sort()).toEqual(["bench", "collect", "comment", "compare", "plan", "process-result", "shard", "success-rate", "sweep-command"]);
+    expect(Object.keys(ACTION_COMMANDS).sort()).toEqual([
+      "bench",
+      "collect",
+      "comment",
+      "compare",
+      "plan",
+      "process-result",
+      "shard",
+      "success-rate",
+      "sweep-command",
+    ]);
     await expect(runDispatch(deps({ command: "deploy" }).deps)).rejects.toThrow(/unknown command 'deploy'/);
   });
   it("a bundle starts as an ESM program and fails the step with a clear message, not a stack", async () => {
     const out = mkdtempSync(join(tmpdir(), "out-"));
     const r = await spawnProc(process.execPath, [join(ROOT, "actions/shard/dist/index.js")], {
       cwd: out,
-      env: { PATH: process.env.PATH, "INPUT_SHARD": "single-001", GITHUB_OUTPUT: join(out, "o") },
+      env: { PATH: process.env.PATH, INPUT_SHARD: "single-001", GITHUB_OUTPUT: join(out, "o") },
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^::error::Unable to get the ACTIONS_RUNTIME_TOKEN env variable/m);

@@ -26,8 +26,23 @@ describe("infx bench", () => {
   it("saves a result with the reference keys that process-result turns into a row", async () => {
     const s = await start({ model: "org/sim" });
     const dir = tmp();
-    const r = await infx(["bench", "--base-url", s.url, "--model", "org/sim", ...small, "--num-prompts", "20", "--max-concurrency", "4",
-      "--save-result", "--result-dir", dir, "--result-filename", "run.json"]);
+    const r = await infx([
+      "bench",
+      "--base-url",
+      s.url,
+      "--model",
+      "org/sim",
+      ...small,
+      "--num-prompts",
+      "20",
+      "--max-concurrency",
+      "4",
+      "--save-result",
+      "--result-dir",
+      dir,
+      "--result-filename",
+      "run.json",
+    ]);
     expect(withoutLagWarning(r.stderr)).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Serving Benchmark Result");
@@ -37,15 +52,38 @@ describe("infx bench", () => {
     expect(Object.keys(raw)).toEqual(Object.keys(ref));
     expect(raw).toMatchObject({ completed: 20, max_concurrency: 4, num_prompts: 20, total_input_tokens: 640, total_output_tokens: 160, model_id: "org/sim" });
     const row = processResult(raw, {
-      RUNNER_TYPE: "h200", FRAMEWORK: "vllm", PRECISION: "fp8", SPEC_DECODING: "none", ISL: "32", OSL: "8", DISAGG: "false",
-      MODEL_PREFIX: "sim", IMAGE: "img", TP: "1", EP_SIZE: "1", DP_ATTENTION: "false",
+      RUNNER_TYPE: "h200",
+      FRAMEWORK: "vllm",
+      PRECISION: "fp8",
+      SPEC_DECODING: "none",
+      ISL: "32",
+      OSL: "8",
+      DISAGG: "false",
+      MODEL_PREFIX: "sim",
+      IMAGE: "img",
+      TP: "1",
+      EP_SIZE: "1",
+      DP_ATTENTION: "false",
     });
     expect(row.conc).toBe(4);
     expect(row.model).toBe("org/sim");
     expect(row.tput_per_gpu).toBeCloseTo(raw.total_token_throughput, 6);
     // And through the command the workflow runs, unchanged.
-    const env = { RESULT_FILENAME: "run", RUNNER_TYPE: "h200", FRAMEWORK: "vllm", PRECISION: "fp8", SPEC_DECODING: "none", ISL: "32", OSL: "8",
-      DISAGG: "false", MODEL_PREFIX: "sim", IMAGE: "img", TP: "2", EP_SIZE: "1", DP_ATTENTION: "false" };
+    const env = {
+      RESULT_FILENAME: "run",
+      RUNNER_TYPE: "h200",
+      FRAMEWORK: "vllm",
+      PRECISION: "fp8",
+      SPEC_DECODING: "none",
+      ISL: "32",
+      OSL: "8",
+      DISAGG: "false",
+      MODEL_PREFIX: "sim",
+      IMAGE: "img",
+      TP: "2",
+      EP_SIZE: "1",
+      DP_ATTENTION: "false",
+    };
     const pr = await infx(["process-result"], { cwd: dir, env });
     expect(pr.code, pr.stderr).toBe(0);
     expect(readJson(join(dir, "agg_run.json"))).toMatchObject({ conc: 4, tp: 2, isl: 32, osl: 8, model: "org/sim" });
@@ -74,8 +112,27 @@ describe("infx bench", () => {
     const s = await start({ tokensPerChunk: 2 });
     const dir = tmp();
     const loop = watchLoopDelay();
-    const r = await infx(["bench", "--base-url", s.url, "--model", "m", ...small, "--num-prompts", "24", "--max-concurrency", "8", "--num-warmups", "3",
-      "--percentile-metrics", "ttft,tpot,itl,e2el", "--save-detailed", "--result-dir", dir, "--result-filename", "d.json"]);
+    const r = await infx([
+      "bench",
+      "--base-url",
+      s.url,
+      "--model",
+      "m",
+      ...small,
+      "--num-prompts",
+      "24",
+      "--max-concurrency",
+      "8",
+      "--num-warmups",
+      "3",
+      "--percentile-metrics",
+      "ttft,tpot,itl,e2el",
+      "--save-detailed",
+      "--result-dir",
+      dir,
+      "--result-filename",
+      "d.json",
+    ]);
     // Server and client share this event loop: a stamp can be late by as much as the loop was busy.
     const tolerance = 5 + loop.stop();
     expect(r.code).toBe(0);
@@ -99,8 +156,26 @@ describe("infx bench", () => {
   it("draws lengths uniformly in [floor(L*r), L], seeded", async () => {
     const s = await start();
     const dir = tmp();
-    const args = ["bench", "--base-url", s.url, "--model", "m", "--random-input-len", "40", "--random-output-len", "10", "--random-range-ratio", "0.5",
-      "--num-prompts", "30", "--max-concurrency", "10", "--save-detailed", "--result-dir", dir];
+    const args = [
+      "bench",
+      "--base-url",
+      s.url,
+      "--model",
+      "m",
+      "--random-input-len",
+      "40",
+      "--random-output-len",
+      "10",
+      "--random-range-ratio",
+      "0.5",
+      "--num-prompts",
+      "30",
+      "--max-concurrency",
+      "10",
+      "--save-detailed",
+      "--result-dir",
+      dir,
+    ];
     expect((await infx([...args, "--result-filename", "a.json"])).code).toBe(0);
     expect((await infx([...args, "--result-filename", "b.json"])).code).toBe(0);
     const a = readJson(join(dir, "a.json"));
@@ -116,8 +191,24 @@ describe("infx bench", () => {
   it("paces a finite request rate (Poisson arrivals)", async () => {
     const s = await start();
     const dir = tmp();
-    const r = await infx(["bench", "--base-url", s.url, "--model", "m", ...small, "--num-prompts", "12", "--request-rate", "40", "--burstiness", "2",
-      "--result-dir", dir, "--result-filename", "p.json"]);
+    const r = await infx([
+      "bench",
+      "--base-url",
+      s.url,
+      "--model",
+      "m",
+      ...small,
+      "--num-prompts",
+      "12",
+      "--request-rate",
+      "40",
+      "--burstiness",
+      "2",
+      "--result-dir",
+      dir,
+      "--result-filename",
+      "p.json",
+    ]);
     expect(r.code).toBe(0);
     const raw = readJson(join(dir, "p.json"));
     const gaps = arrivalGaps(12, 40, 2, 0);
@@ -131,7 +222,22 @@ describe("infx bench", () => {
   it("fails the run above --max-failure-rate, naming the reasons, and still saves the result", async () => {
     const s = await start({ fault: (n) => (n % 2 ? "http-500" : undefined) });
     const dir = tmp();
-    const args = ["bench", "--base-url", s.url, "--model", "m", ...small, "--num-prompts", "10", "--max-concurrency", "5", "--result-dir", dir, "--result-filename", "f.json"];
+    const args = [
+      "bench",
+      "--base-url",
+      s.url,
+      "--model",
+      "m",
+      ...small,
+      "--num-prompts",
+      "10",
+      "--max-concurrency",
+      "5",
+      "--result-dir",
+      dir,
+      "--result-filename",
+      "f.json",
+    ];
     const r = await infx(args);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/5 of 10 requests failed \(50\.0% > --max-failure-rate 5\.0%\)/);
@@ -163,6 +269,7 @@ describe("infx bench", () => {
     const s = await start();
     const io = bufferIo({ isTTY: true });
     expect(await runCli(["bench", "--base-url", s.url, "--model", "m", ...small, "--num-prompts", "6", "--max-concurrency", "2"], io)).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line is drawn with a terminal escape
     expect(io.stderr()).toMatch(/\r\x1b\[2K\[#*\.*\] \d+\/6 done, [\d.]+ req\/s, \d+ tok\/s, ETA/);
     const plain = bufferIo({ isTTY: false });
     expect(await runCli(["bench", "--base-url", s.url, "--model", "m", ...small, "--num-prompts", "6", "--max-concurrency", "2"], plain)).toBe(0);

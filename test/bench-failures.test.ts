@@ -20,7 +20,13 @@ describe("each bad server behaviour fails the request with its reason, never a h
   });
   const send = async (handler: Parameters<typeof scriptedServer>[0], opts: { stall?: number; total?: number } = {}) => {
     srv = await scriptedServer(handler);
-    client = new CompletionClient({ baseUrl: srv.url, endpoint: "/v1/completions", connections: 1, stallTimeout: opts.stall ?? 5, requestTimeout: opts.total ?? 0 });
+    client = new CompletionClient({
+      baseUrl: srv.url,
+      endpoint: "/v1/completions",
+      connections: 1,
+      stallTimeout: opts.stall ?? 5,
+      requestTimeout: opts.total ?? 0,
+    });
     return client.send(req());
   };
   const cases: [string, FailureKind, RegExp, Parameters<typeof scriptedServer>[0], { stall?: number; total?: number }?][] = [

@@ -143,7 +143,9 @@ describe("request lengths and arrivals", () => {
     expect(mean(ins)).toBeGreaterThan(73);
     expect(mean(ins)).toBeLessThan(77);
     expect(a.filter((r) => r.promptLen === r.outputLen).length).toBeLessThan(100); // independent draws
-    expect(randomDataset({ numPrompts: 5, inputLen: 64, outputLen: 8, rangeRatio: 1, seed: 0 }).every((r) => r.promptLen === 64 && r.outputLen === 8)).toBe(true);
+    expect(randomDataset({ numPrompts: 5, inputLen: 64, outputLen: 8, rangeRatio: 1, seed: 0 }).every((r) => r.promptLen === 64 && r.outputLen === 8)).toBe(
+      true,
+    );
   });
   it("prompts are exact-length token id lists in [0, vocab), the same for the same seed and index", () => {
     const p = promptTokens(3, 5, 300, 1000);

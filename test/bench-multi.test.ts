@@ -33,8 +33,30 @@ describe("infx bench --conc", () => {
     writeFileSync(baseline, JSON.stringify({ "1": { median_e2el_ms: 1000, tput_per_gpu: 10 }, "2": { median_e2el_ms: 2000, tput_per_gpu: 20 } }));
     const batch = join(dir, "batch");
     const r = await infx(
-      ["bench", "--base-url", sim.url, "--model", "m", "--random-input-len", "16", "--random-output-len", "4", "--ignore-eos", "--conc", "1,2,4",
-        "--prompts-per-conc", "2", "--percentile-metrics", "ttft,tpot,itl,e2el", "--num-gpus", "2", "--batch-dir", batch, "--baseline", "baseline.json"],
+      [
+        "bench",
+        "--base-url",
+        sim.url,
+        "--model",
+        "m",
+        "--random-input-len",
+        "16",
+        "--random-output-len",
+        "4",
+        "--ignore-eos",
+        "--conc",
+        "1,2,4",
+        "--prompts-per-conc",
+        "2",
+        "--percentile-metrics",
+        "ttft,tpot,itl,e2el",
+        "--num-gpus",
+        "2",
+        "--batch-dir",
+        batch,
+        "--baseline",
+        "baseline.json",
+      ],
       { cwd: dir },
     );
     expect(r.stderr).toContain("no point for concurrency 4");
@@ -67,12 +89,33 @@ describe("infx bench --conc", () => {
     const dir = tmp();
     const ac = new AbortController();
     const bench: Omit<BenchOptions, "numPrompts" | "maxConcurrency" | "onProgress" | "signal"> = {
-      baseUrl: sim.url, endpoint: "/v1/completions", model: "m", backend: "vllm", inputLen: 16, outputLen: 20, rangeRatio: 1, requestRate: Infinity,
-      burstiness: 1, ignoreEos: true, numWarmups: 0, seed: 0, vocabSize: 100, percentileMetrics: ["ttft", "tpot", "itl", "e2el"], metricPercentiles: [99],
-      stallTimeout: 5, requestTimeout: 0,
+      baseUrl: sim.url,
+      endpoint: "/v1/completions",
+      model: "m",
+      backend: "vllm",
+      inputLen: 16,
+      outputLen: 20,
+      rangeRatio: 1,
+      requestRate: Infinity,
+      burstiness: 1,
+      ignoreEos: true,
+      numWarmups: 0,
+      seed: 0,
+      vocabSize: 100,
+      percentileMetrics: ["ttft", "tpot", "itl", "e2el"],
+      metricPercentiles: [99],
+      stallTimeout: 5,
+      requestTimeout: 0,
     };
     const r = await runMultiConc({
-      bench, concs: [1, 2, 4], preset: "x10", promptsPerConc: 2, batchDir: dir, numGpus: 1, maxFailureRate: 0.05, signal: ac.signal,
+      bench,
+      concs: [1, 2, 4],
+      preset: "x10",
+      promptsPerConc: 2,
+      batchDir: dir,
+      numGpus: 1,
+      maxFailureRate: 0.05,
+      signal: ac.signal,
       onProgress: (conc, p) => {
         if (conc === 2 && p.done >= 1) ac.abort();
       },
@@ -93,8 +136,27 @@ describe("infx bench --conc", () => {
     sim = await startSimServer({ decodeStepMs: 10 });
     const dir = tmp();
     const io = bufferIo({ cwd: dir });
-    const running = runCli(["bench", "--base-url", sim.url, "--model", "m", "--random-input-len", "8", "--random-output-len", "30", "--ignore-eos",
-      "--conc", "1,2", "--prompts-per-conc", "2", "--batch-dir", "b"], io);
+    const running = runCli(
+      [
+        "bench",
+        "--base-url",
+        sim.url,
+        "--model",
+        "m",
+        "--random-input-len",
+        "8",
+        "--random-output-len",
+        "30",
+        "--ignore-eos",
+        "--conc",
+        "1,2",
+        "--prompts-per-conc",
+        "2",
+        "--batch-dir",
+        "b",
+      ],
+      io,
+    );
     for (let i = 0; i < 500 && !io.stdout().includes("[1/2]"); i++) await new Promise((r) => setTimeout(r, 10));
     expect(io.stdout()).toMatch(/\[1\/2\] CONC=1: PASSED/);
     process.emit("SIGINT", "SIGINT");
@@ -107,8 +169,23 @@ describe("infx bench --conc", () => {
   it("a point with too many failed requests is FAILED and the command exits 1", async () => {
     sim = await startSimServer({ decodeStepMs: 2, fault: (n) => (n >= 1 ? "http-500" : undefined) });
     const dir = tmp();
-    const r = await infx(["bench", "--base-url", sim.url, "--model", "m", "--random-input-len", "8", "--random-output-len", "2", "--conc", "1,2",
-      "--prompts-per-conc", "2", "--batch-dir", dir]);
+    const r = await infx([
+      "bench",
+      "--base-url",
+      sim.url,
+      "--model",
+      "m",
+      "--random-input-len",
+      "8",
+      "--random-output-len",
+      "2",
+      "--conc",
+      "1,2",
+      "--prompts-per-conc",
+      "2",
+      "--batch-dir",
+      dir,
+    ]);
     expect(r.code).toBe(1);
     const summary = readFileSync(join(dir, "summary.txt"), "utf8");
     expect(summary).toMatch(/CONC=1: FAILED .*1\/2 requests failed/);

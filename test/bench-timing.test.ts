@@ -22,9 +22,26 @@ afterEach(async () => {
 });
 
 const opts = (url: string, o: Record<string, unknown> = {}) => ({
-  baseUrl: url, endpoint: "/v1/completions", model: "infx/sim-model", backend: "vllm", inputLen: 8, outputLen: 4, rangeRatio: 1,
-  numPrompts: 20, maxConcurrency: 20, requestRate: Infinity, burstiness: 1, ignoreEos: true, numWarmups: 0, seed: 0, vocabSize: 100,
-  percentileMetrics: ["ttft", "tpot", "itl"] as const, metricPercentiles: [99], stallTimeout: 10, requestTimeout: 0, ...o,
+  baseUrl: url,
+  endpoint: "/v1/completions",
+  model: "infx/sim-model",
+  backend: "vllm",
+  inputLen: 8,
+  outputLen: 4,
+  rangeRatio: 1,
+  numPrompts: 20,
+  maxConcurrency: 20,
+  requestRate: Infinity,
+  burstiness: 1,
+  ignoreEos: true,
+  numWarmups: 0,
+  seed: 0,
+  vocabSize: 100,
+  percentileMetrics: ["ttft", "tpot", "itl"] as const,
+  metricPercentiles: [99],
+  stallTimeout: 10,
+  requestTimeout: 0,
+  ...o,
 });
 
 describe("timing aids", () => {
@@ -56,7 +73,13 @@ describe("timing aids", () => {
     });
     await new Promise<void>((r) => raw!.listen(0, "127.0.0.1", () => r()));
     const port = (raw.address() as { port: number }).port;
-    const client = new CompletionClient({ baseUrl: `http://127.0.0.1:${port}`, endpoint: "/v1/completions", connections: 1, stallTimeout: 5, requestTimeout: 0 });
+    const client = new CompletionClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      endpoint: "/v1/completions",
+      connections: 1,
+      stallTimeout: 5,
+      requestTimeout: 0,
+    });
     try {
       const o = await client.send({ index: 0, warmup: false, promptLen: 1, maxTokens: 8, body: Buffer.from("{}") });
       expect(o.success).toBe(false);
@@ -95,7 +118,11 @@ describe("the client calls out its own lag", () => {
   it("the multi-concurrency summary line carries the lag only when it is high", () => {
     const base = { conc: 8, status: "PASSED" as const, seconds: 3, numPrompts: 80, tputPerGpu: 100, medianE2elMs: 50 };
     const text = formatSummary({
-      isl: 1024, osl: 1024, started: new Date(0), batchDir: "/tmp/x", interrupted: false,
+      isl: 1024,
+      osl: 1024,
+      started: new Date(0),
+      batchDir: "/tmp/x",
+      interrupted: false,
       points: [
         { ...base, clientLoopDelay: { p50: 1.1, p99: 2, max: 3 } },
         { ...base, conc: 16, clientLoopDelay: { p50: 1.1, p99: 17.26, max: 30 } },

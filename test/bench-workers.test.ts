@@ -21,9 +21,26 @@ afterEach(async () => {
 });
 
 const opts = (url: string, o: Record<string, unknown> = {}) => ({
-  baseUrl: url, endpoint: "/v1/completions", model: "infx/sim-model", backend: "vllm", inputLen: 16, outputLen: 8, rangeRatio: 0.5,
-  numPrompts: 60, maxConcurrency: 12, requestRate: Infinity, burstiness: 1, ignoreEos: true, numWarmups: 0, seed: 3, vocabSize: 100,
-  percentileMetrics: ["ttft", "tpot", "itl", "e2el"] as const, metricPercentiles: [99], stallTimeout: 10, requestTimeout: 0, ...o,
+  baseUrl: url,
+  endpoint: "/v1/completions",
+  model: "infx/sim-model",
+  backend: "vllm",
+  inputLen: 16,
+  outputLen: 8,
+  rangeRatio: 0.5,
+  numPrompts: 60,
+  maxConcurrency: 12,
+  requestRate: Infinity,
+  burstiness: 1,
+  ignoreEos: true,
+  numWarmups: 0,
+  seed: 3,
+  vocabSize: 100,
+  percentileMetrics: ["ttft", "tpot", "itl", "e2el"] as const,
+  metricPercentiles: [99],
+  stallTimeout: 10,
+  requestTimeout: 0,
+  ...o,
 });
 
 describe("infx bench --workers", () => {
@@ -41,7 +58,15 @@ describe("infx bench --workers", () => {
     expect(progress.at(-1)).toBe(60);
     // The server never had more than 12 requests of the timed run at once (4 per thread).
     const timed = sim.truth.filter((t) => t.promptTokens > 0).slice(5);
-    const events = timed.flatMap((t) => [[t.receivedAt, 1], [t.lastTokenAt!, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const events = timed
+      .flatMap(
+        (t) =>
+          [
+            [t.receivedAt, 1],
+            [t.lastTokenAt!, -1],
+          ] as const,
+      )
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let open = 0;
     let most = 0;
     for (const [, d] of events) most = Math.max(most, (open += d));
@@ -115,7 +140,11 @@ describe("--workers in the single-file bench action", () => {
     writeFileSync(out, "");
     // (spawned, not spawnSync: serve-sim runs on this thread and must keep answering)
     const child = spawn(process.execPath, [join(ROOT, "actions/bench/dist/index.js")], {
-      env: { PATH: process.env.PATH, GITHUB_OUTPUT: out, INPUT_ARGS: `--base-url ${sim.url} --model infx/sim-model --num-prompts 4 --max-concurrency 2 --workers 2` },
+      env: {
+        PATH: process.env.PATH,
+        GITHUB_OUTPUT: out,
+        INPUT_ARGS: `--base-url ${sim.url} --model infx/sim-model --num-prompts 4 --max-concurrency 2 --workers 2`,
+      },
     });
     let stdout = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));

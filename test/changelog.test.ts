@@ -38,7 +38,10 @@ describe("reading perf-changelog.yaml", () => {
     expect(entries).toHaveLength(12);
     expect(entries[0]).toEqual({
       "config-keys": ["llama70b-fp8-*-vllm"],
-      description: [`Add compilation-config '{"custom_ops": ["-rms_norm"]}' to the Llama 70B FP8 launch scripts`, "Llama 70B has since been retired from the configs"],
+      description: [
+        `Add compilation-config '{"custom_ops": ["-rms_norm"]}' to the Llama 70B FP8 launch scripts`,
+        "Llama 70B has since been retired from the configs",
+      ],
       "pr-link": "https://github.com/inferencex-ci/inferencex-ci/pull/11",
       "evals-only": false,
     });
@@ -84,14 +87,21 @@ describe("reading perf-changelog.yaml", () => {
     const ajv = new Ajv({ allErrors: true });
     const validateFile = ajv.compile(schema);
     expect(validateFile(parseChangelog(REAL, "p.yaml"))).toBe(true);
-    const value = fc.oneof(fc.string(), fc.constant(""), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.oneof(fc.string(), fc.integer(), fc.constant(" ")), { maxLength: 3 }));
+    const value = fc.oneof(
+      fc.string(),
+      fc.constant(""),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.oneof(fc.string(), fc.integer(), fc.constant(" ")), { maxLength: 3 }),
+    );
     const entry = fc.record(
       {
         "config-keys": fc.oneof(value, fc.array(fc.constantFrom("gptoss*", "dsr1-fp8-b200-sglang", ""), { maxLength: 3 })),
         description: fc.oneof(value, fc.array(fc.constantFrom("x", "a line"), { maxLength: 2 })),
         "pr-link": fc.oneof(value, fc.constant("https://github.com/o/r/pull/1")),
         "evals-only": fc.oneof(fc.boolean(), value),
-        "evals_only": fc.boolean(),
+        evals_only: fc.boolean(),
       },
       { requiredKeys: [] },
     );
@@ -129,7 +139,9 @@ describe("the semantic diff", () => {
   });
 
   it("blank lines, comments, quoting and the final newline are not changes", () => {
-    const reformatted = REAL.replace(/\n\n/g, "\n\n\n# a comment\n").replace(/pr-link: (\S+)/g, 'pr-link: "$1"').trimEnd();
+    const reformatted = REAL.replace(/\n\n/g, "\n\n\n# a comment\n")
+      .replace(/pr-link: (\S+)/g, 'pr-link: "$1"')
+      .trimEnd();
     expect(reformatted).not.toBe(REAL);
     expect(diff(REAL, reformatted)).toEqual({ added: [], problems: [] });
   });
@@ -138,7 +150,9 @@ describe("the semantic diff", () => {
     const edited = REAL.replace("    - gptoss-fp4-*-trt\n", "    - gptoss-fp4-*-trt\n    - dsr1*\n").replace("Drop MOE_BACKEND=CUTLASS", "Drop MOE_BACKEND");
     const d = diff(REAL, edited + entryText(["dsr1*"]));
     expect(d.problems).toHaveLength(1);
-    expect(d.problems[0]).toMatch(/^entry 2 \(pr-link https:\/\/github\.com\/inferencex-ci\/inferencex-ci\/pull\/12\) \(perf-changelog\.yaml:8 at BASE\) was edited/);
+    expect(d.problems[0]).toMatch(
+      /^entry 2 \(pr-link https:\/\/github\.com\/inferencex-ci\/inferencex-ci\/pull\/12\) \(perf-changelog\.yaml:8 at BASE\) was edited/,
+    );
     expect(d.problems[0]).toContain(`'config-keys' changed (added "dsr1*")`);
     expect(d.problems[0]).toContain("'description' changed (removed");
   });
@@ -187,11 +201,15 @@ describe("config key resolution", () => {
     const match = await loadKeyMatcher();
     const chars = fc.constantFrom(..."ab-.*?^$|".split(""));
     fc.assert(
-      fc.property(fc.string({ unit: chars, minLength: 1, maxLength: 8 }), fc.string({ unit: fc.constantFrom(..."ab-.^$|".split("")), minLength: 1, maxLength: 8 }), (pattern, key) => {
-        const re = simpleGlobRegExp(pattern)!;
-        expect(re, pattern).toBeDefined();
-        expect(re.test(key), `${pattern} vs ${key}`).toBe(match(key, pattern));
-      }),
+      fc.property(
+        fc.string({ unit: chars, minLength: 1, maxLength: 8 }),
+        fc.string({ unit: fc.constantFrom(..."ab-.^$|".split("")), minLength: 1, maxLength: 8 }),
+        (pattern, key) => {
+          const re = simpleGlobRegExp(pattern)!;
+          expect(re, pattern).toBeDefined();
+          expect(re.test(key), `${pattern} vs ${key}`).toBe(match(key, pattern));
+        },
+      ),
       { numRuns: 3000, seed: 4 },
     );
     expect(simpleGlobRegExp("dsr1-{fp4,fp8}-*")).toBeUndefined();
@@ -216,7 +234,10 @@ describe("one run per config key", () => {
       calls.push({ keys, evalsOnly: mode.evalsOnly });
       return keys.map((k) => ({ model: k }) as unknown as SingleNodeEntry);
     };
-    const e = (evalsOnly: boolean) => ({ entry: { "config-keys": [], description: ["x"], "pr-link": "l", "evals-only": evalsOnly }, item: { number: 1, line: 1, column: 1, value: {}, fields: new Map() } });
+    const e = (evalsOnly: boolean) => ({
+      entry: { "config-keys": [], description: ["x"], "pr-link": "l", "evals-only": evalsOnly },
+      item: { number: 1, line: 1, column: 1, value: {}, fields: new Map() },
+    });
     const r = planChangelogEntries([e(true), e(false), e(false)], [["a", "b"], ["b", "c", "c"], ["a"]], fake);
     expect(calls).toEqual([
       { keys: ["a", "b"], evalsOnly: true },
@@ -265,7 +286,9 @@ describe("git", () => {
     // Every entry of the history is new here; the configs no longer have its first entry's keys (llama70b*), so that is an error naming them.
     expect(fresh.code).toBe(1);
     expect(fresh.stderr).toContain("does not exist at");
-    expect(fresh.stderr).toContain("entry 1 (pr-link https://github.com/inferencex-ci/inferencex-ci/pull/11): the pattern 'llama70b-fp8-*-vllm' matches no config key");
+    expect(fresh.stderr).toContain(
+      "entry 1 (pr-link https://github.com/inferencex-ci/inferencex-ci/pull/11): the pattern 'llama70b-fp8-*-vllm' matches no config key",
+    );
   });
 
   it("a missing --base-ref is a usage error that says what is needed", async () => {

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -67,7 +67,11 @@ describe("collect --kind bmk", () => {
   it("retries keep the newest row and count the replaced ones", async () => {
     const dir = tmp();
     const base = configGrid(3);
-    writeBmkArtifacts(dir, base.map((c) => ({ ...c, date: "20260314-100000", speed: 1 })), "nb_0");
+    writeBmkArtifacts(
+      dir,
+      base.map((c) => ({ ...c, date: "20260314-100000", speed: 1 })),
+      "nb_0",
+    );
     writeBmkArtifacts(dir, [{ ...base[1]!, date: "20260314-120000", speed: 2 }], "nb_1");
     writeBmkArtifacts(dir, [{ ...base[1]!, date: "20260314-110000", speed: 3 }], "nb_2");
     const r = await collect(dir, "bmk");
@@ -91,7 +95,18 @@ describe("collect --kind bmk", () => {
 
   it("multi-node rows from the reference golden env are collected after single-node rows", async () => {
     const dir = tmp();
-    const multi: Config = { prefix: "dsr1", model: "deepseek-ai/DeepSeek-R1-0528", hw: "gb200", framework: "dynamo-trt", precision: "fp4", isl: 1024, osl: 1024, tp: 8, conc: 64, multinode: { prefillGpus: 8, decodeGpus: 8 } };
+    const multi: Config = {
+      prefix: "dsr1",
+      model: "deepseek-ai/DeepSeek-R1-0528",
+      hw: "gb200",
+      framework: "dynamo-trt",
+      precision: "fp4",
+      isl: 1024,
+      osl: 1024,
+      tp: 8,
+      conc: 64,
+      multinode: { prefillGpus: 8, decodeGpus: 8 },
+    };
     writeBmkArtifacts(dir, [multi, { ...multi, multinode: undefined, hw: "b200" }]);
     const r = await collect(dir, "bmk");
     expect(r.rows.map((row) => row.is_multinode)).toEqual([false, true]);

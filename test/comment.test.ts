@@ -10,7 +10,18 @@ import { infx, ROOT } from "./support/cli.js";
 import { startFakeGitHub, type FakeGitHub } from "./support/fake-github.js";
 
 /** Benchmark rows: the client's raw fixtures through processResult (single-node), and a generated multi-node row. */
-const MULTI = rowOf({ prefix: "dsr1", model: "deepseek-ai/DeepSeek-R1-0528", hw: "gb200", framework: "dynamo-trt", precision: "fp4", isl: 1024, osl: 1024, tp: 8, conc: 64, multinode: { prefillGpus: 8, decodeGpus: 8 } });
+const MULTI = rowOf({
+  prefix: "dsr1",
+  model: "deepseek-ai/DeepSeek-R1-0528",
+  hw: "gb200",
+  framework: "dynamo-trt",
+  precision: "fp4",
+  isl: 1024,
+  osl: 1024,
+  tp: 8,
+  conc: 64,
+  multinode: { prefillGpus: 8, decodeGpus: 8 },
+});
 function goldenRows(): AggRow[] {
   return [fixtureRow("sim_conc1.json"), fixtureRow("sim_conc4.json"), fixtureRow("sim_conc16.json"), MULTI];
 }
@@ -21,12 +32,23 @@ function manyRows(n: number): AggRow[] {
   return Array.from({ length: n }, (_, i) => ({ ...single!, model: `org/model-${i % 400}`, conc: 1 + (i % 7), tput_per_gpu: i }) as AggRow);
 }
 
-const entry = (isl: number, osl: number, extra: Record<string, unknown> = {}) => ({ isl, osl, model: "m", runner: "b200", conc: 4, "run-eval": false, ...extra });
+const entry = (isl: number, osl: number, extra: Record<string, unknown> = {}) => ({
+  isl,
+  osl,
+  model: "m",
+  runner: "b200",
+  conc: 4,
+  "run-eval": false,
+  ...extra,
+});
 
 describe("summarizePlan", () => {
   it("counts a changelog plan per bucket, single and multi node, with the canary", () => {
     const p = summarizePlan({
-      single_node: { "1k1k": [entry(1024, 1024), entry(1024, 1024, { canary: true, name: "dsr1-1k1k-c4" })], "8k1k": [entry(8192, 1024, { "run-eval": true })] },
+      single_node: {
+        "1k1k": [entry(1024, 1024), entry(1024, 1024, { canary: true, name: "dsr1-1k1k-c4" })],
+        "8k1k": [entry(8192, 1024, { "run-eval": true })],
+      },
       multi_node: { "1k1k": [entry(1024, 1024, { prefill: {}, decode: {} })] },
       changelog_metadata: { entries: [] },
     });
@@ -58,7 +80,10 @@ describe("renderSweepComment", () => {
       runUrl: "https://github.com/acme/inferencex/actions/runs/5",
       runStats: { h200: { n_success: 3, total: 4 }, gb200: { n_success: 2, total: 2 } },
       results: rows,
-      evals: [{ ...EVAL_ROWS[0]!, threshold: 0.9, passed: true }, { ...EVAL_ROWS[1]!, threshold: 0.99, passed: false }],
+      evals: [
+        { ...EVAL_ROWS[0]!, threshold: 0.9, passed: true },
+        { ...EVAL_ROWS[1]!, threshold: 0.99, passed: false },
+      ],
       sha: "0123456789abcdef0123",
     });
     expect(body.startsWith(STICKY_MARKER + "\n")).toBe(true);
@@ -67,8 +92,12 @@ describe("renderSweepComment", () => {
     expect(body).toMatch(/\| ⚠️ h200 \| 3 \| 4 \| 75\.0% \|/);
     expect(body).toMatch(/\| ✅ gb200 \| 2 \| 2 \| 100\.0% \|/);
     // the step summary's columns (src/report/summary.ts), single-node and multi-node tables apart
-    expect(body).toMatch(/Single-node:\n\n\| Model \| Served model \| Hardware .*\n.*\n\| sim \| infx\/sim-model \| h200 \| vllm \| fp8 \| 1024 \| 64 \| 8 \| 1 \| false \| 1 \| /);
-    expect(body).toMatch(/Multi-node .*\n\n\| Model .*\n.*\n\| dsr1 \| deepseek-ai\/DeepSeek-R1-0528 \| gb200 \| dynamo-trt \| fp4 \| 1024 \| 1024 \| 2 \| 4 \| 4 \| true \| 1 \| 8 \| 8 \| true \| 16 \| 64 \| /);
+    expect(body).toMatch(
+      /Single-node:\n\n\| Model \| Served model \| Hardware .*\n.*\n\| sim \| infx\/sim-model \| h200 \| vllm \| fp8 \| 1024 \| 64 \| 8 \| 1 \| false \| 1 \| /,
+    );
+    expect(body).toMatch(
+      /Multi-node .*\n\n\| Model .*\n.*\n\| dsr1 \| deepseek-ai\/DeepSeek-R1-0528 \| gb200 \| dynamo-trt \| fp4 \| 1024 \| 1024 \| 2 \| 4 \| 4 \| true \| 1 \| 8 \| 8 \| true \| 16 \| 64 \| /,
+    );
     expect(body).toContain("1/2 passed their threshold (**1 failed**, listed first)");
     const evalLines = body.split("\n").filter((l) => l.includes("gsm8k"));
     expect(evalLines[0]).toMatch(/^\| [^|]* \| deepseek-ai\/DeepSeek-R1-0528 \|.* ❌ < 0\.99 \|$/);
@@ -149,7 +178,10 @@ describe("infx comment against a fake GitHub", () => {
     writeFileSync(join(dir, "run_stats.json"), JSON.stringify({ h200: { n_success: 1, total: 1 }, gb200: { n_success: 0, total: 1 } }));
     writeFileSync(
       join(dir, "plan.json"),
-      JSON.stringify({ single_node: { "1k1k": [entry(1024, 1024, { canary: true, name: "glm47-c1" })] }, multi_node: { "1k1k": [entry(1024, 1024, { prefill: {} })] } }),
+      JSON.stringify({
+        single_node: { "1k1k": [entry(1024, 1024, { canary: true, name: "glm47-c1" })] },
+        multi_node: { "1k1k": [entry(1024, 1024, { prefill: {} })] },
+      }),
     );
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -214,7 +246,7 @@ describe("infx comment against a fake GitHub", () => {
     writeFileSync(join(dir, "bad.yaml"), "gsm8k: 0.9\n");
     const bad = await comment(["--thresholds", "bad.yaml", "--skip-artifacts"]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/--thresholds bad\.yaml: invalid thresholds\n  gsm8k: unknown key/);
+    expect(bad.stderr).toMatch(/--thresholds bad\.yaml: invalid thresholds\n {2}gsm8k: unknown key/);
   });
 
   it("posts a body that fits GitHub's limit for a huge sweep", async () => {

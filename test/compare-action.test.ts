@@ -92,7 +92,13 @@ beforeAll(async () => {
     import("../src/github/octokit.js"),
     import("@actions/artifact"),
   ]);
-  mod = { runCompare: c.runCompare, runComment: m.runComment, artifactStore: a.artifactStore, createOctokit: k.createOctokit, Client: art.DefaultArtifactClient };
+  mod = {
+    runCompare: c.runCompare,
+    runComment: m.runComment,
+    artifactStore: a.artifactStore,
+    createOctokit: k.createOctokit,
+    Client: art.DefaultArtifactClient,
+  };
   gh.addPull({ number: PR, labels: ["sweep-enabled"] });
 
   // Oldest first: three history runs and the baseline on main (push, success, with results_bmk) ...
@@ -107,7 +113,11 @@ beforeAll(async () => {
   await uploadRows("other-wf", gh.addRun({ workflow: "e2e-tests.yml" }).id, simulatedSweep(z, o));
   // This PR's run: curve 0 is 15% slower.
   const pr = gh.addRun({ workflow: "run-sweep.yml", head_branch: `feature-${PR}`, event: "pull_request", status: "in_progress", conclusion: null });
-  await uploadRows("pr", pr.id, simulatedSweep(z, o, (c) => (c === 0 ? 0.85 : 1)));
+  await uploadRows(
+    "pr",
+    pr.id,
+    simulatedSweep(z, o, (c) => (c === 0 ? 0.85 : 1)),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -149,7 +159,9 @@ describe("compare action", () => {
 
   it("the gate is red on the regression, green after the label accept-regression", async () => {
     const red = await runAs("pr", "gate", { mode: "gate" }, mod.runCompare);
-    await expect(red.result).rejects.toThrow(/regression gate: \d+ point\(s\) and 1 curve\(s\) regressed against the baseline; add the label 'accept-regression'/);
+    await expect(red.result).rejects.toThrow(
+      /regression gate: \d+ point\(s\) and 1 curve\(s\) regressed against the baseline; add the label 'accept-regression'/,
+    );
     expect(red.outputs.pass).toBe("false");
     gh.state.pulls.find((p) => p.number === PR)!.labels.push("accept-regression");
     const green = await runAs("pr", "gate-rerun", { mode: "gate" }, mod.runCompare);
@@ -159,7 +171,7 @@ describe("compare action", () => {
   });
 
   it("baseline-run-id pins the baseline; the history is runs before it", async () => {
-    runIds["pinned"] = gh.addRun({ workflow: "run-sweep.yml", event: "workflow_dispatch", status: "in_progress", conclusion: null }).id;
+    runIds.pinned = gh.addRun({ workflow: "run-sweep.yml", event: "workflow_dispatch", status: "in_progress", conclusion: null }).id;
     await uploadRows("pinned", runIds.pinned!, simulatedSweep(z, o));
     const t = await runAs("pinned", "compare", { "baseline-run-id": String(runIds["hist-2"]), history: "5" }, mod.runCompare);
     await t.result;
@@ -168,7 +180,7 @@ describe("compare action", () => {
   });
 
   it("no baseline: says so in the summary, the artifact and the comment; the gate passes", async () => {
-    runIds["lonely"] = gh.addRun({ workflow: "run-sweep.yml", head_branch: "x", event: "pull_request", status: "in_progress", conclusion: null }).id;
+    runIds.lonely = gh.addRun({ workflow: "run-sweep.yml", head_branch: "x", event: "pull_request", status: "in_progress", conclusion: null }).id;
     await uploadRows("lonely", runIds.lonely!, simulatedSweep(z, o));
     const t = await runAs("lonely", "compare", { "base-branch": "release-1" }, mod.runCompare);
     await t.result;
@@ -177,7 +189,9 @@ describe("compare action", () => {
     gh.addPull({ number: 43 });
     const c = await runAs("lonely", "comment", { "pr-number": "43" }, mod.runComment);
     await c.result;
-    expect(gh.state.comments.find((x) => x.issue_number === 43)!.body).toContain("_No comparison: no successful run-sweep.yml run on 'release-1' (event push) has a results_bmk artifact._");
+    expect(gh.state.comments.find((x) => x.issue_number === 43)!.body).toContain(
+      "_No comparison: no successful run-sweep.yml run on 'release-1' (event push) has a results_bmk artifact._",
+    );
     const gate = await runAs("lonely", "gate", { mode: "gate", "pr-number": String(PR) }, mod.runCompare);
     await gate.result;
     expect(gate.outputs.reason).toMatch(/no baseline/);

@@ -22,14 +22,36 @@ function row(conc: number, o: Record<string, unknown> = {}): Record<string, unkn
   const tput = 100 * conc ** 0.7;
   const tpot = 0.01 * (1 + conc / 32);
   return {
-    hw: "b200", conc, image: "img:1", model: "org/model", infmax_model_prefix: "dsr1", framework: "sglang", precision: "fp8", spec_decoding: "none",
-    disagg: false, isl: 1024, osl: 1024, is_multinode: false, tp: 8, ep: 1, dp_attention: "false",
-    tput_per_gpu: tput, output_tput_per_gpu: tput / 2, input_tput_per_gpu: tput / 2, median_ttft: 0.05 * (1 + conc / 16), p99_ttft: 0.1 * (1 + conc / 16),
-    median_tpot: tpot, median_intvty: 1 / tpot, median_e2el: 10 * tpot, date: "20260301-120000", ...o,
+    hw: "b200",
+    conc,
+    image: "img:1",
+    model: "org/model",
+    infmax_model_prefix: "dsr1",
+    framework: "sglang",
+    precision: "fp8",
+    spec_decoding: "none",
+    disagg: false,
+    isl: 1024,
+    osl: 1024,
+    is_multinode: false,
+    tp: 8,
+    ep: 1,
+    dp_attention: "false",
+    tput_per_gpu: tput,
+    output_tput_per_gpu: tput / 2,
+    input_tput_per_gpu: tput / 2,
+    median_ttft: 0.05 * (1 + conc / 16),
+    p99_ttft: 0.1 * (1 + conc / 16),
+    median_tpot: tpot,
+    median_intvty: 1 / tpot,
+    median_e2el: 10 * tpot,
+    date: "20260301-120000",
+    ...o,
   };
 }
 const CONCS = [4, 8, 16, 32, 64];
-const sweepRows = (scale = 1, o: Record<string, unknown> = {}) => CONCS.map((c) => row(c, { ...o, tput_per_gpu: 100 * c ** 0.7 * scale, output_tput_per_gpu: 50 * c ** 0.7 * scale }));
+const sweepRows = (scale = 1, o: Record<string, unknown> = {}) =>
+  CONCS.map((c) => row(c, { ...o, tput_per_gpu: 100 * c ** 0.7 * scale, output_tput_per_gpu: 50 * c ** 0.7 * scale }));
 
 function tmp(files: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), "cmp-"));
@@ -66,15 +88,34 @@ describe("statistics", () => {
 
 describe("frontiers", () => {
   it("keep only undominated points, by increasing interactivity", () => {
-    const pts = [{ x: 1, y: 5 }, { x: 2, y: 4 }, { x: 1.5, y: 3 }, { x: 3, y: 1 }, { x: 2.5, y: 4.5 }];
-    expect(frontier(pts)).toEqual([{ x: 1, y: 5 }, { x: 2.5, y: 4.5 }, { x: 3, y: 1 }]);
+    const pts = [
+      { x: 1, y: 5 },
+      { x: 2, y: 4 },
+      { x: 1.5, y: 3 },
+      { x: 3, y: 1 },
+      { x: 2.5, y: 4.5 },
+    ];
+    expect(frontier(pts)).toEqual([
+      { x: 1, y: 5 },
+      { x: 2.5, y: 4.5 },
+      { x: 3, y: 1 },
+    ]);
   });
 
   it("interpolate linearly in log-log space and compare only the common range", () => {
-    const f = [{ x: 0, y: 2 }, { x: 2, y: 0 }];
+    const f = [
+      { x: 0, y: 2 },
+      { x: 2, y: 0 },
+    ];
     expect(interpolate(f, 0.5)).toBeCloseTo(1.5);
-    const head = [{ x: 1, y: 1 }, { x: 3, y: -1 }];
-    const base = [{ x: 0, y: 1.1 }, { x: 2, y: -0.9 }];
+    const head = [
+      { x: 1, y: 1 },
+      { x: 3, y: -1 },
+    ];
+    const base = [
+      { x: 0, y: 1.1 },
+      { x: 2, y: -0.9 },
+    ];
     // Common range [1, 2]: levels 1 (head point) and 2 (baseline point).
     const r = logRatios(head, base)!;
     expect(r).toHaveLength(2);
@@ -90,7 +131,11 @@ describe("compareRuns", () => {
     expect(cmp.summary).toMatchObject({ regressions: 0, improvements: 0, unchanged: 5, points: 5, noise: "none" });
     expect(cmp.summary.metrics.unchanged).toBe(5 * 6);
     expect(cmp.points).toHaveLength(5);
-    expect(cmp.points[0]).toMatchObject({ metric: "tput_per_gpu", verdict: "unchanged", also_unchanged: ["output_tput_per_gpu", "median_ttft", "p99_ttft", "median_tpot", "median_e2el"] });
+    expect(cmp.points[0]).toMatchObject({
+      metric: "tput_per_gpu",
+      verdict: "unchanged",
+      also_unchanged: ["output_tput_per_gpu", "median_ttft", "p99_ttft", "median_tpot", "median_e2el"],
+    });
     const all = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", sweepRows()), [], { floor: 0.05, allMetrics: true });
     expect(all.points).toHaveLength(5 * 6);
     expect(validate(all), JSON.stringify(validate.errors)).toBe(true);
@@ -102,7 +147,8 @@ describe("compareRuns", () => {
   it("new and missing points, never dropped; the curve of a new model is new", () => {
     const head = [...sweepRows().slice(1), row(4, { infmax_model_prefix: "gptoss" })];
     const cmp = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", head), [], { floor: 0.05 });
-    const verdictOf = (prefix: string, conc: number) => new Set(cmp.points.filter((p) => p.identity.infmax_model_prefix === prefix && p.identity.conc === conc).map((p) => p.verdict));
+    const verdictOf = (prefix: string, conc: number) =>
+      new Set(cmp.points.filter((p) => p.identity.infmax_model_prefix === prefix && p.identity.conc === conc).map((p) => p.verdict));
     expect(verdictOf("dsr1", 4)).toEqual(new Set(["missing"]));
     expect(verdictOf("gptoss", 4)).toEqual(new Set(["new"]));
     expect(cmp.summary).toMatchObject({ points: 6, new: 1, missing: 1, unchanged: 4 });
@@ -127,7 +173,15 @@ describe("compareRuns", () => {
     const small = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", sweepRows(1.03)), [], { floor: 0.05 });
     expect(small.summary.unchanged).toBe(5);
     // The direction of better is per metric: lower TTFT is an improvement.
-    const ttft = compareRuns(runFromRows("b", sweepRows()), runFromRows("h", sweepRows().map((r) => ({ ...r, median_ttft: (r.median_ttft as number) * 0.8 }))), [], { floor: 0.05 });
+    const ttft = compareRuns(
+      runFromRows("b", sweepRows()),
+      runFromRows(
+        "h",
+        sweepRows().map((r) => ({ ...r, median_ttft: (r.median_ttft as number) * 0.8 })),
+      ),
+      [],
+      { floor: 0.05 },
+    );
     expect(ttft.points.filter((p) => p.metric === "median_ttft").every((p) => p.verdict === "improvement")).toBe(true);
   });
 
@@ -186,8 +240,24 @@ describe("infx compare", () => {
     const cmp = JSON.parse(js.stdout) as Comparison;
     expect(validate(cmp), JSON.stringify(validate.errors)).toBe(true);
     expect(cmp.summary.regressions).toBe(5);
-    expect(cmp.points[0]).toMatchObject({ metric: expect.any(String), verdict: "regression", identity: { infmax_model_prefix: "dsr1", conc: expect.any(Number) } });
-    const same = await infx(["compare", "--baseline", join(dir, "base"), "--head", join(dir, "base"), "--fail-on", "regression", "--out", join(dir, "cmp.md"), "--json-out", join(dir, "cmp.json")]);
+    expect(cmp.points[0]).toMatchObject({
+      metric: expect.any(String),
+      verdict: "regression",
+      identity: { infmax_model_prefix: "dsr1", conc: expect.any(Number) },
+    });
+    const same = await infx([
+      "compare",
+      "--baseline",
+      join(dir, "base"),
+      "--head",
+      join(dir, "base"),
+      "--fail-on",
+      "regression",
+      "--out",
+      join(dir, "cmp.md"),
+      "--json-out",
+      join(dir, "cmp.json"),
+    ]);
     expect(same.code).toBe(0);
     expect(readFileSync(join(dir, "cmp.md"), "utf8")).toContain("0 regressions");
     expect(JSON.parse(readFileSync(join(dir, "cmp.json"), "utf8")).summary.unchanged).toBe(5);
@@ -203,7 +273,17 @@ describe("infx compare", () => {
       "hist/run-2/results_bmk/agg_bmk.json": simulatedSweep(z, o),
       "hist/run-3.json": simulatedSweep(z, o),
     });
-    const r = await infx(["compare", "--baseline", join(dir, "base.json"), "--head", join(dir, "head.json"), "--history", join(dir, "hist"), "--format", "json"]);
+    const r = await infx([
+      "compare",
+      "--baseline",
+      join(dir, "base.json"),
+      "--head",
+      join(dir, "head.json"),
+      "--history",
+      join(dir, "hist"),
+      "--format",
+      "json",
+    ]);
     expect(r.code).toBe(0);
     const cmp = JSON.parse(r.stdout) as Comparison;
     expect(cmp.history).toHaveLength(3);
@@ -236,7 +316,13 @@ describe("infx compare", () => {
       rows[3],
       rows[4],
     ];
-    const dir = tmp({ "base.json": sweepRows(), "head.json": bad, "evals.json": [{ task: "gsm8k", score: 0.9, model: "m" }], "broken.json": "[{\"hw\": 1,,]", "empty.json": [] });
+    const dir = tmp({
+      "base.json": sweepRows(),
+      "head.json": bad,
+      "evals.json": [{ task: "gsm8k", score: 0.9, model: "m" }],
+      "broken.json": '[{"hw": 1,,]',
+      "empty.json": [],
+    });
     const r = await infx(["compare", "--baseline", join(dir, "base.json"), "--head", join(dir, "head.json"), "--format", "json"]);
     expect(r.code).toBe(0);
     const cmp = JSON.parse(r.stdout) as Comparison;

@@ -70,7 +70,7 @@ const NEWER_SCHEMA = `dsr1-fp4-mi355x-sglang:
       search-space:
       - { tp: 8, conc-start: 4, conc-end: 64 }
 `;
-const NEWER_RUNNERS = "labels:\n  mi355x:\n    - mi355x-a_0\n";
+const _NEWER_RUNNERS = "labels:\n  mi355x:\n    - mi355x-a_0\n";
 
 describe("master config validation", () => {
   it("accepts a valid config and types it", () => {
@@ -171,7 +171,10 @@ describe("master config validation", () => {
       err = e as UserError;
     }
     expect(err?.message).toMatch(/mix the two config dialects/);
-    expect(err?.details).toEqual(["configs/runners.yaml:1:1: 2026-08 (a labels: runner map)", expect.stringMatching(/^c\.yaml:\d+:3: 2026-02 \(seq-len-configs\)$/)]);
+    expect(err?.details).toEqual([
+      "configs/runners.yaml:1:1: 2026-08 (a labels: runner map)",
+      expect.stringMatching(/^c\.yaml:\d+:3: 2026-02 \(seq-len-configs\)$/),
+    ]);
   });
 
   it("treats an empty config file as no configs, and a scalar file as an error", () => {
@@ -186,7 +189,9 @@ describe("infx validate", () => {
   it("accepts a configs directory whose runner is not in the map (a warning on stderr), with the counts", async () => {
     const dir = unmappedRunnerDir();
     const r = await infx(["validate", dir]);
-    expect(r.stdout).toBe("ok: 2 configs (2 single-node, 0 multi-node) in 1 file, 2 runner types, 1 changelog entry in perf-changelog.yaml; dialect 2026-02 (seq-len-configs); 2 warnings (see stderr)\n");
+    expect(r.stdout).toBe(
+      "ok: 2 configs (2 single-node, 0 multi-node) in 1 file, 2 runner types, 1 changelog entry in perf-changelog.yaml; dialect 2026-02 (seq-len-configs); 2 warnings (see stderr)\n",
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("a-master.yaml:19:11: dsr1-fp8-h200-sglang › runner: runner 'h200-slurm' is not defined");
     expect(r.stderr).toMatch(/perf-changelog\.yaml:1:3: entry 1 › config-keys: the pattern '70b-fp8-\*-vllm' matches no config key/);
@@ -196,7 +201,10 @@ describe("infx validate", () => {
     const dir = tmp();
     writeFileSync(join(dir, "runners.yaml"), RUNNERS);
     writeFileSync(join(dir, "a-master.yaml"), GOOD);
-    writeFileSync(join(dir, "perf-changelog.yaml"), "- config-keys: [dsr1-fp8-b200-sglang]\n  description: [ok]\n  pr-link: https://example.com/pull/1\n- config-keys:\n    - dsr1-fp8-b200-sglnag\n  description: [typo]\n  pr-link: https://example.com/pull/2\n");
+    writeFileSync(
+      join(dir, "perf-changelog.yaml"),
+      "- config-keys: [dsr1-fp8-b200-sglang]\n  description: [ok]\n  pr-link: https://example.com/pull/1\n- config-keys:\n    - dsr1-fp8-b200-sglnag\n  description: [typo]\n  pr-link: https://example.com/pull/2\n",
+    );
     const r = await infx(["validate", dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/; 1 warning \(see stderr\)\n$/);
@@ -206,7 +214,15 @@ describe("infx validate", () => {
 
   it("--strict turns the runner warnings into a failure", async () => {
     const dir = unmappedRunnerDir();
-    const r = await infx(["validate", "--strict", "--no-changelog", "--config-files", join(dir, "a-master.yaml"), "--runner-config", join(dir, "runners.yaml")]);
+    const r = await infx([
+      "validate",
+      "--strict",
+      "--no-changelog",
+      "--config-files",
+      join(dir, "a-master.yaml"),
+      "--runner-config",
+      join(dir, "runners.yaml"),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: .*a-master\.yaml:19:11: dsr1-fp8-h200-sglang › runner: /);
     expect(r.stderr).toMatch(/\ninfx validate: 1 problem found\n$/);

@@ -172,12 +172,16 @@ describe("append-only", () => {
     const other = structuredClone(head.get("dsr1-fp8-h200-sglang")!);
     other.image = "new";
     head.set("dsr1-fp8-h200-sglang", other);
-    expect(() => checkAppendOnlyScope("entry 3", base, head, sel(KEY, "agentic-coding"), "BASE")).toThrow(/^entry 3: append-only refused: configs not selected by the entry changed since BASE: dsr1-fp8-h200-sglang$/);
+    expect(() => checkAppendOnlyScope("entry 3", base, head, sel(KEY, "agentic-coding"), "BASE")).toThrow(
+      /^entry 3: append-only refused: configs not selected by the entry changed since BASE: dsr1-fp8-h200-sglang$/,
+    );
     const h2 = configs();
     const g = structuredClone(h2.get(KEY)!);
     g.scenarios["fixed-seq-len"]![0]!.osl = 2048;
     h2.set(KEY, g);
-    expect(() => checkAppendOnlyScope("entry 3", base, h2, sel(KEY, "agentic-coding"), "BASE")).toThrow(/changed its fixed-seq-len scenario, outside the entry's scope/);
+    expect(() => checkAppendOnlyScope("entry 3", base, h2, sel(KEY, "agentic-coding"), "BASE")).toThrow(
+      /changed its fixed-seq-len scenario, outside the entry's scope/,
+    );
     expect(() => checkAppendOnlyScope("entry 3", base, h2, sel(KEY, "agentic-coding", "fixed-seq-len"), "BASE")).not.toThrow();
     const h3 = configs();
     const g3 = structuredClone(h3.get(KEY)!);
@@ -186,11 +190,23 @@ describe("append-only", () => {
     expect(() => checkAppendOnlyScope("entry 3", base, h3, sel(KEY, "agentic-coding"), "BASE")).toThrow(/changed config-wide fields/);
     const missing = configs();
     missing.delete(KEY);
-    expect(() => checkAppendOnlyScope("entry 3", missing, configs(), sel(KEY, "agentic-coding"), "BASE")).toThrow(/missing there: gptoss-fp4-b200-vllm-agentic/);
+    expect(() => checkAppendOnlyScope("entry 3", missing, configs(), sel(KEY, "agentic-coding"), "BASE")).toThrow(
+      /missing there: gptoss-fp4-b200-vllm-agentic/,
+    );
   });
 
   it("runs only new points of existing curves", () => {
-    const rows = (concs: number[]) => concs.map((c) => ({ image: "i", model: "m", runner: "r", tp: 2, "kv-offloading": "none", "scenario-type": "agentic-coding", conc: c, "exp-name": `x${c}` }));
+    const rows = (concs: number[]) =>
+      concs.map((c) => ({
+        image: "i",
+        model: "m",
+        runner: "r",
+        tp: 2,
+        "kv-offloading": "none",
+        "scenario-type": "agentic-coding",
+        conc: c,
+        "exp-name": `x${c}`,
+      }));
     expect(appendOnlyDelta("e", rows([1, 4]), rows([1, 4, 8])).map((r) => r.conc)).toEqual([8]);
     expect(() => appendOnlyDelta("e", rows([1, 4]), rows([1]))).toThrow(/existing concurrency points were removed: 4/);
     expect(() => appendOnlyDelta("e", rows([1, 4]), rows([1, 4]))).toThrow(/no new generated points/);
@@ -214,7 +230,12 @@ describe("sticky comment plan counts", () => {
     const s = summarizePlan(plan);
     expect(s.total).toBe(5);
     expect(s.evals).toBe(2);
-    expect(s.buckets).toEqual(expect.arrayContaining([{ bucket: "agentic", single: 1, multi: 1 }, { bucket: "evals", single: 1, multi: 1 }]));
+    expect(s.buckets).toEqual(
+      expect.arrayContaining([
+        { bucket: "agentic", single: 1, multi: 1 },
+        { bucket: "evals", single: 1, multi: 1 },
+      ]),
+    );
     expect(summarizePlan([row({ "scenario-type": "agentic-coding", conc: 1 })]).buckets).toEqual([{ bucket: "agentic", single: 1, multi: 0 }]);
   });
 });
@@ -247,7 +268,9 @@ describe("rules", () => {
   it("exp-name forms", () => {
     expect(maxModelLen(8192, 1024)).toBe(9472);
     expect(agenticSingleExpName("m", 8, 4, { mode: "none" }, "mtp")).toBe("m_tp8_conc4_kvnone_spec-mtp");
-    expect(agenticMultiExpName("m", { "num-worker": 2, tp: 4, ep: 1, "dp-attn": false }, { "num-worker": 1, tp: 8, ep: 8, "dp-attn": true }, [7], { mode: "none" })).toBe("m_p2x4_d1x8ep8dpa_conc7");
+    expect(
+      agenticMultiExpName("m", { "num-worker": 2, tp: 4, ep: 1, "dp-attn": false }, { "num-worker": 1, tp: 8, ep: 8, "dp-attn": true }, [7], { mode: "none" }),
+    ).toBe("m_p2x4_d1x8ep8dpa_conc7");
   });
 
   it("'?' is a wildcard in test-config but literal in the changelog", () => {
@@ -274,12 +297,15 @@ describe("rules", () => {
 
   it("an appended changelog is read from its new part only, with the head file's lines and entry numbers", () => {
     const base = readFileSync(join(ROOT, "perf-changelog.yaml"), "utf8");
-    const added = "\n# a comment\n- config-keys: [a]\n  description: [d]\n  pr-link: https://x/pull/9\n- config-keys:\n    - b\n  description: [e]\n  pr-link: https://x/pull/10\n";
+    const added =
+      "\n# a comment\n- config-keys: [a]\n  description: [d]\n  pr-link: https://x/pull/9\n- config-keys:\n    - b\n  description: [e]\n  pr-link: https://x/pull/10\n";
     const v = { file: "p.yaml", baseRef: "b", headRef: "h", baseText: base, headText: base + added };
     const fast = appendedItems(v)!;
     const full = diffChangelogs(readChangelogDocument(base, "p.yaml"), readChangelogDocument(base + added, "p.yaml")).added;
     expect(fast.length).toBe(2);
-    expect(fast.map((i) => [i.number, i.line, i.value, i.fields.get("pr-link")])).toEqual(full.map((i) => [i.number, i.line, i.value, i.fields.get("pr-link")]));
+    expect(fast.map((i) => [i.number, i.line, i.value, i.fields.get("pr-link")])).toEqual(
+      full.map((i) => [i.number, i.line, i.value, i.fields.get("pr-link")]),
+    );
     // not an append of whole entries: the full diff decides (here: an edited last entry)
     expect(appendedItems({ ...v, headText: base + "  extra: 1\n" })).toBeUndefined();
     expect(() => changelogWork({ ...v, headText: base + "  extra: 1\n" })).toThrow(/only new entries may be added/);

@@ -52,7 +52,12 @@ describe("infx doctor checks", () => {
   });
   it("an AMD host: rocm-smi GPUs and /dev/kfd; an AMD type on NVIDIA GPUs fails", async () => {
     const amd = {
-      "rocm-smi": (a: string[]) => ok(a[0] === "--showdriverversion" ? "Driver version: 6.10.5" : Array.from({ length: 8 }, (_, i) => `GPU[${i}]\t\t: Card Series: AMD Instinct MI355X`).join("\n")),
+      "rocm-smi": (a: string[]) =>
+        ok(
+          a[0] === "--showdriverversion"
+            ? "Driver version: 6.10.5"
+            : Array.from({ length: 8 }, (_, i) => `GPU[${i}]\t\t: Card Series: AMD Instinct MI355X`).join("\n"),
+        ),
       docker: () => ok("27.0.0"),
       npm: () => ok("10.8.0"),
     };
@@ -63,7 +68,10 @@ describe("infx doctor checks", () => {
     expect(wrong.find((c) => c.name === "GPU vendor")).toMatchObject({ status: "fail", detail: "runner type mi300x but the GPUs are nvidia" });
   });
   it("no GPU tool at all: the GPU check fails and says the machine has no GPU", async () => {
-    const checks = await runDoctor(probes({ npm: () => ok("10") }, { fileMode: (p) => (p.endsWith("launch_nowhere.sh") ? "missing" : "ok") }), opts({ cluster: "nowhere" }));
+    const checks = await runDoctor(
+      probes({ npm: () => ok("10") }, { fileMode: (p) => (p.endsWith("launch_nowhere.sh") ? "missing" : "ok") }),
+      opts({ cluster: "nowhere" }),
+    );
     expect(checks.find((c) => c.name === "GPUs")).toMatchObject({ status: "fail", detail: expect.stringMatching(/^no GPU found: .*this machine has no GPU/) });
     expect(checks.find((c) => c.name === "container runtime")!.status).toBe("fail");
     expect(checks.find((c) => c.name === "launch script")).toMatchObject({ status: "fail", detail: "runners/launch_nowhere.sh does not exist" });
@@ -76,7 +84,10 @@ describe("infx doctor checks", () => {
 
 describe("infx doctor (command)", () => {
   it("on this machine: a checklist, exit 1, no stack trace", async () => {
-    const r = await infx(["doctor", "--runner-type", "h200", "--runner-name", "h200-lab_0"], { cwd: ROOT, env: { ...process.env, PATH: "/usr/bin:/bin", HF_TOKEN: "x" } });
+    const r = await infx(["doctor", "--runner-type", "h200", "--runner-name", "h200-lab_0"], {
+      cwd: ROOT,
+      env: { ...process.env, PATH: "/usr/bin:/bin", HF_TOKEN: "x" },
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\[FAIL\] GPUs: no GPU found/);
     expect(r.stdout).toContain("[ok  ] launch script: runners/launch_h200-lab.sh");

@@ -60,7 +60,8 @@ function makeRepo(): void {
   writeFileSync(join(repo, "configs/amd-master.yaml"), cfg("e2eb-fp4-sim-sglang", "sim/model-b", "e2eb", "fp4", "sglang", 4, 2, 8));
   writeFileSync(join(repo, "configs/runners.yaml"), "sim:\n- 'sim_0'\n- 'sim_1'\n");
   writeFileSync(join(repo, ".gitignore"), "actions\nrunners\ndist\nnode_modules\n");
-  const entry = (keys: string, pr: number) => `- config-keys:\n    - ${keys}\n  description:\n    - e2e\n  pr-link: https://github.com/${OWNER}/${REPO}/pull/${pr}\n`;
+  const entry = (keys: string, pr: number) =>
+    `- config-keys:\n    - ${keys}\n  description:\n    - e2e\n  pr-link: https://github.com/${OWNER}/${REPO}/pull/${pr}\n`;
   writeFileSync(join(repo, "perf-changelog.yaml"), entry("e2ea-fp8-sim-vllm", 1));
   git(repo, "init", "-q", "-b", "main");
   git(repo, "add", "-A");
@@ -167,7 +168,13 @@ async function sweep(runId: number, event: ReturnType<typeof prEvent>, failEntry
 
   const shardIds = JSON.parse(planOut["single-shards"]!) as string[];
   expect(shardIds).toEqual(["single-001"]);
-  const shard = await runJob(SHARD.jobs.load, { github, inputs: { shard: shardIds[0], kind: "single", sha: planOut.sha } }, runnerEnv(runId, "load", "pull_request", event, repo), repo, hooks);
+  const shard = await runJob(
+    SHARD.jobs.load,
+    { github, inputs: { shard: shardIds[0], kind: "single", sha: planOut.sha } },
+    runnerEnv(runId, "load", "pull_request", event, repo),
+    repo,
+    hooks,
+  );
   record(`single (${shardIds[0]}) / load shard ${shardIds[0]}`, shard);
   const entries = JSON.parse(actionOf(shard, "./actions/shard")!.outputs.entries!) as Record<string, any>[];
 
@@ -191,9 +198,21 @@ async function sweep(runId: number, event: ReturnType<typeof prEvent>, failEntry
     bench.push({ name: entry.name, job, jobName });
   }
 
-  const collect = await runJob(COLLECT.jobs.collect, { github, inputs: { sha: planOut.sha } }, runnerEnv(runId, "collect", "pull_request", event, repo), repo, hooks);
+  const collect = await runJob(
+    COLLECT.jobs.collect,
+    { github, inputs: { sha: planOut.sha } },
+    runnerEnv(runId, "collect", "pull_request", event, repo),
+    repo,
+    hooks,
+  );
   record("collect-results / collect bmk", collect);
-  const successRate = await runJob(RUN_SWEEP.jobs["success-rate"], { github, needs }, runnerEnv(runId, "success-rate", "pull_request", event, repo), repo, hooks);
+  const successRate = await runJob(
+    RUN_SWEEP.jobs["success-rate"],
+    { github, needs },
+    runnerEnv(runId, "success-rate", "pull_request", event, repo),
+    repo,
+    hooks,
+  );
   const comment = await runJob(RUN_SWEEP.jobs.comment, { github, needs }, runnerEnv(runId, "comment", "pull_request", event, repo), repo, hooks);
   return { plan, shard, bench, collect, successRate, comment };
 }
@@ -212,8 +231,16 @@ beforeAll(async () => {
   gh.route(({ req, res, url }) => {
     if (req.method !== "GET" || url.pathname !== `/repos/${OWNER}/${REPO}/issues/${PR}/events`) return false;
     const labeled = ["sweep-enabled", "full-sweep-enabled", "evals-only"].map((name, i) => ({
-      id: i + 1, node_id: "n", url: "", commit_id: null, commit_url: null, created_at: "2026-01-01T00:00:00Z", performed_via_github_app: null,
-      event: "labeled", label: { name }, actor: { login: "maintainer" },
+      id: i + 1,
+      node_id: "n",
+      url: "",
+      commit_id: null,
+      commit_url: null,
+      created_at: "2026-01-01T00:00:00Z",
+      performed_via_github_app: null,
+      event: "labeled",
+      label: { name },
+      actor: { login: "maintainer" },
     }));
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify(labeled));
@@ -224,7 +251,20 @@ beforeAll(async () => {
     if (req.method !== "GET" || !m) return false;
     const who = { name: "a", email: "a@x", date: "2026-01-01T00:00:00Z" };
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ sha: m[1], committer: who, author: who, message: "m", tree: { sha: "t", url: "" }, parents: [], url: "", html_url: "", node_id: "", verification: null }));
+    res.end(
+      JSON.stringify({
+        sha: m[1],
+        committer: who,
+        author: who,
+        message: "m",
+        tree: { sha: "t", url: "" },
+        parents: [],
+        url: "",
+        html_url: "",
+        node_id: "",
+        verification: null,
+      }),
+    );
     return true;
   });
 });
@@ -245,11 +285,23 @@ describe("a whole sweep through the committed bundles", { timeout: 180_000 }, ()
     first = await sweep(7001, prEvent("labeled", ["sweep-enabled"], "sweep-enabled"));
     const plan = actionOf(first.plan, "./actions/plan")!;
     expect(plan.error).toBeUndefined();
-    expect(plan.outputs).toMatchObject({ run: "true", mode: "trimmed", sha: headSha, "fail-fast": "false", canary: "", "multi-shards": "[]", "has-evals": "false", "total-entries": "2" });
+    expect(plan.outputs).toMatchObject({
+      run: "true",
+      mode: "trimmed",
+      sha: headSha,
+      "fail-fast": "false",
+      canary: "",
+      "multi-shards": "[]",
+      "has-evals": "false",
+      "total-entries": "2",
+    });
     expect(plan.summary).toContain("Sweep plan");
     // --trim-conc: the lowest concurrency of each config.
     const entries = JSON.parse(actionOf(first.shard, "./actions/shard")!.outputs.entries!) as Record<string, any>[];
-    expect(entries.map((e) => [e["model-prefix"], e.conc]).sort()).toEqual([["e2ea", 4], ["e2eb", 2]]);
+    expect(entries.map((e) => [e["model-prefix"], e.conc]).sort()).toEqual([
+      ["e2ea", 4],
+      ["e2eb", 2],
+    ]);
     const planFiles = await artifactFiles(7001, "sweep-plan");
     expect(Object.keys(planFiles).sort()).toEqual(["plan.json", "shards/single-001.json"]);
     expect(JSON.parse(planFiles["shards/single-001.json"]!)).toEqual(entries);
@@ -336,18 +388,44 @@ describe("a whole sweep through the committed bundles", { timeout: 180_000 }, ()
 describe("a multi-node benchmark job", () => {
   it("runs every concurrency of the entry and uploads one row per concurrency", async () => {
     const entry = {
-      image: "example/dynamo:1", model: "sim/model-a", "model-prefix": "e2ea", precision: "fp8", framework: "dynamo-sglang", runner: "sim",
-      isl: 1024, osl: 1024, "spec-decoding": "none",
+      image: "example/dynamo:1",
+      model: "sim/model-a",
+      "model-prefix": "e2ea",
+      precision: "fp8",
+      framework: "dynamo-sglang",
+      runner: "sim",
+      isl: 1024,
+      osl: 1024,
+      "spec-decoding": "none",
       prefill: { "num-worker": 1, tp: 4, ep: 4, "dp-attn": true, "additional-settings": ["A=1"] },
       decode: { "num-worker": 2, tp: 8, ep: 8, "dp-attn": true },
-      conc: [4, 8], "max-model-len": 2248, "exp-name": "e2ea_1k1k", disagg: true, "run-eval": false, id: "mn01", name: "e2ea_mn_1k1k_mn01",
+      conc: [4, 8],
+      "max-model-len": 2248,
+      "exp-name": "e2ea_1k1k",
+      disagg: true,
+      "run-eval": false,
+      id: "mn01",
+      name: "e2ea_mn_1k1k_mn01",
     };
     const runId = 7003;
     const github = { event_name: "pull_request", event: {}, repository: `${OWNER}/${REPO}`, run_id: runId, run_attempt: 1 };
     const ws = mkdtempSync(join(tmpdir(), "e2e-mn-"));
     linkProject(ws);
-    const env = { ...runnerEnv(runId, "bmk-mn", "pull_request", {}, ws), RUNNER_NAME: "sim_1", SIM_INPUT_LEN: "64", SIM_OUTPUT_LEN: "8", SIM_NUM_PROMPTS: "4", SIM_STEP_MS: "0.5" };
-    const job = await runJob(BENCH_MULTI.jobs.benchmark, { github, inputs: { entry: JSON.stringify(entry), sha: headSha, "timeout-minutes": 480 } }, env, ws, hooks);
+    const env = {
+      ...runnerEnv(runId, "bmk-mn", "pull_request", {}, ws),
+      RUNNER_NAME: "sim_1",
+      SIM_INPUT_LEN: "64",
+      SIM_OUTPUT_LEN: "8",
+      SIM_NUM_PROMPTS: "4",
+      SIM_STEP_MS: "0.5",
+    };
+    const job = await runJob(
+      BENCH_MULTI.jobs.benchmark,
+      { github, inputs: { entry: JSON.stringify(entry), sha: headSha, "timeout-minutes": 480 } },
+      env,
+      ws,
+      hooks,
+    );
     expect(job.result, job.steps.map((s) => `${s.name}: ${s.run?.stderr ?? s.action?.error ?? ""}`).join("\n")).toBe("success");
     // GPU counts set through GITHUB_ENV by one step, read by the next ones.
     expect(job.env).toMatchObject({ PREFILL_GPUS: "4", DECODE_GPUS: "16", CONC_LIST: "4 8", IS_MULTINODE: "true" });
@@ -362,7 +440,12 @@ describe("a multi-node benchmark job", () => {
 
 describe("/sweep comments", () => {
   async function command(login: string, body: string) {
-    const event = { action: "created", comment: { id: 1, body, user: { login }, created_at: new Date().toISOString() }, issue: { number: PR, pull_request: { url: "x" } }, repository: { full_name: `${OWNER}/${REPO}` } };
+    const event = {
+      action: "created",
+      comment: { id: 1, body, user: { login }, created_at: new Date().toISOString() },
+      issue: { number: PR, pull_request: { url: "x" } },
+      repository: { full_name: `${OWNER}/${REPO}` },
+    };
     const github = { event_name: "issue_comment", event, repository: `${OWNER}/${REPO}`, run_id: 7100, token: gh.token };
     const job = await runJob(COMMAND.jobs.authorize, { github }, runnerEnv(7100, "authorize", "issue_comment", event, repo), repo, hooks);
     return { job, action: actionOf(job, "./actions/sweep-command")! };
@@ -383,13 +466,22 @@ describe("/sweep comments", () => {
   it("a maintainer's /sweep is pinned to the PR head at comment time and the reply links the run", async () => {
     const { action } = await command("maintainer", "/sweep full-sweep --single-node --model-prefix e2ea --runner-type sim --max-conc 4");
     expect(action.error).toBeUndefined();
-    expect(action.outputs).toMatchObject({ allowed: "true", sha: headSha, "test-name": `pr-${PR}`, "generate-cli-command": "full-sweep --single-node --model-prefix e2ea --runner-type sim --max-conc 4" });
+    expect(action.outputs).toMatchObject({
+      allowed: "true",
+      sha: headSha,
+      "test-name": `pr-${PR}`,
+      "generate-cli-command": "full-sweep --single-node --model-prefix e2ea --runner-type sim --max-conc 4",
+    });
     expect(gh.state.comments.at(-1)!.body).toContain("https://github.com/acme/inferencex/actions/runs/7100");
   });
 
   it("the generator command a /sweep starts plans in e2e-tests' plan job", async () => {
     const e2e = wfDoc("e2e-tests.yml");
-    const inputs = { "generate-cli-command": "full-sweep --single-node --model-prefix e2ea --runner-type sim --max-conc 4", "test-name": "pr-42", ref: headSha };
+    const inputs = {
+      "generate-cli-command": "full-sweep --single-node --model-prefix e2ea --runner-type sim --max-conc 4",
+      "test-name": "pr-42",
+      ref: headSha,
+    };
     const github = { event_name: "workflow_dispatch", event: { inputs }, repository: `${OWNER}/${REPO}`, run_id: 7200 };
     const plan = await runJob(e2e.jobs.plan, { github, inputs }, runnerEnv(7200, "plan", "workflow_dispatch", { inputs }, repo), repo, hooks);
     const out = actionOf(plan, "./actions/plan")!;

@@ -62,7 +62,17 @@ describe("lm-eval results to eval rows", () => {
     const dsr1 = r.rows.filter((row) => row.model_prefix === "dsr1");
     expect(dsr1.map((row) => row.task)).toEqual(["arc_easy", "gsm8k"]);
     const [arc, gsm] = dsr1 as [EvalRow, EvalRow];
-    expect(gsm).toMatchObject({ hw: "B200-TRT", tp: 8, ep: 8, conc: 64, dp_attention: "true", spec_decoding: "mtp", em_strict_se: null, score_se: null, em_flexible_se: 0.005409439736970541 });
+    expect(gsm).toMatchObject({
+      hw: "B200-TRT",
+      tp: 8,
+      ep: 8,
+      conc: 64,
+      dp_attention: "true",
+      spec_decoding: "mtp",
+      em_strict_se: null,
+      score_se: null,
+      em_flexible_se: 0.005409439736970541,
+    });
     expect(arc).toMatchObject({ score_name: "acc,none", score: 0.8421, score_se: 0.0075, em_strict: null, em_flexible: null, n_eff: 2376 });
   });
 
@@ -75,9 +85,15 @@ describe("lm-eval results to eval rows", () => {
     expect(gsm.score).toBe(0.9575435936315391);
     expect(r.rows).toHaveLength(3);
     expect(r.problems).toEqual([
-      { path: "eval_results/eval_broken_no_meta/results_2026-01-21T05-53-28.407213.json", reason: "no meta_env.json beside it: the configuration of the eval is unknown" },
+      {
+        path: "eval_results/eval_broken_no_meta/results_2026-01-21T05-53-28.407213.json",
+        reason: "no meta_env.json beside it: the configuration of the eval is unknown",
+      },
       { path: "eval_results/eval_gptoss_1k8k_fp4_vllm_tp1_conc64_mi300x-cr_0/notes.json", reason: "foreign JSON: not an lm-eval result (no lm_eval_version)" },
-      { path: "eval_results/eval_gptoss_1k8k_fp4_vllm_tp1_conc64_mi300x-cr_0/results_2026-01-21T05-44-15.712708.json", reason: expect.stringMatching(/^not valid JSON: line \d+, column \d+/) as unknown as string },
+      {
+        path: "eval_results/eval_gptoss_1k8k_fp4_vllm_tp1_conc64_mi300x-cr_0/results_2026-01-21T05-44-15.712708.json",
+        reason: expect.stringMatching(/^not valid JSON: line \d+, column \d+/) as unknown as string,
+      },
     ]);
   });
 
@@ -98,7 +114,12 @@ describe("lm-eval results to eval rows", () => {
   it("group subtasks are left to the group's row", () => {
     const meta = readMetaEnv({ hw: "h100", framework: "vllm", precision: "fp8", tp: 2, conc: 8 });
     if (!meta.ok) throw new Error("meta");
-    const { rows } = evalRowsOf({ lm_eval_version: "0.4", group_subtasks: { mmlu: ["mmlu_a"] }, results: { mmlu: { "acc,none": 0.7 }, mmlu_a: { "acc,none": 0.6 } } }, meta.value, "x.json", "x.json");
+    const { rows } = evalRowsOf(
+      { lm_eval_version: "0.4", group_subtasks: { mmlu: ["mmlu_a"] }, results: { mmlu: { "acc,none": 0.7 }, mmlu_a: { "acc,none": 0.6 } } },
+      meta.value,
+      "x.json",
+      "x.json",
+    );
     expect(rows.map((r) => r.task)).toEqual(["mmlu"]);
   });
 
@@ -134,12 +155,21 @@ describe("accuracy gate", () => {
     const row = (o: Partial<EvalRow>) => ({ model: "m", model_prefix: "p", task: "gsm8k", score: 0.92, ...o }) as EvalRow;
     const rows = [row({}), row({ model_prefix: "dsr1" }), row({ model: "openai/gpt-oss-120b", score: 0.6 }), row({ task: "arc" })];
     expect(applyThresholds(rows, t.value)).toBe(1);
-    expect(rows.map((r) => [r.threshold, r.passed])).toEqual([[0.9, true], [0.95, false], [0.5, true], [undefined, undefined]]);
+    expect(rows.map((r) => [r.threshold, r.passed])).toEqual([
+      [0.9, true],
+      [0.95, false],
+      [0.5, true],
+      [undefined, undefined],
+    ]);
   });
 
   it("bad thresholds files are refused with every error", () => {
     const t = parseThresholds({ default: { gsm8k: 1.5 }, model: {}, models: { x: [] } });
-    expect(!t.ok && t.errors).toEqual(["model: unknown key (allowed: default, models)", "default.gsm8k: must be a number from 0 to 1, got 1.5", "models.x: must be a mapping of task: minimum score"]);
+    expect(!t.ok && t.errors).toEqual([
+      "model: unknown key (allowed: default, models)",
+      "default.gsm8k: must be a number from 0 to 1, got 1.5",
+      "models.x: must be a mapping of task: minimum score",
+    ]);
   });
 
   it("infx collect --thresholds marks rows, lists failures and exits 1", async () => {

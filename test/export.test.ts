@@ -8,7 +8,18 @@ import { configGrid, rowOf, type Config } from "./fixtures/results/generate.js";
 import { fixtureRow } from "./fixtures/raw/rows.js";
 import { infx } from "./support/cli.js";
 
-const multi: Config = { prefix: "dsr1", model: "deepseek-ai/DeepSeek-R1-0528", hw: "gb200", framework: "dynamo-trt", precision: "fp4", isl: 1024, osl: 1024, tp: 8, conc: 64, multinode: { prefillGpus: 8, decodeGpus: 8 } };
+const multi: Config = {
+  prefix: "dsr1",
+  model: "deepseek-ai/DeepSeek-R1-0528",
+  hw: "gb200",
+  framework: "dynamo-trt",
+  precision: "fp4",
+  isl: 1024,
+  osl: 1024,
+  tp: 8,
+  conc: 64,
+  multinode: { prefillGpus: 8, decodeGpus: 8 },
+};
 // A row from a raw result the client saved (test/fixtures/raw), through the real processResult.
 const golden = fixtureRow("sim_conc1.json");
 
@@ -24,7 +35,23 @@ describe("export --csv", () => {
   it("values come from the row in seconds; unmeasured e2el is empty", () => {
     const [, line] = toCsv([golden]).trimEnd().split("\n");
     expect(line).toBe(
-      ["h200", "vllm", "fp8", 1024, 64, 8, 1, 1, golden.tput_per_gpu, golden.output_tput_per_gpu, golden.mean_ttft, golden.p99_ttft, golden.mean_tpot, "", ""].join(","),
+      [
+        "h200",
+        "vllm",
+        "fp8",
+        1024,
+        64,
+        8,
+        1,
+        1,
+        golden.tput_per_gpu,
+        golden.output_tput_per_gpu,
+        golden.mean_ttft,
+        golden.p99_ttft,
+        golden.mean_tpot,
+        "",
+        "",
+      ].join(","),
     );
     const withE2el = rowOf(configGrid(1)[0]!);
     const fields = toCsv([withE2el]).split("\n")[1]!.split(",");
@@ -42,7 +69,19 @@ describe("export --csv", () => {
 describe("export --points", () => {
   it("x = interactivity, y = throughput per GPU, with the dashboard keys", () => {
     const [p] = toPoints([golden]);
-    expect(p).toEqual({ x: golden.mean_intvty, y: golden.tput_per_gpu, hwKey: "h200", precision: "fp8", tp: 8, conc: 1, tpPerGpu: { y: golden.tput_per_gpu }, model: "sim", isl: 1024, osl: 64, framework: "vllm" });
+    expect(p).toEqual({
+      x: golden.mean_intvty,
+      y: golden.tput_per_gpu,
+      hwKey: "h200",
+      precision: "fp8",
+      tp: 8,
+      conc: 1,
+      tpPerGpu: { y: golden.tput_per_gpu },
+      model: "sim",
+      isl: 1024,
+      osl: 64,
+      framework: "vllm",
+    });
   });
   it("rows without interactivity are left out", () => {
     const r = { ...golden } as Record<string, unknown>;

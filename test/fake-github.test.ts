@@ -33,7 +33,11 @@ function expectSchema(name: string, body: unknown, known?: { def: string; entiti
   expect(ok ? [] : s!.validate.errors!.map((e) => `${e.instancePath} ${e.message}`), name).toEqual([]);
   if (known) {
     const props = Object.keys(s!.raw.$defs[known.def].properties);
-    for (const e of known.entities) expect(Object.keys(e as object).filter((k) => !props.includes(k)), `${known.def} properties`).toEqual([]);
+    for (const e of known.entities)
+      expect(
+        Object.keys(e as object).filter((k) => !props.includes(k)),
+        `${known.def} properties`,
+      ).toEqual([]);
   }
 }
 
@@ -102,7 +106,12 @@ describe("fake GitHub answers with the REST schemas", () => {
     expect(r.body.jobs.map((j: { name: string }) => j.name)).toEqual(["bmk [h200] a", "plan"]);
     expect((await get(`${R}/actions/runs/9/jobs`)).body.total_count).toBe(1); // latest attempt only
     expect((await get(`${R}/actions/runs/9/jobs?filter=all`)).body.total_count).toBe(3);
-    expect((await get(`${R}/actions/runs/9/jobs?filter=all`)).body.jobs[2]).toMatchObject({ run_attempt: 2, status: "in_progress", conclusion: null, completed_at: null });
+    expect((await get(`${R}/actions/runs/9/jobs?filter=all`)).body.jobs[2]).toMatchObject({
+      run_attempt: 2,
+      status: "in_progress",
+      conclusion: null,
+      completed_at: null,
+    });
   });
 
   it("issue comments (list, create, update)", async () => {
@@ -136,7 +145,11 @@ describe("fake GitHub answers with the REST schemas", () => {
     const arts = await get(`${R}/actions/runs/9/artifacts`);
     expectSchema("list-workflow-run-artifacts", arts.body, { def: "artifact", entities: arts.body.artifacts });
 
-    const d = await send("POST", `${R}/actions/workflows/e2e-tests.yml/dispatches`, { ref: "refs/pull/5/head", inputs: { "generate-cli-command": "full-sweep" }, return_run_details: true });
+    const d = await send("POST", `${R}/actions/workflows/e2e-tests.yml/dispatches`, {
+      ref: "refs/pull/5/head",
+      inputs: { "generate-cli-command": "full-sweep" },
+      return_run_details: true,
+    });
     expect(d.status).toBe(200);
     expectSchema("create-workflow-dispatch", d.body);
     expectSchema("create-workflow-dispatch.request", gh.requests.at(-1)!.body);
@@ -253,7 +266,12 @@ describe("REST adapters against the fake", () => {
     for (let i = 0; i < 120; i++) gh.addArtifact({ run_id: 11, name: `bmk_${i}` });
     expect(await listRunArtifacts(octokit, { ...where, runId: 11 })).toHaveLength(120);
 
-    const d = await dispatchWorkflow(octokit, { ...where, workflow: "e2e-tests.yml", ref: "d".repeat(40), inputs: { "generate-cli-command": "full-sweep --single-node" } });
+    const d = await dispatchWorkflow(octokit, {
+      ...where,
+      workflow: "e2e-tests.yml",
+      ref: "d".repeat(40),
+      inputs: { "generate-cli-command": "full-sweep --single-node" },
+    });
     expect(d.runId).toBe(gh.state.dispatches[0]!.run_id);
     expect(d.htmlUrl).toBe(`https://github.com/acme/inferencex/actions/runs/${d.runId}`);
     expect(gh.state.dispatches[0]).toMatchObject({ workflow_id: "e2e-tests.yml", inputs: { "generate-cli-command": "full-sweep --single-node" } });
@@ -270,7 +288,9 @@ describe("REST adapters against the fake", () => {
       ],
     });
     try {
-      expect(await (await fetch(`${extra.url}/twirp/github.actions.results.api.v1.ArtifactService/ListArtifacts`, { method: "POST" })).json()).toEqual({ ok: true });
+      expect(await (await fetch(`${extra.url}/twirp/github.actions.results.api.v1.ArtifactService/ListArtifacts`, { method: "POST" })).json()).toEqual({
+        ok: true,
+      });
       expect((await fetch(`${extra.url}${R}/pulls/1`)).status).toBe(401);
       expect(extra.server.listening).toBe(true);
     } finally {

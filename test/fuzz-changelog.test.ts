@@ -24,8 +24,12 @@ beforeAll(() => {
 });
 
 function validEntry(e: MatrixEntry): boolean {
-  const common = typeof e.image === "string" && typeof e.model === "string" && typeof e.runner === "string" && e.isl > 0 && e.osl > 0 && typeof e["run-eval"] === "boolean";
-  if (isMultiNode(e)) return common && Array.isArray(e.conc) && e.conc.length > 0 && Array.isArray(e.prefill["additional-settings"]) && Array.isArray(e.decode["additional-settings"]);
+  const common =
+    typeof e.image === "string" && typeof e.model === "string" && typeof e.runner === "string" && e.isl > 0 && e.osl > 0 && typeof e["run-eval"] === "boolean";
+  if (isMultiNode(e))
+    return (
+      common && Array.isArray(e.conc) && e.conc.length > 0 && Array.isArray(e.prefill["additional-settings"]) && Array.isArray(e.decode["additional-settings"])
+    );
   return common && Number.isInteger(e.conc) && e.conc > 0 && e.tp > 0;
 }
 
@@ -37,7 +41,9 @@ async function plan(baseText: string | undefined, headText: string): Promise<Out
     const work = changelogWork({ file: "perf-changelog.yaml", baseRef: "BASE", headRef: "HEAD", baseText, headText });
     if (work.status === "no-new-entries") return { kind: "empty" };
     const perEntry = await resolveEntryKeys(work.entries, keys, "perf-changelog.yaml");
-    const { matrix } = planChangelogEntries(work.entries, perEntry, (configKeys, mode) => testConfig(inputs, { configKeys, runEvals: !mode.evalsOnly, evalsOnly: mode.evalsOnly }));
+    const { matrix } = planChangelogEntries(work.entries, perEntry, (configKeys, mode) =>
+      testConfig(inputs, { configKeys, runEvals: !mode.evalsOnly, evalsOnly: mode.evalsOnly }),
+    );
     return { kind: "plan", matrix };
   } catch (e) {
     if (!(e instanceof UserError)) throw new Error(`not a UserError: ${(e as Error)?.stack ?? String(e)}`);
@@ -83,12 +89,27 @@ function applyEdits(lines: string[], edits: Edit[]): string {
   return out.join("\n");
 }
 
-const KEY_WORDS = fc.constantFrom("gptoss*", "dsr1-fp8-*-sglang", "*-trt", "gptoss-fp4-h200-vllm", "dsr1-fp4-gb200-dynamo-trt", "dsr1-fp8-mi300x-sglang", "nope*", "x");
-const sometimes = <T,>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<unknown>) => fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 });
+const KEY_WORDS = fc.constantFrom(
+  "gptoss*",
+  "dsr1-fp8-*-sglang",
+  "*-trt",
+  "gptoss-fp4-h200-vllm",
+  "dsr1-fp4-gb200-dynamo-trt",
+  "dsr1-fp8-mi300x-sglang",
+  "nope*",
+  "x",
+);
+const sometimes = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<unknown>) => fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 });
 const entryLike = fc.record(
   {
     "config-keys": sometimes(fc.array(sometimes(KEY_WORDS, fc.string()), { minLength: 1, maxLength: 3 }), fc.jsonValue()),
-    description: sometimes(fc.array(fc.string({ minLength: 1 }).map((s) => s + "."), { minLength: 1, maxLength: 2 }), fc.jsonValue()),
+    description: sometimes(
+      fc.array(
+        fc.string({ minLength: 1 }).map((s) => s + "."),
+        { minLength: 1, maxLength: 2 },
+      ),
+      fc.jsonValue(),
+    ),
     "pr-link": sometimes(fc.constant("https://github.com/o/r/pull/1"), fc.jsonValue()),
     "evals-only": sometimes(fc.boolean(), fc.jsonValue()),
     extra: fc.jsonValue(),
@@ -96,7 +117,9 @@ const entryLike = fc.record(
   { requiredKeys: ["config-keys", "description", "pr-link"] },
 );
 // An unknown field in about one entry in five.
-const entryLikeMostlyClean = fc.tuple(entryLike, fc.integer({ min: 0, max: 4 })).map(([e, n]) => (n > 0 ? (({ extra: _extra, ...rest }) => rest)(e as Record<string, unknown>) : e));
+const entryLikeMostlyClean = fc
+  .tuple(entryLike, fc.integer({ min: 0, max: 4 }))
+  .map(([e, n]) => (n > 0 ? (({ extra: _extra, ...rest }) => rest)(e as Record<string, unknown>) : e));
 
 describe("fuzzing the changelog reader", () => {
   it("random YAML-ish text as the new changelog", async () => {
@@ -114,7 +137,13 @@ describe("fuzzing the changelog reader", () => {
     await fc.assert(
       fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 4 }), fc.boolean(), async (edits, appendAtEnd) => {
         const base = appendAtEnd ? REAL : applyEdits(LINES, edits);
-        const head = appendAtEnd ? REAL + applyEdits(["", "- config-keys:", "    - gptoss-fp4-h200-vllm", "  description:", '    - "x"', "  pr-link: https://github.com/o/r/pull/2", ""], edits) : REAL;
+        const head = appendAtEnd
+          ? REAL +
+            applyEdits(
+              ["", "- config-keys:", "    - gptoss-fp4-h200-vllm", "  description:", '    - "x"', "  pr-link: https://github.com/o/r/pull/2", ""],
+              edits,
+            )
+          : REAL;
         outcomes.add((await check(base, head)).kind);
         outcomes.add((await check(REAL, applyEdits(LINES, edits))).kind);
       }),
@@ -141,10 +170,19 @@ describe("fuzzing the changelog reader", () => {
 describe("fuzzed changelogs through the real CLI and git", () => {
   let repo: { dir: string; cleanup: () => void };
   let chains: string[][];
-  const heads = fc.sample(fc.array(edit, { minLength: 1, maxLength: 3 }), { numRuns: 25, seed: 9 }).map((edits) => REAL + applyEdits(["", "- config-keys:", "    - gptoss*", "  description:", '    - "x"', "  pr-link: https://github.com/o/r/pull/3", ""], edits));
+  const heads = fc
+    .sample(fc.array(edit, { minLength: 1, maxLength: 3 }), { numRuns: 25, seed: 9 })
+    .map(
+      (edits) =>
+        REAL + applyEdits(["", "- config-keys:", "    - gptoss*", "  description:", '    - "x"', "  pr-link: https://github.com/o/r/pull/3", ""], edits),
+    );
   beforeAll(() => {
     repo = tempRepo();
-    chains = commitChains(repo.dir, "perf-changelog.yaml", heads.map((h) => [REAL, h]));
+    chains = commitChains(
+      repo.dir,
+      "perf-changelog.yaml",
+      heads.map((h) => [REAL, h]),
+    );
   });
   afterAll(() => repo.cleanup());
 

@@ -48,7 +48,10 @@ describe("infx collect with hostile artifacts", () => {
     const [c] = configGrid(1);
     const row = rowOf(c!) as Record<string, unknown>;
     delete row.date;
-    for (const [node, when] of [["0", 1_700_000_000], ["1", 1_800_000_000]] as const) {
+    for (const [node, when] of [
+      ["0", 1_700_000_000],
+      ["1", 1_800_000_000],
+    ] as const) {
       const name = resultName(c!, node);
       mkdirSync(join(art, `bmk_${name}`), { recursive: true });
       const f = join(art, `bmk_${name}`, `agg_${name}.json`);
@@ -64,7 +67,9 @@ describe("infx collect with hostile artifacts", () => {
         dropped: { path: `artifacts/bmk_${resultName(c!, "0")}/agg_${resultName(c!, "0")}.json`, when: new Date(1_700_000_000_000).toISOString() },
       },
     ]);
-    expect(r.stdout).toContain(`  artifacts/bmk_${resultName(c!, "1")}/agg_${resultName(c!, "1")}.json (2027-01-15T08:00:00.000Z) replaced artifacts/bmk_${resultName(c!, "0")}`);
+    expect(r.stdout).toContain(
+      `  artifacts/bmk_${resultName(c!, "1")}/agg_${resultName(c!, "1")}.json (2027-01-15T08:00:00.000Z) replaced artifacts/bmk_${resultName(c!, "0")}`,
+    );
   });
 
   it("--report and --out are not written through a pre-placed symlink", async () => {

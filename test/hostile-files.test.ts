@@ -130,14 +130,36 @@ k2:
   });
 });
 
-const ENV = { FRAMEWORK: "vllm", PRECISION: "bf16", SPEC_DECODING: "none", ISL: "1024", OSL: "1024", DISAGG: "false", MODEL_PREFIX: "glm47",
-  IMAGE: "vllm/vllm-openai:v0.11.0", RUNNER_TYPE: "h200", TP: "8", EP_SIZE: "1", DP_ATTENTION: "false" };
+const ENV = {
+  FRAMEWORK: "vllm",
+  PRECISION: "bf16",
+  SPEC_DECODING: "none",
+  ISL: "1024",
+  OSL: "1024",
+  DISAGG: "false",
+  MODEL_PREFIX: "glm47",
+  IMAGE: "vllm/vllm-openai:v0.11.0",
+  RUNNER_TYPE: "h200",
+  TP: "8",
+  EP_SIZE: "1",
+  DP_ATTENTION: "false",
+};
 const rawText = (over: Record<string, string> = {}) => {
-  const fields: Record<string, string> = { model_id: '"m"', max_concurrency: "4", completed: "10", total_input_tokens: "100", total_output_tokens: "100",
-    output_throughput: "50", total_token_throughput: "100", date: '"20260101-000000"' };
+  const fields: Record<string, string> = {
+    model_id: '"m"',
+    max_concurrency: "4",
+    completed: "10",
+    total_input_tokens: "100",
+    total_output_tokens: "100",
+    output_throughput: "50",
+    total_token_throughput: "100",
+    date: '"20260101-000000"',
+  };
   for (const m of ["ttft", "tpot", "itl"]) for (const s of ["mean", "median", "std", "p99"]) fields[`${s}_${m}_ms`] = "10";
   Object.assign(fields, over);
-  return `{${Object.entries(fields).map(([k, v]) => `"${k}": ${v}`).join(", ")}}`;
+  return `{${Object.entries(fields)
+    .map(([k, v]) => `"${k}": ${v}`)
+    .join(", ")}}`;
 };
 const rowError = (text: string, env: Record<string, string> = ENV): ResultError => {
   const e = thrown(() => processResult(JSON.parse(text), env));
@@ -162,7 +184,9 @@ describe("numbers that cannot be right are errors naming the field", () => {
     expect(rowError(rawText({ max_concurrency: "18446744073709551616" })).details.join("\n")).toMatch(/max_concurrency/);
   });
   it("TP=99999999999999999999", () => {
-    expect(rowError(rawText(), { ...ENV, TP: "99999999999999999999" }).details[0]).toMatch(/^TP="99999999999999999999": expected a whole number >= 1 and <= 2147483647/);
+    expect(rowError(rawText(), { ...ENV, TP: "99999999999999999999" }).details[0]).toMatch(
+      /^TP="99999999999999999999": expected a whole number >= 1 and <= 2147483647/,
+    );
   });
 });
 
@@ -197,7 +221,10 @@ describe("process-result paths", () => {
   it("a raw result with an invalid UTF-8 byte: error with the offset, no row", async () => {
     const dir = tmp();
     mkdirSync(join(dir, "d"));
-    writeFileSync(join(dir, "d", "run.json"), Buffer.concat([Buffer.from(rawText().slice(0, 10)), Buffer.from([0xc3, 0x28]), Buffer.from(rawText().slice(10))]));
+    writeFileSync(
+      join(dir, "d", "run.json"),
+      Buffer.concat([Buffer.from(rawText().slice(0, 10)), Buffer.from([0xc3, 0x28]), Buffer.from(rawText().slice(10))]),
+    );
     const r = await infx(["process-result", "--dir", "d"], { cwd: dir, env: { ...ENV, RESULT_FILENAME: "run" } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/invalid UTF-8 at byte offset 10/);
@@ -207,19 +234,25 @@ describe("process-result paths", () => {
 describe("changelog text read from git is strict UTF-8 too", () => {
   it("an invalid byte in perf-changelog.yaml at a ref is an error naming file, ref and offset", async () => {
     const dir = tmp();
-    const git = (...a: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "-c", "commit.gpgsign=false", ...a], { cwd: dir, stdio: "pipe" });
+    const git = (...a: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "-c", "commit.gpgsign=false", ...a], { cwd: dir, stdio: "pipe" });
     git("init", "-q");
-    writeFileSync(join(dir, "perf-changelog.yaml"), Buffer.concat([Buffer.from("- config-keys: [a]\n  description: ['caf"), Buffer.from([0xe9]), Buffer.from("']\n")]));
+    writeFileSync(
+      join(dir, "perf-changelog.yaml"),
+      Buffer.concat([Buffer.from("- config-keys: [a]\n  description: ['caf"), Buffer.from([0xe9]), Buffer.from("']\n")]),
+    );
     git("add", ".");
     git("commit", "-qm", "x");
     const file = join(dir, "perf-changelog.yaml");
-    await expect(readFileAtRefs(file, ["HEAD"])).rejects.toThrow(`cannot read ${file} at HEAD: invalid UTF-8 at byte offset 39 (line 2, byte 21 of the line: 0xe9); save the file as UTF-8`);
+    await expect(readFileAtRefs(file, ["HEAD"])).rejects.toThrow(
+      `cannot read ${file} at HEAD: invalid UTF-8 at byte offset 39 (line 2, byte 21 of the line: 0xe9); save the file as UTF-8`,
+    );
   });
 });
 
 describe("generated hostile inputs", () => {
   it("parseJson never throws, and is ok exactly when JSON.parse accepts", () => {
-    const unit = fc.constantFrom(..."[]{}:,\" 1-e.tnx\n".split(""));
+    const unit = fc.constantFrom(...'[]{}:," 1-e.tnx\n'.split(""));
     fc.assert(
       fc.property(fc.string({ unit, maxLength: 40 }), fc.nat({ max: 3000 }), (tail, depth) => {
         const text = "[".repeat(depth) + tail;

@@ -69,7 +69,20 @@ describe("/sweep runs the commit the maintainer saw", () => {
       if (req.method !== "GET" || !m || !commitDates[m[1]!]) return false;
       const date = commitDates[m[1]!]!;
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ sha: m[1], committer: { name: "a", email: "a@x", date }, author: { name: "a", email: "a@x", date }, message: "m", tree: { sha: "t", url: "" }, parents: [], url: "", html_url: "", node_id: "", verification: null }));
+      res.end(
+        JSON.stringify({
+          sha: m[1],
+          committer: { name: "a", email: "a@x", date },
+          author: { name: "a", email: "a@x", date },
+          message: "m",
+          tree: { sha: "t", url: "" },
+          parents: [],
+          url: "",
+          html_url: "",
+          node_id: "",
+          verification: null,
+        }),
+      );
       return true;
     });
   });
@@ -120,7 +133,20 @@ describe("sweep labels count only from people with write permission", () => {
     gh.route(({ req, res, url }) => {
       if (req.method !== "GET" || url.pathname !== "/repos/acme/inferencex/issues/9/events") return false;
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(events.map((e, i) => ({ id: i + 1, node_id: "n", url: "", commit_id: null, commit_url: null, created_at: "2026-01-01T00:00:00Z", performed_via_github_app: null, ...e }))));
+      res.end(
+        JSON.stringify(
+          events.map((e, i) => ({
+            id: i + 1,
+            node_id: "n",
+            url: "",
+            commit_id: null,
+            commit_url: null,
+            created_at: "2026-01-01T00:00:00Z",
+            performed_via_github_app: null,
+            ...e,
+          })),
+        ),
+      );
       return true;
     });
   });
@@ -178,8 +204,23 @@ describe("checkRepoSecurity reads the settings that keep forks off the GPU runne
       [R]: { private: false, owner: { login: "acme", type: "Organization" } },
       [`${R}/actions/permissions/fork-pr-contributor-approval`]: { approval_policy: "all_external_contributors" },
       [`${R}/actions/permissions/workflow`]: { default_workflow_permissions: "read", can_approve_pull_request_reviews: false },
-      "/orgs/acme/actions/runner-groups": { total_count: 1, runner_groups: [{ id: 2, name: "gpu", visibility: "selected", allows_public_repositories: false, restricted_to_workflows: true, selected_workflows: ["acme/inferencex/.github/workflows/run-sweep.yml@refs/heads/main"] }] },
-      [`${R}/actions/runners`]: { total_count: 1, runners: [{ id: 1, name: "b200-nv_0", os: "linux", status: "online", busy: false, ephemeral: true, labels: [] }] },
+      "/orgs/acme/actions/runner-groups": {
+        total_count: 1,
+        runner_groups: [
+          {
+            id: 2,
+            name: "gpu",
+            visibility: "selected",
+            allows_public_repositories: false,
+            restricted_to_workflows: true,
+            selected_workflows: ["acme/inferencex/.github/workflows/run-sweep.yml@refs/heads/main"],
+          },
+        ],
+      },
+      [`${R}/actions/runners`]: {
+        total_count: 1,
+        runners: [{ id: 1, name: "b200-nv_0", os: "linux", status: "online", busy: false, ephemeral: true, labels: [] }],
+      },
     });
     const checks = await checkRepoSecurity(octokit(), { owner: "acme", repo: "inferencex" });
     expect(checks.map((c) => [c.id, c.status])).toEqual([
@@ -194,7 +235,13 @@ describe("checkRepoSecurity reads the settings that keep forks off the GPU runne
       [`${R}/actions/permissions/fork-pr-contributor-approval`]: { approval_policy: "first_time_contributors" },
       [`${R}/actions/permissions/workflow`]: { default_workflow_permissions: "write", can_approve_pull_request_reviews: true },
       "/orgs/acme/actions/runner-groups": 403,
-      [`${R}/actions/runners`]: { total_count: 2, runners: [{ id: 1, name: "b200-nv_0", ephemeral: false }, { id: 2, name: "h200-x_0", ephemeral: true }] },
+      [`${R}/actions/runners`]: {
+        total_count: 2,
+        runners: [
+          { id: 1, name: "b200-nv_0", ephemeral: false },
+          { id: 2, name: "h200-x_0", ephemeral: true },
+        ],
+      },
     });
     const checks = await checkRepoSecurity(octokit(), { owner: "acme", repo: "inferencex" });
     expect(checks.map((c) => [c.id, c.status])).toEqual([
@@ -211,7 +258,12 @@ describe("checkRepoSecurity reads the settings that keep forks off the GPU runne
   it("a private repository is checked for private-fork workflow settings", async () => {
     Object.assign(settings, {
       [R]: { private: true, owner: { login: "acme", type: "Organization" } },
-      [`${R}/actions/permissions/fork-pr-workflows-private-repos`]: { run_workflows_from_fork_pull_requests: true, send_write_tokens_to_workflows: true, send_secrets_and_variables: false, require_approval_for_fork_pr_workflows: true },
+      [`${R}/actions/permissions/fork-pr-workflows-private-repos`]: {
+        run_workflows_from_fork_pull_requests: true,
+        send_write_tokens_to_workflows: true,
+        send_secrets_and_variables: false,
+        require_approval_for_fork_pr_workflows: true,
+      },
     });
     const checks = await checkRepoSecurity(octokit(), { owner: "acme", repo: "inferencex" });
     expect(checks[0]).toMatchObject({ id: "fork-pr-private", status: "missing" });

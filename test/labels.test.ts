@@ -1,14 +1,7 @@
 // The sweep label policy as data: for every combination of event, action,
 // labels, draft and fork, whether a sweep runs and how.
 import { describe, expect, it } from "vitest";
-import {
-  decideSweep,
-  isSweepLabel,
-  PRIMARY_SWEEP_LABELS,
-  SWEEP_LABELS,
-  sweepEventFromPayload,
-  type SweepEvent,
-} from "../src/plan/labels.js";
+import { decideSweep, isSweepLabel, PRIMARY_SWEEP_LABELS, SWEEP_LABELS, sweepEventFromPayload, type SweepEvent } from "../src/plan/labels.js";
 
 const pr = (over: Partial<SweepEvent>): SweepEvent => ({ eventName: "pull_request", action: "synchronize", labels: [], draft: false, fork: false, ...over });
 
@@ -22,12 +15,33 @@ describe("decideSweep: pull requests", () => {
     ["full-sweep-enabled", pr({ labels: ["full-sweep-enabled"] }), true, "full", ["--canary"], false],
     ["full-sweep-fail-fast", pr({ labels: ["full-sweep-fail-fast"] }), true, "full-fail-fast", ["--canary"], true],
     ["sweep-enabled + evals-only", pr({ labels: ["sweep-enabled", "evals-only"] }), true, "trimmed", ["--trim-conc", "--evals-only"], false],
-    ["full + all-evals + evals-only", pr({ labels: ["full-sweep-enabled", "all-evals", "evals-only"] }), true, "full", ["--canary", "--all-evals", "--evals-only"], false],
+    [
+      "full + all-evals + evals-only",
+      pr({ labels: ["full-sweep-enabled", "all-evals", "evals-only"] }),
+      true,
+      "full",
+      ["--canary", "--all-evals", "--evals-only"],
+      false,
+    ],
     ["modifier alone", pr({ labels: ["evals-only"] }), false, undefined, [], false],
     ["draft with label", pr({ draft: true, labels: ["sweep-enabled"] }), false, undefined, [], false],
     ["fork with label", pr({ fork: true, labels: ["full-sweep-enabled"] }), false, undefined, [], false],
-    ["unrelated label added while sweep-enabled", pr({ action: "labeled", changedLabel: "documentation", labels: ["sweep-enabled", "documentation"] }), false, undefined, [], false],
-    ["modifier added while sweep-enabled", pr({ action: "labeled", changedLabel: "all-evals", labels: ["sweep-enabled", "all-evals"] }), true, "trimmed", ["--trim-conc", "--all-evals"], false],
+    [
+      "unrelated label added while sweep-enabled",
+      pr({ action: "labeled", changedLabel: "documentation", labels: ["sweep-enabled", "documentation"] }),
+      false,
+      undefined,
+      [],
+      false,
+    ],
+    [
+      "modifier added while sweep-enabled",
+      pr({ action: "labeled", changedLabel: "all-evals", labels: ["sweep-enabled", "all-evals"] }),
+      true,
+      "trimmed",
+      ["--trim-conc", "--all-evals"],
+      false,
+    ],
     ["label removed", pr({ action: "unlabeled", changedLabel: "evals-only", labels: ["sweep-enabled"] }), false, undefined, [], false],
     ["unrelated labels only", pr({ labels: ["bug", "documentation"] }), false, undefined, [], false],
   ];
@@ -93,12 +107,25 @@ describe("sweepEventFromPayload", () => {
     const ev = sweepEventFromPayload("pull_request", {
       action: "labeled",
       label: { name: "sweep-enabled" },
-      pull_request: { draft: false, labels: [{ name: "sweep-enabled" }, { name: "bug" }], head: { repo: { full_name: "acme/ix", fork: false } }, base: { repo: base } },
+      pull_request: {
+        draft: false,
+        labels: [{ name: "sweep-enabled" }, { name: "bug" }],
+        head: { repo: { full_name: "acme/ix", fork: false } },
+        base: { repo: base },
+      },
     });
-    expect(ev).toMatchObject({ eventName: "pull_request", action: "labeled", changedLabel: "sweep-enabled", labels: ["sweep-enabled", "bug"], draft: false, fork: false });
+    expect(ev).toMatchObject({
+      eventName: "pull_request",
+      action: "labeled",
+      changedLabel: "sweep-enabled",
+      labels: ["sweep-enabled", "bug"],
+      draft: false,
+      fork: false,
+    });
   });
   it("a head repository that differs from the base, or was deleted, is a fork", () => {
-    const mk = (head: unknown) => sweepEventFromPayload("pull_request", { action: "synchronize", pull_request: { labels: [], head: { repo: head }, base: { repo: base } } }).fork;
+    const mk = (head: unknown) =>
+      sweepEventFromPayload("pull_request", { action: "synchronize", pull_request: { labels: [], head: { repo: head }, base: { repo: base } } }).fork;
     expect(mk({ full_name: "mallory/ix", fork: true })).toBe(true);
     expect(mk(null)).toBe(true);
     expect(mk({ full_name: "acme/ix", fork: false })).toBe(false);

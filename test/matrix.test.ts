@@ -126,7 +126,10 @@ describe("test-config --conc filters each entry's own concurrencies", () => {
   });
 
   it("any subset of values, over every config key of the project (property)", async () => {
-    const loaded = planningInputsFromTexts(["nvidia-master.yaml", "amd-master.yaml"].map((f) => ({ file: f, text: readFileSync(join(ROOT, "configs", f), "utf8") })), { file: "runners.yaml", text: readFileSync(join(ROOT, "configs/runners.yaml"), "utf8") });
+    const loaded = planningInputsFromTexts(
+      ["nvidia-master.yaml", "amd-master.yaml"].map((f) => ({ file: f, text: readFileSync(join(ROOT, "configs", f), "utf8") })),
+      { file: "runners.yaml", text: readFileSync(join(ROOT, "configs/runners.yaml"), "utf8") },
+    );
     const keys = [...loaded.configs.keys()];
     const all = testConfig(loaded, { configKeys: keys });
     fc.assert(
@@ -140,7 +143,9 @@ describe("test-config --conc filters each entry's own concurrencies", () => {
   it("an empty result is [] with a warning naming the values no entry has, and the configs' own", async () => {
     const none = await testConfigJson(["--config-keys", "dsr1-fp8-h200-sglang", "--conc", "3", "5"]);
     expect(none.stdout).toBe("[]\n");
-    expect(none.stderr).toBe("infx test-config: warning: no search-space entry of dsr1-fp8-h200-sglang runs at concurrency 3, 5 (--conc filters the configs' own concurrencies); theirs: 4, 8, 16, 32, 64\n");
+    expect(none.stderr).toBe(
+      "infx test-config: warning: no search-space entry of dsr1-fp8-h200-sglang runs at concurrency 3, 5 (--conc filters the configs' own concurrencies); theirs: 4, 8, 16, 32, 64\n",
+    );
     const some = await testConfigJson(["--config-keys", "dsr1-fp8-h200-sglang", "--conc", "4", "3"]);
     expect(some.entries.length).toBe(3); // 4 is in each of the three sequence-length blocks
     expect(some.stderr).toMatch(/runs at concurrency 3 \(--conc/);
@@ -327,8 +332,14 @@ describe("argument errors say what is allowed", () => {
     [["full-sweep", "--single-node", "--multi-node"], /--single-node and --multi-node cannot be used together/],
     [["full-sweep", "--single-node", "--runner-type", "b20"], /unknown runner type 'b20'.*did you mean 'b200'\?\nvalid runner types: b200, /s],
     [["full-sweep", "--single-node", "--format", "csv"], /invalid choice 'csv'/],
-    [["test-config", "--config-keys", "dsr1-fp8-b200-sglang-mpt"], /config key not found: 'dsr1-fp8-b200-sglang-mpt' \(did you mean 'dsr1-fp8-b200-sglang-mtp'\?\)\navailable keys: /],
-    [["runner-model-sweep", "--runner-type", "h100", "--single-node", "--runner-node-filter", "zzz"], /no runner node of type 'h100' matches --runner-node-filter 'zzz'\nnodes of 'h100': h100-lab_0, /],
+    [
+      ["test-config", "--config-keys", "dsr1-fp8-b200-sglang-mpt"],
+      /config key not found: 'dsr1-fp8-b200-sglang-mpt' \(did you mean 'dsr1-fp8-b200-sglang-mtp'\?\)\navailable keys: /,
+    ],
+    [
+      ["runner-model-sweep", "--runner-type", "h100", "--single-node", "--runner-node-filter", "zzz"],
+      /no runner node of type 'h100' matches --runner-node-filter 'zzz'\nnodes of 'h100': h100-lab_0, /,
+    ],
   ])("%j", async (argv, message) => {
     const r = await infx([...argv, ...PROJECT_ARGS]);
     expect(r.code).not.toBe(0);

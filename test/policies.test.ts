@@ -19,7 +19,6 @@ import {
 import { isMultiNode, type MatrixEntry, type MultiNodeEntry, type SingleNodeEntry } from "../src/plan/types.js";
 import { CONFIG_ARGS, CONFIGS, infx } from "./support/cli.js";
 
-
 let inputs: PlanningInputs;
 let full: MatrixEntry[];
 beforeAll(() => {

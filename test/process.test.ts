@@ -30,7 +30,16 @@ describe("process-result on raw results from the benchmark client", () => {
       const row = JSON.parse(readFileSync(join(dir, `agg_${name}.json`), "utf8"));
       const src = raw(f);
       const tp = Number(SINGLE_ENV.TP);
-      expect(row).toMatchObject({ hw: SINGLE_ENV.RUNNER_TYPE, conc: src.max_concurrency, model: src.model_id, tp, isl: 1024, osl: 64, disagg: false, is_multinode: false });
+      expect(row).toMatchObject({
+        hw: SINGLE_ENV.RUNNER_TYPE,
+        conc: src.max_concurrency,
+        model: src.model_id,
+        tp,
+        isl: 1024,
+        osl: 64,
+        disagg: false,
+        is_multinode: false,
+      });
       expect(row.tput_per_gpu).toBeCloseTo((src.total_token_throughput as number) / tp, 12);
       expect(row.output_tput_per_gpu).toBeCloseTo((src.output_throughput as number) / tp, 12);
       expect(row.mean_ttft).toBeCloseTo((src.mean_ttft_ms as number) / 1000, 12);
@@ -48,7 +57,7 @@ describe("process-result on raw results from the benchmark client", () => {
     const r = await infx(["process-result"], { cwd: dir, env });
     expect(r.code).toBe(1);
     expect(existsSync(join(dir, "agg_sim_conc1.json"))).toBe(false);
-    expect(r.stderr).toMatch(/missing environment variable: IMAGE\n  IMAGE: container image/);
+    expect(r.stderr).toMatch(/missing environment variable: IMAGE\n {2}IMAGE: container image/);
   });
 
   it("DISAGG=true on a single-node job fails the CLI and writes nothing", async () => {
@@ -86,7 +95,10 @@ describe("process-result refuses what the reference gets wrong", () => {
     expectResultError(() => processResult({ ...raw("sim_conc1.json"), total_output_tokens: 0 }, SINGLE_ENV), /total_output_tokens is 0/);
   });
   it("a malformed raw file names the JSON path", () => {
-    expectResultError(() => processResult({ ...raw("sim_conc1.json"), mean_ttft_ms: "fast" }, SINGLE_ENV), /\$\.mean_ttft_ms: must be number, got string "fast"/);
+    expectResultError(
+      () => processResult({ ...raw("sim_conc1.json"), mean_ttft_ms: "fast" }, SINGLE_ENV),
+      /\$\.mean_ttft_ms: must be number, got string "fast"/,
+    );
     const noConc = raw("sim_conc1.json");
     delete noConc.max_concurrency;
     expectResultError(() => processResult(noConc, SINGLE_ENV), /\$\.max_concurrency: required field is missing/);
@@ -174,7 +186,15 @@ describe("raw result schema", () => {
     const check = ajv.compile(RAW_RESULT_SCHEMA);
     const base = raw("sim_conc16.json");
     const keys = [...Object.keys(base), "p90_e2el_ms", "request_rate", "num_prompts"];
-    const value = fc.oneof(fc.constant(undefined), fc.integer({ min: -5, max: 5 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string(), fc.constant(null), fc.boolean(), fc.constant([]));
+    const value = fc.oneof(
+      fc.constant(undefined),
+      fc.integer({ min: -5, max: 5 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.string(),
+      fc.constant(null),
+      fc.boolean(),
+      fc.constant([]),
+    );
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 4 }), (mutation) => {
         const obj: Record<string, unknown> = { ...base };

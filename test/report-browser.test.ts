@@ -12,14 +12,27 @@ import { syntheticRows } from "../bench/_report-rows.mjs";
 import type { AggRow } from "../src/results/types.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 let dir: string;
 let browser: BrowserContext;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "infx-report-"));
-  browser = await chromium.launchPersistentContext(join(dir, "profile"), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 } });
+  browser = await chromium.launchPersistentContext(join(dir, "profile"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1400, height: 1000 },
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -70,19 +83,124 @@ describe("infx report in Chromium", () => {
     const comparison = {
       summary: { regressions: 1, improvements: 0, unchanged: 1, inconclusive: 0, new: 0, missing: 1 },
       points: [
-        { identity: { infmax_model_prefix: head.infmax_model_prefix, hw: head.hw, framework: head.framework, precision: head.precision, spec_decoding: head.spec_decoding, isl: head.isl, osl: head.osl, tp: (head as { tp: number }).tp, ep: (head as { ep: number }).ep, dp_attention: (head as { dp_attention: string }).dp_attention, conc: head.conc }, metric: "tput_per_gpu", baseline: head.tput_per_gpu * 1.25, head: head.tput_per_gpu, ratio: 0.8, verdict: "regression" },
-        { identity: { infmax_model_prefix: rows[6]!.infmax_model_prefix, hw: rows[6]!.hw, framework: rows[6]!.framework, precision: rows[6]!.precision, isl: rows[6]!.isl, osl: rows[6]!.osl, conc: rows[6]!.conc }, metric: "tput_per_gpu", baseline: rows[6]!.tput_per_gpu, head: rows[6]!.tput_per_gpu, ratio: 1, verdict: "unchanged" },
-        { identity: { infmax_model_prefix: head.infmax_model_prefix, hw: head.hw, framework: head.framework, precision: head.precision, isl: head.isl, osl: head.osl, conc: 9999 }, metric: "tput_per_gpu", baseline: 500, head: null, ratio: null, verdict: "missing" },
-        { identity: { infmax_model_prefix: head.infmax_model_prefix, hw: head.hw, framework: head.framework, precision: head.precision, isl: head.isl, osl: head.osl, conc: 9999 }, metric: "mean_intvty", baseline: 20, head: null, ratio: null, verdict: "missing" },
+        {
+          identity: {
+            infmax_model_prefix: head.infmax_model_prefix,
+            hw: head.hw,
+            framework: head.framework,
+            precision: head.precision,
+            spec_decoding: head.spec_decoding,
+            isl: head.isl,
+            osl: head.osl,
+            tp: (head as { tp: number }).tp,
+            ep: (head as { ep: number }).ep,
+            dp_attention: (head as { dp_attention: string }).dp_attention,
+            conc: head.conc,
+          },
+          metric: "tput_per_gpu",
+          baseline: head.tput_per_gpu * 1.25,
+          head: head.tput_per_gpu,
+          ratio: 0.8,
+          verdict: "regression",
+        },
+        {
+          identity: {
+            infmax_model_prefix: rows[6]!.infmax_model_prefix,
+            hw: rows[6]!.hw,
+            framework: rows[6]!.framework,
+            precision: rows[6]!.precision,
+            isl: rows[6]!.isl,
+            osl: rows[6]!.osl,
+            conc: rows[6]!.conc,
+          },
+          metric: "tput_per_gpu",
+          baseline: rows[6]!.tput_per_gpu,
+          head: rows[6]!.tput_per_gpu,
+          ratio: 1,
+          verdict: "unchanged",
+        },
+        {
+          identity: {
+            infmax_model_prefix: head.infmax_model_prefix,
+            hw: head.hw,
+            framework: head.framework,
+            precision: head.precision,
+            isl: head.isl,
+            osl: head.osl,
+            conc: 9999,
+          },
+          metric: "tput_per_gpu",
+          baseline: 500,
+          head: null,
+          ratio: null,
+          verdict: "missing",
+        },
+        {
+          identity: {
+            infmax_model_prefix: head.infmax_model_prefix,
+            hw: head.hw,
+            framework: head.framework,
+            precision: head.precision,
+            isl: head.isl,
+            osl: head.osl,
+            conc: 9999,
+          },
+          metric: "mean_intvty",
+          baseline: 20,
+          head: null,
+          ratio: null,
+          verdict: "missing",
+        },
       ],
       curves: [{ identity: { infmax_model_prefix: head.infmax_model_prefix, hw: head.hw }, ratio: 0.93, verdict: "regression" }],
     };
     writeFileSync(join(dir, "cmp.json"), JSON.stringify(comparison));
     writeFileSync(join(dir, "stats.json"), JSON.stringify({ h200: { n_success: 9, total: 10 } }));
-    const evalRow = { model_prefix: "dsr1", model: "org/dsr1", hw: "H200", framework: "sglang", precision: "fp8", spec_decoding: "none", tp: 8, ep: 1, conc: 4, dp_attention: "false", task: "gsm8k", em_strict: 0.9, em_strict_se: 0.01, em_flexible: 0.91, em_flexible_se: 0.01, n_eff: 1319, source: "x", score: 0.9, score_name: "em_strict", score_se: 0.01 };
-    writeFileSync(join(dir, "evals.json"), JSON.stringify([{ ...evalRow, threshold: 0.85, passed: true }, { ...evalRow, hw: "B200", score: 0.5, threshold: 0.85, passed: false }]));
+    const evalRow = {
+      model_prefix: "dsr1",
+      model: "org/dsr1",
+      hw: "H200",
+      framework: "sglang",
+      precision: "fp8",
+      spec_decoding: "none",
+      tp: 8,
+      ep: 1,
+      conc: 4,
+      dp_attention: "false",
+      task: "gsm8k",
+      em_strict: 0.9,
+      em_strict_se: 0.01,
+      em_flexible: 0.91,
+      em_flexible_se: 0.01,
+      n_eff: 1319,
+      source: "x",
+      score: 0.9,
+      score_name: "em_strict",
+      score_se: 0.01,
+    };
+    writeFileSync(
+      join(dir, "evals.json"),
+      JSON.stringify([
+        { ...evalRow, threshold: 0.85, passed: true },
+        { ...evalRow, hw: "B200", score: 0.5, threshold: 0.85, passed: false },
+      ]),
+    );
     const out = join(dir, "small.html");
-    const r = await infxProcess(["report", "--bmk", bmk, "--compare", join(dir, "cmp.json"), "--run-stats", join(dir, "stats.json"), "--evals", join(dir, "evals.json"), "--commit", "abc1234", "--out", out]);
+    const r = await infxProcess([
+      "report",
+      "--bmk",
+      bmk,
+      "--compare",
+      join(dir, "cmp.json"),
+      "--run-stats",
+      join(dir, "stats.json"),
+      "--evals",
+      join(dir, "evals.json"),
+      "--commit",
+      "abc1234",
+      "--out",
+      out,
+    ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const { page, errors, requests } = await open(out);
@@ -125,7 +243,10 @@ describe("infx report in Chromium", () => {
     expect(await page.locator("[data-point]").count()).toBe(rows.length);
 
     // Tables: evals with their verdicts (failures first), success rates, provenance.
-    expect(await page.locator("#evals tbody tr").allTextContents()).toEqual([expect.stringMatching(/B200.*gsm8k.*0\.5000.*0\.85.*fail$/), expect.stringMatching(/H200.*pass$/)]);
+    expect(await page.locator("#evals tbody tr").allTextContents()).toEqual([
+      expect.stringMatching(/B200.*gsm8k.*0\.5000.*0\.85.*fail$/),
+      expect.stringMatching(/H200.*pass$/),
+    ]);
     expect(await page.locator("#success tbody td").allTextContents()).toEqual(["h200", "9", "10", "90.0%"]);
     expect(await page.locator("#provenance").textContent()).toContain("abc1234");
     expect(await page.locator("#points tbody tr").count()).toBe(rows.length);

@@ -42,7 +42,26 @@ describe("--conc lists and --version", () => {
   it("bench --conc '2 4' runs both points and ends with the result table", async () => {
     sim = await startSimServer({ decodeStepMs: 1 });
     const dir = tmp();
-    const r = await infx(["bench", "--base-url", sim.url, "--model", "m", "--conc", "2", "4", "--random-input-len", "8", "--random-output-len", "4", "--prompts-per-conc", "2", "--num-gpus", "2", "--batch-dir", dir]);
+    const r = await infx([
+      "bench",
+      "--base-url",
+      sim.url,
+      "--model",
+      "m",
+      "--conc",
+      "2",
+      "4",
+      "--random-input-len",
+      "8",
+      "--random-output-len",
+      "4",
+      "--prompts-per-conc",
+      "2",
+      "--num-gpus",
+      "2",
+      "--batch-dir",
+      dir,
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const lines = r.stdout.split("\n");
     const head = lines.findIndex((l) => /^conc +req\/s/.test(l));
@@ -56,11 +75,37 @@ describe("--conc lists and --version", () => {
 describe("result table", () => {
   it("derives tok/s/GPU and interactivity, and shows the status of points without a result", () => {
     const t = resultTable([
-      { conc: 8, gpus: 4, status: "PASSED", failed: 1, requests: 80, result: { request_throughput: 2.5, output_throughput: 300, total_token_throughput: 800, median_ttft_ms: 12.34, p99_ttft_ms: 40, median_tpot_ms: 20, median_e2el_ms: 1500 } },
+      {
+        conc: 8,
+        gpus: 4,
+        status: "PASSED",
+        failed: 1,
+        requests: 80,
+        result: {
+          request_throughput: 2.5,
+          output_throughput: 300,
+          total_token_throughput: 800,
+          median_ttft_ms: 12.34,
+          p99_ttft_ms: 40,
+          median_tpot_ms: 20,
+          median_e2el_ms: 1500,
+        },
+      },
       { conc: 16, gpus: 4, status: "NOT RUN" },
     ]);
     const [head, , a, b] = t.split("\n");
-    expect(head!.split(/ {2,}/)).toEqual(["conc", "req/s", "output tok/s", "tok/s/GPU", "TTFT p50 ms", "TTFT p99 ms", "TPOT p50 ms", "intvty tok/s/user", "E2EL p50 s", "failures"]);
+    expect(head!.split(/ {2,}/)).toEqual([
+      "conc",
+      "req/s",
+      "output tok/s",
+      "tok/s/GPU",
+      "TTFT p50 ms",
+      "TTFT p99 ms",
+      "TPOT p50 ms",
+      "intvty tok/s/user",
+      "E2EL p50 s",
+      "failures",
+    ]);
     expect(a!.trim().split(/ +/)).toEqual(["8", "2.50", "300.0", "200.0", "12.3", "40.0", "20.00", "50.0", "1.50", "1/80"]);
     expect(b).toMatch(/^ +16 +NOT RUN/);
   });
@@ -87,7 +132,13 @@ describe("progress in CI logs (not a terminal)", () => {
     p.update("3/10 done");
     await expect.poll(() => io.stderr().split("\n").filter(Boolean).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     p.clear();
-    expect(io.stderr().split("\n").filter(Boolean).every((l) => l === "progress: 3/10 done")).toBe(true);
+    expect(
+      io
+        .stderr()
+        .split("\n")
+        .filter(Boolean)
+        .every((l) => l === "progress: 3/10 done"),
+    ).toBe(true);
   });
 });
 
@@ -126,8 +177,14 @@ describe("collect over several sweep folders", () => {
     const root = tmp();
     const [a, b] = syntheticRows(2);
     // Run 1 and run 2 measured the same two configurations; run 2 also retried one of them (newer date wins).
-    sweepFolder(root, "20260101-000000", [{ ...a, run: "r1" }, { ...b, run: "r1" }]);
-    sweepFolder(root, "20260102-000000", [{ ...a, run: "r2", date: "20260102-000000" }, { ...b, run: "r2" }]);
+    sweepFolder(root, "20260101-000000", [
+      { ...a, run: "r1" },
+      { ...b, run: "r1" },
+    ]);
+    sweepFolder(root, "20260102-000000", [
+      { ...a, run: "r2", date: "20260102-000000" },
+      { ...b, run: "r2" },
+    ]);
     writeFileSync(join(root, "20260102-000000", "agg", "agg_retry.json"), JSON.stringify({ ...a, run: "r2", date: "20260102-010000", tput_per_gpu: 1 }));
     // A folder of an older sweep without the run field is a run of its own.
     sweepFolder(root, "old", [{ ...a }]);
@@ -169,14 +226,38 @@ describe("page data and the report command", () => {
       compare: {
         summary: { regressions: 1, missing: 1 },
         points: [
-          { identity: { infmax_model_prefix: r.infmax_model_prefix, hw: r.hw, framework: r.framework, precision: r.precision, isl: r.isl, osl: r.osl, conc: r.conc }, metric: "tput_per_gpu", baseline: 2, head: 1, ratio: 0.5, verdict: "regression" },
-          { identity: { model_prefix: "zz", hw: "h100", isl: 1, osl: 1, conc: 3 }, metric: "tput_per_gpu", baseline: 2, head: null, ratio: null, verdict: "missing" },
+          {
+            identity: {
+              infmax_model_prefix: r.infmax_model_prefix,
+              hw: r.hw,
+              framework: r.framework,
+              precision: r.precision,
+              isl: r.isl,
+              osl: r.osl,
+              conc: r.conc,
+            },
+            metric: "tput_per_gpu",
+            baseline: 2,
+            head: 1,
+            ratio: 0.5,
+            verdict: "regression",
+          },
+          {
+            identity: { model_prefix: "zz", hw: "h100", isl: 1, osl: 1, conc: 3 },
+            metric: "tput_per_gpu",
+            baseline: 2,
+            head: null,
+            ratio: null,
+            verdict: "missing",
+          },
         ],
         curves: [{ identity: { hw: r.hw }, ratio: 0.9, verdict: "regression" }],
       },
     });
     expect(d.compare!.rows).toEqual({ 9: [["tput_per_gpu", 2, 1, 0.5, "regression"]] });
-    expect(d.compare!.missing).toEqual([{ label: "model_prefix=zz hw=h100 isl=1 osl=1 conc=3", panel: "zz|1|1", series: null, values: [["tput_per_gpu", 2, null, null, "missing"]] }]);
+    expect(d.compare!.missing).toEqual([
+      { label: "model_prefix=zz hw=h100 isl=1 osl=1 conc=3", panel: "zz|1|1", series: null, values: [["tput_per_gpu", 2, null, null, "missing"]] },
+    ]);
     expect(d.compare!.curves).toEqual([{ label: `hw=${r.hw}`, ratio: 0.9, verdict: "regression" }]);
   });
 

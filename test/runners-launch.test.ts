@@ -156,9 +156,25 @@ describe("launch scripts: dry run of every config key on every cluster of its ru
 });
 
 const base = {
-  RESULT_FILENAME: "demo", MODEL: "m/x", MODEL_PREFIX: "dsr1", PRECISION: "fp8", IMAGE: "img", FRAMEWORK: "sglang", ISL: "1024", OSL: "128",
-  MAX_MODEL_LEN: "1352", TP: "4", EP_SIZE: "1", DP_ATTENTION: "false", CONC: "8", SPEC_DECODING: "none", RUNNER_TYPE: "b200",
-  INFX_JOB_TAG: "infx-1-1-t", INFX_DRY_RUN: "1", INFX_SERVER_PORT: "9000", PATH: process.env.PATH!,
+  RESULT_FILENAME: "demo",
+  MODEL: "m/x",
+  MODEL_PREFIX: "dsr1",
+  PRECISION: "fp8",
+  IMAGE: "img",
+  FRAMEWORK: "sglang",
+  ISL: "1024",
+  OSL: "128",
+  MAX_MODEL_LEN: "1352",
+  TP: "4",
+  EP_SIZE: "1",
+  DP_ATTENTION: "false",
+  CONC: "8",
+  SPEC_DECODING: "none",
+  RUNNER_TYPE: "b200",
+  INFX_JOB_TAG: "infx-1-1-t",
+  INFX_DRY_RUN: "1",
+  INFX_SERVER_PORT: "9000",
+  PATH: process.env.PATH!,
 };
 
 describe("launch scripts: recipes and cluster knobs", () => {
@@ -175,7 +191,9 @@ describe("launch scripts: recipes and cluster knobs", () => {
   });
   it("a config key's override applies to its own jobs only (dsr1-fp8-b200-sglang-mtp)", async () => {
     const mtp = await dryRun("b200-lab", { ...base, RUNNER_NAME: "b200-lab_0", SPEC_DECODING: "mtp" });
-    expect(mtp.stdout).toContain("--speculative-algorithm EAGLE --speculative-num-steps 2 --speculative-eagle-topk 1 --speculative-num-draft-tokens 3 --mem-fraction-static 0.85");
+    expect(mtp.stdout).toContain(
+      "--speculative-algorithm EAGLE --speculative-num-steps 2 --speculative-eagle-topk 1 --speculative-num-draft-tokens 3 --mem-fraction-static 0.85",
+    );
     const plain = await dryRun("b200-lab", { ...base, RUNNER_NAME: "b200-lab_0" });
     expect(plain.stdout).not.toMatch(/mem-fraction-static|speculative/);
     const extra = await dryRun("b200-lab", { ...base, RUNNER_NAME: "b200-lab_0", ENGINE_EXTRA_ARGS: "--chunked-prefill-size 4096" });
@@ -194,21 +212,38 @@ describe("launch scripts: recipes and cluster knobs", () => {
   });
   it("evals: lm-eval against the same server, meta_env.json where collect reads it", async () => {
     const r = await dryRun("b200-lab", { ...base, RUNNER_NAME: "b200-lab_0", RUN_EVAL: "true", EVAL_RESULT_DIR: "eval_results" });
-    expect(r.stdout).toContain("lm_eval --model local-completions --model_args model=m/x,base_url=http://127.0.0.1:9000/v1/completions,num_concurrent=8,tokenized_requests=False --tasks gsm8k --output_path eval_results");
+    expect(r.stdout).toContain(
+      "lm_eval --model local-completions --model_args model=m/x,base_url=http://127.0.0.1:9000/v1/completions,num_concurrent=8,tokenized_requests=False --tasks gsm8k --output_path eval_results",
+    );
     const meta = /cat > eval_results\/meta_env.json <<'EOF'\n([\s\S]*?)\nEOF/.exec(r.stdout)![1]!;
     expect(JSON.parse(meta)).toMatchObject({ hw: "b200", framework: "sglang", precision: "fp8", tp: 4, ep: 1, conc: 8, spec_decoding: "none" });
   });
   it("a multi-node entry on a Docker-only cluster is refused with the reason", async () => {
-    const r = await dryRun("b200-lab", { ...base, RUNNER_NAME: "b200-lab_0", IS_MULTINODE: "true", CONC_LIST: "4", PREFILL_NUM_WORKERS: "1", PREFILL_TP: "4", DECODE_NUM_WORKERS: "1", DECODE_TP: "4" });
+    const r = await dryRun("b200-lab", {
+      ...base,
+      RUNNER_NAME: "b200-lab_0",
+      IS_MULTINODE: "true",
+      CONC_LIST: "4",
+      PREFILL_NUM_WORKERS: "1",
+      PREFILL_TP: "4",
+      DECODE_NUM_WORKERS: "1",
+      DECODE_TP: "4",
+    });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/multi-node entries need several hosts/);
   });
   it("the server exiting before it is ready fails the job with the last lines of its log", async () => {
     const bin = mkdtempSync(join(tmpdir(), "fake-docker-"));
-    writeFileSync(join(bin, "docker"), `#!/usr/bin/env bash\ncase "$1" in run) echo cid ;; inspect) echo false ;; logs) echo "torch.OutOfMemoryError: CUDA out of memory" ;; esac\n`);
+    writeFileSync(
+      join(bin, "docker"),
+      `#!/usr/bin/env bash\ncase "$1" in run) echo cid ;; inspect) echo false ;; logs) echo "torch.OutOfMemoryError: CUDA out of memory" ;; esac\n`,
+    );
     chmodSync(join(bin, "docker"), 0o755);
     const cwd = mkdtempSync(join(tmpdir(), "job-"));
-    const r = await spawnProc("bash", [join(ROOT, "runners/launch_dockerhost.sh")], { cwd, env: { ...base, INFX_DRY_RUN: "0", RUNNER_NAME: "dockerhost_0", RUNNER_TEMP: cwd, PATH: `${bin}:${process.env.PATH}` } });
+    const r = await spawnProc("bash", [join(ROOT, "runners/launch_dockerhost.sh")], {
+      cwd,
+      env: { ...base, INFX_DRY_RUN: "0", RUNNER_NAME: "dockerhost_0", RUNNER_TEMP: cwd, PATH: `${bin}:${process.env.PATH}` },
+    });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/server exited before it was ready; last lines of its log:\ntorch.OutOfMemoryError: CUDA out of memory/);
     expect(readFileSync(join(cwd, "server_logs/server.log"), "utf8")).toMatch(/CUDA out of memory/);
@@ -218,7 +253,18 @@ describe("launch scripts: recipes and cluster knobs", () => {
     writeFileSync(join(bin, "docker"), `#!/usr/bin/env bash\ncase "$1" in run) echo cid ;; inspect) echo true ;; logs) echo "loading weights 3/163" ;; esac\n`);
     chmodSync(join(bin, "docker"), 0o755);
     const cwd = mkdtempSync(join(tmpdir(), "job-"));
-    const r = await spawnProc("bash", [join(ROOT, "runners/launch_dockerhost.sh")], { cwd, env: { ...base, INFX_DRY_RUN: "0", INFX_HEALTH_TIMEOUT: "0", INFX_SERVER_PORT: "1", RUNNER_NAME: "dockerhost_0", RUNNER_TEMP: cwd, PATH: `${bin}:${process.env.PATH}` } });
+    const r = await spawnProc("bash", [join(ROOT, "runners/launch_dockerhost.sh")], {
+      cwd,
+      env: {
+        ...base,
+        INFX_DRY_RUN: "0",
+        INFX_HEALTH_TIMEOUT: "0",
+        INFX_SERVER_PORT: "1",
+        RUNNER_NAME: "dockerhost_0",
+        RUNNER_TEMP: cwd,
+        PATH: `${bin}:${process.env.PATH}`,
+      },
+    });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/server not ready after 0s \(INFX_HEALTH_TIMEOUT\); last lines of its log:\nloading weights 3\/163/);
   });
@@ -232,11 +278,14 @@ describe("launch scripts: the names match", () => {
     const dir = mkdtempSync(join(tmpdir(), "validate-"));
     cpSync(join(ROOT, "configs"), join(dir, "configs"), { recursive: true });
     mkdirSync(join(dir, "runners"));
-    for (const f of readdirSync(join(ROOT, "runners")).filter((f) => f.startsWith("launch_") && f !== "launch_gb200-rack.sh")) cpSync(join(ROOT, "runners", f), join(dir, "runners", f));
+    for (const f of readdirSync(join(ROOT, "runners")).filter((f) => f.startsWith("launch_") && f !== "launch_gb200-rack.sh"))
+      cpSync(join(ROOT, "runners", f), join(dir, "runners", f));
     chmodSync(join(dir, "runners/launch_h100-lab.sh"), 0o644);
     const r = await infx(["validate", "--no-changelog"], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("configs/runners.yaml: node gb200-rack_0 (runner type gb200): no launch script runners/launch_gb200-rack.sh; copy runners/launch_dockerhost.sh or runners/launch_slurm.sh");
+    expect(r.stderr).toContain(
+      "configs/runners.yaml: node gb200-rack_0 (runner type gb200): no launch script runners/launch_gb200-rack.sh; copy runners/launch_dockerhost.sh or runners/launch_slurm.sh",
+    );
     expect(r.stderr).toContain("runners/launch_h100-lab.sh is not executable; run chmod +x runners/launch_h100-lab.sh");
   });
 });
@@ -246,7 +295,11 @@ describe("shellcheck", () => {
   // launch script, which is 6x slower); .ci/run runs the full check with
   // runners/.shellcheckrc, which follows the sources.
   it("passes on every script in runners/", () => {
-    const files = ["", "lib", "recipes"].flatMap((d) => readdirSync(join(ROOT, "runners", d)).filter((f) => f.endsWith(".sh")).map((f) => join("runners", d, f)));
+    const files = ["", "lib", "recipes"].flatMap((d) =>
+      readdirSync(join(ROOT, "runners", d))
+        .filter((f) => f.endsWith(".sh"))
+        .map((f) => join("runners", d, f)),
+    );
     expect(files.length).toBeGreaterThan(10);
     let out = "";
     try {
@@ -265,7 +318,9 @@ describe("launch scripts: Slurm single-node", () => {
     const r = await dryRun("slurm", { ...base, RUNNER_NAME: "slurm_0", FRAMEWORK: "vllm", TP: "8", SLURM_PARTITION: "h200" });
     expect(r.code, r.stderr).toBe(0);
     expect(r.lines[0]).toBe("salloc --no-shell --job-name infx-1-1-t --partition h200 --nodes 1 --gpus-per-node 8 --exclusive --time 04:00:00");
-    expect(r.stdout).toMatch(/^srun --jobid JOBID --overlap --nodes 1 --nodelist node1 --ntasks 1 --ntasks-per-node 1 --container-image img .* vllm serve m\/x .*--tensor-parallel-size 8 > server_logs\/server.log 2>&1 &$/m);
+    expect(r.stdout).toMatch(
+      /^srun --jobid JOBID --overlap --nodes 1 --nodelist node1 --ntasks 1 --ntasks-per-node 1 --container-image img .* vllm serve m\/x .*--tensor-parallel-size 8 > server_logs\/server.log 2>&1 &$/m,
+    );
     expect(r.stdout).toContain("bench --base-url http://node1:9000 ");
     const dyn = await dryRun("slurm", { ...base, RUNNER_NAME: "slurm_0", FRAMEWORK: "dynamo-trt", TP: "4" });
     expect(dyn.stdout).toContain("python3 -m dynamo.frontend --http-port 9000");

@@ -149,8 +149,15 @@ async function raw(url: string, chunks: string[], until: RegExp, gapMs = 0): Pro
   return new Promise((resolve, reject) => {
     const s = connect({ host: hostname, port: Number(port) });
     let got = "";
-    const timer = setTimeout(() => (s.destroy(), reject(new Error(`timed out; got: ${got}`))), 5000);
-    const done = () => (clearTimeout(timer), s.destroy(), resolve(got));
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`timed out; got: ${got}`));
+    }, 5000);
+    const done = () => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(got);
+    };
     s.setEncoding("utf8");
     s.on("data", (d: string) => {
       got += d;
@@ -168,7 +175,8 @@ async function raw(url: string, chunks: string[], until: RegExp, gapMs = 0): Pro
 }
 
 describe("serve-sim's HTTP/1.1 layer (raw sockets, so its timestamps are the bytes' own)", () => {
-  const post = (body: string, extra = "") => `POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+  const post = (body: string, extra = "") =>
+    `POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
   const streamBody = JSON.stringify({ prompt: [1, 2, 3], max_tokens: 2, stream: true });
 
   it("stamps a request when its first bytes arrive, not when the rest of it does", async () => {
@@ -206,10 +214,16 @@ describe("serve-sim's HTTP/1.1 layer (raw sockets, so its timestamps are the byt
       c.on("data", (d: string) => {
         got += d;
         if (got === "HTTP/1.1 100 Continue\r\n\r\n") c.write(body);
-        if (got.endsWith("0\r\n\r\n")) (c.destroy(), resolve(got));
+        if (got.endsWith("0\r\n\r\n")) {
+          c.destroy();
+          resolve(got);
+        }
       });
       c.on("error", reject);
-      setTimeout(() => (c.destroy(), reject(new Error(`no answer; got: ${got}`))), 3000);
+      setTimeout(() => {
+        c.destroy();
+        reject(new Error(`no answer; got: ${got}`));
+      }, 3000);
     });
     expect(out).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK/);
     expect(s.truth[0]).toMatchObject({ promptTokens: 400, finished: true });

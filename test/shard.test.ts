@@ -21,11 +21,39 @@ function generatedConfig(singleKeys: number, multiKeys: number): { master: strin
   ];
   for (let i = 0; i < singleKeys; i++) {
     const runner = ["b200", "h200", "mi355x"][i % 3];
-    lines.push(`gen${i}-fp8-${runner}-vllm:`, `  image: vllm/vllm-openai:v0.${i % 20}.0`, `  model: org/model-${i}`, `  model-prefix: gen${i}`, `  runner: ${runner}`, `  precision: fp8`, `  framework: vllm`, `  multinode: false`, `  seq-len-configs:`);
-    for (const [isl, osl] of seqs) lines.push(`  - isl: ${isl}`, `    osl: ${osl}`, `    search-space:`, `    - { tp: 1, conc-start: 4, conc-end: 64 }`, `    - { tp: 2, conc-start: 4, conc-end: 64 }`);
+    lines.push(
+      `gen${i}-fp8-${runner}-vllm:`,
+      `  image: vllm/vllm-openai:v0.${i % 20}.0`,
+      `  model: org/model-${i}`,
+      `  model-prefix: gen${i}`,
+      `  runner: ${runner}`,
+      `  precision: fp8`,
+      `  framework: vllm`,
+      `  multinode: false`,
+      `  seq-len-configs:`,
+    );
+    for (const [isl, osl] of seqs)
+      lines.push(
+        `  - isl: ${isl}`,
+        `    osl: ${osl}`,
+        `    search-space:`,
+        `    - { tp: 1, conc-start: 4, conc-end: 64 }`,
+        `    - { tp: 2, conc-start: 4, conc-end: 64 }`,
+      );
   }
   for (let i = 0; i < multiKeys; i++) {
-    lines.push(`genm${i}-fp4-gb200-dynamo-trt:`, `  image: nvcr.io/nvidia/ai-dynamo/tensorrtllm-runtime:0.8.${i}`, `  model: org/big-${i}`, `  model-prefix: genm${i}`, `  runner: gb200`, `  precision: fp4`, `  framework: dynamo-trt`, `  multinode: true`, `  disagg: true`, `  seq-len-configs:`);
+    lines.push(
+      `genm${i}-fp4-gb200-dynamo-trt:`,
+      `  image: nvcr.io/nvidia/ai-dynamo/tensorrtllm-runtime:0.8.${i}`,
+      `  model: org/big-${i}`,
+      `  model-prefix: genm${i}`,
+      `  runner: gb200`,
+      `  precision: fp4`,
+      `  framework: dynamo-trt`,
+      `  multinode: true`,
+      `  disagg: true`,
+      `  seq-len-configs:`,
+    );
     for (const [isl, osl] of seqs) {
       lines.push(`  - isl: ${isl}`, `    osl: ${osl}`, `    search-space:`);
       for (const dw of [2, 4])
@@ -145,10 +173,13 @@ describe("--format github", () => {
     const out = join(tmp, "plan-a");
     const ghOut = join(tmp, "github-output");
     writeFileSync(ghOut, "earlier=1\n");
-    const r = await infx(["full-sweep", "--single-node", "--config-files", "master.yaml", "--runner-config", "runners.yaml", "--format", "github", "--out-dir", out, "--canary"], {
-      cwd: tmp,
-      env: { GITHUB_OUTPUT: ghOut },
-    });
+    const r = await infx(
+      ["full-sweep", "--single-node", "--config-files", "master.yaml", "--runner-config", "runners.yaml", "--format", "github", "--out-dir", out, "--canary"],
+      {
+        cwd: tmp,
+        env: { GITHUB_OUTPUT: ghOut },
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.length).toBeLessThan(2000);
     const summary = JSON.parse(r.stdout);
@@ -175,14 +206,40 @@ describe("--format github", () => {
 
   it("an --out-dir that cannot be written is a clear error, not a stack trace", async () => {
     writeFileSync(join(tmp, "a-file"), "x");
-    const r = await infx(["test-config", "--config-keys", "gen0-fp8-b200-vllm", "--config-files", "master.yaml", "--runner-config", "runners.yaml", "--format", "github", "--out-dir", "a-file/plan"], { cwd: tmp });
+    const r = await infx(
+      [
+        "test-config",
+        "--config-keys",
+        "gen0-fp8-b200-vllm",
+        "--config-files",
+        "master.yaml",
+        "--runner-config",
+        "runners.yaml",
+        "--format",
+        "github",
+        "--out-dir",
+        "a-file/plan",
+      ],
+      { cwd: tmp },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^infx test-config: cannot write the plan to a-file\/plan: /);
     expect(r.stderr).not.toContain("internal error");
   });
 
   it("gives identical files on a second run", async () => {
-    const args = (dir: string) => ["full-sweep", "--multi-node", "--config-files", "master.yaml", "--runner-config", "runners.yaml", "--format", "github", "--out-dir", dir];
+    const args = (dir: string) => [
+      "full-sweep",
+      "--multi-node",
+      "--config-files",
+      "master.yaml",
+      "--runner-config",
+      "runners.yaml",
+      "--format",
+      "github",
+      "--out-dir",
+      dir,
+    ];
     expect((await infx(args("p1"), { cwd: tmp })).code).toBe(0);
     expect((await infx(args("p2"), { cwd: tmp })).code).toBe(0);
     const read = (d: string) => readdirSync(join(tmp, d, "shards")).map((f) => [f, readFileSync(join(tmp, d, "shards", f), "utf8")]);

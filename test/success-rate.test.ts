@@ -3,13 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import {
-  benchmarkJobName,
-  computeSuccessRates,
-  gpuTypeOfRunnerKey,
-  runnerLabelFromJobName,
-  type RunnerMap,
-} from "../src/results/success-rate.js";
+import { benchmarkJobName, computeSuccessRates, gpuTypeOfRunnerKey, runnerLabelFromJobName, type RunnerMap } from "../src/results/success-rate.js";
 import { readRunnerMap } from "../src/config/runner-map.js";
 import { infx, ROOT } from "./support/cli.js";
 import { startFakeGitHub, type FakeGitHub } from "./support/fake-github.js";
@@ -99,28 +93,19 @@ describe("computeSuccessRates", () => {
   });
 
   it("excludes skipped jobs, counts cancelled and unfinished ones as failures", () => {
-    const r = computeSuccessRates(
-      [job(1, "h200", "success"), job(2, "h200", "skipped"), job(3, "h200", "cancelled"), job(4, "h200", null)],
-      RUNNERS,
-    );
+    const r = computeSuccessRates([job(1, "h200", "success"), job(2, "h200", "skipped"), job(3, "h200", "cancelled"), job(4, "h200", null)], RUNNERS);
     expect(r.stats).toEqual({ h200: { n_success: 1, total: 3 } });
     expect(r).toMatchObject({ skipped: 1, incomplete: 1, counted: 3 });
   });
 
   it("lists benchmark jobs it cannot attribute and ignores other jobs", () => {
     const r = computeSuccessRates(
-      [
-        job(1, "h100-cw_0", "success"),
-        { id: 2, name: "plan", conclusion: "success" },
-        job(3, "h200-cw_0", "failure", { run_attempt: 2 }),
-      ],
+      [job(1, "h100-cw_0", "success"), { id: 2, name: "plan", conclusion: "success" }, job(3, "h200-cw_0", "failure", { run_attempt: 2 })],
       RUNNERS,
     );
     expect(r.stats).toEqual({ h200: { n_success: 0, total: 1 } });
     expect(r.ignored).toBe(1);
-    expect(r.unattributed).toEqual([
-      expect.objectContaining({ id: 1, runner_label: "h100-cw_0", reason: expect.stringMatching(/neither a key nor a node/) }),
-    ]);
+    expect(r.unattributed).toEqual([expect.objectContaining({ id: 1, runner_label: "h100-cw_0", reason: expect.stringMatching(/neither a key nor a node/) })]);
   });
 
   it("refuses to guess when a node is listed under two GPU types", () => {
@@ -132,7 +117,10 @@ describe("computeSuccessRates", () => {
   it("attributes every runner label of the project's own configs/runners.yaml to one GPU type", () => {
     const own = readRunnerMap(join(ROOT, "configs/runners.yaml"));
     const labels = [...new Set([...Object.keys(own), ...Object.values(own).flat()])];
-    const r = computeSuccessRates(labels.map((l, i) => job(i + 1, l, "success")), own);
+    const r = computeSuccessRates(
+      labels.map((l, i) => job(i + 1, l, "success")),
+      own,
+    );
     expect(r.unattributed).toEqual([]);
     expect(r.counted).toBe(labels.length);
   });
@@ -156,8 +144,7 @@ describe("infx success-rate against a fake GitHub", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const env = () => ({ GITHUB_TOKEN: gh.token, GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: "acme/inferencex" });
-  const run = (extra: string[] = []) =>
-    infx(["success-rate", "--run-id", "77", "--runner-config", "runners.yaml", ...extra], { cwd: dir, env: env() });
+  const run = (extra: string[] = []) => infx(["success-rate", "--run-id", "77", "--runner-config", "runners.yaml", ...extra], { cwd: dir, env: env() });
 
   it("counts every job of every attempt across pages", async () => {
     // attempt 1: 130 h200 jobs, 10 of them failed; attempt 2 re-runs those 10, 4 fail again

@@ -11,7 +11,18 @@ import { infx, ROOT } from "./support/cli.js";
 
 const rows = configGrid().map(rowOf);
 const evalExample = JSON.parse(readFileSync(join(ROOT, "test/fixtures/results/eval-rows.json"), "utf8")) as EvalRow[];
-const multi: Config = { prefix: "dsr1", model: "deepseek-ai/DeepSeek-R1-0528", hw: "gb200", framework: "dynamo-trt", precision: "fp4", isl: 1024, osl: 1024, tp: 8, conc: 64, multinode: { prefillGpus: 8, decodeGpus: 8 } };
+const multi: Config = {
+  prefix: "dsr1",
+  model: "deepseek-ai/DeepSeek-R1-0528",
+  hw: "gb200",
+  framework: "dynamo-trt",
+  precision: "fp4",
+  isl: 1024,
+  osl: 1024,
+  tp: 8,
+  conc: 64,
+  multinode: { prefillGpus: 8, decodeGpus: 8 },
+};
 
 /** The mermaid blocks of a markdown text. */
 const mermaidBlocks = (md: string) => [...md.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
@@ -35,12 +46,19 @@ describe("benchmark and eval tables", () => {
     const row = rowOf(multi);
     delete (row as Record<string, unknown>).mean_e2el;
     const t = renderBenchmarkTable([row]);
-    expect(t).toContain("| Prefill workers | Prefill TP | Prefill EP | Prefill DP attention | Decode workers | Decode TP | Decode EP | Decode DP attention | GPUs |");
-    expect(t.split("\n")[2]).toMatch(/\| gb200 \| dynamo-trt \| fp4 \| 1024 \| 1024 \| 2 \| 4 \| 4 \| true \| 1 \| 8 \| 8 \| true \| 16 \| 64 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| – \|/);
+    expect(t).toContain(
+      "| Prefill workers | Prefill TP | Prefill EP | Prefill DP attention | Decode workers | Decode TP | Decode EP | Decode DP attention | GPUs |",
+    );
+    expect(t.split("\n")[2]).toMatch(
+      /\| gb200 \| dynamo-trt \| fp4 \| 1024 \| 1024 \| 2 \| 4 \| 4 \| true \| 1 \| 8 \| 8 \| true \| 16 \| 64 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| – \|/,
+    );
   });
 
   it("eval table shows score ± se, the metric and the gate's verdict", () => {
-    const gated = [{ ...evalExample[0]!, threshold: 0.9, passed: true }, { ...evalExample[6]!, threshold: 0.9, passed: false }];
+    const gated = [
+      { ...evalExample[0]!, threshold: 0.9, passed: true },
+      { ...evalExample[6]!, threshold: 0.9, passed: false },
+    ];
     const t = renderEvalTable(gated);
     expect(t).toContain("| B200 | sglang | fp4 | 4 | 4 | false | 128 | gsm8k | 0.9530 ± 0.0058 | em_strict | 0.9530 | 0.9530 | 1319 | ✅ ≥ 0.9 |");
     expect(t).toContain("| B200-TRT | trt | fp4 | 2 | 2 | true | 128 | gsm8k | 0.0000 ± 0.0000 | em_strict | 0.0000 | 0.0000 | 1319 | ❌ < 0.9 |");
@@ -62,12 +80,26 @@ describe("charts", () => {
 
   it("series differing in precision, spec decoding or node count are never merged", () => {
     const base = configGrid(6);
-    const mixed = [...base, ...base.map((c) => ({ ...c, precision: "fp4" })), ...base.map((c) => ({ ...c, spec: "mtp" })), { ...multi, hw: "b200", framework: "sglang", precision: "fp8" }].map(rowOf);
-    expect(chartGroups(mixed)[0]!.series.map((s) => s.label)).toEqual(["b200 / sglang / fp4", "b200 / sglang / fp8", "b200 / sglang / fp8 / mtp", "b200 / sglang / fp8 / multi-node"]);
+    const mixed = [
+      ...base,
+      ...base.map((c) => ({ ...c, precision: "fp4" })),
+      ...base.map((c) => ({ ...c, spec: "mtp" })),
+      { ...multi, hw: "b200", framework: "sglang", precision: "fp8" },
+    ].map(rowOf);
+    expect(chartGroups(mixed)[0]!.series.map((s) => s.label)).toEqual([
+      "b200 / sglang / fp4",
+      "b200 / sglang / fp8",
+      "b200 / sglang / fp8 / mtp",
+      "b200 / sglang / fp8 / multi-node",
+    ]);
   });
 
   it("the frontier is the best measured throughput at interactivity >= x, 0 beyond the series' reach", () => {
-    const pts = [{ x: 10, y: 500 }, { x: 20, y: 300 }, { x: 35, y: 100 }];
+    const pts = [
+      { x: 10, y: 500 },
+      { x: 20, y: 300 },
+      { x: 35, y: 100 },
+    ];
     expect(throughputFrontier(pts, [0, 10, 15, 20, 30, 40])).toEqual([500, 500, 300, 300, 100, 0]);
   });
 
@@ -134,7 +166,10 @@ describe("summary size limit", () => {
     for (let i = 0; big.length < 20_000; i++) for (const c of base) big.push(rowOf({ ...c, conc: c.conc * (i + 1) }));
     const md = renderSummary({ bmk: big.slice(0, 20_000), evals: evalExample });
     expect(Buffer.byteLength(md)).toBeLessThan(STEP_SUMMARY_LIMIT);
-    const note = /> \*\*([\d,]+) of 20,000 single-node rows are not shown\*\* \(GitHub limits a step summary to 1 MiB\).*The full data is in `agg_bmk.json` in the run's artifact `results_bmk`\./.exec(md);
+    const note =
+      /> \*\*([\d,]+) of 20,000 single-node rows are not shown\*\* \(GitHub limits a step summary to 1 MiB\).*The full data is in `agg_bmk.json` in the run's artifact `results_bmk`\./.exec(
+        md,
+      );
     expect(note).not.toBeNull();
     const cut = Number(note![1]!.replace(/,/g, ""));
     const section = md.slice(md.indexOf("### Single-node results"));
@@ -142,7 +177,9 @@ describe("summary size limit", () => {
     expect(shown + cut).toBe(20_000);
     expect(shown).toBeGreaterThan(1000);
     // Every model and sequence length still has rows, and all eval rows are kept.
-    for (const seq of ["1024 | 1024", "1024 | 8192", "8192 | 1024"]) for (const m of ["dsr1", "gptoss"]) expect(md).toMatch(new RegExp(`\\| ${m} \\| [^|]+ \\| [^|]+ \\| [^|]+ \\| [^|]+ \\| ${seq.replace(/\|/g, "\\|")} \\|`));
+    for (const seq of ["1024 | 1024", "1024 | 8192", "8192 | 1024"])
+      for (const m of ["dsr1", "gptoss"])
+        expect(md).toMatch(new RegExp(`\\| ${m} \\| [^|]+ \\| [^|]+ \\| [^|]+ \\| [^|]+ \\| ${seq.replace(/\|/g, "\\|")} \\|`));
     expect(md.split("\n").filter((l) => l.includes("| gsm8k |"))).toHaveLength(evalExample.length);
     expect(md).not.toContain("eval rows are not shown");
   });
@@ -176,7 +213,10 @@ describe("infx summarize", () => {
     expect(r.stderr).toMatch(/warning: .*agg_eval_all\.json: skipping 2 rows without a task and a numeric score/);
     expect(r.stdout.split("\n").filter((l) => l.includes("| gsm8k |"))).toHaveLength(3);
     writeFileSync(join(dir, "summary.md"), "earlier step\n");
-    const s = await infx(["summarize", "--bmk", "agg_bmk.json", "--step-summary", "--title", "Sweep"], { cwd: dir, env: { GITHUB_STEP_SUMMARY: join(dir, "summary.md") } });
+    const s = await infx(["summarize", "--bmk", "agg_bmk.json", "--step-summary", "--title", "Sweep"], {
+      cwd: dir,
+      env: { GITHUB_STEP_SUMMARY: join(dir, "summary.md") },
+    });
     expect(s.code).toBe(0);
     expect(s.stdout).toBe("");
     const written = readFileSync(join(dir, "summary.md"), "utf8");

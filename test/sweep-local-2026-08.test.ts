@@ -34,7 +34,10 @@ describe("infx sweep --local, both dialects", () => {
 
   it("2026-08 agentic rows are skipped with a note; fixed rows of the same key run", async () => {
     const out = tmp();
-    const r = await infx(["sweep", "--local", ...EX_ARGS, "--config-keys", "gptoss-fp4-b200-vllm-agentic", "--conc", "8", "1", "--prompts-per-conc", "1", "--out-dir", out], { env: { INFX_NO_CACHE: "1" } });
+    const r = await infx(
+      ["sweep", "--local", ...EX_ARGS, "--config-keys", "gptoss-fp4-b200-vllm-agentic", "--conc", "8", "1", "--prompts-per-conc", "1", "--out-dir", out],
+      { env: { INFX_NO_CACHE: "1" } },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe("note: 2 agentic-coding rows skipped: the local sweep sends fixed-length prompts and has no agentic trace client yet\n");
     const rows = rowsIn(out);
@@ -51,7 +54,10 @@ describe("infx sweep --local, both dialects", () => {
 
   it("2026-02 (the project's configs) still runs", async () => {
     const out = tmp();
-    const r = await infx(["sweep", "--local", "--config-keys", "dsr1-fp8-h200-sglang", "--conc", "4", "--prompts-per-conc", "1", "--out-dir", out], { cwd: ROOT, env: { INFX_NO_CACHE: "1" } });
+    const r = await infx(["sweep", "--local", "--config-keys", "dsr1-fp8-h200-sglang", "--conc", "4", "--prompts-per-conc", "1", "--out-dir", out], {
+      cwd: ROOT,
+      env: { INFX_NO_CACHE: "1" },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(rowsIn(out).every((x) => x.conc === 4)).toBe(true); // 4 is in range: the same under --conc replace (old) and filter (2026-02 parity) rules
     expect(rowsIn(out).length).toBeGreaterThan(0);

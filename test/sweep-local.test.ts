@@ -26,7 +26,10 @@ describe("infx sweep --local", () => {
     const r = await infx(["sweep", "--local", ...ref, "--out-dir", out]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const inputs = loadPlanningInputs(["nvidia-master.yaml", "amd-master.yaml"].map((f) => join(CONFIGS, f)), join(CONFIGS, "runners.yaml"));
+    const inputs = loadPlanningInputs(
+      ["nvidia-master.yaml", "amd-master.yaml"].map((f) => join(CONFIGS, f)),
+      join(CONFIGS, "runners.yaml"),
+    );
     const [k1, k2] = [...inputs.configs].filter(([, c]) => !c.multinode).map(([k]) => k);
     const head = r.stdout.match(/^infx sweep: (\d+) jobs \(default: config keys (\S+), (\S+), 1k1k, conc 1 and 4\)/);
     expect(head?.slice(2), r.stdout).toEqual([k1, k2]);
@@ -39,7 +42,13 @@ describe("infx sweep --local", () => {
     expect(rows).toHaveLength(jobs);
     expect(new Set(rows.map((x) => x.conc))).toEqual(new Set([1, 4]));
     for (const row of rows) {
-      expect(row).toMatchObject({ infmax_model_prefix: inputs.configs.get(k1)!["model-prefix"], isl: 16, osl: 16, is_multinode: false, precision: inputs.configs.get(k1)!.precision });
+      expect(row).toMatchObject({
+        infmax_model_prefix: inputs.configs.get(k1)!["model-prefix"],
+        isl: 16,
+        osl: 16,
+        is_multinode: false,
+        precision: inputs.configs.get(k1)!.precision,
+      });
       expect(row.tput_per_gpu as number).toBeGreaterThan(0);
       expect(typeof row.median_e2el).toBe("number");
     }
@@ -90,7 +99,27 @@ describe("infx sweep --local", () => {
   it("against a real server (--base-url): a job above the failure rate fails with the reason, the others still land", async () => {
     sim = await startSimServer({ decodeStepMs: 1, fault: (n) => (n < 4 ? "http-500" : undefined) });
     const out = tmp();
-    const r = await infx(["sweep", "--local", ...ref, "--config-keys", "dsr1-fp8-b200-sglang", "--conc", "1", "--limit", "2", "--base-url", sim.url, "--gpus", "8", "--scale", "64", "--model", "m", "--out-dir", out]);
+    const r = await infx([
+      "sweep",
+      "--local",
+      ...ref,
+      "--config-keys",
+      "dsr1-fp8-b200-sglang",
+      "--conc",
+      "1",
+      "--limit",
+      "2",
+      "--base-url",
+      sim.url,
+      "--gpus",
+      "8",
+      "--scale",
+      "64",
+      "--model",
+      "m",
+      "--out-dir",
+      out,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\[1\/2\] .*: failed .* - 4 of 4 requests failed \(4 x http-error: HTTP 500/);
     expect(r.stdout).toMatch(/\[2\/2\] .*: ok/);
@@ -114,8 +143,23 @@ describe("infx sweep --local", () => {
 
 describe("sweep jobs", () => {
   const e: SingleNodeEntry = {
-    image: "img", model: "org/m", "model-prefix": "gptoss", precision: "fp4", framework: "vllm", runner: "h200", isl: 1024, osl: 8192, tp: 2,
-    conc: 8, "max-model-len": 9416, ep: 1, "dp-attn": false, "spec-decoding": "none", "exp-name": "gptoss_1k8k", disagg: false, "run-eval": false,
+    image: "img",
+    model: "org/m",
+    "model-prefix": "gptoss",
+    precision: "fp4",
+    framework: "vllm",
+    runner: "h200",
+    isl: 1024,
+    osl: 8192,
+    tp: 2,
+    conc: 8,
+    "max-model-len": 9416,
+    ep: 1,
+    "dp-attn": false,
+    "spec-decoding": "none",
+    "exp-name": "gptoss_1k8k",
+    disagg: false,
+    "run-eval": false,
   };
   it("scales lengths (never below 8 in / 4 out), sizes prompts by conc, and names jobs uniquely", () => {
     const [a, b] = sweepJobs([e, e], 64, 3);
@@ -126,6 +170,18 @@ describe("sweep jobs", () => {
   });
   it("exports the workflow's environment contract for process-result", () => {
     const env = jobEnv(sweepJobs([e], 64, 1)[0]!);
-    expect(env).toMatchObject({ RUNNER_TYPE: "h200", FRAMEWORK: "vllm", PRECISION: "fp4", TP: "2", EP_SIZE: "1", DP_ATTENTION: "false", ISL: "16", OSL: "128", IS_MULTINODE: "false", DISAGG: "false", MODEL_PREFIX: "gptoss" });
+    expect(env).toMatchObject({
+      RUNNER_TYPE: "h200",
+      FRAMEWORK: "vllm",
+      PRECISION: "fp4",
+      TP: "2",
+      EP_SIZE: "1",
+      DP_ATTENTION: "false",
+      ISL: "16",
+      OSL: "128",
+      IS_MULTINODE: "false",
+      DISAGG: "false",
+      MODEL_PREFIX: "gptoss",
+    });
   });
 });

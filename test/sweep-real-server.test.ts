@@ -23,7 +23,24 @@ describe("infx sweep --local --base-url", () => {
   it("measures the one server: full lengths, its GPUs, rows that say where they came from", async () => {
     sim = await startSimServer({ decodeStepMs: 0.2, prefillTokensPerSec: 5_000_000, model: "openai/gpt-oss-120b" });
     const out = tmp();
-    const r = await infx(["sweep", "--local", "--config-keys", "gptoss-fp4-h200-vllm", "--conc", "1", "--limit", "1", "--prompts-per-conc", "1", "--base-url", sim.url, "--gpus", "8", "--out-dir", out]);
+    const r = await infx([
+      "sweep",
+      "--local",
+      "--config-keys",
+      "gptoss-fp4-h200-vllm",
+      "--conc",
+      "1",
+      "--limit",
+      "1",
+      "--prompts-per-conc",
+      "1",
+      "--base-url",
+      sim.url,
+      "--gpus",
+      "8",
+      "--out-dir",
+      out,
+    ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`infx sweep: ${sim.url} answers; rows are labelled h200 with 8 GPUs (from --gpus)`);
@@ -44,15 +61,42 @@ describe("infx sweep --local --base-url", () => {
     const port = (dead.address() as { port: number }).port;
     await new Promise<void>((ok) => dead.close(() => ok()));
     const out = tmp();
-    const r = await infx(["sweep", "--local", "--config-keys", "gptoss-fp4-h200-vllm", "--conc", "1", "--base-url", `http://127.0.0.1:${port}`, "--gpus", "8", "--out-dir", out]);
+    const r = await infx([
+      "sweep",
+      "--local",
+      "--config-keys",
+      "gptoss-fp4-h200-vllm",
+      "--conc",
+      "1",
+      "--base-url",
+      `http://127.0.0.1:${port}`,
+      "--gpus",
+      "8",
+      "--out-dir",
+      out,
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`the server at http://127.0.0.1:${port} is not answering \\(GET /v1/models: ECONNREFUSED\\); start it.*No job was run`));
+    expect(r.stderr).toMatch(
+      new RegExp(`the server at http://127.0.0.1:${port} is not answering \\(GET /v1/models: ECONNREFUSED\\); start it.*No job was run`),
+    );
     expect(r.stdout).not.toMatch(/\[1\//);
   });
 
   it("refuses a matrix of several runner types, and asks for --gpus when the server does not say", async () => {
     sim = await startSimServer({});
-    const many = await infx(["sweep", "--local", "--config-keys", "gptoss-fp4-h100-vllm", "gptoss-fp4-h200-vllm", "--conc", "1", "--base-url", sim.url, "--gpus", "8"]);
+    const many = await infx([
+      "sweep",
+      "--local",
+      "--config-keys",
+      "gptoss-fp4-h100-vllm",
+      "gptoss-fp4-h200-vllm",
+      "--conc",
+      "1",
+      "--base-url",
+      sim.url,
+      "--gpus",
+      "8",
+    ]);
     expect(many.code).toBe(1);
     expect(many.stderr).toMatch(/the matrix spans 2 runner types \(h100, h200\) but --base-url is one server: add --runner-type/);
     const noGpus = await infx(["sweep", "--local", "--config-keys", "gptoss-fp4-h200-vllm", "--conc", "1", "--base-url", sim.url]);

@@ -18,19 +18,25 @@ function fakeTools() {
     chmodSync(join(bin, name), 0o755);
   };
   // docker ps -aq --filter label=K=V: containers by label.
-  tool("docker", `if [[ "$1" == ps ]]; then
+  tool(
+    "docker",
+    `if [[ "$1" == ps ]]; then
   case "$4" in
     label=infx.runner=sim_0) echo c-old-1; echo c-old-2 ;;
     label=infx.job=infx-100-2-abc) echo c-mine ;;
   esac
-fi`);
-  tool("squeue", `cat <<'JOBS'
+fi`,
+  );
+  tool(
+    "squeue",
+    `cat <<'JOBS'
 11 infx-100-2-abc
 12 infx-100-1-abc
 13 infx-100-1-def
 14 infx-99-1-abc
 15 someone-elses-training
-JOBS`);
+JOBS`,
+  );
   tool("scancel", "");
   return { bin, calls: () => readFileSync(log, "utf8").trim().split("\n").filter(Boolean) };
 }
@@ -62,7 +68,10 @@ describe("runners/cleanup.sh", () => {
   });
   it("without docker or Slurm it does nothing and succeeds; without a tag it refuses", async () => {
     const empty = mkdtempSync(join(tmpdir(), "no-tools-"));
-    const ok = await spawnProc("bash", [join(ROOT, "runners/cleanup.sh"), "after"], { cwd: empty, env: { PATH: "/usr/bin:/bin", INFX_JOB_TAG: "infx-1-1-x", RUNNER_TEMP: empty } });
+    const ok = await spawnProc("bash", [join(ROOT, "runners/cleanup.sh"), "after"], {
+      cwd: empty,
+      env: { PATH: "/usr/bin:/bin", INFX_JOB_TAG: "infx-1-1-x", RUNNER_TEMP: empty },
+    });
     expect(ok.code).toBe(0);
     const bad = await spawnProc("bash", [join(ROOT, "runners/cleanup.sh"), "after"], { cwd: empty, env: { PATH: "/usr/bin:/bin" } });
     expect(bad.code).not.toBe(0);

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decideSweep, SWEEP_LABELS, sweepEventFromPayload } from "../src/plan/labels.js";
 import { benchmarkJobName, runnerLabelFromJobName } from "../src/results/success-rate.js";
 import { ROOT } from "./support/cli.js";
@@ -13,8 +13,12 @@ import { permissionProblems, unpinnedActions, untrustedInterpolations } from "./
 import { evaluateIf, interpolate, WorkflowSim, type Scenario } from "./support/workflow-sim.js";
 
 const WF_DIR = join(ROOT, ".github/workflows");
-const workflows = readdirSync(WF_DIR).filter((f) => f.endsWith(".yml")).sort();
-const actionDirs = readdirSync(join(ROOT, "actions")).filter((d) => existsSync(join(ROOT, "actions", d, "action.yml"))).sort();
+const workflows = readdirSync(WF_DIR)
+  .filter((f) => f.endsWith(".yml"))
+  .sort();
+const actionDirs = readdirSync(join(ROOT, "actions"))
+  .filter((d) => existsSync(join(ROOT, "actions", d, "action.yml")))
+  .sort();
 const actionFiles = [...actionDirs.map((d) => join("actions", d, "action.yml")), "action.yml"];
 const text = (rel: string) => readFileSync(join(ROOT, rel), "utf8");
 const wf = (name: string) => parse(text(`.github/workflows/${name}`)) as Record<string, any>;
@@ -150,7 +154,8 @@ describe("wiring between workflows and actions", () => {
           const meta = actionMeta(s.uses);
           if (s.id) stepIds.set(s.id, meta);
           for (const k of Object.keys(s.with ?? {})) expect(meta.inputs ?? {}, `${f}:${id} ${s.uses} input ${k}`).toHaveProperty(k);
-          for (const [k, v] of Object.entries<any>(meta.inputs ?? {})) if (v.required) expect(s.with ?? {}, `${f}:${id} ${s.uses} misses ${k}`).toHaveProperty(k);
+          for (const [k, v] of Object.entries<any>(meta.inputs ?? {}))
+            if (v.required) expect(s.with ?? {}, `${f}:${id} ${s.uses} misses ${k}`).toHaveProperty(k);
         }
         for (const v of Object.values<any>(job.outputs ?? {})) {
           const m = /steps\.([\w-]+)\.outputs\.([\w-]+)/.exec(String(v));
@@ -180,11 +185,52 @@ describe("wiring between workflows and actions", () => {
 });
 
 describe("benchmark templates", () => {
-  const single = { runner: "b200", name: "dsr1_1k1k_fp8_sglang_tp8_conc4_ab12", id: "ab12cd34", model: "deepseek-ai/DeepSeek-R1", "model-prefix": "dsr1", conc: 4, tp: 8, ep: 1, "dp-attn": false, "run-eval": false, isl: 1024, osl: 1024 };
-  const REFERENCE_ENV = ["MODEL", "ISL", "OSL", "MAX_MODEL_LEN", "IMAGE", "FRAMEWORK", "PRECISION", "SPEC_DECODING", "DISAGG", "RUN_EVAL", "RESULT_FILENAME", "RUNNER_TYPE", "MODEL_PREFIX"];
+  const single = {
+    runner: "b200",
+    name: "dsr1_1k1k_fp8_sglang_tp8_conc4_ab12",
+    id: "ab12cd34",
+    model: "deepseek-ai/DeepSeek-R1",
+    "model-prefix": "dsr1",
+    conc: 4,
+    tp: 8,
+    ep: 1,
+    "dp-attn": false,
+    "run-eval": false,
+    isl: 1024,
+    osl: 1024,
+  };
+  const REFERENCE_ENV = [
+    "MODEL",
+    "ISL",
+    "OSL",
+    "MAX_MODEL_LEN",
+    "IMAGE",
+    "FRAMEWORK",
+    "PRECISION",
+    "SPEC_DECODING",
+    "DISAGG",
+    "RUN_EVAL",
+    "RESULT_FILENAME",
+    "RUNNER_TYPE",
+    "MODEL_PREFIX",
+  ];
   for (const [f, extra] of [
     ["benchmark-tmpl.yml", ["TP", "EP_SIZE", "DP_ATTENTION", "CONC"]],
-    ["benchmark-multinode-tmpl.yml", ["IS_MULTINODE", "CONC_LIST", "PREFILL_NUM_WORKERS", "PREFILL_TP", "PREFILL_EP", "PREFILL_DP_ATTN", "DECODE_NUM_WORKERS", "DECODE_TP", "DECODE_EP", "DECODE_DP_ATTN"]],
+    [
+      "benchmark-multinode-tmpl.yml",
+      [
+        "IS_MULTINODE",
+        "CONC_LIST",
+        "PREFILL_NUM_WORKERS",
+        "PREFILL_TP",
+        "PREFILL_EP",
+        "PREFILL_DP_ATTN",
+        "DECODE_NUM_WORKERS",
+        "DECODE_TP",
+        "DECODE_EP",
+        "DECODE_DP_ATTN",
+      ],
+    ],
   ] as const) {
     it(`${f}: runner label, timeout, env contract, launch, artifacts, clean-up`, () => {
       const job = wf(f).jobs.benchmark;
@@ -241,7 +287,14 @@ describe("job conditions as data", () => {
   function scenario(eventName: string, event: Record<string, any>, benchResult: "success" | "failure" = "success"): Scenario {
     const d = decideSweep(sweepEventFromPayload(eventName, event));
     const outputs = d.run
-      ? { run: "true", "fail-fast": String(d.failFast), canary: d.canary ? '{"name":"c"}' : "", "single-shards": '["single-001"]', "multi-shards": '["multi-001"]', "has-evals": String(d.evalsOnly || d.allEvals) }
+      ? {
+          run: "true",
+          "fail-fast": String(d.failFast),
+          canary: d.canary ? '{"name":"c"}' : "",
+          "single-shards": '["single-001"]',
+          "multi-shards": '["multi-001"]',
+          "has-evals": String(d.evalsOnly || d.allEvals),
+        }
       : { run: "false", canary: "", "single-shards": "[]", "multi-shards": "[]", "has-evals": "false" };
     return {
       github: { event_name: eventName, event, repository: repo, run_id: 9001, workflow: "Run sweep" },
@@ -253,7 +306,15 @@ describe("job conditions as data", () => {
     };
   }
 
-  const labelSets = [[], ["sweep-enabled"], ["full-sweep-enabled"], ["full-sweep-fail-fast"], ["sweep-enabled", "evals-only"], ["sweep-enabled", "full-sweep-enabled"], ["documentation"]];
+  const labelSets = [
+    [],
+    ["sweep-enabled"],
+    ["full-sweep-enabled"],
+    ["full-sweep-fail-fast"],
+    ["sweep-enabled", "evals-only"],
+    ["sweep-enabled", "full-sweep-enabled"],
+    ["documentation"],
+  ];
   const actions: { action: string; changed?: string }[] = [
     { action: "synchronize" },
     { action: "ready_for_review" },
@@ -326,7 +387,10 @@ describe("job conditions as data", () => {
 
   it("sweep-command: only PR comments starting with /sweep reach the authorize job; e2e only when allowed", () => {
     const sim = new WorkflowSim(text(".github/workflows/sweep-command.yml"));
-    const ev = (body: string, pr: boolean) => ({ comment: { body, user: { login: "u" } }, issue: { number: 5, ...(pr ? { pull_request: { url: "x" } } : {}) } });
+    const ev = (body: string, pr: boolean) => ({
+      comment: { body, user: { login: "u" } },
+      issue: { number: 5, ...(pr ? { pull_request: { url: "x" } } : {}) },
+    });
     const go = (body: string, pr: boolean, allowed: string) =>
       sim.run({ github: { event_name: "issue_comment", event: ev(body, pr) }, jobs: { authorize: { outputs: { allowed } } } }).ran;
     expect(go("/sweep full-sweep --single-node", true, "true")).toEqual(["authorize", "e2e"]);
@@ -340,7 +404,13 @@ describe("job conditions as data", () => {
     const go = (outputs: Record<string, string>, single: "success" | "failure" = "success") =>
       sim.run({ github: { event_name: "workflow_dispatch" }, jobs: { plan: { outputs }, "sweep-single": { result: single } } }).results;
     const r = go({ run: "true", "single-shards": '["single-001"]', "multi-shards": "[]", "has-evals": "false" }, "failure");
-    expect(r).toMatchObject({ "sweep-single": "failure", "sweep-multi": "skipped", "collect-results": "success", "collect-evals": "skipped", "success-rate": "success" });
+    expect(r).toMatchObject({
+      "sweep-single": "failure",
+      "sweep-multi": "skipped",
+      "collect-results": "success",
+      "collect-evals": "skipped",
+      "success-rate": "success",
+    });
     const none = go({ run: "false", "single-shards": "[]", "multi-shards": "[]" });
     expect(Object.values(none).filter((v) => v !== "skipped")).toEqual(["success"]);
   });

@@ -83,7 +83,8 @@ export interface CompletionRequest {
  * `chunksSoFar` is the content chunks seen when the usage arrived.
  */
 export function implausibleCompletionTokens(ct: unknown, maxTokens: number, chunksSoFar: number): string | undefined {
-  if (typeof ct !== "number" || !Number.isInteger(ct)) return `usage.completion_tokens is ${typeof ct === "number" ? String(ct) : JSON.stringify(ct)}, not a whole number`;
+  if (typeof ct !== "number" || !Number.isInteger(ct))
+    return `usage.completion_tokens is ${typeof ct === "number" ? String(ct) : JSON.stringify(ct)}, not a whole number`;
   if (ct < 1 && chunksSoFar > 0) return `usage.completion_tokens is ${ct} after ${chunksSoFar} content chunks`;
   if (ct < 0) return `usage.completion_tokens is negative (${ct})`;
   if (maxTokens > 0 && ct > maxTokens) return `usage.completion_tokens ${ct} exceeds the request's max_tokens ${maxTokens}`;
@@ -132,16 +133,20 @@ function abortersOf(signal: AbortSignal): Set<() => void> {
   if (!set) {
     const s = (set = new Set());
     aborters.set(signal, s);
-    signal.addEventListener("abort", () => {
-      for (const fn of [...s]) fn();
-    }, { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const fn of [...s]) fn();
+      },
+      { once: true },
+    );
   }
   return set;
 }
 
 type Deferred = (chunk: Buffer | null, now: number) => void;
 let laterQueue: unknown[] = [];
-let laterTimer: NodeJS.Immediate | undefined;
+let _laterTimer: NodeJS.Immediate | undefined;
 
 /**
  * Runs `fn(chunk, now)` after the event loop has read every socket that is
@@ -149,11 +154,11 @@ let laterTimer: NodeJS.Immediate | undefined;
  */
 function later(fn: Deferred, chunk: Buffer | null, now: number): void {
   laterQueue.push(fn, chunk, now);
-  laterTimer ??= setImmediate(drainLater);
+  _laterTimer ??= setImmediate(drainLater);
 }
 
 function drainLater(): void {
-  laterTimer = undefined;
+  _laterTimer = undefined;
   const q = laterQueue;
   laterQueue = [];
   for (let i = 0; i < q.length; i += 3) (q[i] as Deferred)(q[i + 1] as Buffer | null, q[i + 2] as number);
@@ -255,6 +260,7 @@ class Exchange {
       this.done = true;
       return;
     }
+    // biome-ignore lint/suspicious/noExplicitAny: a server chunk is untrusted JSON, checked field by field below
     let obj: any;
     try {
       obj = JSON.parse(data);
@@ -312,7 +318,10 @@ class Exchange {
 
   private readonly complete = (): void => {
     if (this.status === -200 && !this.failure) {
-      this.failure = { kind: "not-a-stream", message: `HTTP 200 with a JSON body instead of an event stream (is "stream": true supported?): ${snippet(this.errorBody)}` };
+      this.failure = {
+        kind: "not-a-stream",
+        message: `HTTP 200 with a JSON body instead of an event stream (is "stream": true supported?): ${snippet(this.errorBody)}`,
+      };
     } else if (this.status !== 200 && !this.failure) {
       this.failure = { kind: "http-error", message: `HTTP ${this.status}${this.errorBody ? ": " + snippet(this.errorBody) : ""}` };
     } else if (!this.failure && !this.done && this.parser.hasUnfinishedEvent()) {
@@ -393,7 +402,8 @@ class Exchange {
         const failed = () => {
           if (!this.failure) {
             const d = describeError(err);
-            if (d.kind === "closed-mid-stream" && this.status === 200) d.message = `connection closed mid-stream after ${this.out.contentChunks} content chunks (${d.message})`;
+            if (d.kind === "closed-mid-stream" && this.status === 200)
+              d.message = `connection closed mid-stream after ${this.out.contentChunks} content chunks (${d.message})`;
             this.failure = d;
           }
           this.finish();

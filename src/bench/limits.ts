@@ -16,12 +16,16 @@ export const MAX_PREPARED_BYTES = 4 * 2 ** 30;
 /** Refuses a timeout a timer cannot hold (or not a number); `name` is the option. */
 export function checkTimeout(name: string, seconds: number): void {
   if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`--${name} must be a number of seconds >= 0, got ${seconds}`);
-  if (seconds > MAX_TIMEOUT_S) throw new UsageError(`--${name} ${seconds} is longer than a timer holds (at most ${MAX_TIMEOUT_S} s, about 24.8 days; 0 means no limit)`);
+  if (seconds > MAX_TIMEOUT_S)
+    throw new UsageError(`--${name} ${seconds} is longer than a timer holds (at most ${MAX_TIMEOUT_S} s, about 24.8 days; 0 means no limit)`);
 }
 
 /** Refuses lengths no server accepts and workloads whose prompts would not fit in memory. */
 export function checkWorkloadSize(w: { inputLen: number; outputLen: number; numPrompts: number; numWarmups: number; vocabSize: number }): void {
-  for (const [name, v] of [["random-input-len", w.inputLen], ["random-output-len", w.outputLen]] as const) {
+  for (const [name, v] of [
+    ["random-input-len", w.inputLen],
+    ["random-output-len", w.outputLen],
+  ] as const) {
     if (v > MAX_SEQUENCE_LEN) throw new UsageError(`--${name} ${v} is longer than any model's context (at most ${MAX_SEQUENCE_LEN} tokens)`);
   }
   const bytesPerToken = String(Math.max(1, w.vocabSize - 1)).length + 1;

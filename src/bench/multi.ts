@@ -112,7 +112,9 @@ export function loadBaseline(path: string): Map<number, BaselinePoint> {
   };
   if (!existsSync(path)) throw new Error(`${path}: no such file or directory`);
   if (statSync(path).isDirectory()) {
-    const files = readdirSync(path).filter((f) => /^result_.*_conc\d+\.json$/.test(f)).sort();
+    const files = readdirSync(path)
+      .filter((f) => /^result_.*_conc\d+\.json$/.test(f))
+      .sort();
     if (files.length === 0) throw new Error(`${path}: no result_*_conc<C>.json files in this directory`);
     for (const f of files) addResult(readJson(join(path, f)), join(path, f));
     return points;
@@ -130,7 +132,15 @@ export function loadBaseline(path: string): Map<number, BaselinePoint> {
   return points;
 }
 
-export function formatSummary(o: { isl: number; osl: number; started: Date; batchDir: string; points: PointResult[]; interrupted: boolean; baseline?: string }): string {
+export function formatSummary(o: {
+  isl: number;
+  osl: number;
+  started: Date;
+  batchDir: string;
+  points: PointResult[];
+  interrupted: boolean;
+  baseline?: string;
+}): string {
   const bar = "============================================";
   const L = ["Multi-Concurrency Test Results", `ISL: ${o.isl}, OSL: ${o.osl}`, `Time: ${o.started.toString()}`];
   if (o.baseline) L.push(`Baseline: ${o.baseline}`);

@@ -120,16 +120,16 @@ async function drive(
     // At most SEND_SLICE requests are written per turn of the event loop: a
     // first wave of 1,024 sends in one go would keep the loop from reading (and
     // timestamping) the responses that start arriving meanwhile.
-    let resume: NodeJS.Immediate | undefined;
+    let _resume: NodeJS.Immediate | undefined;
     const resumed = () => {
-      resume = undefined;
+      _resume = undefined;
       pump();
     };
     const pump = () => {
       let sent = 0;
       while (inFlight < limit && next < arrived) {
         if (sent++ === SEND_SLICE) {
-          resume ??= setImmediate(resumed);
+          _resume ??= setImmediate(resumed);
           return;
         }
         const i = next++;

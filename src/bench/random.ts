@@ -32,7 +32,7 @@ export function gamma(next: () => number, shape: number, scale: number): number 
   if (shape < 1) {
     let u = 0;
     while (u === 0) u = next();
-    return gamma(next, shape + 1, scale) * Math.pow(u, 1 / shape);
+    return gamma(next, shape + 1, scale) * u ** (1 / shape);
   }
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);

@@ -75,7 +75,9 @@ export async function probeServer(baseUrl: string, opts: { timeoutMs?: number; f
   const root = baseUrl.replace(/\/+$/, "");
   const models = await getJson(fetchImpl, `${root}/v1/models`, timeoutMs);
   if (!models.ok) {
-    throw new UserError(`the server at ${baseUrl} is not answering (GET /v1/models: ${models.reason}); start it, wait until it has loaded the model, or fix --base-url. No job was run.`);
+    throw new UserError(
+      `the server at ${baseUrl} is not answering (GET /v1/models: ${models.reason}); start it, wait until it has loaded the model, or fix --base-url. No job was run.`,
+    );
   }
   const data = (models.value as { data?: unknown }).data;
   const names = Array.isArray(data) ? data.map((m) => String((m as { id?: unknown }).id ?? "")).filter(Boolean) : [];
@@ -88,7 +90,9 @@ export async function probeServer(baseUrl: string, opts: { timeoutMs?: number; f
 export function resolveGpus(given: number | undefined, info: ServerInfo, baseUrl: string): { gpus: number; from: "--gpus" | "server" } {
   if (given !== undefined) return { gpus: given, from: "--gpus" };
   if (info.gpus !== undefined) return { gpus: info.gpus, from: "server" };
-  throw new UserError(`how many GPUs serve ${baseUrl}? The server does not say (no SGLang /get_server_info): pass --gpus N so per-GPU throughput divides by the server's GPUs, not by each entry's TP`);
+  throw new UserError(
+    `how many GPUs serve ${baseUrl}? The server does not say (no SGLang /get_server_info): pass --gpus N so per-GPU throughput divides by the server's GPUs, not by each entry's TP`,
+  );
 }
 
 /** A row measured on the real server: per-GPU throughput over its GPUs, and where it came from. */

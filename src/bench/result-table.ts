@@ -50,6 +50,10 @@ export function resultTable(points: readonly TablePoint[]): string {
   const body = points.map((p) => (labelled ? [p.label ?? "", ...cells(p)] : cells(p)));
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const left = (i: number) => labelled && i === 0;
-  const fmt = (r: string[]) => r.map((c, i) => (left(i) || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (left(i) || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [fmt(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(fmt)].join("\n") + "\n";
 }

@@ -54,7 +54,9 @@ function workerFile(): string {
     // (not a file: address)
   }
   if (!file || !existsSync(file) || !existsSync(join(dirname(file), "part.js")))
-    throw new UserError("--workers needs the infx CLI's own files (this is a single-file bundle): run 'node dist/cli/infx.js bench --workers N' from a checkout");
+    throw new UserError(
+      "--workers needs the infx CLI's own files (this is a single-file bundle): run 'node dist/cli/infx.js bench --workers N' from a checkout",
+    );
   return file;
 }
 

@@ -26,9 +26,19 @@ function refuse(who: string, why: string): never {
   throw new UserError(`${who}: append-only refused: ${why}`);
 }
 
-export function checkAppendOnlyScope(who: string, base: Map<string, ScenarioConfig>, head: Map<string, ScenarioConfig>, selected: Selection, baseRef: string): void {
+export function checkAppendOnlyScope(
+  who: string,
+  base: Map<string, ScenarioConfig>,
+  head: Map<string, ScenarioConfig>,
+  selected: Selection,
+  baseRef: string,
+): void {
   const missing = [...selected.keys()].filter((k) => !base.has(k));
-  if (missing.length) refuse(who, `every selected config must exist at the base ref ${baseRef}; missing there: ${missing.join(", ")} (a new config is a regular entry, not append-only)`);
+  if (missing.length)
+    refuse(
+      who,
+      `every selected config must exist at the base ref ${baseRef}; missing there: ${missing.join(", ")} (a new config is a regular entry, not append-only)`,
+    );
   const changed = [...new Set([...base.keys(), ...head.keys()])].filter((k) => !selected.has(k) && !sameValue(base.get(k), head.get(k)));
   if (changed.length) refuse(who, `configs not selected by the entry changed since ${baseRef}: ${changed.sort().join(", ")}`);
   for (const [key, allowed] of selected) {
@@ -36,13 +46,15 @@ export function checkAppendOnlyScope(who: string, base: Map<string, ScenarioConf
     const h = head.get(key)!;
     const bs = Object.keys(b.scenarios ?? {}).sort();
     const hs = Object.keys(h.scenarios ?? {}).sort();
-    if (bs.join() !== hs.join()) refuse(who, `config '${key}' added or removed a scenario kind (${bs.join(", ") || "none"} at ${baseRef}, now ${hs.join(", ") || "none"})`);
+    if (bs.join() !== hs.join())
+      refuse(who, `config '${key}' added or removed a scenario kind (${bs.join(", ") || "none"} at ${baseRef}, now ${hs.join(", ") || "none"})`);
     const unselected = bs.filter((s) => !allowed.has(s as ScenarioType));
     const top = (c: ScenarioConfig) => Object.fromEntries(Object.entries(c).filter(([k]) => k !== "scenarios"));
     if (unselected.length && !sameValue(top(b), top(h)))
       refuse(who, `config '${key}' changed config-wide fields, which also affect its scenarios outside the entry's scope (${unselected.join(", ")})`);
     for (const s of unselected)
-      if (!sameValue((b.scenarios as Record<string, unknown>)[s], (h.scenarios as Record<string, unknown>)[s])) refuse(who, `config '${key}' changed its ${s} scenario, outside the entry's scope`);
+      if (!sameValue((b.scenarios as Record<string, unknown>)[s], (h.scenarios as Record<string, unknown>)[s]))
+        refuse(who, `config '${key}' changed its ${s} scenario, outside the entry's scope`);
   }
 }
 
@@ -59,10 +71,19 @@ function visualSeries(r: ScenarioRow): string {
   const p = (r.prefill ?? {}) as Record<string, unknown>;
   const d = (r.decode ?? {}) as Record<string, unknown>;
   return JSON.stringify([
-    r.model, r["model-prefix"], r.precision, r.framework, r.runner, Boolean(r.disagg ?? false),
-    agentic ? "agentic_traces" : "single_turn", agentic ? null : r.isl, agentic ? null : r.osl,
+    r.model,
+    r["model-prefix"],
+    r.precision,
+    r.framework,
+    r.runner,
+    Boolean(r.disagg ?? false),
+    agentic ? "agentic_traces" : "single_turn",
+    agentic ? null : r.isl,
+    agentic ? null : r.osl,
     kv === undefined || kv === null || kv === "" || kv === "none" ? "off" : "on",
-    agentic ? "" : (r["spec-decoding"] ?? "none"), p.hardware ?? null, d.hardware ?? null,
+    agentic ? "" : (r["spec-decoding"] ?? "none"),
+    p.hardware ?? null,
+    d.hardware ?? null,
   ]);
 }
 
@@ -110,7 +131,10 @@ export function appendOnlyDelta(who: string, base: ScenarioRow[], head: Scenario
   for (const r of delta) {
     const s = images.get(visualSeries(r));
     if (r.image === undefined || !s || s.size !== 1 || !s.has(r.image))
-      refuse(who, `the new points of ${String(r["exp-name"])} (${String(r.runner)}) do not extend an existing chart curve with one unchanged image (a new recipe kind, e.g. a new offload mode, or a new image, is a regular entry)`);
+      refuse(
+        who,
+        `the new points of ${String(r["exp-name"])} (${String(r.runner)}) do not extend an existing chart curve with one unchanged image (a new recipe kind, e.g. a new offload mode, or a new image, is a regular entry)`,
+      );
   }
   return delta;
 }

@@ -52,7 +52,7 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(b)) return false;
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || !sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
   return true;
 }
 
@@ -125,7 +125,7 @@ export function diffChangelogs(base: ChangelogDocument, head: ChangelogDocument,
   });
   const matchOf = bKeys.map((k) => {
     const q = unused.get(k);
-    return q && q.length ? q.shift()! : -1;
+    return q?.length ? q.shift()! : -1;
   });
   const headMatched = new Set(matchOf.filter((j) => j >= 0));
   // Base entries whose match keeps the old order; the others were moved.
@@ -141,20 +141,36 @@ export function diffChangelogs(base: ChangelogDocument, head: ChangelogDocument,
     if (matchOf[i]! >= 0) {
       if (!stable.has(i)) {
         const j = matchOf[i]!;
-        problems.push(`${entryLabel(old)} was moved: it is entry ${i + 1} (${where(old, base, baseRef)}) but entry ${j + 1} (${where(h[j]!, head, headRef)}); entries must keep their order`);
+        problems.push(
+          `${entryLabel(old)} was moved: it is entry ${i + 1} (${where(old, base, baseRef)}) but entry ${j + 1} (${where(h[j]!, head, headRef)}); entries must keep their order`,
+        );
       }
       continue;
     }
     // Unmatched: edited if an unmatched head entry sits where it used to be, else removed.
     let lo = -1;
-    for (let k = i - 1; k >= 0; k--) if (stable.has(k)) { lo = matchOf[k]!; break; }
+    for (let k = i - 1; k >= 0; k--)
+      if (stable.has(k)) {
+        lo = matchOf[k]!;
+        break;
+      }
     let hi = h.length;
-    for (let k = i + 1; k < b.length; k++) if (stable.has(k)) { hi = matchOf[k]!; break; }
+    for (let k = i + 1; k < b.length; k++)
+      if (stable.has(k)) {
+        hi = matchOf[k]!;
+        break;
+      }
     let edited = -1;
-    for (let j = lo + 1; j < hi; j++) if (!headMatched.has(j) && !consumed.has(j)) { edited = j; break; }
+    for (let j = lo + 1; j < hi; j++)
+      if (!headMatched.has(j) && !consumed.has(j)) {
+        edited = j;
+        break;
+      }
     if (edited >= 0) {
       consumed.add(edited);
-      problems.push(`${entryLabel(old)} (${where(old, base, baseRef)}) was edited (${where(h[edited]!, head, headRef)}): ${describeEntryChange(old.value, h[edited]!.value)}; old entries must not change, append a new entry instead`);
+      problems.push(
+        `${entryLabel(old)} (${where(old, base, baseRef)}) was edited (${where(h[edited]!, head, headRef)}): ${describeEntryChange(old.value, h[edited]!.value)}; old entries must not change, append a new entry instead`,
+      );
     } else {
       problems.push(`${entryLabel(old)} (${where(old, base, baseRef)}) was removed; old entries must not be deleted`);
     }

@@ -30,7 +30,12 @@ function runGitBatch(cwd: string, input: string): Promise<Buffer> {
             reject(new UserError("git is not installed or not on PATH (infx changelog reads the changelog with git)"));
             return;
           }
-          const msg = Buffer.from(stderr ?? "").toString("utf8").trim().split("\n").pop() ?? err.message;
+          const msg =
+            Buffer.from(stderr ?? "")
+              .toString("utf8")
+              .trim()
+              .split("\n")
+              .pop() ?? err.message;
           reject(new UserError(`git failed in ${cwd}: ${msg}`));
           return;
         }
@@ -85,7 +90,9 @@ export async function readFileAtRefs(file: string, refs: readonly string[]): Pro
   return refs.map((ref, i) => {
     const commit = answers[i]!;
     if ("missing" in commit)
-      throw new UserError(`git ref '${ref}' ${commit.missing === "ambiguous" ? "is ambiguous" : "does not name a commit"} in the repository at ${cwd} (fetch it first, e.g. 'git fetch origin ${ref}', or check the spelling)`);
+      throw new UserError(
+        `git ref '${ref}' ${commit.missing === "ambiguous" ? "is ambiguous" : "does not name a commit"} in the repository at ${cwd} (fetch it first, e.g. 'git fetch origin ${ref}', or check the spelling)`,
+      );
     const blob = answers[refs.length + i]!;
     return { ref, commit: commit.oid, text: "missing" in blob ? undefined : decodeUtf8Strict(blob.content, `${file} at ${ref}`) };
   });

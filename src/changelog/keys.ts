@@ -33,7 +33,10 @@ let matcherPromise: Promise<Matcher> | undefined;
  */
 export function simpleGlobRegExp(pattern: string): RegExp | undefined {
   if (/[[\]{}!+@()\\/]/.test(pattern) || pattern === "") return undefined;
-  const body = pattern.replace(/[.^$|]/g, (c) => `\\${c}`).replace(/\*+/g, "[^/]*").replace(/\?/g, "[^/]");
+  const body = pattern
+    .replace(/[.^$|]/g, (c) => `\\${c}`)
+    .replace(/\*+/g, "[^/]*")
+    .replace(/\?/g, "[^/]");
   return new RegExp(`^${body}$`);
 }
 

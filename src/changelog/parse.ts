@@ -91,8 +91,7 @@ function yamlProblem(e: YAMLException, text: string, file: string): UserError {
   let hint = "";
   if (/alias/.test(e.reason) && mark) {
     const lineText = text.split("\n")[mark.line] ?? "";
-    if (/^\s*-\s*\*/.test(lineText))
-      hint = ` (a wildcard that starts with '*' must be quoted, e.g. - "*-trt"; unquoted, YAML reads it as an alias)`;
+    if (/^\s*-\s*\*/.test(lineText)) hint = ` (a wildcard that starts with '*' must be quoted, e.g. - "*-trt"; unquoted, YAML reads it as an alias)`;
   }
   const snippet = mark?.snippet ? mark.snippet.split("\n").map((l) => "  " + l) : [];
   return new UserError(`${where}: not valid YAML: ${e.reason}${hint}`, snippet);
@@ -172,10 +171,7 @@ export function entryLabel(item: ChangelogItem): string {
  * (with `evals-only` defaulting to false) or every problem found, each as
  * `file:line:col: entry N (pr-link …): field: what is wrong`.
  */
-export function validateChangelogEntry(
-  item: ChangelogItem,
-  file: string,
-): { entry: ChangelogEntry; errors: [] } | { entry?: undefined; errors: string[] } {
+export function validateChangelogEntry(item: ChangelogItem, file: string): { entry: ChangelogEntry; errors: [] } | { entry?: undefined; errors: string[] } {
   const errors: string[] = [];
   const label = entryLabel(item);
   const here = `${file}:${item.line}:${item.column}: ${label}`;

@@ -24,9 +24,7 @@ export interface NewChangelogEntry {
   item: ChangelogItem;
 }
 
-export type ChangelogWork =
-  | { status: "new-entries"; entries: NewChangelogEntry[] }
-  | { status: "no-new-entries"; entries: []; message: string };
+export type ChangelogWork = { status: "new-entries"; entries: NewChangelogEntry[] } | { status: "no-new-entries"; entries: []; message: string };
 
 export interface ChangelogVersions {
   /** The changelog path as shown in messages. */
@@ -119,7 +117,10 @@ function validatedWork(added: ChangelogItem[], v: ChangelogVersions, validate: E
     else errors.push(...r.errors.map((e) => `  ${e}`));
   }
   if (errors.length)
-    throw new UserError(`${v.file}: the new entr${added.length === 1 ? "y is" : "ies are"} not valid (${errors.length} problem${errors.length === 1 ? "" : "s"}):`, errors);
+    throw new UserError(
+      `${v.file}: the new entr${added.length === 1 ? "y is" : "ies are"} not valid (${errors.length} problem${errors.length === 1 ? "" : "s"}):`,
+      errors,
+    );
   return { status: "new-entries", entries };
 }
 
@@ -134,7 +135,10 @@ export async function resolveEntryKeys(entries: NewChangelogEntry[], allKeys: re
       const pos = item.fields.get("config-keys") ?? item;
       for (const p of entry["config-keys"]) if (bad.has(p)) lines.push(`  ${file}:${pos.line}:${pos.column}: ${entryLabel(item)}: ${bad.get(p)}`);
     }
-    throw new UserError(`${file}: ${unmatched.length} config key${unmatched.length === 1 ? "" : "s"} or pattern${unmatched.length === 1 ? "" : "s"} of the new entries match${unmatched.length === 1 ? "es" : ""} nothing:`, lines);
+    throw new UserError(
+      `${file}: ${unmatched.length} config key${unmatched.length === 1 ? "" : "s"} or pattern${unmatched.length === 1 ? "" : "s"} of the new entries match${unmatched.length === 1 ? "es" : ""} nothing:`,
+      lines,
+    );
   }
   return entries.map(({ entry }) => [...new Set(entry["config-keys"].flatMap((p) => resolved.get(p) ?? []))]);
 }

@@ -59,7 +59,8 @@ async function inputsAtRef(r: ScenarioDiffRequest, ref: string): Promise<Plannin
     texts.push({ file: `${f}@${ref.slice(0, 12)}`, text: at!.text });
   }
   const inputs = planningInputsFromTexts(texts.slice(0, -1), texts[texts.length - 1]!);
-  if (inputs.dialect !== "2026-08") throw new UserError(`append-only needs 2026-08 (scenarios) configs at the base ref ${ref} too, but they are ${describeDialect(inputs.dialect)}`);
+  if (inputs.dialect !== "2026-08")
+    throw new UserError(`append-only needs 2026-08 (scenarios) configs at the base ref ${ref} too, but they are ${describeDialect(inputs.dialect)}`);
   return inputs;
 }
 
@@ -82,7 +83,14 @@ async function appendOnlyPlanner(r: ScenarioDiffRequest, v: ChangelogVersions, h
 }
 
 function bucketLists(plan: ScenarioChangelogPlan): ScenarioRow[][] {
-  return [...Object.values(plan.single_node), ...Object.values(plan.multi_node), plan.evals, plan.agentic_evals, plan.multinode_evals, plan.multinode_agentic_evals];
+  return [
+    ...Object.values(plan.single_node),
+    ...Object.values(plan.multi_node),
+    plan.evals,
+    plan.agentic_evals,
+    plan.multinode_evals,
+    plan.multinode_agentic_evals,
+  ];
 }
 
 /** ids (and --format github): a stable id and a plan-unique artifact-safe name on every row of every bucket. */
@@ -106,7 +114,13 @@ export async function planScenarioChangelogDiff(r: ScenarioDiffRequest, v: Chang
     const delta = appendOnly ? await appendOnlyPlanner(r, v, inputs, work, keys) : undefined;
     rows = planScenarioEntries(work, keys, flags, generatorFor(inputs), delta);
   }
-  const plan = scenarioChangelogPlan(rows, flags, v.baseRef, v.headRef, work.map((w) => w.entry));
+  const plan = scenarioChangelogPlan(
+    rows,
+    flags,
+    v.baseRef,
+    v.headRef,
+    work.map((w) => w.entry),
+  );
   if (r.policies.ids) withIdsAndNames(plan);
   return { matrix: bucketLists(plan).flat() as unknown as MatrixEntry[], plan, entries: work.map((w) => w.entry) };
 }

@@ -30,7 +30,10 @@ function describe(v: unknown): string {
 }
 
 /** Checks one new entry; every error names file, line, entry and field. */
-export function validateScenarioChangelogEntry(item: ChangelogItem, file: string): { entry: ScenarioChangelogEntry; errors: [] } | { entry?: undefined; errors: string[] } {
+export function validateScenarioChangelogEntry(
+  item: ChangelogItem,
+  file: string,
+): { entry: ScenarioChangelogEntry; errors: [] } | { entry?: undefined; errors: string[] } {
   const v = item.value;
   if (typeof v !== "object" || v === null || Array.isArray(v)) return validateChangelogEntry(item, file) as { errors: string[] };
   const rec = v as Record<string, unknown>;
@@ -59,12 +62,15 @@ export function validateScenarioChangelogEntry(item: ChangelogItem, file: string
     errors.push(`${at("eval-min-prefill-ep")}: eval-min-prefill-ep: expected a whole number of at least 1, found ${describe(ep)}`);
   const st = rec["scenario-type"];
   if ("scenario-type" in rec && st !== null) {
-    if (!Array.isArray(st) || st.length === 0) errors.push(`${at("scenario-type")}: scenario-type: expected a non-empty list of ${SCENARIO_TYPES.join(", ")}, found ${describe(st)}`);
+    if (!Array.isArray(st) || st.length === 0)
+      errors.push(`${at("scenario-type")}: scenario-type: expected a non-empty list of ${SCENARIO_TYPES.join(", ")}, found ${describe(st)}`);
     else
       st.forEach((s, i) => {
         if (!(SCENARIO_TYPES as readonly unknown[]).includes(s)) {
           const near = typeof s === "string" ? closest(s, SCENARIO_TYPES, 1) : [];
-          errors.push(`${at("scenario-type")}: scenario-type[${i}]: must be one of ${SCENARIO_TYPES.join(", ")}, found ${describe(s)}${near.length ? ` (did you mean '${near[0]}'?)` : ""}`);
+          errors.push(
+            `${at("scenario-type")}: scenario-type[${i}]: must be one of ${SCENARIO_TYPES.join(", ")}, found ${describe(s)}${near.length ? ` (did you mean '${near[0]}'?)` : ""}`,
+          );
         }
       });
   }
@@ -77,7 +83,9 @@ export function validateScenarioChangelogEntry(item: ChangelogItem, file: string
     ...(Array.isArray(st) ? { "scenario-type": st as ScenarioType[] } : {}),
   };
   if (entry?.["append-only"] && (entry["evals-only"] || entry["all-evals"] || entry["eval-min-prefill-ep"] !== undefined))
-    errors.push(`${at("append-only")}: append-only: an append-only entry runs new throughput points only; it cannot be combined with evals-only, all-evals or eval-min-prefill-ep`);
+    errors.push(
+      `${at("append-only")}: append-only: an append-only entry runs new throughput points only; it cannot be combined with evals-only, all-evals or eval-min-prefill-ep`,
+    );
   if (errors.length || !entry) return { errors };
   return { entry, errors: [] };
 }

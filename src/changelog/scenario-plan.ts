@@ -41,11 +41,20 @@ export interface ChangelogFlags {
 }
 
 /** Rows of some config keys: throughput (`noEvals`) or evals (`evalsOnly`, maybe `allEvals`), restricted to scenario kinds. */
-export type ScenarioGenerator = (keys: string[], o: { noEvals?: boolean; evalsOnly?: boolean; allEvals?: boolean; scenarioTypes?: ScenarioType[] }) => ScenarioRow[];
+export type ScenarioGenerator = (
+  keys: string[],
+  o: { noEvals?: boolean; evalsOnly?: boolean; allEvals?: boolean; scenarioTypes?: ScenarioType[] },
+) => ScenarioRow[];
 
 /** Changelog wildcard: `*` is any characters, everything else literal, over the whole key. */
 export function changelogKeyRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "s");
+  return new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+    "s",
+  );
 }
 
 /** The config keys of each entry (in config order per pattern, duplicates collapsed); every unmatched key or pattern fails, with its entry. */
@@ -58,14 +67,22 @@ export function resolveScenarioKeys(work: ScenarioEntryWork[], allKeys: string[]
       if (p.includes("*")) {
         const re = changelogKeyRegExp(p);
         const hits = allKeys.filter((k) => re.test(k));
-        if (!hits.length) problems.push(`  ${file}:${pos.line}:${pos.column}: ${entryLabel(item)}: the pattern '${p}' matches no config key ('*' is the only wildcard here; '?' is literal)`);
+        if (!hits.length)
+          problems.push(
+            `  ${file}:${pos.line}:${pos.column}: ${entryLabel(item)}: the pattern '${p}' matches no config key ('*' is the only wildcard here; '?' is literal)`,
+          );
         for (const h of hits) keys.add(h);
-      } else if (!allKeys.includes(p)) problems.push(`  ${file}:${pos.line}:${pos.column}: ${entryLabel(item)}: config key '${p}' is not defined in the master configs`);
+      } else if (!allKeys.includes(p))
+        problems.push(`  ${file}:${pos.line}:${pos.column}: ${entryLabel(item)}: config key '${p}' is not defined in the master configs`);
       else keys.add(p);
     }
     return [...keys];
   });
-  if (problems.length) throw new UserError(`${file}: ${problems.length} config key${problems.length === 1 ? "" : "s"} or pattern${problems.length === 1 ? "" : "s"} of the new entries match${problems.length === 1 ? "es" : ""} nothing:`, problems);
+  if (problems.length)
+    throw new UserError(
+      `${file}: ${problems.length} config key${problems.length === 1 ? "" : "s"} or pattern${problems.length === 1 ? "" : "s"} of the new entries match${problems.length === 1 ? "es" : ""} nothing:`,
+      problems,
+    );
   return out;
 }
 
@@ -79,12 +96,15 @@ export function checkAppendOnlyMix(work: ScenarioEntryWork[], flags: ChangelogFl
       `append-only entries cannot share a sweep with regular entries: ${append.map((w) => entryLabel(w.item)).join(", ")} ${append.length === 1 ? "is" : "are"} append-only, ${regular.map((w) => entryLabel(w.item)).join(", ")} ${regular.length === 1 ? "is" : "are"} not; put them in separate pull requests`,
     );
   if (flags.allEvals || flags.evalsOnly)
-    throw new UserError(`${append.map((w) => entryLabel(w.item)).join(", ")}: append-only sweeps run new throughput points only, so they cannot use --${flags.allEvals ? "all-evals" : "evals-only"}`);
+    throw new UserError(
+      `${append.map((w) => entryLabel(w.item)).join(", ")}: append-only sweeps run new throughput points only, so they cannot use --${flags.allEvals ? "all-evals" : "evals-only"}`,
+    );
   return true;
 }
 
 /** The scenario kinds an entry covers. */
-export const entryScenarios = (e: ScenarioChangelogEntry): ScenarioType[] => SCENARIO_TYPES.filter((s) => !e["scenario-type"] || e["scenario-type"].includes(s));
+export const entryScenarios = (e: ScenarioChangelogEntry): ScenarioType[] =>
+  SCENARIO_TYPES.filter((s) => !e["scenario-type"] || e["scenario-type"].includes(s));
 
 /** Claims the still-unseen (config, scenario) pairs; groups configs by the kinds they claimed (insertion order). */
 function claim(keys: string[], scenarios: ScenarioType[], seen: Map<string, Set<ScenarioType>>): Map<string, { types: ScenarioType[]; keys: string[] }> {
@@ -195,7 +215,9 @@ export function pythonJson(v: unknown): string {
 
 /** recipe-fingerprint: SHA-256 (hex) of the row without conc, exp-name and recipe-fingerprint. */
 export function recipeFingerprint(row: ScenarioRow): string {
-  return createHash("sha256").update(pythonJson(recipeOf(row)), "utf8").digest("hex");
+  return createHash("sha256")
+    .update(pythonJson(recipeOf(row)), "utf8")
+    .digest("hex");
 }
 
 /** The printed form of a plan row: fixed rows carry eval-only (multi-node also eval-all-concs), workers additional-settings. */
@@ -225,8 +247,22 @@ export interface ScenarioChangelogPlan {
 const isAgentic = (r: ScenarioRow) => r["scenario-type"] === "agentic-coding";
 
 /** Buckets: throughput by node kind and `<seq>`/`agentic`; evals by fixed/agentic and node kind. */
-export function scenarioChangelogPlan(rows: PlannedRows, flags: ChangelogFlags, baseRef: string, headRef: string, entries: ScenarioChangelogEntry[]): ScenarioChangelogPlan {
-  const plan: ScenarioChangelogPlan = { single_node: {}, multi_node: {}, evals: [], agentic_evals: [], multinode_evals: [], multinode_agentic_evals: [], changelog_metadata: { base_ref: baseRef, head_ref: headRef, entries } };
+export function scenarioChangelogPlan(
+  rows: PlannedRows,
+  flags: ChangelogFlags,
+  baseRef: string,
+  headRef: string,
+  entries: ScenarioChangelogEntry[],
+): ScenarioChangelogPlan {
+  const plan: ScenarioChangelogPlan = {
+    single_node: {},
+    multi_node: {},
+    evals: [],
+    agentic_evals: [],
+    multinode_evals: [],
+    multinode_agentic_evals: [],
+    changelog_metadata: { base_ref: baseRef, head_ref: headRef, entries },
+  };
   const throughput = flags.trimConc ? trimScenarioConc(rows.throughput) : rows.throughput;
   for (const r of throughput) {
     const fingerprint = recipeFingerprint(r);

@@ -67,8 +67,13 @@ type ScalarOf<O extends OptSpec> = O["kind"] extends "int" | "number"
 /** The value an option has after parsing: a flag is a boolean, a `multiple` option an array. */
 type ValueOf<O extends OptSpec> = O["kind"] extends "flag" ? boolean : O extends { readonly multiple: true } ? ScalarOf<O>[] : ScalarOf<O>;
 /** Options that always have a value after parsing: flags, required options, options with a default. */
+// biome-ignore lint/complexity/noBannedTypes: `{}` is "any non-nullish default" here, which is what makes the option always set
 type AlwaysSet<O extends OptSpec> = O extends { readonly kind: "flag" } | { readonly required: true } | { readonly default: {} } ? O : never;
-type PositionalValue<P extends PositionalSpec> = P extends { readonly multiple: true } ? string[] : P extends { readonly required: true } ? string : string | undefined;
+type PositionalValue<P extends PositionalSpec> = P extends { readonly multiple: true }
+  ? string[]
+  : P extends { readonly required: true }
+    ? string
+    : string | undefined;
 
 type Grouped<O extends OptSpec> = O extends { readonly group: string } ? O : never;
 type Named<Os extends OptSpec> = Exclude<Os, Grouped<Os>>;
@@ -168,9 +173,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     const opt = byName.get(name);
     if (!opt) {
       const hint = closest(name, byName.keys());
-      throw new UsageError(
-        `unknown option '--${name}' for '${spec.name}'` + (hint.length ? ` (did you mean ${hint.map((h) => `--${h}`).join(", ")}?)` : ""),
-      );
+      throw new UsageError(`unknown option '--${name}' for '${spec.name}'` + (hint.length ? ` (did you mean ${hint.map((h) => `--${h}`).join(", ")}?)` : ""));
     }
     seen.add(name);
     if (opt.kind === "flag") {
@@ -186,7 +189,8 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
         if (!opt.multiple) break;
       }
     }
-    if (values.length === 0) throw new UsageError(`--${name} expects ${opt.multiple ? "one or more values" : "a value"}` + (opt.choices ? ` (${opt.choices.join(", ")})` : ""));
+    if (values.length === 0)
+      throw new UsageError(`--${name} expects ${opt.multiple ? "one or more values" : "a value"}` + (opt.choices ? ` (${opt.choices.join(", ")})` : ""));
     // A list of numbers may also be written `4,8,16` (or quoted, `"4 8 16"`).
     const items = opt.multiple && (opt.kind === "int" || opt.kind === "number") ? values.flatMap((v) => v.split(/[\s,]+/).filter(Boolean)) : values;
     if (items.length === 0) throw new UsageError(`--${name} expects one or more values`);
@@ -197,8 +201,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   for (const group of spec.exclusive ?? []) {
     const given = group.names.filter((n) => seen.has(n));
     if (given.length > 1) throw new UsageError(`${given.map((n) => `--${n}`).join(" and ")} cannot be used together`);
-    if (group.required && given.length === 0)
-      throw new UsageError(`one of ${group.names.map((n) => `--${n}`).join(" | ")} is required`);
+    if (group.required && given.length === 0) throw new UsageError(`one of ${group.names.map((n) => `--${n}`).join(" | ")} is required`);
   }
   for (const opt of spec.options) {
     if (!(opt.name in out)) {
@@ -209,9 +212,14 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   }
   const pos = spec.positionals ?? [];
   const required = pos.filter((p) => p.required).length;
-  if (out._.length < required) throw new UsageError(`missing ${pos.filter((p) => p.required).map((p) => `<${p.name}>`).join(" ")}`);
-  if (!pos.some((p) => p.multiple) && out._.length > pos.length)
-    throw new UsageError(`unexpected argument '${out._[pos.length]}'`);
+  if (out._.length < required)
+    throw new UsageError(
+      `missing ${pos
+        .filter((p) => p.required)
+        .map((p) => `<${p.name}>`)
+        .join(" ")}`,
+    );
+  if (!pos.some((p) => p.multiple) && out._.length > pos.length) throw new UsageError(`unexpected argument '${out._[pos.length]}'`);
   pos.forEach((p, idx) => {
     out[p.name] = p.multiple ? out._.slice(idx) : out._[idx];
   });
@@ -230,9 +238,15 @@ export function formatHelp(spec: CommandSpec): string {
   if (spec.options.length) {
     lines.push("", "Options:");
     for (const o of spec.options) {
-      const mv = o.kind === "flag" ? "" : ` ${o.metavar ?? (o.choices ? `{${o.choices.join(",")}}` : o.name.toUpperCase().replace(/-/g, "_"))}${o.multiple ? "..." : ""}`;
+      const mv =
+        o.kind === "flag"
+          ? ""
+          : ` ${o.metavar ?? (o.choices ? `{${o.choices.join(",")}}` : o.name.toUpperCase().replace(/-/g, "_"))}${o.multiple ? "..." : ""}`;
       const flag = `${o.short ? `-${o.short}, ` : ""}--${o.name}${mv}`;
-      const extra = [o.required ? "required" : "", o.default !== undefined && o.kind !== "flag" ? `default: ${Array.isArray(o.default) ? o.default.join(" ") : String(o.default)}` : ""]
+      const extra = [
+        o.required ? "required" : "",
+        o.default !== undefined && o.kind !== "flag" ? `default: ${Array.isArray(o.default) ? o.default.join(" ") : String(o.default)}` : "",
+      ]
         .filter(Boolean)
         .join("; ");
       const text = o.help + (extra ? ` (${extra})` : "");
@@ -240,8 +254,7 @@ export function formatHelp(spec: CommandSpec): string {
       else lines.push(`  ${flag.padEnd(26)} ${text}`);
     }
   }
-  for (const g of spec.exclusive ?? [])
-    lines.push("", `${g.required ? "Exactly" : "At most"} one of: ${g.names.map((n) => `--${n}`).join(", ")}`);
+  for (const g of spec.exclusive ?? []) lines.push("", `${g.required ? "Exactly" : "At most"} one of: ${g.names.map((n) => `--${n}`).join(", ")}`);
   if (spec.examples?.length) {
     lines.push("", "Examples:");
     for (const e of spec.examples) lines.push(`  ${e}`);

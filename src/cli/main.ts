@@ -50,7 +50,10 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
   const entry = findCommand(name);
   if (!entry) {
-    const hint = closest(name, COMMANDS.map((c) => c.name));
+    const hint = closest(
+      name,
+      COMMANDS.map((c) => c.name),
+    );
     io.err(`infx: unknown command '${name}'${hint.length ? ` (did you mean ${hint.join(", ")}?)` : ""}\n\n${topLevelHelp()}`);
     return 2;
   }

@@ -77,7 +77,13 @@ marks the rest unfinished in summary.txt.`,
     { name: "random-range-ratio", kind: "number", default: 1, metavar: "R", help: "Lengths uniform in [floor(L*R), L], input and output drawn independently" },
     { name: "num-prompts", kind: "int", metavar: "N", help: "Requests in the run (default 1000; not with --conc)" },
     { name: "max-concurrency", kind: "int", metavar: "N", help: "Most requests in flight (default: no limit)" },
-    { name: "workers", kind: "int", default: 1, metavar: "N", help: "Client threads, each with every N-th request and 1/N of the concurrency (for more streams than one core reads on time)" },
+    {
+      name: "workers",
+      kind: "int",
+      default: 1,
+      metavar: "N",
+      help: "Client threads, each with every N-th request and 1/N of the concurrency (for more streams than one core reads on time)",
+    },
     { name: "request-rate", kind: "string", default: "inf", metavar: "RATE", help: "'inf' or requests per second (Poisson arrivals)" },
     { name: "burstiness", kind: "number", default: 1, help: "Gamma shape of the arrival gaps: 1 is Poisson, < 1 burstier, > 1 more regular" },
     { name: "ignore-eos", kind: "flag", help: "Send ignore_eos so every request generates max_tokens" },
@@ -91,11 +97,27 @@ marks the rest unfinished in summary.txt.`,
     { name: "seed", kind: "int", default: 0, help: "Seed for lengths, prompts and arrivals" },
     { name: "vocab-size", kind: "int", default: 32000, metavar: "N", help: "Prompt token ids are drawn from [0, N)" },
     { name: "max-failure-rate", kind: "number", default: 0.05, metavar: "F", help: "Exit 1 when more than this fraction of requests failed" },
-    { name: "stall-timeout", kind: "number", metavar: "S", help: "Fail a request after S seconds without a byte (0: never; default max(600, input-len/100); at most 2147483)" },
-    { name: "request-timeout", kind: "number", metavar: "S", help: "Fail a request after S seconds in total (0: no limit; default stall timeout + output-len/4, a token every 250 ms at worst)" },
+    {
+      name: "stall-timeout",
+      kind: "number",
+      metavar: "S",
+      help: "Fail a request after S seconds without a byte (0: never; default max(600, input-len/100); at most 2147483)",
+    },
+    {
+      name: "request-timeout",
+      kind: "number",
+      metavar: "S",
+      help: "Fail a request after S seconds in total (0: no limit; default stall timeout + output-len/4, a token every 250 ms at worst)",
+    },
     { name: "conc", kind: "string", multiple: true, metavar: "LIST", help: "Multi-concurrency mode: concurrencies, e.g. 4,8,16,32,64 or 4 8 16 32 64" },
     { name: "prompts-per-conc", kind: "int", metavar: "N", help: "Multi mode: num_prompts = conc x N" },
-    { name: "prompts-preset", kind: "string", choices: PROMPTS_PRESETS, default: "x10", help: "Multi mode: x10 (conc x 10) or seed003 (conc x 20 at OSL 8192, else conc x 50)" },
+    {
+      name: "prompts-preset",
+      kind: "string",
+      choices: PROMPTS_PRESETS,
+      default: "x10",
+      help: "Multi mode: x10 (conc x 10) or seed003 (conc x 20 at OSL 8192, else conc x 50)",
+    },
     { name: "batch-dir", kind: "string", metavar: "DIR", help: "Multi mode: output directory" },
     { name: "baseline", kind: "string", metavar: "FILE", help: "Multi mode: baseline results to compare each point with" },
     { name: "num-gpus", kind: "int", default: 1, metavar: "N", help: "GPUs serving the model, for tput_per_gpu" },
@@ -111,7 +133,10 @@ marks the rest unfinished in summary.txt.`,
 export type BenchCliOptions = OptionsOf<typeof spec>;
 
 function parseList<T>(raw: string, what: string, conv: (s: string) => T | undefined): T[] {
-  const parts = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const parts = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new UsageError(`${what}: empty list`);
   return parts.map((p) => {
     const v = conv(p);
@@ -214,9 +239,11 @@ export async function run(a: BenchCliOptions, io: Io): Promise<number> {
     const named = a.resultFilename;
     ensureWritableDir(named !== undefined && isAbsolute(named) ? resolve(named, "..") : resolve(join(resultDir, named ?? "x"), ".."), "--result-dir");
   } else if (a.conc !== undefined) ensureWritableDir(a.batchDir ? resolve(io.cwd, a.batchDir) : resultDir, a.batchDir ? "--batch-dir" : "--result-dir");
-  const model = options.model ?? (await servedModel(options.baseUrl).catch((e: Error) => {
-    throw new UserError(e.message);
-  }));
+  const model =
+    options.model ??
+    (await servedModel(options.baseUrl).catch((e: Error) => {
+      throw new UserError(e.message);
+    }));
   const bench: BenchOptions = { ...options, model };
   const progress = new ProgressLine(io);
 
@@ -237,9 +264,7 @@ export async function run(a: BenchCliOptions, io: Io): Promise<number> {
       const missing = concs.filter((c) => !baseline!.points.has(c));
       if (missing.length) io.err(`warning: the baseline has no point for concurrency ${missing.join(", ")}; those points get no ratios\n`);
     }
-    const batchDir = a.batchDir
-      ? resolve(io.cwd, a.batchDir)
-      : join(resultDir, batchDirName(bench.inputLen, bench.outputLen, new Date()));
+    const batchDir = a.batchDir ? resolve(io.cwd, a.batchDir) : join(resultDir, batchDirName(bench.inputLen, bench.outputLen, new Date()));
     const r = await withInterrupt(io, (signal) =>
       runMultiConc({
         bench,
@@ -254,22 +279,25 @@ export async function run(a: BenchCliOptions, io: Io): Promise<number> {
         onProgress: (c, p) => progress.update(benchProgressText(`conc ${c} `, p)),
         onPointDone: (p, i) => {
           progress.clear();
-          io.out(`[${i + 1}/${concs.length}] CONC=${p.conc}: ${p.status}${p.seconds !== undefined ? ` (${p.seconds.toFixed(1)}s)` : ""}${p.failed ? `, ${p.failed} failed` : ""}\n`);
+          io.out(
+            `[${i + 1}/${concs.length}] CONC=${p.conc}: ${p.status}${p.seconds !== undefined ? ` (${p.seconds.toFixed(1)}s)` : ""}${p.failed ? `, ${p.failed} failed` : ""}\n`,
+          );
           const w = p.clientLoopDelay && clientLagWarning(p.clientLoopDelay, p.conc);
           if (w) io.err(w + "\n");
         },
       }),
     );
     progress.clear();
-    io.out("\n" + resultTable(r.points.map((p) => ({ conc: p.conc, gpus: a.numGpus, status: p.status, failed: p.failed, requests: p.numPrompts, result: p.result }))));
+    io.out(
+      "\n" +
+        resultTable(r.points.map((p) => ({ conc: p.conc, gpus: a.numGpus, status: p.status, failed: p.failed, requests: p.numPrompts, result: p.result }))),
+    );
     io.out(`summary: ${r.summaryPath}\n`);
     if (r.interrupted) return 130;
     return r.points.some((p) => p.status !== "PASSED") ? 1 : 0;
   }
 
-  const runResult = await withInterrupt(io, (signal) =>
-    runBenchmark({ ...bench, signal, onProgress: (p) => progress.update(benchProgressText("", p)) }),
-  );
+  const runResult = await withInterrupt(io, (signal) => runBenchmark({ ...bench, signal, onProgress: (p) => progress.update(benchProgressText("", p)) }));
   progress.clear();
   const { result, failures } = runResult;
   if (runResult.warmups.length && runResult.warmups.every((w) => !w.success)) {
@@ -280,8 +308,7 @@ export async function run(a: BenchCliOptions, io: Io): Promise<number> {
   const lagWarning = clientLagWarning(runResult.clientLoopDelay, bench.maxConcurrency);
   if (lagWarning) io.err(lagWarning + "\n");
   if (a.saveResult || a.resultFilename !== undefined) {
-    const name = a.resultFilename ??
-      defaultResultFilename(bench.backend, bench.requestRate, bench.maxConcurrency, bench.model, String(result.date));
+    const name = a.resultFilename ?? defaultResultFilename(bench.backend, bench.requestRate, bench.maxConcurrency, bench.model, String(result.date));
     const file = isAbsolute(name) ? name : join(resultDir, name);
     mkdirSync(resolve(file, ".."), { recursive: true });
     writeFileNoFollow(file, JSON.stringify(result, null, 2) + "\n");

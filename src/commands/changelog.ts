@@ -46,7 +46,13 @@ $GITHUB_OUTPUT; see docs/sharding.md).`,
     { name: "head-ref", kind: "string", metavar: "REF", default: "HEAD", help: "Git ref of the new version" },
     ...INPUT_OPTIONS,
     { name: "evals-only", kind: "flag", help: "Keep only the jobs that run an eval (after --all-evals)" },
-    { name: "format", kind: "string", choices: ["json", "table", "github"], default: "json", help: "json: the plan on one line; table: for a person; github: plan files + shard summary for workflows" },
+    {
+      name: "format",
+      kind: "string",
+      choices: ["json", "table", "github"],
+      default: "json",
+      help: "json: the plan on one line; table: for a person; github: plan files + shard summary for workflows",
+    },
     ...POLICY_OPTIONS,
   ],
   examples: [
@@ -72,7 +78,9 @@ export async function run(o: ChangelogOptions, io: Io): Promise<number> {
       break;
     case "table":
       io.out(formatMatrix(matrix, "table"));
-      io.out(`${entries.length} new changelog entr${entries.length === 1 ? "y" : "ies"} between ${o.baseRef} and ${o.headRef}${dialect === "2026-08" ? `; ${describeDialect(dialect)}` : ""}\n`);
+      io.out(
+        `${entries.length} new changelog entr${entries.length === 1 ? "y" : "ies"} between ${o.baseRef} and ${o.headRef}${dialect === "2026-08" ? `; ${describeDialect(dialect)}` : ""}\n`,
+      );
       break;
     default:
       io.out(JSON.stringify(plan) + "\n");

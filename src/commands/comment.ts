@@ -1,5 +1,5 @@
 import { defineSpec, type OptionsOf } from "../cli/args.js";
-import { UsageError, UserError, type Io } from "../cli/io.js";
+import { UsageError, type Io } from "../cli/io.js";
 // The GitHub modules (and @actions/github, ~0.3 s to import) load only when the comment is posted.
 import { resolveRepo, workflowRunUrl, type RepoRef } from "../github/repo-ref.js";
 import { renderSweepComment, STICKY_MARKER, type CommentInput } from "../report/comment.js";
@@ -85,7 +85,6 @@ export async function run(o: CommentOptions, io: Io): Promise<number> {
     warn: (w) => io.err(`warning: ${w}\n`),
   });
   io.out(`${res.action} comment ${res.id} on #${pr}: ${res.url} (${res.length} characters)\n`);
-  if (res.duplicates.length)
-    io.err(`warning: ${res.duplicates.length} older duplicate sweep comment(s) left as they are: ${res.duplicates.join(", ")}\n`);
+  if (res.duplicates.length) io.err(`warning: ${res.duplicates.length} older duplicate sweep comment(s) left as they are: ${res.duplicates.join(", ")}\n`);
   return 0;
 }

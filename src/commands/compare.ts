@@ -53,8 +53,18 @@ Exit codes: 0 done, 1 bad input, 2 bad usage, ${REGRESSION_EXIT} a regression wi
     { name: "json-out", kind: "string", metavar: "FILE", help: "also write the JSON here" },
     { name: "step-summary", kind: "flag", help: "also append the markdown to $GITHUB_STEP_SUMMARY" },
     { name: "fail-on", kind: "string", choices: ["regression", "none"], default: "none", help: `exit ${REGRESSION_EXIT} when a point or curve regressed` },
-    { name: "floor", kind: "string", multiple: true, metavar: "PCT", help: `practical floor in percent (default ${DEFAULT_FLOOR * 100}); METRIC=PCT sets one metric's` },
-    { name: "all-metrics", kind: "flag", help: "JSON: one entry per metric also for points whose every metric is unchanged (default: one entry naming the rest in also_unchanged)" },
+    {
+      name: "floor",
+      kind: "string",
+      multiple: true,
+      metavar: "PCT",
+      help: `practical floor in percent (default ${DEFAULT_FLOOR * 100}); METRIC=PCT sets one metric's`,
+    },
+    {
+      name: "all-metrics",
+      kind: "flag",
+      help: "JSON: one entry per metric also for points whose every metric is unchanged (default: one entry naming the rest in also_unchanged)",
+    },
     { name: "curve-floor", kind: "number", metavar: "PCT", help: `floor of a curve's geometric-mean ratio in percent (default ${DEFAULT_CURVE_FLOOR * 100})` },
     { name: "baseline-ref", kind: "string", metavar: "REF", help: "branch of the baseline (shown in the output)" },
     { name: "baseline-sha", kind: "string", metavar: "SHA", help: "commit of the baseline (shown in the output)" },
@@ -74,7 +84,8 @@ export async function run(o: CompareOptions, io: Io): Promise<number> {
   const path = (p: string) => resolve(io.cwd, p);
   const { floor, floors } = parseFloors(o.floor, DEFAULT_FLOOR);
   const curveFloorPct = o.curveFloor;
-  if (curveFloorPct !== undefined && !(curveFloorPct > 0 && curveFloorPct < 100)) throw new UsageError("--curve-floor: the percentage must be above 0 and below 100");
+  if (curveFloorPct !== undefined && !(curveFloorPct > 0 && curveFloorPct < 100))
+    throw new UsageError("--curve-floor: the percentage must be above 0 and below 100");
   // The history is read on worker threads while this one reads the baseline and the head.
   let baseline!: Run;
   let head!: Run;
@@ -83,8 +94,18 @@ export async function run(o: CompareOptions, io: Io): Promise<number> {
     baseline = readRun("baseline", path(o.baseline));
     head = readRun("head", path(o.head));
   });
-  const cmp = compareRuns(baseline, head, history, { floor, floors, curveFloor: curveFloorPct === undefined ? DEFAULT_CURVE_FLOOR : curveFloorPct / 100, allMetrics: o.allMetrics });
-  for (const [v, f] of [[o.baselineRef, "ref"], [o.baselineSha, "sha"], [o.baselineUrl, "url"]] as const) if (v !== undefined) cmp.baseline[f] = v;
+  const cmp = compareRuns(baseline, head, history, {
+    floor,
+    floors,
+    curveFloor: curveFloorPct === undefined ? DEFAULT_CURVE_FLOOR : curveFloorPct / 100,
+    allMetrics: o.allMetrics,
+  });
+  for (const [v, f] of [
+    [o.baselineRef, "ref"],
+    [o.baselineSha, "sha"],
+    [o.baselineUrl, "url"],
+  ] as const)
+    if (v !== undefined) cmp.baseline[f] = v;
   for (const p of cmp.problems.slice(0, 10)) io.err(`warning: ${p}\n`);
   if (cmp.problems.length > 10) io.err(`warning: ${cmp.problems.length - 10} more problems (all of them are in the JSON output's "problems")\n`);
 

@@ -81,7 +81,8 @@ export async function run(a: DoctorOptions, io: Io): Promise<number> {
   if (a.minDiskGb < 0) throw new UsageError("--min-disk-gb must be >= 0");
   const inputs = loadPlanningInputs(a.configFiles, a.runnerConfig, { cwd: io.cwd });
   const runnerType = a.runnerType;
-  if (runnerType && !inputs.runners[runnerType]) throw new UsageError(`--runner-type ${runnerType}: not a runner type of ${a.runnerConfig} (${Object.keys(inputs.runners).join(", ")})`);
+  if (runnerType && !inputs.runners[runnerType])
+    throw new UsageError(`--runner-type ${runnerType}: not a runner type of ${a.runnerConfig} (${Object.keys(inputs.runners).join(", ")})`);
   const keys = [...inputs.configs].filter(([, c]) => !runnerType || c.runner === runnerType).map(([k]) => k);
   const checks = await runDoctor(realProbes(io), {
     runnerTypes: inputs.runners,

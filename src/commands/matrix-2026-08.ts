@@ -30,7 +30,13 @@ export const SCENARIO_TYPE_OPTION = {
   metavar: "TYPE",
   help: "2026-08 configs: only these scenario kinds (fixed-seq-len, agentic-coding; default both)",
 } as const satisfies OptSpec;
-export const TEST_CONFIG_SEQ_LENS_OPTION = { name: "seq-lens", kind: "string", multiple: true, choices: SEQ_LEN_NAMES, help: "2026-08 configs: only these fixed-seq-len lengths (agentic rows are kept)" } as const satisfies OptSpec;
+export const TEST_CONFIG_SEQ_LENS_OPTION = {
+  name: "seq-lens",
+  kind: "string",
+  multiple: true,
+  choices: SEQ_LEN_NAMES,
+  help: "2026-08 configs: only these fixed-seq-len lengths (agentic rows are kept)",
+} as const satisfies OptSpec;
 export const TEST_CONFIG_NODE_FILTER_OPTION = {
   name: "runner-node-filter",
   kind: "string",
@@ -69,13 +75,17 @@ export function checkDialectOptions(o: DialectOptions, dialect: Dialect, extra: 
   }
   for (const [name, rule] of Object.entries(rules))
     if (rule.dialect !== dialect && given(values[name]))
-      throw new UsageError(`--${name} applies to ${describeDialect(rule.dialect)} files, but these files are ${describeDialect(dialect)}${rule.instead ? `; ${rule.instead}` : ""}`);
+      throw new UsageError(
+        `--${name} applies to ${describeDialect(rule.dialect)} files, but these files are ${describeDialect(dialect)}${rule.instead ? `; ${rule.instead}` : ""}`,
+      );
 }
 
 /** The 2026-02 node-type rule: exactly one of --single-node / --multi-node. */
 export function requireOneNodeType(o: { singleNode: boolean; multiNode: boolean }): void {
-  if (o.singleNode && o.multiNode) throw new UsageError("--single-node and --multi-node cannot be used together (2026-02 configs; with 2026-08 configs both or neither mean both kinds)");
-  if (!o.singleNode && !o.multiNode) throw new UsageError("one of --single-node | --multi-node is required (2026-02 configs; with 2026-08 configs neither means both kinds)");
+  if (o.singleNode && o.multiNode)
+    throw new UsageError("--single-node and --multi-node cannot be used together (2026-02 configs; with 2026-08 configs both or neither mean both kinds)");
+  if (!o.singleNode && !o.multiNode)
+    throw new UsageError("one of --single-node | --multi-node is required (2026-02 configs; with 2026-08 configs neither means both kinds)");
 }
 
 interface EvalOptions {
@@ -93,7 +103,10 @@ function evalFlags(o: EvalOptions): Required<EvalOptions> {
 
 function checkSeqLens(s: readonly string[] | undefined): string[] | undefined {
   const bad = s?.filter((x) => !SEQ_LEN_NAMES.includes(x));
-  if (bad?.length) throw new UsageError(`--seq-lens: ${bad.map((b) => `'${b}'`).join(", ")} is not a sequence length of 2026-08 configs (choose from ${SEQ_LEN_NAMES.join(", ")})`);
+  if (bad?.length)
+    throw new UsageError(
+      `--seq-lens: ${bad.map((b) => `'${b}'`).join(", ")} is not a sequence length of 2026-08 configs (choose from ${SEQ_LEN_NAMES.join(", ")})`,
+    );
   return s ? [...s] : undefined;
 }
 

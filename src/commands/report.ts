@@ -95,16 +95,25 @@ function readCompare(path: string): CompareInput {
   const v = readJson(path, "comparison") as CompareInput;
   if (typeof v !== "object" || v === null || !Array.isArray(v.points) || typeof v.summary !== "object")
     throw new UserError(`${path}: not the JSON of 'infx compare --format json' (expected {"summary": {...}, "points": [...], "curves": [...]})`);
-  const bad = v.points.findIndex((p) => typeof p !== "object" || p === null || typeof p.metric !== "string" || typeof p.verdict !== "string" || p.identity === undefined);
+  const bad = v.points.findIndex(
+    (p) => typeof p !== "object" || p === null || typeof p.metric !== "string" || typeof p.verdict !== "string" || p.identity === undefined,
+  );
   if (bad >= 0) throw new UserError(`${path}: $.points[${bad}]: each point needs identity, metric and verdict`);
   return v;
 }
 
 function provenanceOf(a: ReportOptions, io: Io, sources: string[], rows: readonly AggRow[]): Provenance {
   const e = io.env;
-  const dates = rows.map((r) => (typeof r.date === "string" ? clientDateToIso(r.date) : undefined)).filter((d): d is string => !!d).sort();
+  const dates = rows
+    .map((r) => (typeof r.date === "string" ? clientDateToIso(r.date) : undefined))
+    .filter((d): d is string => !!d)
+    .sort();
   const servers = [...new Set(rows.map((r) => r.server).filter((x): x is string => typeof x === "string"))];
-  const runUrl = a.runUrl ?? (e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY ? `${e.GITHUB_SERVER_URL || "https://github.com"}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : undefined);
+  const runUrl =
+    a.runUrl ??
+    (e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY
+      ? `${e.GITHUB_SERVER_URL || "https://github.com"}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}`
+      : undefined);
   return {
     runUrl,
     commit: a.commit ?? e.GITHUB_SHA,
@@ -141,6 +150,8 @@ export async function run(a: ReportOptions, io: Io): Promise<number> {
   const out = resolve(io.cwd, a.out);
   writeFileNoFollow(out, html);
   const sim = bmk.filter((r) => r.server === "serve-sim").length;
-  io.out(`wrote ${out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB): ${bmk.length} points${sim ? ` (${sim} simulated)` : ""}, ${evals.length} eval rows${compare ? ", with the comparison" : ""}\n`);
+  io.out(
+    `wrote ${out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB): ${bmk.length} points${sim ? ` (${sim} simulated)` : ""}, ${evals.length} eval rows${compare ? ", with the comparison" : ""}\n`,
+  );
   return 0;
 }

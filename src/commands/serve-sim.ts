@@ -35,9 +35,21 @@ http-500, never-answer, close-mid-stream, stall-mid-stream, malformed, error-eve
     { name: "step-growth-ms", kind: "number", default: 0.02, help: "Extra iteration time per running request (ms)" },
     { name: "max-batch", kind: "int", default: 512, help: "Most requests decoding at once; others queue" },
     { name: "tokens-per-chunk", kind: "int", default: 1, metavar: "N", help: "Tokens per streamed chunk (> 1 models speculative decoding)" },
-    { name: "chunk-cost-us", kind: "number", default: 0, metavar: "US", help: "Frontend CPU time per streamed chunk (us): spreads a step's writes like a real server's API process" },
+    {
+      name: "chunk-cost-us",
+      kind: "number",
+      default: 0,
+      metavar: "US",
+      help: "Frontend CPU time per streamed chunk (us): spreads a step's writes like a real server's API process",
+    },
     { name: "usage", kind: "string", choices: ["separate", "last-content", "missing"], default: "separate", help: "Where usage is sent" },
-    { name: "fault", kind: "string", multiple: true, metavar: "KIND=P", help: `Inject a fault with probability P per request; KIND in ${SIM_FAULTS.join(", ")}` },
+    {
+      name: "fault",
+      kind: "string",
+      multiple: true,
+      metavar: "KIND=P",
+      help: `Inject a fault with probability P per request; KIND in ${SIM_FAULTS.join(", ")}`,
+    },
     { name: "seed", kind: "int", default: 0, help: "Seed for fault injection" },
   ],
   examples: [

@@ -78,8 +78,7 @@ export async function run(o: SuccessRateOptions, io: Io): Promise<number> {
   else io.out(`wrote ${out}\n`);
   if (result.unattributed.length) {
     io.err(`${result.unattributed.length} benchmark job(s) could not be attributed to a GPU type (not counted):\n`);
-    for (const u of result.unattributed)
-      io.err(`  job ${u.id} (attempt ${u.run_attempt}, ${u.conclusion ?? "unfinished"}): ${u.name}\n    ${u.reason}\n`);
+    for (const u of result.unattributed) io.err(`  job ${u.id} (attempt ${u.run_attempt}, ${u.conclusion ?? "unfinished"}): ${u.name}\n    ${u.reason}\n`);
     if (o.strict) return 1;
   }
   return 0;

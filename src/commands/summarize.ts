@@ -29,13 +29,15 @@ Without --bmk/--eval it reads ./agg_bmk.json and ./agg_eval_all.json when presen
     { name: "out", short: "o", kind: "string", metavar: "FILE", help: "write the markdown here instead of stdout" },
     { name: "step-summary", kind: "flag", help: "append to the file named by $GITHUB_STEP_SUMMARY" },
     { name: "title", kind: "string", metavar: "TEXT", help: "heading of the summary", default: "Benchmark results" },
-    { name: "max-bytes", kind: "int", metavar: "N", help: `size limit of the markdown in bytes (default ${DEFAULT_MAX_BYTES}; GitHub's limit is ${STEP_SUMMARY_LIMIT})` },
+    {
+      name: "max-bytes",
+      kind: "int",
+      metavar: "N",
+      help: `size limit of the markdown in bytes (default ${DEFAULT_MAX_BYTES}; GitHub's limit is ${STEP_SUMMARY_LIMIT})`,
+    },
     { name: "no-charts", kind: "flag", help: "leave the charts out" },
   ],
-  examples: [
-    "infx summarize --bmk agg_bmk.json --eval agg_eval_all.json --step-summary",
-    "infx summarize --bmk results/agg_bmk.json --out summary.md",
-  ],
+  examples: ["infx summarize --bmk agg_bmk.json --eval agg_eval_all.json --step-summary", "infx summarize --bmk results/agg_bmk.json --out summary.md"],
 });
 
 export type SummarizeOptions = OptionsOf<typeof spec>;

@@ -43,7 +43,12 @@ export interface ScenarioLocalSweepOptions {
 }
 
 /** `filters`: the full-sweep filters given, by option name, with their values (for the description). */
-export function planScenarioLocalSweep(o: ScenarioLocalSweepOptions, inputs: PlanningInputs, filters: [string, string[] | number][], defaults: { keys: number; concs: number[] }): ScenarioLocalPlan {
+export function planScenarioLocalSweep(
+  o: ScenarioLocalSweepOptions,
+  inputs: PlanningInputs,
+  filters: [string, string[] | number][],
+  defaults: { keys: number; concs: number[] },
+): ScenarioLocalPlan {
   const keys = o.configKeys;
   if (keys) return split(scenarioTestConfig(inputs, { configKeys: keys, conc: o.conc, noEvals: true }), `config keys ${keys.join(", ")}`);
   const multi = o.multiNode;
@@ -62,13 +67,19 @@ export function planScenarioLocalSweep(o: ScenarioLocalSweepOptions, inputs: Pla
       maxEp: o.maxEp,
       noEvals: true,
     });
-    return split(rows, `full sweep (${multi ? "multi" : "single"}-node${filters.length ? ", " + filters.map(([f, v]) => `--${f} ${[v].flat().join(" ")}`).join(" ") : ""})`);
+    return split(
+      rows,
+      `full sweep (${multi ? "multi" : "single"}-node${filters.length ? ", " + filters.map(([f, v]) => `--${f} ${[v].flat().join(" ")}`).join(" ") : ""})`,
+    );
   }
   const chosen = [...scenarioInputs(inputs).configs]
     .filter(([, c]) => !c.multinode && c.scenarios["fixed-seq-len"]?.length)
     .slice(0, defaults.keys)
     .map(([k]) => k);
-  if (!chosen.length) throw new UserError(`no single-node config with fixed-seq-len scenarios in ${inputs.configFiles.join(", ")} to run by default; pass --config-keys or filters`);
+  if (!chosen.length)
+    throw new UserError(
+      `no single-node config with fixed-seq-len scenarios in ${inputs.configFiles.join(", ")} to run by default; pass --config-keys or filters`,
+    );
   const all = scenarioTestConfig(inputs, { configKeys: chosen, conc: defaults.concs, noEvals: true, scenarioTypes: ["fixed-seq-len"] });
   const oneK = all.filter((e) => e.isl === 1024 && e.osl === 1024);
   return split(oneK.length ? oneK : all, `default: config keys ${chosen.join(", ")}, ${oneK.length ? "1k1k, " : ""}conc ${defaults.concs.join(" and ")}`, true);

@@ -64,7 +64,13 @@ GET /v1/models before the first job (else nothing runs), and every row records
     { name: "config-files", kind: "string", multiple: true, default: DEFAULT_CONFIG_FILES, metavar: "FILE", help: "Master config files" },
     { name: "runner-config", kind: "string", default: DEFAULT_RUNNER_CONFIG, metavar: "FILE", help: "Runner map" },
     { name: "config-keys", kind: "string", multiple: true, metavar: "KEY", help: "Config keys to run (as 'infx test-config')" },
-    { name: "conc", kind: "int", multiple: true, metavar: "N", help: "With --config-keys: run at exactly these concurrencies (not a filter, unlike test-config --conc)" },
+    {
+      name: "conc",
+      kind: "int",
+      multiple: true,
+      metavar: "N",
+      help: "With --config-keys: run at exactly these concurrencies (not a filter, unlike test-config --conc)",
+    },
     { name: "model-prefix", kind: "string", multiple: true, metavar: "P", help: "Only configs of these model prefixes, e.g. dsr1 gptoss (full-sweep filter)" },
     { name: "precision", kind: "string", multiple: true, metavar: "P", help: "Only these precisions, e.g. fp8 fp4 (full-sweep filter)" },
     { name: "framework", kind: "string", multiple: true, metavar: "F", help: "Only these frameworks, e.g. sglang vllm (full-sweep filter)" },
@@ -126,7 +132,10 @@ function loadInputs(o: SweepOptions, io: Io): PlanningInputs {
 }
 
 /** The matrix the options select (see the help text for the default). */
-export function planLocalSweep(o: SweepOptions, inputs: PlanningInputs): { entries: MatrixEntry[]; description: string; isDefault?: boolean; skippedAgentic?: number } {
+export function planLocalSweep(
+  o: SweepOptions,
+  inputs: PlanningInputs,
+): { entries: MatrixEntry[]; description: string; isDefault?: boolean; skippedAgentic?: number } {
   const keys = o.configKeys;
   const filters = filtersGiven(o);
   if (keys && filters.length) throw new UsageError(`--config-keys cannot be combined with full-sweep filters (${filters.map(([f]) => "--" + f).join(", ")})`);
@@ -146,9 +155,15 @@ export function planLocalSweep(o: SweepOptions, inputs: PlanningInputs): { entri
       maxTp: o.maxTp,
       maxEp: o.maxEp,
     });
-    return { entries, description: `full sweep (${o.multiNode ? "multi" : "single"}-node${filters.length ? ", " + filters.map(([f, v]) => `--${f} ${[v].flat().join(" ")}`).join(" ") : ""})` };
+    return {
+      entries,
+      description: `full sweep (${o.multiNode ? "multi" : "single"}-node${filters.length ? ", " + filters.map(([f, v]) => `--${f} ${[v].flat().join(" ")}`).join(" ") : ""})`,
+    };
   }
-  const defaults = [...inputs.configs].filter(([, c]) => !c.multinode).slice(0, DEFAULT_KEYS).map(([k]) => k);
+  const defaults = [...inputs.configs]
+    .filter(([, c]) => !c.multinode)
+    .slice(0, DEFAULT_KEYS)
+    .map(([k]) => k);
   if (defaults.length === 0) throw new UserError(`no single-node config in ${inputs.configFiles.join(", ")} to run by default; pass --config-keys or filters`);
   const all = testConfig(inputs, { configKeys: defaults, conc: DEFAULT_CONCS });
   const oneK = all.filter((e) => e.isl === 1024 && e.osl === 1024);
@@ -168,14 +183,20 @@ export function jobTable(outcomes: readonly JobOutcome[]): string {
   const L = ["| # | Job | Conc | ISL/OSL sent | Status | Seconds | Note |", "|---:|---|---:|---|---|---:|---|"];
   outcomes.forEach((o, i) => {
     const note = (o.reason ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
-    L.push(`| ${i + 1} | \`${o.job.name}\` | ${o.job.conc} | ${o.job.isl}/${o.job.osl} | ${o.status} | ${o.seconds !== undefined ? o.seconds.toFixed(1) : ""} | ${note.length > 300 ? note.slice(0, 300) + "…" : note} |`);
+    L.push(
+      `| ${i + 1} | \`${o.job.name}\` | ${o.job.conc} | ${o.job.isl}/${o.job.osl} | ${o.status} | ${o.seconds !== undefined ? o.seconds.toFixed(1) : ""} | ${note.length > 300 ? note.slice(0, 300) + "…" : note} |`,
+    );
   });
   return L.join("\n") + "\n";
 }
 
 function checkOptions(o: SweepOptions): void {
   if (!o.local) throw new UsageError("only local sweeps run from the command line: add --local (CI sweeps run in the GitHub workflow)");
-  for (const [n, v] of [["scale", o.scale], ["prompts-per-conc", o.promptsPerConc], ["limit", o.limit]] as const)
+  for (const [n, v] of [
+    ["scale", o.scale],
+    ["prompts-per-conc", o.promptsPerConc],
+    ["limit", o.limit],
+  ] as const)
     if (v !== undefined && v < 1) throw new UsageError(`--${n} must be at least 1`);
   if (o.numWarmups < 0) throw new UsageError("--num-warmups must be >= 0");
   const mfr = o.maxFailureRate;
@@ -236,31 +257,40 @@ async function runJobs(o: SweepOptions, io: Io, { entries, jobs, outDir, scale, 
   const progress = new ProgressLine(io);
   let doneBefore = 0;
   try {
-    return await withInterrupt(io, (signal) => runLocalSweep({
-      entries,
-      outDir,
-      baseUrl: o.baseUrl,
-      model: o.model,
-      serverGpus,
-      scale,
-      promptsPerConc: o.promptsPerConc,
-      numWarmups: o.numWarmups,
-      stallTimeout: o.stallTimeout,
-      maxFailureRate: o.maxFailureRate,
-      signal,
-      onProgress: (job, index, p) => {
-        const done = doneBefore + p.done;
-        const elapsed = (Date.now() - t0) / 1000;
-        const eta = done ? (elapsed / done) * (totalRequests - done) : NaN;
-        progress.update(`${bar20(done / totalRequests)} ${done}/${totalRequests} requests, ${elapsed > 0 ? (done / elapsed).toFixed(1) : "0"} req/s, job ${index + 1}/${jobs.length}, ETA ${formatSeconds(eta)}: ${job.name}`);
-      },
-      onJobDone: (r, i, n) => {
-        doneBefore += r.job.numPrompts;
-        progress.clear();
-        const tput = r.row ? `, ${r.row.tput_per_gpu.toFixed(1)} tok/s/gpu` : "";
-        io.out(`[${i + 1}/${n}] ${r.job.name}: ${r.status}${r.seconds !== undefined ? ` (${r.seconds.toFixed(1)}s)` : ""}${tput}${r.reason ? ` - ${r.reason}` : ""}\n`);
-      },
-    }), ["SIGINT"]);
+    return await withInterrupt(
+      io,
+      (signal) =>
+        runLocalSweep({
+          entries,
+          outDir,
+          baseUrl: o.baseUrl,
+          model: o.model,
+          serverGpus,
+          scale,
+          promptsPerConc: o.promptsPerConc,
+          numWarmups: o.numWarmups,
+          stallTimeout: o.stallTimeout,
+          maxFailureRate: o.maxFailureRate,
+          signal,
+          onProgress: (job, index, p) => {
+            const done = doneBefore + p.done;
+            const elapsed = (Date.now() - t0) / 1000;
+            const eta = done ? (elapsed / done) * (totalRequests - done) : NaN;
+            progress.update(
+              `${bar20(done / totalRequests)} ${done}/${totalRequests} requests, ${elapsed > 0 ? (done / elapsed).toFixed(1) : "0"} req/s, job ${index + 1}/${jobs.length}, ETA ${formatSeconds(eta)}: ${job.name}`,
+            );
+          },
+          onJobDone: (r, i, n) => {
+            doneBefore += r.job.numPrompts;
+            progress.clear();
+            const tput = r.row ? `, ${r.row.tput_per_gpu.toFixed(1)} tok/s/gpu` : "";
+            io.out(
+              `[${i + 1}/${n}] ${r.job.name}: ${r.status}${r.seconds !== undefined ? ` (${r.seconds.toFixed(1)}s)` : ""}${tput}${r.reason ? ` - ${r.reason}` : ""}\n`,
+            );
+          },
+        }),
+      ["SIGINT"],
+    );
   } finally {
     progress.clear();
   }
@@ -288,7 +318,9 @@ export async function run(o: SweepOptions, io: Io): Promise<number> {
   const inputs = loadInputs(o, io);
   const plan = planLocalSweep(o, inputs);
   if (plan.skippedAgentic)
-    io.err(`note: ${plan.skippedAgentic} agentic-coding row${plan.skippedAgentic === 1 ? "" : "s"} skipped: the local sweep sends fixed-length prompts and has no agentic trace client yet\n`);
+    io.err(
+      `note: ${plan.skippedAgentic} agentic-coding row${plan.skippedAgentic === 1 ? "" : "s"} skipped: the local sweep sends fixed-length prompts and has no agentic trace client yet\n`,
+    );
   const scale = o.scale ?? defaultScale(o.baseUrl);
   const server = o.baseUrl ? await realServer(o.baseUrl, plan.entries, o, io) : undefined;
   const { entries, jobs } = limitJobs(plan.entries, scale, o.promptsPerConc, o.limit ?? (plan.isDefault ? DEFAULT_LIMIT : undefined));
@@ -309,8 +341,23 @@ export async function run(o: SweepOptions, io: Io): Promise<number> {
   const { rows, outcomes, interrupted } = result;
   const provenance = { server: o.baseUrl ?? "serve-sim (simulated)", configFiles: inputs.configFiles, command: `infx sweep --local (${plan.description})` };
   const reportFile = writeSweepReport(outDir, rows, provenance, io);
-  io.out("\n" + resultTable(outcomes.map((r) => ({ label: r.job.name, conc: r.job.conc, gpus: r.row ? gpuCount(r.row) : 0, status: r.status, failed: r.failed, requests: r.job.numPrompts, result: r.result }))));
-  io.out(`\n${rows.length} row${rows.length === 1 ? "" : "s"} in ${formatSeconds((Date.now() - t0) / 1000)}. Outputs in ${outDir}:\n  ${aggFile}\n  ${summaryFile}\n  ${join(outDir, "raw")}/ (raw results)\n`);
+  io.out(
+    "\n" +
+      resultTable(
+        outcomes.map((r) => ({
+          label: r.job.name,
+          conc: r.job.conc,
+          gpus: r.row ? gpuCount(r.row) : 0,
+          status: r.status,
+          failed: r.failed,
+          requests: r.job.numPrompts,
+          result: r.result,
+        })),
+      ),
+  );
+  io.out(
+    `\n${rows.length} row${rows.length === 1 ? "" : "s"} in ${formatSeconds((Date.now() - t0) / 1000)}. Outputs in ${outDir}:\n  ${aggFile}\n  ${summaryFile}\n  ${join(outDir, "raw")}/ (raw results)\n`,
+  );
   if (reportFile) io.out(`Open the report: ${reportFile}\n`);
   if (interrupted) return 130;
   return outcomes.some((r) => r.status === "failed") ? 1 : 0;
@@ -320,7 +367,13 @@ export async function run(o: SweepOptions, io: Io): Promise<number> {
 function writeSweepReport(outDir: string, rows: AggRow[], provenance: Provenance, io: Io): string | undefined {
   const file = join(outDir, "report.html");
   try {
-    writeFileSync(file, renderReportPage({ title: "Local sweep", bmk: rows, provenance: { ...provenance, date: new Date().toISOString(), sources: [join(outDir, "agg_bmk.json")] } }, loadChartLibrary()));
+    writeFileSync(
+      file,
+      renderReportPage(
+        { title: "Local sweep", bmk: rows, provenance: { ...provenance, date: new Date().toISOString(), sources: [join(outDir, "agg_bmk.json")] } },
+        loadChartLibrary(),
+      ),
+    );
     return file;
   } catch (e) {
     io.err(`warning: no report.html: ${(e as Error).message}\n`);

@@ -16,7 +16,14 @@ import {
   type MatrixPlan,
   type PlanPlace,
 } from "./lib/matrix-options.js";
-import { checkDialectOptions, NO_EVALS_OPTION, scenarioTestConfigPlan, SCENARIO_TYPE_OPTION, TEST_CONFIG_NODE_FILTER_OPTION, TEST_CONFIG_SEQ_LENS_OPTION } from "./matrix-2026-08.js";
+import {
+  checkDialectOptions,
+  NO_EVALS_OPTION,
+  scenarioTestConfigPlan,
+  SCENARIO_TYPE_OPTION,
+  TEST_CONFIG_NODE_FILTER_OPTION,
+  TEST_CONFIG_SEQ_LENS_OPTION,
+} from "./matrix-2026-08.js";
 import type { PlanningInputs } from "../config/load.js";
 import { unmatchedConcurrencies } from "../plan/matrix-concurrency.js";
 
@@ -53,7 +60,10 @@ ${OUTPUT_ORDER_HELP.replace("configs in --config-files order, then key order\nwi
     ...COMMON_TAIL_OPTIONS,
   ],
   exclusive: [{ names: [...EXCLUSIVE_EVALS.names, "no-evals"] }],
-  examples: ["infx test-config --config-keys dsr1-fp8-b200-sglang --conc 4 64", "infx test-config --config-keys dsr1-fp8-b200-sglang gptoss-fp4-h200-vllm --format table"],
+  examples: [
+    "infx test-config --config-keys dsr1-fp8-b200-sglang --conc 4 64",
+    "infx test-config --config-keys dsr1-fp8-b200-sglang gptoss-fp4-h200-vllm --format table",
+  ],
 });
 
 export type TestConfigOptions = OptionsOf<typeof spec>;
@@ -88,5 +98,7 @@ function unmatchedConcurrencyWarnings(inputs: PlanningInputs, configKeys: string
   const missing = unmatchedConcurrencies(conc, entries);
   if (!missing.length) return [];
   const own = [...new Set(testConfig(inputs, { configKeys }).flatMap((e) => e.conc))].sort((a, b) => a - b);
-  return [`no search-space entry of ${configKeys.join(", ")} runs at concurrency ${missing.join(", ")} (--conc filters the configs' own concurrencies); theirs: ${own.join(", ")}`];
+  return [
+    `no search-space entry of ${configKeys.join(", ")} runs at concurrency ${missing.join(", ")} (--conc filters the configs' own concurrencies); theirs: ${own.join(", ")}`,
+  ];
 }

@@ -43,7 +43,12 @@ Exit status: 0 when valid (one summary line on stdout), 1 with every problem.`,
     { name: "runner-config", kind: "string", metavar: "FILE", help: `Runner map (default: ${DEFAULT_RUNNER_CONFIG})` },
     { name: "changelog", kind: "string", metavar: "FILE", help: `Changelog to check (default: ${DEFAULT_CHANGELOG})` },
     { name: "no-changelog", kind: "flag", help: "Do not check a changelog" },
-    { name: "runners-dir", kind: "string", metavar: "DIR", help: "Directory of the launch scripts to check against the runner map (default: runners/ beside the map's folder, when it exists)" },
+    {
+      name: "runners-dir",
+      kind: "string",
+      metavar: "DIR",
+      help: "Directory of the launch scripts to check against the runner map (default: runners/ beside the map's folder, when it exists)",
+    },
     { name: "strict", kind: "flag", help: "Treat warnings (e.g. a runner missing from the runner map) as errors" },
   ],
   exclusive: [{ names: ["changelog", "no-changelog"] }],
@@ -107,7 +112,8 @@ async function changelogKeyWarnings(text: string, file: string, configKeys: stri
   for (const item of readChangelogDocument(text, file).items) {
     const keys = (item.value as { "config-keys"?: unknown })["config-keys"];
     if (!Array.isArray(keys)) continue;
-    const { unmatched } = dialect === "2026-08" ? { unmatched: scenarioUnmatched(keys.map(String), configKeys) } : await resolveConfigKeys(keys.map(String), configKeys);
+    const { unmatched } =
+      dialect === "2026-08" ? { unmatched: scenarioUnmatched(keys.map(String), configKeys) } : await resolveConfigKeys(keys.map(String), configKeys);
     const pos = item.fields.get("config-keys") ?? { line: item.line, column: item.column };
     for (const u of unmatched) out.push(`${file}:${pos.line}:${pos.column}: entry ${item.number} › config-keys: ${u.message}`);
   }
@@ -170,7 +176,9 @@ export async function run(o: ValidateOptions, io: Io): Promise<number> {
     try {
       text = readUserFile(path);
     } catch (e) {
-      errors.push(`${t.changelog}: cannot read the changelog: ${(e as { code?: string }).code ?? (e as Error).message} (give --changelog FILE, or --no-changelog)`);
+      errors.push(
+        `${t.changelog}: cannot read the changelog: ${(e as { code?: string }).code ?? (e as Error).message} (give --changelog FILE, or --no-changelog)`,
+      );
     }
     if (text !== undefined) {
       try {
@@ -187,6 +195,8 @@ export async function run(o: ValidateOptions, io: Io): Promise<number> {
   for (const w of warnings) io.err(`${strict ? "error" : "warning"}: ${w}\n`);
   const count = errors.length + (strict ? warnings.length : 0);
   if (count) throw new UserError(`${count} problem${count === 1 ? "" : "s"} found`, errors);
-  io.out(`ok: ${summary}${dialect ? `; ${describeDialect(dialect)}` : ""}${warnings.length ? `; ${warnings.length} warning${warnings.length === 1 ? "" : "s"} (see stderr)` : ""}\n`);
+  io.out(
+    `ok: ${summary}${dialect ? `; ${describeDialect(dialect)}` : ""}${warnings.length ? `; ${warnings.length} warning${warnings.length === 1 ? "" : "s"} (see stderr)` : ""}\n`,
+  );
   return 0;
 }

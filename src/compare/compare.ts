@@ -68,7 +68,8 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
     const verdict = worst(entries.map((e) => e.verdict));
     perPoint.push(verdict);
     for (const e of entries) perMetric.push(e.verdict);
-    if (verdict === "unchanged" && entries.length > 1 && !opts.allMetrics) points.push({ ...entries[0]!, also_unchanged: entries.slice(1).map((e) => e.metric) });
+    if (verdict === "unchanged" && entries.length > 1 && !opts.allMetrics)
+      points.push({ ...entries[0]!, also_unchanged: entries.slice(1).map((e) => e.metric) });
     else points.push(...entries);
   }
   sortResults(points);
@@ -88,7 +89,14 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
     baseline: info(baseline),
     head: info(head),
     history: history.map(info),
-    options: { floor: opts.floor, floors: opts.floors, curve_floor: opts.curveFloor, alpha_point: ALPHA_POINT, alpha_supported: ALPHA_SUPPORTED, ci_level: CI_LEVEL },
+    options: {
+      floor: opts.floor,
+      floors: opts.floors,
+      curve_floor: opts.curveFloor,
+      alpha_point: ALPHA_POINT,
+      alpha_supported: ALPHA_SUPPORTED,
+      ci_level: CI_LEVEL,
+    },
     problems: [baseline, head, ...history].flatMap((r) => r.problems.map((p) => `${r.label}: ${p}`)),
   };
 }
@@ -149,7 +157,16 @@ function comparePoint(ctx: Context, key: string, curveVerdicts: Map<string, Verd
   return out;
 }
 
-function entry(ctx: Context, p: Point, m: MetricSpec, bv: number, hv: number, extra: Partial<PointResult> | undefined, verdict: Verdict, reason: string): PointResult {
+function entry(
+  ctx: Context,
+  p: Point,
+  m: MetricSpec,
+  bv: number,
+  hv: number,
+  extra: Partial<PointResult> | undefined,
+  verdict: Verdict,
+  reason: string,
+): PointResult {
   const num = (v: number) => (Number.isFinite(v) ? v : null);
   const comp = COMPANION[m.name];
   const b = ctx.baseline.points.get(p.key);
@@ -190,7 +207,16 @@ const floorOf = (ctx: Context, metric: string) => ctx.opts.floors[metric] ?? ctx
 function metricVerdict(ctx: Context, p: Point, m: MetricSpec, bv: number, hv: number, refs: readonly RefStats[], curve: Verdict | undefined): PointResult {
   if (!(bv > 0) || !(hv > 0)) {
     const side = !(bv > 0) ? "baseline" : "head";
-    return entry(ctx, p, m, bv, hv, undefined, "inconclusive", `the ${side} value is ${Number.isNaN(side === "baseline" ? bv : hv) ? "absent or not a positive number" : "not usable"}`);
+    return entry(
+      ctx,
+      p,
+      m,
+      bv,
+      hv,
+      undefined,
+      "inconclusive",
+      `the ${side} value is ${Number.isNaN(side === "baseline" ? bv : hv) ? "absent or not a positive number" : "not usable"}`,
+    );
   }
   const mi = MI(m.name);
   const ref = refs[mi]!;
@@ -200,7 +226,12 @@ function metricVerdict(ctx: Context, p: Point, m: MetricSpec, bv: number, hv: nu
   const worse = m.better === "higher" ? d < 0 : d > 0;
   const called: Verdict = worse ? "regression" : "improvement";
   const noise = pointNoise(ref, mi, ctx.noise);
-  const base = { reference: round(Math.exp(ref.mean)), change: round(Math.expm1(d)), samples: ref.n, noise: noise ? { cv: round(noise.sd)!, df: noise.df } : null };
+  const base = {
+    reference: round(Math.exp(ref.mean)),
+    change: round(Math.expm1(d)),
+    samples: ref.n,
+    noise: noise ? { cv: round(noise.sd)!, df: noise.df } : null,
+  };
   if (!noise) {
     const v = Math.abs(d) > floorLog ? called : "unchanged";
     return entry(ctx, p, m, bv, hv, { ...base, threshold: floor }, v, `no noise estimate: ${v === "unchanged" ? "within" : "beyond"} the ${pct(floor)} floor`);
@@ -211,9 +242,19 @@ function metricVerdict(ctx: Context, p: Point, m: MetricSpec, bv: number, hv: nu
   const threshold = round(Math.expm1(Math.max(floorLog, strong)))!;
   const extra = { ...base, threshold };
   if (Math.abs(d) <= floorLog) return entry(ctx, p, m, bv, hv, extra, "unchanged", `within the ${pct(floor)} floor`);
-  if (Math.abs(d) > strong) return entry(ctx, p, m, bv, hv, extra, called, `beyond the floor and the noise (±${pct(Math.expm1(strong))} at ${pct(1 - ALPHA_POINT)})`);
+  if (Math.abs(d) > strong)
+    return entry(ctx, p, m, bv, hv, extra, called, `beyond the floor and the noise (±${pct(Math.expm1(strong))} at ${pct(1 - ALPHA_POINT)})`);
   if (m.onCurve && curve === called && Math.abs(d) > supported) {
-    return entry(ctx, p, m, bv, hv, extra, called, `beyond the floor and the one-sided ${pct(1 - ALPHA_SUPPORTED)} noise margin (±${pct(Math.expm1(supported))}), and its curve moved the same way`);
+    return entry(
+      ctx,
+      p,
+      m,
+      bv,
+      hv,
+      extra,
+      called,
+      `beyond the floor and the one-sided ${pct(1 - ALPHA_SUPPORTED)} noise margin (±${pct(Math.expm1(supported))}), and its curve moved the same way`,
+    );
   }
   return entry(ctx, p, m, bv, hv, extra, "inconclusive", `above the ${pct(floor)} floor but within the noise (needs ±${pct(threshold)})`);
 }
@@ -244,7 +285,8 @@ function compareCurve(ctx: Context, group: string, keys: readonly string[]): Cur
     const ny = pointNoise(ry, yi, ctx.noise);
     const h = ctx.head.points.get(k);
     if (h && h.values[xi]! > 0 && h.values[yi]! > 0) head.push({ x: Math.log(h.values[xi]!), y: Math.log(h.values[yi]!), sx: nx?.sd ?? 0, sy: ny?.sd ?? 0 });
-    if (ctx.baseline.points.has(k) && rx.n && ry.n) base.push({ x: rx.mean, y: ry.mean, sx: (nx?.sd ?? 0) / Math.sqrt(rx.n), sy: (ny?.sd ?? 0) / Math.sqrt(ry.n) });
+    if (ctx.baseline.points.has(k) && rx.n && ry.n)
+      base.push({ x: rx.mean, y: ry.mean, sx: (nx?.sd ?? 0) / Math.sqrt(rx.n), sy: (ny?.sd ?? 0) / Math.sqrt(ry.n) });
   }
   const first = (ctx.head.points.get(keys[0]!) ?? ctx.baseline.points.get(keys[0]!))!;
   const identity = curveIdentityOf(first.identity);
@@ -268,13 +310,18 @@ function compareCurve(ctx: Context, group: string, keys: readonly string[]): Cur
   const inHead = keys.some((k) => ctx.head.points.has(k));
   if (!inBase) return result("new", "only in the head");
   if (!inHead) return result("missing", "only in the baseline");
-  if (!head.length || !base.length) return result("inconclusive", `no point with a usable ${CURVE_Y} and ${CURVE_X} in the ${head.length ? "baseline" : "head"}`);
+  if (!head.length || !base.length)
+    return result("inconclusive", `no point with a usable ${CURVE_Y} and ${CURVE_X} in the ${head.length ? "baseline" : "head"}`);
   const stat = curveStat(head, base, CI_LEVEL, (BOOTSTRAP_SEED ^ hash32(group)) >>> 0, ctx.noise.curveCorrelation);
   if (!stat) return result("inconclusive", "the two curves share no interactivity range");
   return curveVerdict(stat, floor, result);
 }
 
-function curveVerdict(stat: NonNullable<ReturnType<typeof curveStat>>, floor: number, result: (v: Verdict, reason: string, extra?: Partial<CurveResult>) => CurveResult): CurveResult {
+function curveVerdict(
+  stat: NonNullable<ReturnType<typeof curveStat>>,
+  floor: number,
+  result: (v: Verdict, reason: string, extra?: Partial<CurveResult>) => CurveResult,
+): CurveResult {
   const lr = stat.logRatio;
   const hw = stat.halfWidth;
   const extra: Partial<CurveResult> = {

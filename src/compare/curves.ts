@@ -94,7 +94,10 @@ function frontierOf(xs: ArrayLike<number>, ys: ArrayLike<number>, order: Int32Ar
 
 /** The Pareto frontier, by increasing x (so by decreasing y). */
 export function frontier(points: readonly XY[]): XY[] {
-  const f = frontierOf(points.map((p) => p.x), points.map((p) => p.y));
+  const f = frontierOf(
+    points.map((p) => p.x),
+    points.map((p) => p.y),
+  );
   return Array.from({ length: f.n }, (_, i) => ({ x: f.x[i]!, y: f.y[i]! }));
 }
 
@@ -163,7 +166,11 @@ export function logRatios(head: readonly XY[], base: readonly XY[]): number[] | 
   return ratiosOf(frontOf(head), frontOf(base), out) ? out : undefined;
 }
 
-const frontOf = (ps: readonly XY[]) => frontierOf(ps.map((p) => p.x), ps.map((p) => p.y));
+const frontOf = (ps: readonly XY[]) =>
+  frontierOf(
+    ps.map((p) => p.x),
+    ps.map((p) => p.y),
+  );
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const weightedMean = (xs: readonly number[], ws: readonly number[]) => {
   let sw = 0;
@@ -257,8 +264,14 @@ function bootstrap(head: readonly CurvePoint[], base: readonly CurvePoint[], see
   };
   const r: number[] = [];
   const w = { ...weights, w: [] as number[] };
-  const ho = sortedDescending(head.map((p) => p.x), head.map((p) => p.y));
-  const bo = sortedDescending(base.map((p) => p.x), base.map((p) => p.y));
+  const ho = sortedDescending(
+    head.map((p) => p.x),
+    head.map((p) => p.y),
+  );
+  const bo = sortedDescending(
+    base.map((p) => p.x),
+    base.map((p) => p.y),
+  );
   const fh: Front = { x: new Float64Array(head.length), y: new Float64Array(head.length), n: 0 };
   const fb: Front = { x: new Float64Array(base.length), y: new Float64Array(base.length), n: 0 };
   let n = 0;

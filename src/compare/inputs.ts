@@ -10,7 +10,10 @@ import { METRIC_NAMES } from "./metrics.js";
 export function readRun(label: string, path: string): Run {
   const run = loadRun(label, filesOf(path, `--${label}`), isDir(path) ? path : undefined);
   if (run.points.size === 0) {
-    throw new UserError(`--${label} ${path}: no usable benchmark rows, nothing to compare${run.problems.length ? ":" : " (the file holds no rows)"}`, run.problems.slice(0, 20));
+    throw new UserError(
+      `--${label} ${path}: no usable benchmark rows, nothing to compare${run.problems.length ? ":" : " (the file holds no rows)"}`,
+      run.problems.slice(0, 20),
+    );
   }
   return run;
 }
@@ -59,7 +62,9 @@ export function parseFloors(values: readonly string[] | undefined, dflt: number)
     if (m[1] === undefined) floor = pct / 100;
     else if (!METRIC_NAMES.includes(m[1])) {
       const hint = closest(m[1], METRIC_NAMES);
-      throw new UsageError(`--floor: unknown metric '${m[1]}'${hint.length ? ` (did you mean ${hint.join(", ")}?)` : ""}; compared metrics: ${METRIC_NAMES.join(", ")}`);
+      throw new UsageError(
+        `--floor: unknown metric '${m[1]}'${hint.length ? ` (did you mean ${hint.join(", ")}?)` : ""}; compared metrics: ${METRIC_NAMES.join(", ")}`,
+      );
     } else floors[m[1]] = pct / 100;
   }
   return { floor, floors };

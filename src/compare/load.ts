@@ -90,7 +90,9 @@ function metricValues(row: Record<string, unknown>, where: string, problems: str
       values[i] = Number.NaN;
       if (v !== undefined && v !== null) {
         bad |= 1 << i;
-        problems.push(`${where}.${m}: ${typeof v === "number" ? `${v} is not a positive number` : `must be a number, got ${JSON.stringify(v)}`}; this metric of this point is left inconclusive`);
+        problems.push(
+          `${where}.${m}: ${typeof v === "number" ? `${v} is not a positive number` : `must be a number, got ${JSON.stringify(v)}`}; this metric of this point is left inconclusive`,
+        );
       }
     }
   });
@@ -121,7 +123,9 @@ function addRows(run: Run, doc: unknown, file: string, display: string): void {
     if (old) {
       run.duplicates++;
       const keep = point.date >= old.date ? point : old;
-      run.problems.push(`${display}: ${at} has the same benchmark identity as ${old.source}; kept the newer (${keep.source}${keep.date ? `, date ${keep.date}` : ""})`);
+      run.problems.push(
+        `${display}: ${at} has the same benchmark identity as ${old.source}; kept the newer (${keep.source}${keep.date ? `, date ${keep.date}` : ""})`,
+      );
       run.points.set(key, keep);
     } else run.points.set(key, point);
   });

@@ -44,8 +44,14 @@ export const CURVE_Y = "tput_per_gpu";
 export const CURVE_FIELDS = ["infmax_model_prefix", "hw", "framework", "precision", "spec_decoding", "isl", "osl"] as const;
 export const SINGLE_SHAPE = ["tp", "ep", "dp_attention"] as const;
 export const MULTI_SHAPE = [
-  "prefill_num_workers", "prefill_tp", "prefill_ep", "prefill_dp_attention",
-  "decode_num_workers", "decode_tp", "decode_ep", "decode_dp_attention",
+  "prefill_num_workers",
+  "prefill_tp",
+  "prefill_ep",
+  "prefill_dp_attention",
+  "decode_num_workers",
+  "decode_tp",
+  "decode_ep",
+  "decode_dp_attention",
 ] as const;
 
 export type Identity = Record<string, string | number | boolean>;
@@ -80,7 +86,14 @@ export function curveIdentityOf(id: Identity): Identity {
 
 /** A short human name of a point: `dsr1 b200 sglang fp8 1k1k tp8 ep1 conc64`. */
 export function pointName(id: Identity): string {
-  const len = id.isl === 1024 && id.osl === 1024 ? "1k1k" : id.isl === 1024 && id.osl === 8192 ? "1k8k" : id.isl === 8192 && id.osl === 1024 ? "8k1k" : `${id.isl}/${id.osl}`;
+  const len =
+    id.isl === 1024 && id.osl === 1024
+      ? "1k1k"
+      : id.isl === 1024 && id.osl === 8192
+        ? "1k8k"
+        : id.isl === 8192 && id.osl === 1024
+          ? "8k1k"
+          : `${id.isl}/${id.osl}`;
   const spec = id.spec_decoding && id.spec_decoding !== "none" ? ` ${id.spec_decoding}` : "";
   const shape = id.is_multinode
     ? `P${id.prefill_num_workers}x(tp${id.prefill_tp}) D${id.decode_num_workers}x(tp${id.decode_tp}${id.decode_dp_attention === "true" ? " dpa" : ""})`

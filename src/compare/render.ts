@@ -11,7 +11,14 @@ const ICON: Record<Verdict, string> = { regression: "🔴", improvement: "🟢",
 /** `2 regressions, 1 improvement, 37 unchanged, 3 inconclusive, 1 new, 0 missing` */
 export function countsLine(c: Counts): string {
   const n = (k: number, one: string, many = one + "s") => `${thousands(k)} ${k === 1 ? one : many}`;
-  return [n(c.regressions, "regression"), n(c.improvements, "improvement"), `${thousands(c.unchanged)} unchanged`, `${thousands(c.inconclusive)} inconclusive`, `${thousands(c.new)} new`, `${thousands(c.missing)} missing`].join(", ");
+  return [
+    n(c.regressions, "regression"),
+    n(c.improvements, "improvement"),
+    `${thousands(c.unchanged)} unchanged`,
+    `${thousands(c.inconclusive)} inconclusive`,
+    `${thousands(c.new)} new`,
+    `${thousands(c.missing)} missing`,
+  ].join(", ");
 }
 
 const isTime = (metric: string) => /_(ttft|tpot|e2el|itl)$/.test(metric);
@@ -35,12 +42,27 @@ export function formatChange(ratio: number | null): string {
 
 function pointRow(p: PointResult): string {
   const change = p.change !== null ? 1 + p.change : p.ratio;
-  return tableRow([`${ICON[p.verdict]} ${p.verdict}`, p.name, p.metric, formatValue(p.metric, p.baseline), formatValue(p.metric, p.head), formatChange(change), p.noise ? `${(p.noise.cv * 100).toFixed(1)}%` : "none", p.reason]);
+  return tableRow([
+    `${ICON[p.verdict]} ${p.verdict}`,
+    p.name,
+    p.metric,
+    formatValue(p.metric, p.baseline),
+    formatValue(p.metric, p.head),
+    formatChange(change),
+    p.noise ? `${(p.noise.cv * 100).toFixed(1)}%` : "none",
+    p.reason,
+  ]);
 }
 
 const POINT_HEADER = tableHeader([
-  { title: "verdict" }, { title: "point" }, { title: "metric" }, { title: "baseline", numeric: true }, { title: "head", numeric: true },
-  { title: "change vs reference", numeric: true }, { title: "noise (CV)", numeric: true }, { title: "why" },
+  { title: "verdict" },
+  { title: "point" },
+  { title: "metric" },
+  { title: "baseline", numeric: true },
+  { title: "head", numeric: true },
+  { title: "change vs reference", numeric: true },
+  { title: "noise (CV)", numeric: true },
+  { title: "why" },
 ]);
 
 function curveRow(c: CurveResult): string {
@@ -48,7 +70,14 @@ function curveRow(c: CurveResult): string {
   return tableRow([`${ICON[c.verdict]} ${c.verdict}`, c.name, formatChange(c.ratio), ci, c.levels, c.reason]);
 }
 
-const CURVE_HEADER = tableHeader([{ title: "verdict" }, { title: "curve" }, { title: "tput/GPU at equal interactivity (geo-mean)", numeric: true }, { title: "99% CI", numeric: true }, { title: "levels", numeric: true }, { title: "why" }]);
+const CURVE_HEADER = tableHeader([
+  { title: "verdict" },
+  { title: "curve" },
+  { title: "tput/GPU at equal interactivity (geo-mean)", numeric: true },
+  { title: "99% CI", numeric: true },
+  { title: "levels", numeric: true },
+  { title: "why" },
+]);
 
 export interface RenderOptions {
   title?: string;
@@ -71,7 +100,10 @@ function headline(cmp: Comparison): string {
 function methodLine(cmp: Comparison): string {
   const o = cmp.options;
   const floors = Object.entries(o.floors).map(([m, f]) => `${m} ${(f * 100).toFixed(1)}%`);
-  const noise = cmp.summary.noise === "history" ? `noise from the baseline and ${cmp.history.length} history run${cmp.history.length === 1 ? "" : "s"}` : "**no noise estimate** (no history runs): changes are called on the floor alone";
+  const noise =
+    cmp.summary.noise === "history"
+      ? `noise from the baseline and ${cmp.history.length} history run${cmp.history.length === 1 ? "" : "s"}`
+      : "**no noise estimate** (no history runs): changes are called on the floor alone";
   return `Floor ${(o.floor * 100).toFixed(1)}%${floors.length ? ` (${floors.join(", ")})` : ""}, curve floor ${(o.curve_floor * 100).toFixed(1)}%; ${noise}. Method: docs/compare.md.`;
 }
 
@@ -81,17 +113,42 @@ export function renderComparison(cmp: Comparison, opts: RenderOptions = {}): str
   const moved = cmp.curves.filter((c) => c.verdict !== "unchanged");
   if (moved.length) lines.push("### Curves (throughput per GPU vs interactivity)", "", ...table(CURVE_HEADER, moved.map(curveRow), max, "curves"));
   const changed = cmp.points.filter((p) => p.verdict === "regression" || p.verdict === "improvement");
-  lines.push("### Changed points", "", ...(changed.length ? table(POINT_HEADER, changed.map(pointRow), max, "changed metrics") : ["_None beyond the floor and the noise._", ""]));
+  lines.push(
+    "### Changed points",
+    "",
+    ...(changed.length ? table(POINT_HEADER, changed.map(pointRow), max, "changed metrics") : ["_None beyond the floor and the noise._", ""]),
+  );
   const other = cmp.points.filter((p) => p.verdict === "inconclusive" || p.verdict === "new" || p.verdict === "missing");
   if (other.length) {
-    lines.push(`<details><summary>Inconclusive, new and missing (${thousands(other.length)})</summary>`, "", ...table(POINT_HEADER, other.map(pointRow), max, "rows"), "</details>", "");
+    lines.push(
+      `<details><summary>Inconclusive, new and missing (${thousands(other.length)})</summary>`,
+      "",
+      ...table(POINT_HEADER, other.map(pointRow), max, "rows"),
+      "</details>",
+      "",
+    );
   }
-  lines.push("### Counts", "", tableHeader([{ title: "verdict" }, { title: "points", numeric: true }, { title: "metric comparisons", numeric: true }, { title: "curves", numeric: true }]));
-  const keys: [keyof Counts, Verdict][] = [["regressions", "regression"], ["improvements", "improvement"], ["inconclusive", "inconclusive"], ["new", "new"], ["missing", "missing"], ["unchanged", "unchanged"]];
+  lines.push(
+    "### Counts",
+    "",
+    tableHeader([{ title: "verdict" }, { title: "points", numeric: true }, { title: "metric comparisons", numeric: true }, { title: "curves", numeric: true }]),
+  );
+  const keys: [keyof Counts, Verdict][] = [
+    ["regressions", "regression"],
+    ["improvements", "improvement"],
+    ["inconclusive", "inconclusive"],
+    ["new", "new"],
+    ["missing", "missing"],
+    ["unchanged", "unchanged"],
+  ];
   for (const [k, v] of keys) lines.push(tableRow([`${ICON[v]} ${v}`, cmp.summary[k], cmp.summary.metrics[k], cmp.summary.curves[k]]));
   lines.push("");
   if (cmp.problems.length) {
-    lines.push(`<details><summary>⚠️ ${thousands(cmp.problems.length)} problem(s) with the input</summary>`, "", ...cmp.problems.slice(0, max).map((p) => `- ${p.replace(/[<>]/g, "")}`));
+    lines.push(
+      `<details><summary>⚠️ ${thousands(cmp.problems.length)} problem(s) with the input</summary>`,
+      "",
+      ...cmp.problems.slice(0, max).map((p) => `- ${p.replace(/[<>]/g, "")}`),
+    );
     if (cmp.problems.length > max) lines.push(`- … ${thousands(cmp.problems.length - max)} more in comparison.json`);
     lines.push("", "</details>", "");
   }
@@ -122,7 +179,14 @@ export function renderCommentSection(input: CommentSectionInput): string[] {
   const s = cmp.summary;
   const lines = [`#### ${s.regressions || s.curves.regressions ? "🔴" : "✅"} ${vs}: ${countsLine(s)}`, ""];
   const curves = cmp.curves.filter((c) => c.verdict === "regression" || c.verdict === "improvement");
-  if (curves.length) lines.push(`Curves: ${curves.slice(0, input.top ?? 5).map((c) => `${ICON[c.verdict]} ${c.name} ${formatChange(c.ratio)}`).join(" · ")}`, "");
+  if (curves.length)
+    lines.push(
+      `Curves: ${curves
+        .slice(0, input.top ?? 5)
+        .map((c) => `${ICON[c.verdict]} ${c.name} ${formatChange(c.ratio)}`)
+        .join(" · ")}`,
+      "",
+    );
   const top = cmp.points.filter((p) => p.verdict === "regression" || p.verdict === "improvement").slice(0, input.top ?? 5);
   if (top.length) lines.push(POINT_HEADER, ...top.map(pointRow), "");
   if (s.noise === "none") lines.push("_No noise estimate (no history runs): changes were called on the floor alone._", "");

@@ -53,7 +53,11 @@ export interface SimResult {
 const HW = ["b200", "h200", "mi355x", "gb200", "h100", "mi300x", "b300", "mi325x"];
 
 /** One run: every point's metrics with noise; `slow(point)` scales throughput (0.9 = 10% slower). */
-export function simulatedSweep(z: () => number, o: { cv: number; curves: number; concs: readonly number[] }, slow: (curve: number, point: number) => number = () => 1): Record<string, unknown>[] {
+export function simulatedSweep(
+  z: () => number,
+  o: { cv: number; curves: number; concs: readonly number[] },
+  slow: (curve: number, point: number) => number = () => 1,
+): Record<string, unknown>[] {
   const rows: Record<string, unknown>[] = [];
   const noise = () => Math.exp(o.cv * z());
   for (let c = 0; c < o.curves; c++) {
@@ -65,13 +69,32 @@ export function simulatedSweep(z: () => number, o: { cv: number; curves: number;
         // share most of their noise (correlation 0.8), as in real runs.
         const speed = noise();
         const tput = ((200 * conc ** 0.75) / tp ** 0.4) * s * speed ** 0.8 * Math.exp(0.6 * o.cv * z());
-        const tpot = ((0.01 * (1 + conc / 32)) / s) * (8 / tp) ** 0.3 / (speed ** 0.8 * Math.exp(0.6 * o.cv * z()));
+        const tpot = (((0.01 * (1 + conc / 32)) / s) * (8 / tp) ** 0.3) / (speed ** 0.8 * Math.exp(0.6 * o.cv * z()));
         const ttft = 0.05 * (1 + conc / 16) * noise();
         rows.push({
-          hw: HW[c % HW.length], conc, image: "sim:1", model: "sim/model", infmax_model_prefix: `m${Math.floor(c / HW.length)}`, framework: "vllm", precision: "fp8",
-          spec_decoding: "none", disagg: false, isl: 1024, osl: 1024, is_multinode: false, tp, ep: 1, dp_attention: "false",
-          tput_per_gpu: tput, output_tput_per_gpu: tput / 2, input_tput_per_gpu: tput / 2,
-          median_ttft: ttft, p99_ttft: 2 * ttft * noise(), median_tpot: tpot, median_intvty: 1 / tpot, median_e2el: (ttft + 1024 * tpot) * noise(),
+          hw: HW[c % HW.length],
+          conc,
+          image: "sim:1",
+          model: "sim/model",
+          infmax_model_prefix: `m${Math.floor(c / HW.length)}`,
+          framework: "vllm",
+          precision: "fp8",
+          spec_decoding: "none",
+          disagg: false,
+          isl: 1024,
+          osl: 1024,
+          is_multinode: false,
+          tp,
+          ep: 1,
+          dp_attention: "false",
+          tput_per_gpu: tput,
+          output_tput_per_gpu: tput / 2,
+          input_tput_per_gpu: tput / 2,
+          median_ttft: ttft,
+          p99_ttft: 2 * ttft * noise(),
+          median_tpot: tpot,
+          median_intvty: 1 / tpot,
+          median_e2el: (ttft + 1024 * tpot) * noise(),
         });
       }
     }
@@ -83,12 +106,37 @@ export function simulate(opts: SimOptions): SimResult {
   const o: Required<SimOptions> = { curves: 8, concs: [4, 8, 16, 32, 64, 128], floor: 0.05, ...opts };
   const z = normalRng(o.seed);
   const compareOnce = (slow: (c: number, i: number) => number) => {
-    const history = Array.from({ length: o.historyRuns }, (_, k) => runFromRows(`history-${k}`, simulatedSweep(z, o, () => 1)));
-    return compareRuns(runFromRows("baseline", simulatedSweep(z, o, () => 1)), runFromRows("head", simulatedSweep(z, o, slow)), history, { floor: o.floor });
+    const history = Array.from({ length: o.historyRuns }, (_, k) =>
+      runFromRows(
+        `history-${k}`,
+        simulatedSweep(z, o, () => 1),
+      ),
+    );
+    return compareRuns(
+      runFromRows(
+        "baseline",
+        simulatedSweep(z, o, () => 1),
+      ),
+      runFromRows("head", simulatedSweep(z, o, slow)),
+      history,
+      { floor: o.floor },
+    );
   };
   const called = (v: string) => v === "regression" || v === "improvement";
-  let comparisons = 0, metricFA = 0, points = 0, pointFA = 0, curves = 0, curveFA = 0;
-  let detected = 0, slowPoints = 0, curveDetected = 0, isoDetected = 0, isoFlagged = 0, isoPoints = 0, isoOther = 0, isoOtherFA = 0;
+  let comparisons = 0,
+    metricFA = 0,
+    points = 0,
+    pointFA = 0,
+    curves = 0,
+    curveFA = 0;
+  let detected = 0,
+    slowPoints = 0,
+    curveDetected = 0,
+    isoDetected = 0,
+    isoFlagged = 0,
+    isoPoints = 0,
+    isoOther = 0,
+    isoOtherFA = 0;
   for (let t = 0; t < o.trials; t++) {
     const aa = compareOnce(() => 1);
     const m = aa.summary.metrics;

@@ -16,7 +16,9 @@ export function normalQuantile(p: number): number {
   if (p > 1 - lo) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 /**
@@ -31,10 +33,10 @@ export function tQuantile(p: number, df: number): number {
   if (!Number.isFinite(df) || df > 1e6) return normalQuantile(p);
   const z = normalQuantile(p);
   const z2 = z * z;
-  const g1 = (z2 + 1) * z / 4;
-  const g2 = ((5 * z2 + 16) * z2 + 3) * z / 96;
-  const g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384;
-  const g4 = ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160;
+  const g1 = ((z2 + 1) * z) / 4;
+  const g2 = (((5 * z2 + 16) * z2 + 3) * z) / 96;
+  const g3 = ((((3 * z2 + 19) * z2 + 17) * z2 - 15) * z) / 384;
+  const g4 = (((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z) / 92160;
   return z + g1 / df + g2 / df ** 2 + g3 / df ** 3 + g4 / df ** 4;
 }
 

@@ -35,7 +35,9 @@ export function missingLaunchScripts(runners: Record<string, readonly string[]>,
     const shown = `${shownDir}/launch_${cluster}.sh`;
     const who = `node${nodes.size === 1 ? "" : "s"} ${[...nodes].join(", ")} (runner type${types.size === 1 ? "" : "s"} ${[...types].join(", ")})`;
     if (!existsSync(script)) {
-      out.push(`${who}: no launch script ${shown}; copy ${shownDir}/launch_dockerhost.sh or ${shownDir}/launch_slurm.sh to that name and adapt it (docs/bring-up.md)`);
+      out.push(
+        `${who}: no launch script ${shown}; copy ${shownDir}/launch_dockerhost.sh or ${shownDir}/launch_slurm.sh to that name and adapt it (docs/bring-up.md)`,
+      );
       continue;
     }
     try {

@@ -117,7 +117,12 @@ export function planningInputsFromTexts(configs: SourceText[], runnerSource: Sou
   const parsedConfigs = configs.map(parseFile);
   const runnerDialect = runnerFileDialect(runnersParsed.data);
   const dialect = decideDialect([
-    { file: runnerSource.file, dialect: runnerDialect, why: runnerDialect === "2026-08" ? "a labels: runner map" : "a flat runner map", where: () => whereIs(runnersParsed, runnerDialect === "2026-08" ? "labels" : undefined) },
+    {
+      file: runnerSource.file,
+      dialect: runnerDialect,
+      why: runnerDialect === "2026-08" ? "a labels: runner map" : "a flat runner map",
+      where: () => whereIs(runnersParsed, runnerDialect === "2026-08" ? "labels" : undefined),
+    },
     ...parsedConfigs.map((p) => {
       const d = configFileDialect(p.data);
       const field = d === "2026-08" ? "scenarios" : "seq-len-configs";
@@ -156,10 +161,13 @@ export function planningInputsFromTexts(configs: SourceText[], runnerSource: Sou
     }
     if (warned.length)
       warnings.push(...(opts.locateWarnings ? located(parsed, warned) : warned.map((w) => `${src.file}: ${formatPath(w.path)}: ${w.message}`)));
-    if (isRecord(data)) problems.push(...claimKeys(parsed, data, firstDefinition, (key) => {
-      result.set(key, data[key] as MasterConfigEntry);
-      sources.set(key, src.file);
-    }));
+    if (isRecord(data))
+      problems.push(
+        ...claimKeys(parsed, data, firstDefinition, (key) => {
+          result.set(key, data[key] as MasterConfigEntry);
+          sources.set(key, src.file);
+        }),
+      );
     errors.push(...located(parsed, problems));
   }
   throwProblems(errors);
@@ -196,7 +204,12 @@ function claimKeys(parsed: ParsedFile, data: Record<string, unknown>, firstDefin
     const first = firstDefinition.get(key);
     if (first) {
       const pos = positionsOf(first).lineCounter.linePos(offsetOf(positionsOf(first), [key], true));
-      problems.push({ path: [key], locate: [key], atKey: true, message: `config key '${key}' is already defined in ${first.file}:${pos.line}:${pos.col} (keys must be unique across config files)` });
+      problems.push({
+        path: [key],
+        locate: [key],
+        atKey: true,
+        message: `config key '${key}' is already defined in ${first.file}:${pos.line}:${pos.col} (keys must be unique across config files)`,
+      });
     } else {
       firstDefinition.set(key, parsed);
       claim(key);
@@ -224,7 +237,10 @@ function scenarioInputsFromParsed(parsedConfigs: ParsedFile[], runnersParsed: Pa
     runnerData = normalizeRunnerNumbers(runnerData);
     errors.push(...located(runnersParsed, scenarioRunnerProblems(runnerData)));
   }
-  const runnersOk = !runnersParsed.syntaxErrors.length && isRecord(runnerData) && isRecord(runnerData.labels) ? (runnerData as unknown as ScenarioInputs["runners"]) : undefined;
+  const runnersOk =
+    !runnersParsed.syntaxErrors.length && isRecord(runnerData) && isRecord(runnerData.labels)
+      ? (runnerData as unknown as ScenarioInputs["runners"])
+      : undefined;
   const configs = new Map<string, ScenarioConfig>();
   const sources = new Map<string, string>();
   const firstDefinition = new Map<string, ParsedFile>();
@@ -237,11 +253,15 @@ function scenarioInputsFromParsed(parsedConfigs: ParsedFile[], runnersParsed: Pa
     const all = scenarioConfigProblems(data, runnersOk, runnersParsed.file);
     const problems = all.filter((p) => p.severity !== "warning");
     const warned = all.filter((p) => p.severity === "warning");
-    if (warned.length) warnings.push(...(opts.locateWarnings ? located(parsed, warned) : warned.map((w) => `${parsed.file}: ${formatPath(w.path)}: ${w.message}`)));
-    if (isRecord(data)) problems.push(...claimKeys(parsed, data, firstDefinition, (key) => {
-      configs.set(key, data[key] as ScenarioConfig);
-      sources.set(key, parsed.file);
-    }));
+    if (warned.length)
+      warnings.push(...(opts.locateWarnings ? located(parsed, warned) : warned.map((w) => `${parsed.file}: ${formatPath(w.path)}: ${w.message}`)));
+    if (isRecord(data))
+      problems.push(
+        ...claimKeys(parsed, data, firstDefinition, (key) => {
+          configs.set(key, data[key] as ScenarioConfig);
+          sources.set(key, parsed.file);
+        }),
+      );
     errors.push(...located(parsed, problems));
   }
   throwProblems(errors);
@@ -295,7 +315,9 @@ function validatorFingerprint(): string {
 }
 
 function cacheKey(configs: SourceText[], runners: SourceText, opts: LoadOptions): string {
-  const h = createHash("sha256").update(validatorFingerprint()).update(JSON.stringify({ w: Boolean(opts.locateWarnings) }));
+  const h = createHash("sha256")
+    .update(validatorFingerprint())
+    .update(JSON.stringify({ w: Boolean(opts.locateWarnings) }));
   for (const s of [runners, ...configs]) h.update(`\0${s.file}\0${s.text.length}\0`).update(s.text);
   return h.digest("hex").slice(0, 40);
 }

@@ -40,7 +40,8 @@ export function normalizeRunnerNumbers(data: unknown): unknown {
       continue;
     }
     const out: Rec = {};
-    for (const [k, v] of Object.entries(hw)) out[k] = typeof v === "string" && /^[-+]?[0-9][0-9_]*$/.test(v) && !v.endsWith("_") ? Number(v.replace(/_/g, "")) : v;
+    for (const [k, v] of Object.entries(hw))
+      out[k] = typeof v === "string" && /^[-+]?[0-9][0-9_]*$/.test(v) && !v.endsWith("_") ? Number(v.replace(/_/g, "")) : v;
     hardware[label] = out;
   }
   return { ...data, hardware };
@@ -77,7 +78,9 @@ export function scenarioRunnerProblems(data: unknown): ConfigProblem[] {
   if (runnersValidator(data)) return [];
   if (!isRecord(data)) return [{ path: [], message: `the runner map must be a mapping with labels: (and hardware:), got ${describeValue(data)}` }];
   const F = SCENARIO_SCHEMA_FIELDS;
-  return translateAjvErrors(runnersValidator.errors ?? [], data, (path) => (path.length === 0 ? F.runners : path.length === 2 && path[0] === "hardware" ? F.hardware : []));
+  return translateAjvErrors(runnersValidator.errors ?? [], data, (path) =>
+    path.length === 0 ? F.runners : path.length === 2 && path[0] === "hardware" ? F.hardware : [],
+  );
 }
 
 /** Schema and cross-field rules of one file; `runners` (when valid) checks runner labels. */
@@ -155,7 +158,12 @@ export function atLeastOneScenario(key: string, entry: Rec): ConfigProblem[] {
 export function agenticRunnerIsCluster(key: string, entry: Rec): ConfigProblem[] {
   const s = entry.scenarios;
   if (!isRecord(s) || !list(s["agentic-coding"]).length || typeof entry.runner !== "string" || entry.runner.startsWith(CLUSTER_LABEL_PREFIX)) return [];
-  return [{ path: [key, "runner"], message: `a config with agentic-coding scenarios must use a '${CLUSTER_LABEL_PREFIX}<name>' runner label (one exact hardware fleet), got '${entry.runner}'` }];
+  return [
+    {
+      path: [key, "runner"],
+      message: `a config with agentic-coding scenarios must use a '${CLUSTER_LABEL_PREFIX}<name>' runner label (one exact hardware fleet), got '${entry.runner}'`,
+    },
+  ];
 }
 
 /**
@@ -168,18 +176,30 @@ export function componentScope(key: string, entry: Rec, spaces: SearchSpaceAt[])
   for (const field of ["router", "kv-p2p-transfer"]) {
     const inner = spaces.find((s) => s.ss[field] !== undefined);
     if (entry[field] !== undefined && inner)
-      out.push({ path: [key, field], message: `${field} is declared both here and in ${inner.path.slice(1).join(" › ")}; declare it at the top level or in search-space entries, not both`, locate: [key, field], atKey: true });
+      out.push({
+        path: [key, field],
+        message: `${field} is declared both here and in ${inner.path.slice(1).join(" › ")}; declare it at the top level or in search-space entries, not both`,
+        locate: [key, field],
+        atKey: true,
+      });
   }
   if (entry.multinode !== true)
     for (const s of spaces)
       if (s.ss["kv-p2p-transfer"] !== undefined)
-        out.push({ path: [...s.path, "kv-p2p-transfer"], message: "kv-p2p-transfer is only valid in multi-node configs (multinode: true)", locate: [...s.path, "kv-p2p-transfer"], atKey: true });
+        out.push({
+          path: [...s.path, "kv-p2p-transfer"],
+          message: "kv-p2p-transfer is only valid in multi-node configs (multinode: true)",
+          locate: [...s.path, "kv-p2p-transfer"],
+          atKey: true,
+        });
   if (entry.disagg === true && entry["kv-p2p-transfer"] === undefined) {
     const missing = spaces.filter((s) => s.ss["kv-p2p-transfer"] === undefined);
     if (!spaces.length || missing.length)
       out.push({
         path: [key, "disagg"],
-        message: `disagg: true needs kv-p2p-transfer (e.g. nixl) at the top level or in every search-space entry` + (missing.length ? `; missing in ${missing.map((m) => m.path.slice(1).join(" › ")).join(", ")}` : ""),
+        message:
+          `disagg: true needs kv-p2p-transfer (e.g. nixl) at the top level or in every search-space entry` +
+          (missing.length ? `; missing in ${missing.map((m) => m.path.slice(1).join(" › ")).join(", ")}` : ""),
       });
   }
   return out;
@@ -193,9 +213,17 @@ export function singleNodeNotDisagg(key: string, entry: Rec): ConfigProblem[] {
 
 /** The runner label should be a key of labels: (a warning, like the 2026-02 runner types). */
 function runnerLabelDefined(key: string, entry: Rec, runners: LabeledRunnerMap | undefined, runnerFile: string): ConfigProblem[] {
-  if (!runners || typeof entry.runner !== "string" || Object.prototype.hasOwnProperty.call(runners.labels, entry.runner)) return [];
+  if (!runners || typeof entry.runner !== "string" || Object.hasOwn(runners.labels, entry.runner)) return [];
   const near = closest(entry.runner, Object.keys(runners.labels), 1);
-  return [{ path: [key, "runner"], severity: "warning", message: `runner '${entry.runner}' is not a label of ${runnerFile}, so its jobs wait for a runner nobody may have` + (near.length ? ` (did you mean '${near[0]}'?)` : "") }];
+  return [
+    {
+      path: [key, "runner"],
+      severity: "warning",
+      message:
+        `runner '${entry.runner}' is not a label of ${runnerFile}, so its jobs wait for a runner nobody may have` +
+        (near.length ? ` (did you mean '${near[0]}'?)` : ""),
+    },
+  ];
 }
 
 /** tp must be divisible by dcp-size (single-node entries and workers). */
@@ -227,7 +255,12 @@ export function agenticEntryShape(ss: Rec, path: PathSegment[], multinode: boole
   if (!hasTp && !multinode) return [{ path, message: "this config is multinode: false, so its agentic entries need tp, not prefill/decode workers" }];
   if (hasTp && ss["kv-offloading"] === undefined) return [{ path, message: "single-node agentic entries must give kv-offloading (none or dram)" }];
   const stray = ["pp", "dcp-size", "pcp-size"].filter((f) => !hasTp && ss[f] !== undefined);
-  return stray.map((f) => ({ path: [...path, f], message: `multi-node agentic entries cannot give ${f} (set it on the prefill/decode workers)`, locate: [...path, f], atKey: true }));
+  return stray.map((f) => ({
+    path: [...path, f],
+    message: `multi-node agentic entries cannot give ${f} (set it on the prefill/decode workers)`,
+    locate: [...path, f],
+    atKey: true,
+  }));
 }
 
 /** kv-offload-backend exactly when kv-offloading is dram. */
@@ -235,7 +268,14 @@ export function kvOffloadFields(ss: Rec, path: PathSegment[]): ConfigProblem[] {
   const mode = ss["kv-offloading"];
   const backend = ss["kv-offload-backend"];
   if (backend !== undefined && (mode === undefined || mode === "none"))
-    return [{ path: [...path, "kv-offload-backend"], message: `kv-offload-backend is only valid with kv-offloading: dram (got ${mode === undefined ? "no kv-offloading" : "kv-offloading: none"})`, locate: [...path, "kv-offload-backend"], atKey: true }];
+    return [
+      {
+        path: [...path, "kv-offload-backend"],
+        message: `kv-offload-backend is only valid with kv-offloading: dram (got ${mode === undefined ? "no kv-offloading" : "kv-offloading: none"})`,
+        locate: [...path, "kv-offload-backend"],
+        atKey: true,
+      },
+    ];
   if (mode === "dram" && backend === undefined) return [{ path, message: "kv-offloading: dram needs kv-offload-backend (e.g. { name: hicache })" }];
   return [];
 }

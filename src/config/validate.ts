@@ -197,7 +197,7 @@ export function masterConfigRuleProblems(data: unknown, runners: Record<string, 
   for (const [key, entry] of Object.entries(data)) {
     out.push(...checkConfigKey(key));
     if (!isRecord(entry)) continue;
-    if (runners && typeof entry.runner === "string" && !Object.prototype.hasOwnProperty.call(runners, entry.runner)) {
+    if (runners && typeof entry.runner === "string" && !Object.hasOwn(runners, entry.runner)) {
       out.push(checkRunnerDefined(key, entry.runner, runners, runnerFile));
     }
     const slcs = entry["seq-len-configs"];
@@ -214,7 +214,8 @@ export function masterConfigRuleProblems(data: unknown, runners: Record<string, 
 
 /** Config keys are matched by the changelog, where `*` is a wildcard. */
 export function checkConfigKey(key: string): ConfigProblem[] {
-  if (key.includes("*")) return [{ path: [key], message: `config key '${key}' may not contain '*' (perf-changelog.yaml uses '*' as a wildcard)`, locate: [key], atKey: true }];
+  if (key.includes("*"))
+    return [{ path: [key], message: `config key '${key}' may not contain '*' (perf-changelog.yaml uses '*' as a wildcard)`, locate: [key], atKey: true }];
   if (!key.trim()) return [{ path: [key], message: `config key may not be empty`, locate: [key], atKey: true }];
   return [];
 }
@@ -240,7 +241,14 @@ export function checkConcurrencyShape(ss: Record<string, unknown>, path: PathSeg
     return [{ path, message: `give either conc-start and conc-end, or conc-list, not both`, locate: [...path, "conc-list"], atKey: true }];
   if (!hasList && !hasStart && !hasEnd) return [{ path, message: `missing concurrencies: give conc-start and conc-end, or conc-list` }];
   if (!hasList && hasStart !== hasEnd)
-    return [{ path, message: hasStart ? `conc-start needs a conc-end` : `conc-end needs a conc-start`, locate: [...path, hasStart ? "conc-start" : "conc-end"], atKey: true }];
+    return [
+      {
+        path,
+        message: hasStart ? `conc-start needs a conc-end` : `conc-end needs a conc-start`,
+        locate: [...path, hasStart ? "conc-start" : "conc-end"],
+        atKey: true,
+      },
+    ];
   const start = ss["conc-start"];
   const end = ss["conc-end"];
   if (typeof start === "number" && typeof end === "number" && start > end)
@@ -251,7 +259,8 @@ export function checkConcurrencyShape(ss: Record<string, unknown>, path: PathSeg
 /** Schema rules for the runner map. */
 export function runnersSchemaProblems(data: unknown): ConfigProblem[] {
   if (runnersValidator(data)) return [];
-  if (!isRecord(data)) return [{ path: [], message: `the runner map must be a mapping from runner type to a list of runner node labels, got ${describeValue(data)}` }];
+  if (!isRecord(data))
+    return [{ path: [], message: `the runner map must be a mapping from runner type to a list of runner node labels, got ${describeValue(data)}` }];
   const problems = translateAjvErrors(runnersValidator.errors ?? [], data, () => []);
   return problems.map((p) => {
     if (p.path.length === 1 && isRecord(data[String(p.path[0])]) && p.message.startsWith("must be a list"))
@@ -259,7 +268,9 @@ export function runnersSchemaProblems(data: unknown): ConfigProblem[] {
         ...p,
         message:
           p.message +
-          (p.path[0] === "labels" ? " (a top-level 'labels:' map is the newer InferenceX runner layout, which is not supported: list runner types at the top level)" : ""),
+          (p.path[0] === "labels"
+            ? " (a top-level 'labels:' map is the newer InferenceX runner layout, which is not supported: list runner types at the top level)"
+            : ""),
       };
     return p;
   });

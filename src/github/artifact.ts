@@ -79,11 +79,7 @@ export function filesUnder(dir: string): string[] {
  * Downloads every artifact whose name matches `accept` into `<dir>/<artifact name>/`,
  * so that files of two artifacts can never overwrite each other.
  */
-export async function downloadMatching(
-  store: ArtifactStore,
-  accept: (name: string) => boolean,
-  dir: string,
-): Promise<StoredArtifact[]> {
+export async function downloadMatching(store: ArtifactStore, accept: (name: string) => boolean, dir: string): Promise<StoredArtifact[]> {
   const wanted = (await store.list()).filter((a) => accept(a.name));
   for (const a of wanted) {
     const target = join(dir, a.name);

@@ -32,22 +32,40 @@ function forkApproval(data: any): SecurityCheck {
   const policy = String(data?.approval_policy ?? "");
   return policy === "all_external_contributors"
     ? { id: "fork-pr-approval", status: "ok", detail: "workflows of every outside contributor's fork PR wait for approval" }
-    : { id: "fork-pr-approval", status: "missing", detail: `fork PR approval is '${policy || "unset"}': set Settings > Actions > General > "Require approval for all external contributors"` };
+    : {
+        id: "fork-pr-approval",
+        status: "missing",
+        detail: `fork PR approval is '${policy || "unset"}': set Settings > Actions > General > "Require approval for all external contributors"`,
+      };
 }
 
 function privateForks(data: any): SecurityCheck {
   const runs = data?.run_workflows_from_fork_pull_requests === true;
-  const safe = !runs || (data?.require_approval_for_fork_pr_workflows === true && data?.send_write_tokens_to_workflows !== true && data?.send_secrets_and_variables !== true);
+  const safe =
+    !runs ||
+    (data?.require_approval_for_fork_pr_workflows === true && data?.send_write_tokens_to_workflows !== true && data?.send_secrets_and_variables !== true);
   return safe
-    ? { id: "fork-pr-private", status: "ok", detail: runs ? "private-fork PR workflows need approval and get no write token or secrets" : "workflows do not run on private-fork PRs" }
-    : { id: "fork-pr-private", status: "missing", detail: "private-fork PR workflows run without approval or with write tokens/secrets: require approval and send neither" };
+    ? {
+        id: "fork-pr-private",
+        status: "ok",
+        detail: runs ? "private-fork PR workflows need approval and get no write token or secrets" : "workflows do not run on private-fork PRs",
+      }
+    : {
+        id: "fork-pr-private",
+        status: "missing",
+        detail: "private-fork PR workflows run without approval or with write tokens/secrets: require approval and send neither",
+      };
 }
 
 function workflowToken(data: any): SecurityCheck {
   const ok = data?.default_workflow_permissions === "read" && data?.can_approve_pull_request_reviews !== true;
   return ok
     ? { id: "workflow-token", status: "ok", detail: "GITHUB_TOKEN is read-only by default and cannot approve PRs" }
-    : { id: "workflow-token", status: "missing", detail: `default GITHUB_TOKEN permissions are '${data?.default_workflow_permissions}'${data?.can_approve_pull_request_reviews ? " and it may approve PRs" : ""}: set them to read-only` };
+    : {
+        id: "workflow-token",
+        status: "missing",
+        detail: `default GITHUB_TOKEN permissions are '${data?.default_workflow_permissions}'${data?.can_approve_pull_request_reviews ? " and it may approve PRs" : ""}: set them to read-only`,
+      };
 }
 
 function runnerGroups(data: any, repo: string): SecurityCheck {
@@ -56,7 +74,11 @@ function runnerGroups(data: any, repo: string): SecurityCheck {
   );
   return open.length === 0
     ? { id: "runner-group", status: "ok", detail: `every runner group is limited to selected repositories and workflows` }
-    : { id: "runner-group", status: "missing", detail: `runner group(s) ${open.map((g: any) => `'${g.name}'`).join(", ")} are open to all repositories, public repositories or any workflow: restrict them to ${repo}'s workflows on the default branch` };
+    : {
+        id: "runner-group",
+        status: "missing",
+        detail: `runner group(s) ${open.map((g: any) => `'${g.name}'`).join(", ")} are open to all repositories, public repositories or any workflow: restrict them to ${repo}'s workflows on the default branch`,
+      };
 }
 
 function ephemeral(data: any): SecurityCheck {
@@ -64,7 +86,14 @@ function ephemeral(data: any): SecurityCheck {
   const lasting = runners.filter((r) => r.ephemeral !== true);
   return lasting.length === 0
     ? { id: "ephemeral-runners", status: "ok", detail: `${runners.length} self-hosted runner(s), all ephemeral` }
-    : { id: "ephemeral-runners", status: "missing", detail: `${lasting.length} of ${runners.length} runner(s) are not ephemeral (${lasting.slice(0, 5).map((r) => r.name).join(", ")}): a job can leave state for the next; use --ephemeral where possible` };
+    : {
+        id: "ephemeral-runners",
+        status: "missing",
+        detail: `${lasting.length} of ${runners.length} runner(s) are not ephemeral (${lasting
+          .slice(0, 5)
+          .map((r) => r.name)
+          .join(", ")}): a job can leave state for the next; use --ephemeral where possible`,
+      };
 }
 
 /** Reads the settings and returns one check per rule, in a fixed order. */
@@ -82,8 +111,14 @@ export async function checkRepoSecurity(octokit: Octokit, where: RepoRef): Promi
   if (repo.data.private) await step("GET /repos/{owner}/{repo}/actions/permissions/fork-pr-workflows-private-repos", p, "fork-pr-private", privateForks);
   else await step("GET /repos/{owner}/{repo}/actions/permissions/fork-pr-contributor-approval", p, "fork-pr-approval", forkApproval);
   await step("GET /repos/{owner}/{repo}/actions/permissions/workflow", p, "workflow-token", workflowToken);
-  if (repo.data.owner?.type === "Organization") await step("GET /orgs/{org}/actions/runner-groups", { org: where.owner, per_page: 100 }, "runner-group", (d) => runnerGroups(d, full));
-  else out.push({ id: "runner-group", status: "missing", detail: "a personal repository has no runner groups: its self-hosted runners serve every workflow of the repository; move it to an organization" });
+  if (repo.data.owner?.type === "Organization")
+    await step("GET /orgs/{org}/actions/runner-groups", { org: where.owner, per_page: 100 }, "runner-group", (d) => runnerGroups(d, full));
+  else
+    out.push({
+      id: "runner-group",
+      status: "missing",
+      detail: "a personal repository has no runner groups: its self-hosted runners serve every workflow of the repository; move it to an organization",
+    });
   await step("GET /repos/{owner}/{repo}/actions/runners", { ...p, per_page: 100 }, "ephemeral-runners", ephemeral);
   return out;
 }

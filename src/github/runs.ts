@@ -76,6 +76,10 @@ export async function getRunWithArtifact(octokit: Octokit, where: RepoRef & { ru
   } catch (e) {
     throw githubError(e, `reading run ${where.runId} of ${where.owner}/${where.repo}`);
   }
-  const artifact = (await listRunArtifacts(octokit, { owner: where.owner, repo: where.repo, runId: where.runId })).find((a) => a.name === where.artifact && !a.expired);
-  return artifact ? { id: run.id, headSha: run.head_sha, branch: run.head_branch ?? "", htmlUrl: run.html_url, createdAt: run.created_at, artifact } : undefined;
+  const artifact = (await listRunArtifacts(octokit, { owner: where.owner, repo: where.repo, runId: where.runId })).find(
+    (a) => a.name === where.artifact && !a.expired,
+  );
+  return artifact
+    ? { id: run.id, headSha: run.head_sha, branch: run.head_branch ?? "", htmlUrl: run.html_url, createdAt: run.created_at, artifact }
+    : undefined;
 }

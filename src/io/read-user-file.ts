@@ -123,7 +123,10 @@ export function decodeUtf8Strict(bytes: Uint8Array, file: string): string {
       lineStart = i + 1;
     }
     const hex = bytes[bad]!.toString(16).padStart(2, "0");
-    throw new UserFileError(file, `invalid UTF-8 at byte offset ${bad} (line ${line}, byte ${bad - lineStart + 1} of the line: 0x${hex}); save the file as UTF-8`);
+    throw new UserFileError(
+      file,
+      `invalid UTF-8 at byte offset ${bad} (line ${line}, byte ${bad - lineStart + 1} of the line: 0x${hex}); save the file as UTF-8`,
+    );
   }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
 }

@@ -163,7 +163,12 @@ export function trustedSweepLabels(labels: readonly string[], grants: readonly L
     }
     const g = last.get(label);
     if (g && SWEEP_LABEL_ROLES.includes(g.role)) kept.push(label);
-    else ignored.push(g ? `label '${label}' was added by @${g.actor} (${g.role}): sweep labels count only from people with write permission` : `label '${label}': who added it is unknown, so it does not count`);
+    else
+      ignored.push(
+        g
+          ? `label '${label}' was added by @${g.actor} (${g.role}): sweep labels count only from people with write permission`
+          : `label '${label}': who added it is unknown, so it does not count`,
+      );
   }
   return { labels: kept, ignored };
 }

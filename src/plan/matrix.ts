@@ -10,7 +10,15 @@
 import { UserError } from "../errors.js";
 import { closest } from "../errors.js";
 import type { PlanningInputs } from "../config/load.js";
-import type { ConcurrencyFields, MasterConfigEntry, MultiNodeConfig, MultiNodeSearchSpace, SeqLenConfig, SingleNodeConfig, SingleNodeSearchSpace } from "../config/types.js";
+import type {
+  ConcurrencyFields,
+  MasterConfigEntry,
+  MultiNodeConfig,
+  MultiNodeSearchSpace,
+  SeqLenConfig,
+  SingleNodeConfig,
+  SingleNodeSearchSpace,
+} from "../config/types.js";
 import { markEvals } from "./eval-selection.js";
 import { concurrenciesFor, filterConcurrencies, type ConcurrencyWindow } from "./matrix-concurrency.js";
 import type { MatrixEntry, MultiNodeEntry, SingleNodeEntry, WorkerBlock } from "./types.js";
@@ -144,7 +152,12 @@ function matches(list: string[] | undefined, value: string): boolean {
 function configMatches(cfg: MasterConfigEntry, f: ConfigFilters, nodeType: NodeType | undefined): boolean {
   if (nodeType === "single" && cfg.multinode) return false;
   if (nodeType === "multi" && !cfg.multinode) return false;
-  return matches(f.modelPrefix, cfg["model-prefix"]) && matches(f.precision, cfg.precision) && matches(f.framework, cfg.framework) && matches(f.runnerType, cfg.runner);
+  return (
+    matches(f.modelPrefix, cfg["model-prefix"]) &&
+    matches(f.precision, cfg.precision) &&
+    matches(f.framework, cfg.framework) &&
+    matches(f.runnerType, cfg.runner)
+  );
 }
 
 /** Runner nodes of `runnerType` whose label contains `filter`. */
@@ -332,7 +345,8 @@ export function runnerModelSweep(inputs: PlanningInputs, opts: RunnerModelSweepO
       for (const ss of slc["search-space"]) if (!best || ss.tp > best.tp) best = ss;
       if (!best) continue;
       const conc = opts.conc ?? lowestConcurrency(best);
-      for (const runner of nodes) out.push(runnerSweepSingleEntry(singleEntry(cfg, slc, best, { runner, conc, ep: best.ep ?? 1, maxModelLen: RUNNER_SWEEP_MAX_MODEL_LEN, expName })));
+      for (const runner of nodes)
+        out.push(runnerSweepSingleEntry(singleEntry(cfg, slc, best, { runner, conc, ep: best.ep ?? 1, maxModelLen: RUNNER_SWEEP_MAX_MODEL_LEN, expName })));
     }
   }
   return applyEvalMode(out, opts);

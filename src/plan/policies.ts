@@ -129,7 +129,10 @@ export function pickCanary(entries: MatrixEntry[]): MatrixEntry[] {
 
 /** The stable id: 10 hex digits of SHA-256 over the canonical fields without conc and exp-name. */
 export function entryId(e: MatrixEntry): string {
-  return createHash("sha256").update(canonicalEntry(e, ["conc", "exp-name"])).digest("hex").slice(0, 10);
+  return createHash("sha256")
+    .update(canonicalEntry(e, ["conc", "exp-name"]))
+    .digest("hex")
+    .slice(0, 10);
 }
 
 /** Characters GitHub refuses in artifact names (plus anything outside a conservative set). */
@@ -138,7 +141,10 @@ export const MAX_NAME_LENGTH = 100;
 
 /** Makes a string safe as part of an artifact name: `"`, `:`, `<`, `>`, `|`, `*`, `?`, `\`, `/`, CR/LF and spaces become `-`. */
 export function artifactSafe(s: string): string {
-  return s.replace(UNSAFE, "-").replace(/-{2,}/g, "-").replace(/^[-.]+|[-.]+$/g, "");
+  return s
+    .replace(UNSAFE, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^[-.]+|[-.]+$/g, "");
 }
 
 /** The sequence-length tag used in names and buckets: 1k1k, 1k8k, 8k1k, else <isl>_<osl>. */
@@ -190,4 +196,3 @@ export function assignIdsAndNames(entries: MatrixEntry[]): MatrixEntry[] {
     return { ...e, id, name } as MatrixEntry;
   });
 }
-

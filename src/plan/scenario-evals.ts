@@ -53,7 +53,9 @@ function nestedJson(v: unknown): string {
 
 /** A multi-node row's topology: everything but the point and eval fields (key order ignored, as the reference's frozen dict). */
 export function topologyKey(row: ScenarioRow): string {
-  const keys = Object.keys(row).filter((k) => !POINT_FIELDS.has(k)).sort();
+  const keys = Object.keys(row)
+    .filter((k) => !POINT_FIELDS.has(k))
+    .sort();
   let out = "";
   for (const k of keys) out += `${k}\u0000${nestedJson(row[k])}\u0001`;
   return out;
@@ -63,7 +65,10 @@ const isAgentic = (r: ScenarioRow) => r["scenario-type"] === "agentic-coding";
 const isMulti = (r: ScenarioRow) => r.prefill !== undefined;
 const is8k1k = (r: ScenarioRow) => r.isl === EVAL_SEQ_LEN[0] && r.osl === EVAL_SEQ_LEN[1];
 const concsOf = (r: ScenarioRow): number[] => (Array.isArray(r.conc) ? (r.conc as number[]) : [r.conc as number]);
-const eligible = (r: ScenarioRow) => concsOf(r).filter((c) => c >= MIN_EVAL_CONC).sort((a, b) => a - b);
+const eligible = (r: ScenarioRow) =>
+  concsOf(r)
+    .filter((c) => c >= MIN_EVAL_CONC)
+    .sort((a, b) => a - b);
 
 function group<T>(map: Map<string, T[]>, key: string, item: T): void {
   const g = map.get(key);

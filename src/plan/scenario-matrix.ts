@@ -159,10 +159,14 @@ function offloadGpus(key: string, ss: AgenticSearchSpace, gpusPerNode: number, r
     const w = ss.prefill;
     const g = w.tp * (w.pp ?? 1) * (w["pcp-size"] ?? 1);
     if (g > gpusPerNode) {
-      if (g % gpusPerNode !== 0) throw new UserError(`${key}: prefill worker tp*pp*pcp-size = ${g} spans several nodes but is not a multiple of gpus-per-node = ${gpusPerNode} (runner '${runner}')`);
+      if (g % gpusPerNode !== 0)
+        throw new UserError(
+          `${key}: prefill worker tp*pp*pcp-size = ${g} spans several nodes but is not a multiple of gpus-per-node = ${gpusPerNode} (runner '${runner}')`,
+        );
       return gpusPerNode;
     }
-    if (gpusPerNode % g !== 0) throw new UserError(`${key}: prefill worker tp*pp*pcp-size = ${g} does not divide gpus-per-node = ${gpusPerNode} evenly (runner '${runner}')`);
+    if (gpusPerNode % g !== 0)
+      throw new UserError(`${key}: prefill worker tp*pp*pcp-size = ${g} does not divide gpus-per-node = ${gpusPerNode} evenly (runner '${runner}')`);
     return g;
   }
   const g = ss.tp! * (ss.pp ?? 1) * (ss["pcp-size"] ?? 1);
@@ -187,7 +191,14 @@ function entryDramGb(key: string, cfg: ScenarioConfig, block: AgenticCodingScena
   return R.totalCpuDramGb(hw["available-cpu-dram-mib"], block["dram-utilization"]!, gpus, hw["gpus-per-node"]);
 }
 
-function singleFixedRow(cfg: ScenarioConfig, b: FixedSeqLenScenario<unknown>, ss: ScenarioSingleSearchSpace, runner: string, conc: number, ep: number | undefined): ScenarioRow {
+function singleFixedRow(
+  cfg: ScenarioConfig,
+  b: FixedSeqLenScenario<unknown>,
+  ss: ScenarioSingleSearchSpace,
+  runner: string,
+  conc: number,
+  ep: number | undefined,
+): ScenarioRow {
   const row: ScenarioRow = {
     image: cfg.image,
     model: cfg.model,
@@ -330,7 +341,8 @@ function passesFilters(key: string, cfg: ScenarioConfig, f: ScenarioFilters): bo
 export function scenarioFullSweep(inputs: PlanningInputs, o: ScenarioSweepOptions): ScenarioRow[] {
   const { configs, runners } = scenarioInputs(inputs);
   if ((o.stepSize ?? 2) <= 1) throw new UserError(`--step-size must be greater than 1, got ${o.stepSize}`);
-  if (o.minConc !== undefined && o.maxConc !== undefined && o.minConc > o.maxConc) throw new UserError(`--min-conc (${o.minConc}) must be less than or equal to --max-conc (${o.maxConc})`);
+  if (o.minConc !== undefined && o.maxConc !== undefined && o.minConc > o.maxConc)
+    throw new UserError(`--min-conc (${o.minConc}) must be less than or equal to --max-conc (${o.maxConc})`);
   checkRunnerLabels(runners, o.runnerType, inputs.runnerConfig);
   const w: Window = { minConc: o.minConc, maxConc: o.maxConc, step: o.stepSize ?? 2 };
   const seqs = o.seqLens?.length ? new Set(o.seqLens) : undefined;
@@ -361,7 +373,14 @@ export function scenarioFullSweep(inputs: PlanningInputs, o: ScenarioSweepOption
 }
 
 /** One fixed-seq-len search-space entry under the full-sweep limits. */
-function sweepFixedEntry(cfg: ScenarioConfig, b: FixedSeqLenScenario<unknown>, entry: unknown, nodes: string[], w: Window, o: ScenarioSweepOptions): ScenarioRow[] {
+function sweepFixedEntry(
+  cfg: ScenarioConfig,
+  b: FixedSeqLenScenario<unknown>,
+  entry: unknown,
+  nodes: string[],
+  w: Window,
+  o: ScenarioSweepOptions,
+): ScenarioRow[] {
   if (cfg.multinode) {
     const ss = entry as ScenarioMultiSearchSpace;
     const concs = multiFixedConcs(ss, w);
@@ -448,7 +467,9 @@ export function scenarioTestConfig(inputs: PlanningInputs, o: ScenarioTestConfig
           const concs = pick(configuredConcs(entry as ConcurrencyFields, 2));
           if (!concs.length) continue;
           if (cfg.multinode) for (const n of nodes) rows.push(multiFixedRow(cfg, b, entry as ScenarioMultiSearchSpace, n, concs));
-          else for (const c of concs) for (const n of nodes) rows.push(singleFixedRow(cfg, b, entry as ScenarioSingleSearchSpace, n, c, (entry as ScenarioSingleSearchSpace).ep));
+          else
+            for (const c of concs)
+              for (const n of nodes) rows.push(singleFixedRow(cfg, b, entry as ScenarioSingleSearchSpace, n, c, (entry as ScenarioSingleSearchSpace).ep));
         }
       }
     if (wants(o.scenarioTypes, "agentic-coding"))

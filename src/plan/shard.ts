@@ -60,7 +60,9 @@ function cut(kind: "single" | "multi" | "agentic", entries: MatrixEntry[], maxEn
   const arrayBytes = (n: number, sum: number) => sum + 2 + Math.max(0, n - 1); // [..,..]
   for (const r of rows) {
     if (arrayBytes(1, r.bytes) > maxBytes)
-      throw new Error(`one ${kind}-node entry alone is ${r.bytes} bytes of JSON, over the ${maxBytes}-byte shard limit (${r.entry.name ?? r.entry["exp-name"]})`);
+      throw new Error(
+        `one ${kind}-node entry alone is ${r.bytes} bytes of JSON, over the ${maxBytes}-byte shard limit (${r.entry.name ?? r.entry["exp-name"]})`,
+      );
   }
   const total = rows.reduce((s, r) => s + r.bytes, 0);
   const count = Math.max(Math.ceil(rows.length / maxEntries), Math.ceil(arrayBytes(rows.length, total) / maxBytes));
@@ -165,12 +167,7 @@ export interface GithubPlanFiles {
  * metadata, and the shard index) and `shards/<id>.json` (one compact entry
  * array per shard), plus the summary.
  */
-export function githubPlanFiles(
-  entries: MatrixEntry[],
-  planDir: string,
-  extra: Record<string, unknown> = {},
-  opts: ShardOptions = {},
-): GithubPlanFiles {
+export function githubPlanFiles(entries: MatrixEntry[], planDir: string, extra: Record<string, unknown> = {}, opts: ShardOptions = {}): GithubPlanFiles {
   const shards = shardPlan(entries, opts);
   const files = new Map<string, string>();
   for (const s of shards) files.set(`shards/${s.id}.json`, s.json + "\n");
@@ -188,7 +185,14 @@ export function githubPlanFiles(
   const plan = {
     ...bucketBySeqLen(entries),
     ...extra,
-    shards: shards.map((s) => ({ id: s.id, kind: s.kind, count: s.entries.length, bytes: s.bytes, file: `shards/${s.id}.json`, names: s.entries.map((e) => e.name ?? "") })),
+    shards: shards.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      count: s.entries.length,
+      bytes: s.bytes,
+      file: `shards/${s.id}.json`,
+      names: s.entries.map((e) => e.name ?? ""),
+    })),
     summary,
   };
   files.set("plan.json", JSON.stringify(plan) + "\n");

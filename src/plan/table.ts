@@ -21,13 +21,21 @@ function seqOf(e: MatrixEntry): string {
 
 function renderColumns(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 function countBy(entries: MatrixEntry[], key: (e: MatrixEntry) => string): string {
   const counts = new Map<string, number>();
   for (const e of entries) counts.set(key(e), (counts.get(key(e)) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ${n}`).join(", ");
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
 }
 
 export function formatMatrixTable(entries: MatrixEntry[]): string {

@@ -93,7 +93,10 @@ export function chartGroups(rows: readonly AggRow[]): ChartGroup[] {
     const varying = SERIES_PARTS.filter((p, i) => i < 2 || new Set(parts.map((x) => x[p])).size > 1);
     const series = new Map<string, Series>();
     g.forEach((row, i) => {
-      const label = varying.map((p) => parts[i]![p]).filter(Boolean).join(" / ");
+      const label = varying
+        .map((p) => parts[i]![p])
+        .filter(Boolean)
+        .join(" / ");
       let s = series.get(label);
       if (!s) series.set(label, (s = { label, points: [] }));
       s.points.push({ x: row.mean_intvty as number, y: row.tput_per_gpu });
@@ -131,7 +134,13 @@ export function renderChart(group: ChartGroup): string {
     ...group.series.map((s) => `    line [${throughputFrontier(s.points, ts).map(round1).join(", ")}]`),
     "```",
     "",
-    tableHeader([{ title: "" }, { title: "Series" }, { title: "Points", numeric: true }, { title: "Peak TPUT/GPU", numeric: true }, { title: "Peak interactivity", numeric: true }]),
+    tableHeader([
+      { title: "" },
+      { title: "Series" },
+      { title: "Points", numeric: true },
+      { title: "Peak TPUT/GPU", numeric: true },
+      { title: "Peak interactivity", numeric: true },
+    ]),
     ...group.series.map((s, i) =>
       tableRow([SWATCH[i], s.label, s.points.length, fixed(Math.max(...s.points.map((p) => p.y)), 1), fixed(Math.max(...s.points.map((p) => p.x)), 1)]),
     ),

@@ -81,10 +81,16 @@ function readThresholdsFile(path: string, label: string): Thresholds {
     doc = load(readUserFile(path));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(code ? `--thresholds ${label}: cannot read it (${code})` : `--thresholds ${label}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    throw new UserError(
+      code ? `--thresholds ${label}: cannot read it (${code})` : `--thresholds ${label}: not valid YAML: ${(e as Error).message.split("\n")[0]}`,
+    );
   }
   const t = parseThresholds(doc);
-  if (!t.ok) throw new UserError(`--thresholds ${label}: invalid thresholds`, t.errors.map((e) => `  ${e}`));
+  if (!t.ok)
+    throw new UserError(
+      `--thresholds ${label}: invalid thresholds`,
+      t.errors.map((e) => `  ${e}`),
+    );
   return t.value;
 }
 
@@ -98,11 +104,24 @@ export function readCommentInput(input: CommentInput, f: CommentFiles, cwd: stri
   const results = readJsonInput(cwd, "results", f.results, warnings);
   if (results !== undefined)
     input.results = expectArray<AggRow>(results, "results", f.results!, (v) =>
-      missingField(v, [["model", "string"], ["hw", "string"], ["isl", "number"], ["osl", "number"], ["conc", "number"], ["tput_per_gpu", "number"]]),
+      missingField(v, [
+        ["model", "string"],
+        ["hw", "string"],
+        ["isl", "number"],
+        ["osl", "number"],
+        ["conc", "number"],
+        ["tput_per_gpu", "number"],
+      ]),
     );
   const evals = readJsonInput(cwd, "evals", f.evals, warnings);
   if (evals !== undefined) {
-    let rows = expectArray<EvalRow>(evals, "evals", f.evals!, (v) => missingField(v, [["model", "string"], ["hw", "string"], ["task", "string"]]));
+    let rows = expectArray<EvalRow>(evals, "evals", f.evals!, (v) =>
+      missingField(v, [
+        ["model", "string"],
+        ["hw", "string"],
+        ["task", "string"],
+      ]),
+    );
     if (f.thresholds) {
       rows = rows.map((r) => ({ ...r }));
       applyThresholds(rows, readThresholdsFile(resolve(cwd, f.thresholds), f.thresholds));

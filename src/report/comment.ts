@@ -124,15 +124,13 @@ export function topResults(rows: readonly AggRow[], perGroup = TOP_RESULTS_PER_G
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(r);
   }
-  return [...groups.keys()]
-    .sort()
-    .flatMap((k) =>
-      groups
-        .get(k)!
-        .slice()
-        .sort((a, b) => (b.tput_per_gpu ?? 0) - (a.tput_per_gpu ?? 0))
-        .slice(0, perGroup),
-    );
+  return [...groups.keys()].sort().flatMap((k) =>
+    groups
+      .get(k)!
+      .slice()
+      .sort((a, b) => (b.tput_per_gpu ?? 0) - (a.tput_per_gpu ?? 0))
+      .slice(0, perGroup),
+  );
 }
 
 /** Pass/fail of an eval row: from the accuracy gate's `passed`, else undefined (no threshold). */
@@ -235,7 +233,9 @@ function evalTable(rows: readonly EvalRow[]): Table {
     title: [
       "#### Evals",
       "",
-      gated ? `${gated - failed}/${gated} passed their threshold${failed ? ` (**${failed} failed**, listed first)` : ""}.` : `${rows.length} eval results (no thresholds applied).`,
+      gated
+        ? `${gated - failed}/${gated} passed their threshold${failed ? ` (**${failed} failed**, listed first)` : ""}.`
+        : `${rows.length} eval results (no thresholds applied).`,
       "",
     ],
     ...(rows.length ? splitTable(renderEvalTable(sorted)) : { head: [], rows: [] }),

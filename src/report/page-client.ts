@@ -30,7 +30,8 @@ export function reportMain(D: PageData, Plot: any): void {
     const t = a >= 1000 ? Math.round(v).toLocaleString("en-US") : a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toPrecision(2);
     return unit ? `${t} ${unit}` : t;
   };
-  const seqLen = (i: number, o: number) => (i === 1024 && o === 1024 ? "1k1k" : i === 1024 && o === 8192 ? "1k8k" : i === 8192 && o === 1024 ? "8k1k" : `${i}/${o}`);
+  const seqLen = (i: number, o: number) =>
+    i === 1024 && o === 1024 ? "1k1k" : i === 1024 && o === 8192 ? "1k8k" : i === 8192 && o === 1024 ? "8k1k" : `${i}/${o}`;
   const cmpRows: Record<number, PageVerdict[]> = D.compare ? D.compare.rows : {};
 
   // Rows and their facets.
@@ -102,7 +103,7 @@ export function reportMain(D: PageData, Plot: any): void {
   for (const [name, opts] of [
     ["x", XS],
     ["y", YS],
-  ] as [("x" | "y"), string[][]][]) {
+  ] as ["x" | "y", string[][]][]) {
     const sel = $(`#axis-${name}`) as HTMLSelectElement;
     for (const [k, label] of opts) sel.append(h("option", { value: k! }, `${label} (${spec[k!]!.unit})`));
     sel.addEventListener("change", () => {
@@ -134,7 +135,7 @@ export function reportMain(D: PageData, Plot: any): void {
   const baselineOf = (i: number, key: string, head: number | null) => {
     const vs = cmpRows[i];
     const field = spec[key]!.field;
-    const v = vs && vs.find((x) => x[0] === field || x[0] === key);
+    const v = vs?.find((x) => x[0] === field || x[0] === key);
     return v && v[1] !== null ? Number((v[1] * spec[key]!.scale).toPrecision(4)) : head;
   };
 
@@ -145,7 +146,12 @@ export function reportMain(D: PageData, Plot: any): void {
     for (const p of pts) (bySeries.get(p.series) ?? bySeries.set(p.series, []).get(p.series)!).push(p);
     const front = [...bySeries.values()].flatMap((s) => frontier(s, xs.higherBetter));
     if (ghosts.length) {
-      marks.push(Plot.link(ghosts.filter((g) => g.head), { x1: "x", y1: "y", x2: (g: any) => g.head.x, y2: (g: any) => g.head.y, stroke: "#bbb", strokeWidth: 1 }));
+      marks.push(
+        Plot.link(
+          ghosts.filter((g) => g.head),
+          { x1: "x", y1: "y", x2: (g: any) => g.head.x, y2: (g: any) => g.head.y, stroke: "#bbb", strokeWidth: 1 },
+        ),
+      );
       marks.push(
         Plot.dot(ghosts, {
           x: "x",
@@ -168,8 +174,26 @@ export function reportMain(D: PageData, Plot: any): void {
     marks.push(Plot.line(front, { x: "x", y: "y", stroke: "series", z: "series", strokeWidth: 1.6 }));
     // One dot mark per series with a constant fill (cheaper than a fill channel: no colour per element).
     const palette = [
-      "#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5", "#9c6b4e", "#9498a0",
-      "#1f3f8f", "#b07d00", "#c2331f", "#2f8f7a", "#1e6b2e", "#c7508a", "#6b2fb3", "#5577bb", "#6b4330", "#5c6068",
+      "#4269d0",
+      "#efb118",
+      "#ff725c",
+      "#6cc5b0",
+      "#3ca951",
+      "#ff8ab7",
+      "#a463f2",
+      "#97bbf5",
+      "#9c6b4e",
+      "#9498a0",
+      "#1f3f8f",
+      "#b07d00",
+      "#c2331f",
+      "#2f8f7a",
+      "#1e6b2e",
+      "#c7508a",
+      "#6b2fb3",
+      "#5577bb",
+      "#6b4330",
+      "#5c6068",
     ];
     const colour = (s: string) => palette[domain.indexOf(s) % palette.length]!;
     for (const [series, spts] of bySeries)
@@ -256,7 +280,8 @@ export function reportMain(D: PageData, Plot: any): void {
           };
           const bx = get(axis.x);
           const by = get(axis.y);
-          if (bx !== null && by !== null) ghosts.push({ x: bx, y: by, series: m.series ?? "baseline only", head: null, label: `${m.label} (only in baseline)` });
+          if (bx !== null && by !== null)
+            ghosts.push({ x: bx, y: by, series: m.series ?? "baseline only", head: null, label: `${m.label} (only in baseline)` });
         }
       plotted += pts.length;
       const r0 = group[0];
@@ -266,14 +291,19 @@ export function reportMain(D: PageData, Plot: any): void {
         "figure",
         { class: "panel", "data-panel": key },
         h("h3", {}, title),
-        h("p", { class: "panel-sub" }, `${pts.length} point${pts.length === 1 ? "" : "s"} · ${new Set(pts.map((p) => p.series)).size} series · ISL ${r0.isl} / OSL ${r0.osl}${ghosts.length ? ` · ${ghosts.length} baseline points (hollow)` : ""}`),
+        h(
+          "p",
+          { class: "panel-sub" },
+          `${pts.length} point${pts.length === 1 ? "" : "s"} · ${new Set(pts.map((p) => p.series)).size} series · ISL ${r0.isl} / OSL ${r0.osl}${ghosts.length ? ` · ${ghosts.length} baseline points (hollow)` : ""}`,
+        ),
       );
       root.append(fig);
       if (!width) width = Math.max(420, Math.min(1000, fig.clientWidth - 26));
       fig.append(pts.length ? panelChart(pts, ghosts, xs, ys, width) : h("p", { class: "empty" }, `No point has both ${xs.label} and ${ys.label}.`));
     }
     if (!keys.length) root.append(h("p", { class: "empty" }, N ? "No row matches the filters." : "No benchmark rows."));
-    $("#count").textContent = `${plotted.toLocaleString("en-US")} of ${N.toLocaleString("en-US")} points shown${unplottable ? ` (${unplottable} without ${xs.label} or ${ys.label})` : ""} · drawn in ${Math.round(performance.now() - t)} ms`;
+    $("#count").textContent =
+      `${plotted.toLocaleString("en-US")} of ${N.toLocaleString("en-US")} points shown${unplottable ? ` (${unplottable} without ${xs.label} or ${ys.label})` : ""} · drawn in ${Math.round(performance.now() - t)} ms`;
     table.rows = vis;
     table.page = 0;
     renderTable();
@@ -295,7 +325,8 @@ export function reportMain(D: PageData, Plot: any): void {
       line(`TTFT p50 ${m("ttft50")} p99 ${m("ttft99")}`, `TPOT p50 ${m("tpot50")}`, `E2EL p50 ${m("e2el50")}`),
     ];
     if (r.c.sim) kids.push(h("div", { class: "sim-tag" }, "simulated (serve-sim)"));
-    for (const v of cmpRows[i] ?? []) kids.push(h("div", { class: `v-${v[4]}` }, `${v[0]}: ${fmt(v[1])} → ${fmt(v[2])}${v[3] !== null ? ` (${v[3].toFixed(3)}×)` : ""} ${v[4]}`));
+    for (const v of cmpRows[i] ?? [])
+      kids.push(h("div", { class: `v-${v[4]}` }, `${v[0]}: ${fmt(v[1])} → ${fmt(v[2])}${v[3] !== null ? ` (${v[3].toFixed(3)}×)` : ""} ${v[4]}`));
     return kids;
   }
   let hot: Element | null = null;
@@ -305,7 +336,7 @@ export function reportMain(D: PageData, Plot: any): void {
     hot = t.getAttribute && t.getAttribute("data-point") !== null ? t : null;
     hot?.classList.add("hot");
     const p = t.getAttribute && (t.getAttribute("data-point") ?? null);
-    const b = t.getAttribute && t.getAttribute("data-baseline");
+    const b = t.getAttribute?.("data-baseline");
     if (p === null && !b) {
       tip.hidden = true;
       return;

@@ -169,8 +169,8 @@ export function encodePageData(input: PageInput): PageData {
   for (const row of input.bmk) {
     const sim = row.server === "serve-sim";
     if (sim) simulated++;
-    const s: PageConfig["s"] = [row.infmax_model_prefix, row.model, row.hw, row.framework, row.precision, row.spec_decoding, row.image, shapeText(row)].map((x) =>
-      strings.of(String(x ?? "")),
+    const s: PageConfig["s"] = [row.infmax_model_prefix, row.model, row.hw, row.framework, row.precision, row.spec_decoding, row.image, shapeText(row)].map(
+      (x) => strings.of(String(x ?? "")),
     ) as PageConfig["s"];
     const key = JSON.stringify([s, row.isl, row.osl, row.is_multinode, sim]);
     let c = configIndex.get(key);
@@ -259,7 +259,8 @@ export function encodeCompare(c: CompareInput, rows: readonly AggRow[]): PageCom
   out.curves = (c.curves ?? []).map((curve) => {
     const { verdict, ratio, ...rest } = curve as Record<string, unknown>;
     const id = (rest.identity ?? rest.curve ?? rest) as Record<string, unknown> | string;
-    const label = typeof id === "object" && id !== null ? identityLabel(Object.fromEntries(Object.entries(id).filter(([, x]) => typeof x !== "object"))) : String(id);
+    const label =
+      typeof id === "object" && id !== null ? identityLabel(Object.fromEntries(Object.entries(id).filter(([, x]) => typeof x !== "object"))) : String(id);
     return { label, ratio: num(ratio ?? (rest as Record<string, unknown>).geomean_ratio), verdict: String(verdict ?? "") };
   });
   return out;
@@ -268,7 +269,13 @@ export function encodeCompare(c: CompareInput, rows: readonly AggRow[]): PageCom
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 /** The head row a compare identity names: by benchmark identity text, or by its fields (looked up among rows of its hardware and concurrency). */
-function findRow(identity: ComparePoint["identity"], rows: readonly AggRow[], byKey: Map<string, number>, buckets: Map<string, number[]>, all: number[]): number | undefined {
+function findRow(
+  identity: ComparePoint["identity"],
+  rows: readonly AggRow[],
+  byKey: Map<string, number>,
+  buckets: Map<string, number[]>,
+  all: number[],
+): number | undefined {
   if (typeof identity === "string") return byKey.get(identity);
   if (!identity || typeof identity !== "object") return undefined;
   const hw = identity.hw ?? identity.runner;

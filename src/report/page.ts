@@ -28,7 +28,10 @@ function scriptSafe(js: string): string {
 
 /** JSON that is safe inside `<script>` (every `<` escaped). */
 function jsonForScript(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(v)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 const CSS = `
@@ -129,15 +132,25 @@ function compareSection(d: PageData): string {
   const changed: unknown[][] = [];
   for (const [i, vs] of Object.entries(c.rows)) for (const v of vs) if (v[4] !== "unchanged") changed.push([`#${i}`, ...v]);
   for (const m of c.missing) for (const v of m.values) changed.push([m.label, ...v]);
-  changed.sort((a, b) => (order[a[5] as string] ?? 9) - (order[b[5] as string] ?? 9) || Math.abs(Math.log((b[4] as number) || 1)) - Math.abs(Math.log((a[4] as number) || 1)));
+  changed.sort(
+    (a, b) =>
+      (order[a[5] as string] ?? 9) - (order[b[5] as string] ?? 9) || Math.abs(Math.log((b[4] as number) || 1)) - Math.abs(Math.log((a[4] as number) || 1)),
+  );
   const sig = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? Number(v.toPrecision(4)).toLocaleString("en-US") : "");
   const pointRows = changed.map((r) => [r[0], r[1], sig(r[2]), sig(r[3]), r[4] === null ? "" : (r[4] as number).toFixed(3), r[5]]);
   const verdictClass = (r: unknown[]) => r.map((_, i) => (i === 5 ? `v-${String(r[5])}` : ""));
   const curves = c.curves.length
-    ? `<h3>Curves</h3>${htmlTable(["Curve", "Ratio", "Verdict"], c.curves.map((k) => [k.label, k.ratio === null ? "" : k.ratio.toFixed(3), k.verdict]), [false, true, false], (r) => ["", "", `v-${String(r[2])}`])}`
+    ? `<h3>Curves</h3>${htmlTable(
+        ["Curve", "Ratio", "Verdict"],
+        c.curves.map((k) => [k.label, k.ratio === null ? "" : k.ratio.toFixed(3), k.verdict]),
+        [false, true, false],
+        (r) => ["", "", `v-${String(r[2])}`],
+      )}`
     : "";
   return `<section id="compare"><h2>Comparison with the baseline</h2><p class="sub">${summary}. Baseline points are drawn hollow beside the head points (a grey line joins them); rings mark regressions (red) and improvements (green).${c.unmatched ? ` ${c.unmatched} baseline-only points name no model and lengths and are listed below only.` : ""}</p>${
-    pointRows.length ? htmlTable(["Point", "Metric", "Baseline", "Head", "Ratio", "Verdict"], pointRows, [false, false, true, true, true, false], verdictClass) : "<p>No point changed.</p>"
+    pointRows.length
+      ? htmlTable(["Point", "Metric", "Baseline", "Head", "Ratio", "Verdict"], pointRows, [false, false, true, true, true, false], verdictClass)
+      : "<p>No point changed.</p>"
   }${curves}</section>`;
 }
 

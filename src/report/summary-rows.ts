@@ -39,7 +39,9 @@ export function readSummaryRows(bmkPath: string | undefined, evalPath: string | 
   const evals: EvalRow[] = [];
   if (evalPath) {
     const raw = readRows(evalPath, "eval rows");
-    const bad = new Set(raw.filter((r) => typeof r !== "object" || r === null || typeof (r as EvalRow).task !== "string" || typeof (r as EvalRow).score !== "number"));
+    const bad = new Set(
+      raw.filter((r) => typeof r !== "object" || r === null || typeof (r as EvalRow).task !== "string" || typeof (r as EvalRow).score !== "number"),
+    );
     if (bad.size) warn(`warning: ${evalPath}: skipping ${bad.size} row${bad.size === 1 ? "" : "s"} without a task and a numeric score`);
     for (const r of raw) if (!bad.has(r)) evals.push(r as EvalRow);
   }

@@ -73,7 +73,10 @@ export const SINGLE_NODE_COLUMNS: Column<AggRow>[] = [
   ...METRIC_COLUMNS,
 ];
 
-const multi = <T>(f: (r: AggRow & { is_multinode: true; [k: string]: unknown }) => T) => (r: AggRow) => (isMultiNodeRow(r) ? f(r as never) : undefined);
+const multi =
+  <T>(f: (r: AggRow & { is_multinode: true; [k: string]: unknown }) => T) =>
+  (r: AggRow) =>
+    isMultiNodeRow(r) ? f(r as never) : undefined;
 export const MULTI_NODE_COLUMNS: Column<AggRow>[] = [
   ...MODEL_COLUMNS,
   { title: "Prefill workers", numeric: true, value: multi((r) => r.prefill_num_workers) },
@@ -242,7 +245,8 @@ export function renderSummary(input: SummaryInput): string {
     "",
   );
   let charts = input.charts === false || !bmk.length ? "" : renderCharts(bmk);
-  if (charts && bytes(charts) > maxBytes * 0.4) charts = `_Charts left out: they would take ${count(bytes(charts))} bytes of the ${count(maxBytes)}-byte summary._\n`;
+  if (charts && bytes(charts) > maxBytes * 0.4)
+    charts = `_Charts left out: they would take ${count(bytes(charts))} bytes of the ${count(maxBytes)}-byte summary._\n`;
   const chartSection = charts ? `### Throughput per GPU vs interactivity\n\n${charts}\n` : "";
 
   const groupKey = (r: { infmax_model_prefix?: string; model_prefix?: string; isl?: number; osl?: number }) =>
@@ -251,9 +255,21 @@ export function renderSummary(input: SummaryInput): string {
   if (evals.length)
     sections.push({ heading: "### Evals", header: tableHeader(EVAL_COLUMNS), ...lazyLines(evals, EVAL_COLUMNS, groupKey), what: "eval", source: evalSource });
   if (single.length)
-    sections.push({ heading: "### Single-node results", header: tableHeader(SINGLE_NODE_COLUMNS), ...lazyLines(single, SINGLE_NODE_COLUMNS, groupKey), what: "single-node", source: bmkSource });
+    sections.push({
+      heading: "### Single-node results",
+      header: tableHeader(SINGLE_NODE_COLUMNS),
+      ...lazyLines(single, SINGLE_NODE_COLUMNS, groupKey),
+      what: "single-node",
+      source: bmkSource,
+    });
   if (multiRows.length)
-    sections.push({ heading: "### Multi-node results", header: tableHeader(MULTI_NODE_COLUMNS), ...lazyLines(multiRows, MULTI_NODE_COLUMNS, groupKey), what: "multi-node", source: bmkSource });
+    sections.push({
+      heading: "### Multi-node results",
+      header: tableHeader(MULTI_NODE_COLUMNS),
+      ...lazyLines(multiRows, MULTI_NODE_COLUMNS, groupKey),
+      what: "multi-node",
+      source: bmkSource,
+    });
 
   const NOTE_RESERVE = 400;
   const fixedBytes = bytes(intro.join("\n")) + bytes(chartSection) + sections.reduce((s, t) => s + bytes(t.heading) + bytes(t.header) + 8 + NOTE_RESERVE, 0);

@@ -66,7 +66,11 @@ export async function loadThresholds(path: string): Promise<Thresholds> {
     throw new UserError(`${path}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
   const t = parseThresholds(doc);
-  if (!t.ok) throw new UserError(`${path}: invalid thresholds`, t.errors.map((e) => `  ${e}`));
+  if (!t.ok)
+    throw new UserError(
+      `${path}: invalid thresholds`,
+      t.errors.map((e) => `  ${e}`),
+    );
   return t.value;
 }
 
@@ -77,7 +81,12 @@ export async function collectToFile(r: CollectRequest): Promise<CollectOutcome> 
   // Paths in problems and eval rows' `source` start at the directory as given
   // (`eval_results/eval_x/results_....json`, as in the reference's rows); an
   // absolute directory (a runner's temp folder) is shown by its name only.
-  const displayRoot = isAbsolute(r.dir) ? basename(dir) : r.dir.replace(/\\/g, "/").replace(/^\.\/+/, "").replace(/\/+$/, "");
+  const displayRoot = isAbsolute(r.dir)
+    ? basename(dir)
+    : r.dir
+        .replace(/\\/g, "/")
+        .replace(/^\.\/+/, "")
+        .replace(/\/+$/, "");
   let result;
   try {
     result = await collect(dir, kind, { displayRoot: displayRoot === "." ? undefined : displayRoot });
@@ -122,9 +131,13 @@ export function collectSummaryText({ report: r, failing }: CollectOutcome): stri
     `collected ${r.rows} ${kind === "bmk" ? "benchmark" : "eval"} row${r.rows === 1 ? "" : "s"} from ${r.files} file${r.files === 1 ? "" : "s"}${r.runs !== undefined && r.runs > 1 ? ` of ${r.runs} runs` : ""} into ${r.out}`,
     `replaced ${r.replaced} older retr${r.replaced === 1 ? "y" : "ies"} of the same ${kind === "bmk" ? "benchmark" : "eval"}${kind === "bmk" ? " (within one run; rows of different runs are all kept)" : ""}`,
   ];
-  for (const x of (r.replacements ?? []).slice(0, SHOWN_PROBLEMS)) lines.push(`  ${x.kept.path} (${x.kept.when}) replaced ${x.dropped.path} (${x.dropped.when})`);
+  for (const x of (r.replacements ?? []).slice(0, SHOWN_PROBLEMS))
+    lines.push(`  ${x.kept.path} (${x.kept.when}) replaced ${x.dropped.path} (${x.dropped.when})`);
   if ((r.replacements?.length ?? 0) > SHOWN_PROBLEMS) lines.push(`  ... and ${r.replacements!.length - SHOWN_PROBLEMS} more (all are in the --report file)`);
-  if (r.duplicates) lines.push(`skipped ${r.duplicates} cop${r.duplicates === 1 ? "y" : "ies"} of rows found in two files (a sweep folder has each row in agg_bmk.json and in agg/)`);
+  if (r.duplicates)
+    lines.push(
+      `skipped ${r.duplicates} cop${r.duplicates === 1 ? "y" : "ies"} of rows found in two files (a sweep folder has each row in agg_bmk.json and in agg/)`,
+    );
   if (r.problems.length) {
     lines.push(`${r.problems.length} file${r.problems.length === 1 ? "" : "s"} could not be used (no other row was lost):`);
     for (const p of r.problems.slice(0, SHOWN_PROBLEMS)) lines.push(`  ${p.path}: ${p.reason}`);
@@ -133,7 +146,9 @@ export function collectSummaryText({ report: r, failing }: CollectOutcome): stri
   if (failing.length) {
     lines.push(`${failing.length} eval row${failing.length === 1 ? "" : "s"} below the accuracy threshold:`);
     for (const f of failing.slice(0, SHOWN_PROBLEMS))
-      lines.push(`  ${f.model} ${f.hw} ${f.framework} ${f.precision} tp${f.tp} conc${f.conc} ${f.task}: ${f.score_name} ${f.score.toFixed(4)} < ${f.threshold}`);
+      lines.push(
+        `  ${f.model} ${f.hw} ${f.framework} ${f.precision} tp${f.tp} conc${f.conc} ${f.task}: ${f.score_name} ${f.score.toFixed(4)} < ${f.threshold}`,
+      );
   }
   return lines.join("\n") + "\n";
 }

@@ -35,7 +35,10 @@ export interface MetaEnv {
 }
 
 /** The configuration part of an eval row (from `meta_env.json`). */
-export type EvalConfig = Pick<EvalRow, "model_prefix" | "model" | "hw" | "framework" | "precision" | "spec_decoding" | "tp" | "ep" | "conc" | "dp_attention" | "isl" | "osl" | "is_multinode">;
+export type EvalConfig = Pick<
+  EvalRow,
+  "model_prefix" | "model" | "hw" | "framework" | "precision" | "spec_decoding" | "tp" | "ep" | "conc" | "dp_attention" | "isl" | "osl" | "is_multinode"
+>;
 
 export function isLmEvalResult(v: unknown): v is Record<string, unknown> & { results: Record<string, Record<string, unknown>> } {
   return typeof v === "object" && v !== null && !Array.isArray(v) && "lm_eval_version" in v;
@@ -112,7 +115,11 @@ function lmEvalModel(result: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-function headlineScore(metrics: Record<string, unknown>, emStrict: number | null, emFlexible: number | null): { name: string; score: number; se: number | null } | undefined {
+function headlineScore(
+  metrics: Record<string, unknown>,
+  emStrict: number | null,
+  emFlexible: number | null,
+): { name: string; score: number; se: number | null } | undefined {
   if (emStrict !== null) return { name: "em_strict", score: emStrict, se: num(metrics["exact_match_stderr,strict-match"]) };
   if (emFlexible !== null) return { name: "em_flexible", score: emFlexible, se: num(metrics["exact_match_stderr,flexible-extract"]) };
   for (const [key, value] of Object.entries(metrics)) {

@@ -42,7 +42,11 @@ export function processResultFile(dir: string, env: Env): ProcessedResult {
   try {
     row = processResult(parsed.value, env);
   } catch (e) {
-    if (e instanceof ResultError) throw new UserError(`${rawPath}: ${e.message}`, e.details.map((d) => (d.startsWith(" ") ? d : `  ${d}`)));
+    if (e instanceof ResultError)
+      throw new UserError(
+        `${rawPath}: ${e.message}`,
+        e.details.map((d) => (d.startsWith(" ") ? d : `  ${d}`)),
+      );
     throw e;
   }
   const json = JSON.stringify(row, null, 2) + "\n";

@@ -114,8 +114,7 @@ function refuseEmptyResult(raw: RawResult): string[] {
   if (raw.completed === 0) reasons.push("$.completed is 0: no request completed, so every metric would be meaningless");
   if (raw.total_output_tokens === 0) reasons.push("$.total_output_tokens is 0: the server generated no output token");
   for (const [key, value] of Object.entries(raw)) {
-    if (/^(?!std_).*tpot_ms$/.test(key) && value === 0)
-      reasons.push(`${jsonPath(key)} is 0: interactivity (1000 / TPOT) would divide by zero`);
+    if (/^(?!std_).*tpot_ms$/.test(key) && value === 0) reasons.push(`${jsonPath(key)} is 0: interactivity (1000 / TPOT) would divide by zero`);
   }
   return reasons;
 }
@@ -214,7 +213,9 @@ export function rawNumberProblems(r: RawResult): string[] {
   }
   if (!(r.max_concurrency <= MAX_ENV_INT)) out.push(`  max_concurrency: ${r.max_concurrency} is more than ${MAX_ENV_INT}`);
   if (r.total_token_throughput < r.output_throughput) {
-    out.push(`  total_token_throughput: ${r.total_token_throughput} is less than output_throughput ${r.output_throughput} (input throughput would be negative)`);
+    out.push(
+      `  total_token_throughput: ${r.total_token_throughput} is less than output_throughput ${r.output_throughput} (input throughput would be negative)`,
+    );
   }
   return out;
 }

@@ -108,10 +108,8 @@ function checkProp(key: string, value: unknown, s: PropSchema, errors: string[])
     errors.push(`${jsonPath(key)}: must be ${types.join(" or ")}, got ${actual} ${describe(value)}`);
     return;
   }
-  if (s.minimum !== undefined && typeof value === "number" && value < s.minimum)
-    errors.push(`${jsonPath(key)}: must be >= ${s.minimum}, got ${value}`);
-  if (s.minLength !== undefined && typeof value === "string" && value.length < s.minLength)
-    errors.push(`${jsonPath(key)}: must not be empty`);
+  if (s.minimum !== undefined && typeof value === "number" && value < s.minimum) errors.push(`${jsonPath(key)}: must be >= ${s.minimum}, got ${value}`);
+  if (s.minLength !== undefined && typeof value === "string" && value.length < s.minLength) errors.push(`${jsonPath(key)}: must not be empty`);
 }
 
 /** Every violation of `schema` in `value`, each naming its JSON path; empty when valid. */

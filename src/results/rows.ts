@@ -9,15 +9,59 @@ import type { AggRow, EvalRow } from "./types.js";
 const STRINGS = ["hw", "image", "model", "infmax_model_prefix", "framework", "precision", "spec_decoding"] as const;
 const NUMBERS = ["conc", "isl", "osl", "tput_per_gpu", "output_tput_per_gpu", "input_tput_per_gpu"] as const;
 const SINGLE_NUMBERS = ["tp", "ep"] as const;
-const MULTI_NUMBERS = ["prefill_tp", "prefill_ep", "prefill_num_workers", "decode_tp", "decode_ep", "decode_num_workers", "num_prefill_gpu", "num_decode_gpu"] as const;
+const MULTI_NUMBERS = [
+  "prefill_tp",
+  "prefill_ep",
+  "prefill_num_workers",
+  "decode_tp",
+  "decode_ep",
+  "decode_num_workers",
+  "num_prefill_gpu",
+  "num_decode_gpu",
+] as const;
 
 /** Configuration fields of a single-node row, in sort order. */
-export const SINGLE_IDENTITY = ["infmax_model_prefix", "model", "isl", "osl", "is_multinode", "hw", "framework", "precision", "spec_decoding", "disagg", "image", "tp", "ep", "dp_attention", "conc"] as const;
+export const SINGLE_IDENTITY = [
+  "infmax_model_prefix",
+  "model",
+  "isl",
+  "osl",
+  "is_multinode",
+  "hw",
+  "framework",
+  "precision",
+  "spec_decoding",
+  "disagg",
+  "image",
+  "tp",
+  "ep",
+  "dp_attention",
+  "conc",
+] as const;
 /** Configuration fields of a multi-node row, in sort order. */
 export const MULTI_IDENTITY = [
-  "infmax_model_prefix", "model", "isl", "osl", "is_multinode", "hw", "framework", "precision", "spec_decoding", "disagg", "image",
-  "num_prefill_gpu", "prefill_num_workers", "prefill_tp", "prefill_ep", "prefill_dp_attention",
-  "num_decode_gpu", "decode_num_workers", "decode_tp", "decode_ep", "decode_dp_attention", "conc",
+  "infmax_model_prefix",
+  "model",
+  "isl",
+  "osl",
+  "is_multinode",
+  "hw",
+  "framework",
+  "precision",
+  "spec_decoding",
+  "disagg",
+  "image",
+  "num_prefill_gpu",
+  "prefill_num_workers",
+  "prefill_tp",
+  "prefill_ep",
+  "prefill_dp_attention",
+  "num_decode_gpu",
+  "decode_num_workers",
+  "decode_tp",
+  "decode_ep",
+  "decode_dp_attention",
+  "conc",
 ] as const;
 
 /** Problems of one parsed value as an aggregate row, each naming its JSON path under `at`; empty when valid. */
@@ -74,7 +118,14 @@ function compareValues(a: unknown, b: unknown): number {
 /** The sort key of a row: model, sequence lengths, single (0) before multi-node (1), then its identity fields. */
 function sortKey(row: AggRow): unknown[] {
   const r = row as Record<string, unknown>;
-  return [r.infmax_model_prefix, r.model, r.isl, r.osl, row.is_multinode ? 1 : 0, ...(row.is_multinode ? MULTI_IDENTITY : SINGLE_IDENTITY).slice(5).map((f) => r[f])];
+  return [
+    r.infmax_model_prefix,
+    r.model,
+    r.isl,
+    r.osl,
+    row.is_multinode ? 1 : 0,
+    ...(row.is_multinode ? MULTI_IDENTITY : SINGLE_IDENTITY).slice(5).map((f) => r[f]),
+  ];
 }
 
 /** Sorts rows into the order of {@link compareAggRows}, computing each row's key once. */
@@ -135,7 +186,21 @@ export function clientDateToIso(date: string): string | undefined {
 
 /** Retries of one eval share this key: the configuration and the task. */
 export function evalIdentity(row: EvalRow): string {
-  return JSON.stringify([row.model_prefix ?? "", row.model, row.hw, row.framework, row.precision, row.spec_decoding, row.tp, row.ep, row.dp_attention, row.conc, row.isl ?? null, row.osl ?? null, row.task]);
+  return JSON.stringify([
+    row.model_prefix ?? "",
+    row.model,
+    row.hw,
+    row.framework,
+    row.precision,
+    row.spec_decoding,
+    row.tp,
+    row.ep,
+    row.dp_attention,
+    row.conc,
+    row.isl ?? null,
+    row.osl ?? null,
+    row.task,
+  ]);
 }
 
 /** Order of `agg_eval_all.json`. */

@@ -116,8 +116,7 @@ export class RunnerAttribution {
     if (key !== undefined) return { gpu: key };
     const gpus = this.byNode.get(label);
     if (!gpus) return { error: `runner label '${label}' is neither a key nor a node in the runner config` };
-    if (gpus.size > 1)
-      return { error: `node '${label}' is listed under keys of different GPU types (${this.nodeKeys.get(label)!.join(", ")})` };
+    if (gpus.size > 1) return { error: `node '${label}' is listed under keys of different GPU types (${this.nodeKeys.get(label)!.join(", ")})` };
     return { gpu: [...gpus][0]! };
   }
 }

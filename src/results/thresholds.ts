@@ -37,7 +37,8 @@ function checkScores(v: unknown, at: string, errors: string[]): Record<string, n
 /** Validates a parsed thresholds document; returns the thresholds or every error (with its path). */
 export function parseThresholds(doc: unknown): { ok: true; value: Thresholds } | { ok: false; errors: string[] } {
   const errors: string[] = [];
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return { ok: false, errors: ["the file must be a mapping with 'default' and/or 'models'"] };
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc))
+    return { ok: false, errors: ["the file must be a mapping with 'default' and/or 'models'"] };
   const d = doc as Record<string, unknown>;
   for (const k of Object.keys(d)) if (k !== "default" && k !== "models") errors.push(`${k}: unknown key (allowed: default, models)`);
   const value: Thresholds = { default: checkScores(d.default, "default", errors), models: {} };

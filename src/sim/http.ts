@@ -30,7 +30,16 @@ export interface SimRequest {
 
 const MAX_HEAD = 64 * 1024;
 const MAX_BODY = 64 * 1024 * 1024;
-const REASONS: Record<number, string> = { 200: "OK", 204: "No Content", 400: "Bad Request", 404: "Not Found", 411: "Length Required", 413: "Payload Too Large", 431: "Request Header Fields Too Large", 500: "Internal Server Error" };
+const REASONS: Record<number, string> = {
+  200: "OK",
+  204: "No Content",
+  400: "Bad Request",
+  404: "Not Found",
+  411: "Length Required",
+  413: "Payload Too Large",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+};
 
 export const wallNow = () => performance.timeOrigin + performance.now();
 
@@ -127,11 +136,11 @@ export class SimResponse {
 }
 
 const ready = new Set<() => void>();
-let readyTimer: NodeJS.Immediate | undefined;
+let _readyTimer: NodeJS.Immediate | undefined;
 function afterReads(fn: () => void): void {
   ready.add(fn);
-  readyTimer ??= setImmediate(() => {
-    readyTimer = undefined;
+  _readyTimer ??= setImmediate(() => {
+    _readyTimer = undefined;
     for (const f of ready) {
       ready.delete(f);
       f();
@@ -185,7 +194,9 @@ function serveConnection(socket: Socket, sockets: Set<Socket>, handle: (req: Sim
 
   const reject = (status: number, message: string) => {
     const body = JSON.stringify({ object: "error", message, type: "BadRequestError", param: null, code: status });
-    socket.end(`HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
     pieces = [];
     buffered = 0;
   };

@@ -134,6 +134,7 @@ function faultPicker(opts: SimOptions): (n: number) => SimFault | undefined {
 
 /** A completion request's prompt length and max_tokens, or the 400 message that refuses it. */
 function readCompletionRequest(raw: string, maxModelLen: number): { promptTokens: number; maxTokens: number; stream: boolean } | { error: string } {
+  // biome-ignore lint/suspicious/noExplicitAny: a request body is untrusted JSON, checked field by field below
   let body: any;
   try {
     body = JSON.parse(raw);
@@ -165,7 +166,9 @@ function emitFault(job: Job): boolean {
       job.res.end();
       return true;
     case "error-event":
-      job.res.write(`data: ${JSON.stringify({ error: { object: "error", message: "simulated engine failure", type: "InternalServerError", code: 500 } })}\n\ndata: [DONE]\n\n`);
+      job.res.write(
+        `data: ${JSON.stringify({ error: { object: "error", message: "simulated engine failure", type: "InternalServerError", code: 500 } })}\n\ndata: [DONE]\n\n`,
+      );
       job.res.end();
       return true;
   }
@@ -353,7 +356,10 @@ class SimEngine {
     const o = this.o;
     if (req.method === "GET" && url === "/health") return res.end("ok", 200, { "content-type": "text/plain" });
     if (req.method === "GET" && url === "/v1/models")
-      return res.json(200, { object: "list", data: [{ id: o.model, object: "model", created: this.created, owned_by: "infx-serve-sim", max_model_len: o.maxModelLen }] });
+      return res.json(200, {
+        object: "list",
+        data: [{ id: o.model, object: "model", created: this.created, owned_by: "infx-serve-sim", max_model_len: o.maxModelLen }],
+      });
     if (req.method === "GET" && url === "/sim/truth") return res.json(200, this.truth);
     if (req.method === "DELETE" && url === "/sim/truth") {
       this.truth.length = 0;

@@ -54,7 +54,10 @@ const CACHE = mkdtempSync(join(tmpdir(), "infx-parity-cache-"));
 
 beforeAll(() => {
   repo = tempRepo("infx-changelog-2026-08-");
-  commits = commitTreeChains(repo.dir, cases.map((c) => [tree(c.base_changelog, c.base_configs ?? {}), tree(c.head_changelog, {})]));
+  commits = commitTreeChains(
+    repo.dir,
+    cases.map((c) => [tree(c.base_changelog, c.base_configs ?? {}), tree(c.head_changelog, {})]),
+  );
   // The work tree holds the head configs (the command reads them there; append-only also reads them at --base-ref).
   mkdirSync(join(repo.dir, "configs"));
   for (const f of CONFIG_FILES) writeFileSync(join(repo.dir, "configs", f), HEAD_CONFIGS[f]!);

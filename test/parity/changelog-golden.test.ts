@@ -45,7 +45,10 @@ function multiset(entries: unknown[]): Map<string, number> {
     Array.isArray(v)
       ? `[${v.map(canon).join(",")}]`
       : v && typeof v === "object"
-        ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(",")}}`
+        ? `{${Object.keys(v)
+            .sort()
+            .map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`)
+            .join(",")}}`
         : JSON.stringify(v);
   const m = new Map<string, number>();
   for (const e of entries) m.set(canon(e), (m.get(canon(e)) ?? 0) + 1);
@@ -61,7 +64,11 @@ let commits: string[][];
 
 beforeAll(() => {
   repo = tempRepo();
-  commits = commitChains(repo.dir, "perf-changelog.yaml", cases.map((c) => [c.base_changelog, c.head_changelog]));
+  commits = commitChains(
+    repo.dir,
+    "perf-changelog.yaml",
+    cases.map((c) => [c.base_changelog, c.head_changelog]),
+  );
 });
 afterAll(() => repo?.cleanup());
 
@@ -73,7 +80,9 @@ describe("infx changelog matches the reference's golden cases", () => {
   cases.forEach((c, i) => {
     it(c.name, async () => {
       const [base, head] = commits[i]!;
-      const r = await infx(["changelog", "--changelog-file", "perf-changelog.yaml", "--base-ref", base!, "--head-ref", head!, ...CONFIG_ARGS], { cwd: repo.dir });
+      const r = await infx(["changelog", "--changelog-file", "perf-changelog.yaml", "--base-ref", base!, "--head-ref", head!, ...CONFIG_ARGS], {
+        cwd: repo.dir,
+      });
       expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // never a stack trace
       expect(r.stderr).not.toContain("internal error");
       if (c.error) {

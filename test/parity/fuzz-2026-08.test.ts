@@ -41,7 +41,32 @@ function paths(v: Json, prefix: Path = []): Path[] {
 }
 
 const REPLACEMENTS: Json[] = ["8", "", -4, 0, 2.5, true, null, [], {}, [1, "x"], { name: "x" }, "dram", "none", "cluster:x", "*", 1.5];
-const FIELDS = ["tp", "pp", "dcp-size", "pcp-size", "ep", "conc-list", "conc-start", "kv-offloading", "kv-offload-backend", "router", "kv-p2p-transfer", "prefill", "decode", "dram-utilization", "disagg", "multinode", "runner", "scenarios", "agentic-coding", "fixed-seq-len", "seq-len-configs", "num-worker", "hardware", "spec-decoding"];
+const FIELDS = [
+  "tp",
+  "pp",
+  "dcp-size",
+  "pcp-size",
+  "ep",
+  "conc-list",
+  "conc-start",
+  "kv-offloading",
+  "kv-offload-backend",
+  "router",
+  "kv-p2p-transfer",
+  "prefill",
+  "decode",
+  "dram-utilization",
+  "disagg",
+  "multinode",
+  "runner",
+  "scenarios",
+  "agentic-coding",
+  "fixed-seq-len",
+  "seq-len-configs",
+  "num-worker",
+  "hardware",
+  "spec-decoding",
+];
 type Op = { kind: "delete" | "retype" | "insert" | "rename"; at: number; pick: number; field: number };
 
 function mutate(root: Json, op: Op): void {
@@ -68,7 +93,12 @@ function mutate(root: Json, op: Op): void {
   }
 }
 
-const op = fc.record({ kind: fc.constantFrom("delete", "retype", "insert", "rename") as fc.Arbitrary<Op["kind"]>, at: fc.nat(), pick: fc.nat(), field: fc.nat() });
+const op = fc.record({
+  kind: fc.constantFrom("delete", "retype", "insert", "rename") as fc.Arbitrary<Op["kind"]>,
+  at: fc.nat(),
+  pick: fc.nat(),
+  field: fc.nat(),
+});
 const LOCATED = /^[^:\n]+\.yaml:\d+:\d+: \S/;
 const MIX = /^\S+\.yaml:\d+:\d+: 2026-0[28] \(/;
 
@@ -142,11 +172,24 @@ describe("fuzzing the 2026-08 reference files", () => {
   });
 
   it("mutated changelog entries: planned, or refused naming the entry", () => {
-    const inputs = planningInputsFromTexts(texts.map((t, i) => ({ file: `c${i}.yaml`, text: t })), runners);
+    const inputs = planningInputsFromTexts(
+      texts.map((t, i) => ({ file: `c${i}.yaml`, text: t })),
+      runners,
+    );
     const keys = [...scenarioInputs(inputs).configs.keys()];
     const items = readChangelogDocument(changelogText, "perf-changelog.yaml").items.slice(-40);
     const values: Json[] = [true, "x", 0, 2, null, [], ["agentic-coding"], ["fixed-seq-len", "bogus"], ["dsr1*"], ["a?b"]];
-    const entryFields = ["config-keys", "description", "pr-link", "evals-only", "all-evals", "append-only", "eval-min-prefill-ep", "scenario-type", "evals_only"];
+    const entryFields = [
+      "config-keys",
+      "description",
+      "pr-link",
+      "evals-only",
+      "all-evals",
+      "append-only",
+      "eval-min-prefill-ep",
+      "scenario-type",
+      "evals_only",
+    ];
     fc.assert(
       fc.property(fc.nat(), fc.nat(), fc.nat(), (pick, f, v) => {
         const item = structuredClone(items[pick % items.length]!);

@@ -51,7 +51,18 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "infx-jq-"));
   const configs: Config[] = [
     ...configGrid(),
-    { prefix: "dsr1", model: "deepseek-ai/DeepSeek-R1-0528", hw: "gb200", framework: "dynamo-trt", precision: "fp4", isl: 1024, osl: 1024, tp: 8, conc: 256, multinode: { prefillGpus: 8, decodeGpus: 8 } },
+    {
+      prefix: "dsr1",
+      model: "deepseek-ai/DeepSeek-R1-0528",
+      hw: "gb200",
+      framework: "dynamo-trt",
+      precision: "fp4",
+      isl: 1024,
+      osl: 1024,
+      tp: 8,
+      conc: 256,
+      multinode: { prefillGpus: 8, decodeGpus: 8 },
+    },
   ];
   writeBmkArtifacts(join(work, "artifacts"), configs);
   mkdirSync(join(work, "results"));
@@ -65,7 +76,11 @@ beforeAll(async () => {
   evals = JSON.parse(readFileSync(join(work, "evals/agg_eval_all.json"), "utf8"));
 });
 
-const cols = (out: string) => out.trimEnd().split("\n").map((l) => l.trim().split(/\s+/));
+const cols = (out: string) =>
+  out
+    .trimEnd()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/));
 
 describe("user guide jq recipes on our artifacts", () => {
   it("jq is installed (.ci/run installs it)", () => {
@@ -103,7 +118,9 @@ describe("user guide jq recipes on our artifacts", () => {
   it("9.2: compare frameworks", () => {
     const [block] = recipes("9.2");
     const got = JSON.parse(runBlock(block!, work));
-    const expected = bmk.filter((r) => r.hw === "b200" && r.isl === 1024 && r.osl === 1024).map((r) => ({ framework: r.framework, conc: r.conc, tput: Math.round(r.tput_per_gpu) }));
+    const expected = bmk
+      .filter((r) => r.hw === "b200" && r.isl === 1024 && r.osl === 1024)
+      .map((r) => ({ framework: r.framework, conc: r.conc, tput: Math.round(r.tput_per_gpu) }));
     expect(expected.length).toBe(24);
     expect(got).toEqual(expected);
   });
@@ -112,7 +129,14 @@ describe("user guide jq recipes on our artifacts", () => {
     const [block] = recipes("9.3");
     const got = JSON.parse(runBlock(block!, work));
     const best = bmk.filter((r) => r.infmax_model_prefix === "dsr1").reduce((a, b) => (b.tput_per_gpu >= a.tput_per_gpu ? b : a));
-    expect(got).toEqual({ hw: best.hw, framework: best.framework, precision: best.precision, tp: (best as { tp?: number }).tp ?? null, conc: best.conc, tput: Math.round(best.tput_per_gpu) });
+    expect(got).toEqual({
+      hw: best.hw,
+      framework: best.framework,
+      precision: best.precision,
+      tp: (best as { tp?: number }).tp ?? null,
+      conc: best.conc,
+      tput: Math.round(best.tput_per_gpu),
+    });
   });
 
   it("the recipes are the guide's own text (not rewritten for our files)", () => {

@@ -59,7 +59,12 @@ describe("golden matrix cases, 2026-08 reference (parity)", () => {
       const w = multiset(want);
       const missing = [...w].filter(([k, n]) => (g.get(k) ?? 0) < n).map(([k]) => k);
       const extra = [...g].filter(([k, n]) => (w.get(k) ?? 0) < n).map(([k]) => k);
-      expect({ missing: missing.slice(0, 2), extra: extra.slice(0, 2), nMissing: missing.length, nExtra: extra.length }).toEqual({ missing: [], extra: [], nMissing: 0, nExtra: 0 });
+      expect({ missing: missing.slice(0, 2), extra: extra.slice(0, 2), nMissing: missing.length, nExtra: extra.length }).toEqual({
+        missing: [],
+        extra: [],
+        nMissing: 0,
+        nExtra: 0,
+      });
       expect(got.length).toBe(want.length);
     });
   }

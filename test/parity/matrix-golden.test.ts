@@ -52,7 +52,10 @@ describe("golden matrix cases (reference parity)", () => {
         expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
         return;
       }
-      expect(r.stderr.split("\n").filter((l) => l && !l.includes(": warning: ")), r.stderr).toEqual([]);
+      expect(
+        r.stderr.split("\n").filter((l) => l && !l.includes(": warning: ")),
+        r.stderr,
+      ).toEqual([]);
       expect(r.code).toBe(0);
       const got = JSON.parse(r.stdout) as unknown[];
       const want = c.expected!;

@@ -14,14 +14,17 @@ const GOLDEN = join(GOLDEN_2026_02, "process");
 const RAW = join(REFERENCE_DIR, "results/raw");
 const cases = readdirSync(GOLDEN)
   .filter((f) => f.endsWith(".json"))
-  .map((f) => JSON.parse(readFileSync(join(GOLDEN, f), "utf8")) as {
-    name: string;
-    raw_file: string;
-    env: Record<string, string>;
-    error: boolean;
-    expected?: Record<string, unknown>;
-    stderr_last_line?: string;
-  });
+  .map(
+    (f) =>
+      JSON.parse(readFileSync(join(GOLDEN, f), "utf8")) as {
+        name: string;
+        raw_file: string;
+        env: Record<string, string>;
+        error: boolean;
+        expected?: Record<string, unknown>;
+        stderr_last_line?: string;
+      },
+  );
 const raw = (file: string) => JSON.parse(readFileSync(join(RAW, file), "utf8")) as Record<string, unknown>;
 
 /** Fields we add or drop on purpose (documented in src/results/process.ts and types.ts). */
@@ -67,7 +70,7 @@ describe("process-result golden parity with the reference", () => {
       const r = await infx(["process-result"], { cwd: dir, env: { ...c.env, RESULT_FILENAME: name } });
       expect(r.code).toBe(1);
       expect(existsSync(join(dir, `agg_${name}.json`))).toBe(false);
-      if (c.name === "err-missing-env") expect(r.stderr).toMatch(/missing environment variable: IMAGE\n  IMAGE: container image/);
+      if (c.name === "err-missing-env") expect(r.stderr).toMatch(/missing environment variable: IMAGE\n {2}IMAGE: container image/);
       if (c.name === "err-disagg-single") expect(r.stderr).toMatch(/DISAGG=true requires a multi-node job/);
     });
   }

@@ -19,10 +19,33 @@ describe("raw result keys match the reference client's", () => {
   });
 
   it("buildResult with default metrics and no failures: same keys, in order, of the same types", () => {
-    const outcome = { index: 0, warmup: false, success: true, promptLen: 10, maxTokens: 4, outputTokens: 4, ttft: 0.1, latency: 0.4, itl: [0.1, 0.1, 0.1], sendTime: 0, queuedAt: 0, endTime: 0.4, contentChunks: 4 };
+    const outcome = {
+      index: 0,
+      warmup: false,
+      success: true,
+      promptLen: 10,
+      maxTokens: 4,
+      outputTokens: 4,
+      ttft: 0.1,
+      latency: 0.4,
+      itl: [0.1, 0.1, 0.1],
+      sendTime: 0,
+      queuedAt: 0,
+      endTime: 0.4,
+      contentChunks: 4,
+    };
     const ours = buildResult([outcome, { ...outcome, index: 1 }], {
-      startedAt: new Date(2026, 2, 14, 19, 36, 25), backend: "vllm", modelId: "org/model", tokenizerId: "org/model", numPrompts: 2, requestRate: Infinity,
-      burstiness: 1, maxConcurrency: 2, duration: 1, percentileMetrics: ["ttft", "tpot", "itl"], metricPercentiles: [99],
+      startedAt: new Date(2026, 2, 14, 19, 36, 25),
+      backend: "vllm",
+      modelId: "org/model",
+      tokenizerId: "org/model",
+      numPrompts: 2,
+      requestRate: Infinity,
+      burstiness: 1,
+      maxConcurrency: 2,
+      duration: 1,
+      percentileMetrics: ["ttft", "tpot", "itl"],
+      metricPercentiles: [99],
     });
     for (const f of refFiles) {
       const ref = readJson(join(RAW, f));

@@ -14,7 +14,11 @@ import { ROOT } from "../support/cli.js";
 import { GOLDEN_2026_02, REFERENCE_DIR } from "../support/reference.js";
 
 const GOLDEN = join(GOLDEN_2026_02, "process");
-const goldenCases = readdirSync(GOLDEN).map((f) => ({ file: f, ...JSON.parse(readFileSync(join(GOLDEN, f), "utf8")) })) as { file: string; error: boolean; expected?: AggRow }[];
+const goldenCases = readdirSync(GOLDEN).map((f) => ({ file: f, ...JSON.parse(readFileSync(join(GOLDEN, f), "utf8")) })) as {
+  file: string;
+  error: boolean;
+  expected?: AggRow;
+}[];
 const EXAMPLE = JSON.parse(readFileSync(join(REFERENCE_DIR, "results/agg/eval-rows-example.json"), "utf8")) as Record<string, unknown>[];
 
 describe("golden aggregate rows", () => {
@@ -34,15 +38,49 @@ describe("golden aggregate rows", () => {
   it("export --csv and --points take their values from the row", () => {
     const golden = goldenCases.find((c) => c.file === "single-glm47_conc1.json")!.expected!;
     const [, line] = toCsv([golden]).trimEnd().split("\n");
-    expect(line).toBe(["h200", "vllm", "bf16", 1024, 1024, 8, 1, 1, golden.tput_per_gpu, golden.output_tput_per_gpu, golden.mean_ttft, golden.p99_ttft, golden.mean_tpot, "", ""].join(","));
-    expect(toPoints([golden])[0]).toEqual({ x: golden.mean_intvty, y: golden.tput_per_gpu, hwKey: "h200", precision: "bf16", tp: 8, conc: 1, tpPerGpu: { y: golden.tput_per_gpu }, model: "glm47", isl: 1024, osl: 1024, framework: "vllm" });
+    expect(line).toBe(
+      [
+        "h200",
+        "vllm",
+        "bf16",
+        1024,
+        1024,
+        8,
+        1,
+        1,
+        golden.tput_per_gpu,
+        golden.output_tput_per_gpu,
+        golden.mean_ttft,
+        golden.p99_ttft,
+        golden.mean_tpot,
+        "",
+        "",
+      ].join(","),
+    );
+    expect(toPoints([golden])[0]).toEqual({
+      x: golden.mean_intvty,
+      y: golden.tput_per_gpu,
+      hwKey: "h200",
+      precision: "bf16",
+      tp: 8,
+      conc: 1,
+      tpPerGpu: { y: golden.tput_per_gpu },
+      model: "glm47",
+      isl: 1024,
+      osl: 1024,
+      framework: "vllm",
+    });
   });
 });
 
 describe("eval rows", () => {
   it("the collector's rows have the reference's fields and value types", async () => {
     const dir = mkdtempSync(join(tmpdir(), "infx-evals-"));
-    cpSync(join(ROOT, "test/fixtures/results/evals/eval_gptoss_1k8k_fp4_vllm_tp8_conc64_h200-nv_0"), join(dir, "eval_results/eval_gptoss_1k8k_fp4_vllm_tp8_conc64_h200-nv_0"), { recursive: true });
+    cpSync(
+      join(ROOT, "test/fixtures/results/evals/eval_gptoss_1k8k_fp4_vllm_tp8_conc64_h200-nv_0"),
+      join(dir, "eval_results/eval_gptoss_1k8k_fp4_vllm_tp8_conc64_h200-nv_0"),
+      { recursive: true },
+    );
     const r = await collect(join(dir, "eval_results"), "eval", { displayRoot: "eval_results" });
     expect(r.problems).toEqual([]);
     const gptoss = r.rows[0] as unknown as Record<string, unknown>;
@@ -54,7 +92,6 @@ describe("eval rows", () => {
 
   it("the project's eval-row fixture has every field of the reference's rows, of the same types", () => {
     const fixture = JSON.parse(readFileSync(join(ROOT, "test/fixtures/results/eval-rows.json"), "utf8")) as EvalRow[];
-    for (const ref of EXAMPLE)
-      for (const [k, v] of Object.entries(ref)) expect(typeof (fixture[0] as unknown as Record<string, unknown>)[k], k).toBe(typeof v);
+    for (const ref of EXAMPLE) for (const [k, v] of Object.entries(ref)) expect(typeof (fixture[0] as unknown as Record<string, unknown>)[k], k).toBe(typeof v);
   });
 });

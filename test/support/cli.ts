@@ -10,7 +10,13 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 /** The project's own configs (the default suite reads nothing outside the repository; reference data: ./reference.ts). */
 export const CONFIGS = join(ROOT, "configs");
 /** `--config-files ... --runner-config ...` for the project's own configs. */
-export const CONFIG_ARGS = ["--config-files", join(CONFIGS, "nvidia-master.yaml"), join(CONFIGS, "amd-master.yaml"), "--runner-config", join(CONFIGS, "runners.yaml")];
+export const CONFIG_ARGS = [
+  "--config-files",
+  join(CONFIGS, "nvidia-master.yaml"),
+  join(CONFIGS, "amd-master.yaml"),
+  "--runner-config",
+  join(CONFIGS, "runners.yaml"),
+];
 export const BIN = join(ROOT, "dist/cli/infx.js");
 
 export interface CliResult {
@@ -27,10 +33,7 @@ export async function infx(argv: string[], opts: { cwd?: string; env?: NodeJS.Pr
 }
 
 /** Runs the committed bin `node dist/cli/infx.js argv...` as a child process. */
-export function infxProcess(
-  argv: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
-): Promise<CliResult> {
+export function infxProcess(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...argv], {
       cwd: opts.cwd ?? ROOT,

@@ -5,7 +5,8 @@
 // the delay the process's event loop really had to their tolerance.
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 
-const LAG_WARNING = /^warning: the client's own event loop lagged \(p99 \d+\.\d ms, max \d+\.\d ms( at concurrency \d+)?\): latencies include up to that much client delay; run fewer streams per client process, or check what else is using this machine's CPU\n/gm;
+const LAG_WARNING =
+  /^warning: the client's own event loop lagged \(p99 \d+\.\d ms, max \d+\.\d ms( at concurrency \d+)?\): latencies include up to that much client delay; run fewer streams per client process, or check what else is using this machine's CPU\n/gm;
 
 /** stderr without the client's lag warning (the only line a loaded machine may add). */
 export function withoutLagWarning(stderr: string): string {

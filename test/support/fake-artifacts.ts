@@ -119,7 +119,17 @@ export async function startFakeArtifacts(opts: { gh?: FakeGitHub; runIds?: Recor
         if (artifacts.some((a) => a.runBackendId === who.run && a.name === body.name && a.finalized))
           throw new TwirpError(409, "already_exists", `an artifact with this name already exists on the workflow run: ${body.name}`);
         const blob = `${who.run}/${randomUUID()}/${body.name}.zip`;
-        artifacts.push({ id: 0, runBackendId: who.run, jobBackendId: who.job, name: body.name, blob, size: 0, digest: null, createdAt: new Date().toISOString(), finalized: false });
+        artifacts.push({
+          id: 0,
+          runBackendId: who.run,
+          jobBackendId: who.job,
+          name: body.name,
+          blob,
+          size: 0,
+          digest: null,
+          createdAt: new Date().toISOString(),
+          finalized: false,
+        });
         return { ok: true, signed_upload_url: `${blobUrl(blob)}?sig=fake-upload&sv=2023-11-03` };
       }
       case "FinalizeArtifact": {
@@ -127,7 +137,8 @@ export async function startFakeArtifacts(opts: { gh?: FakeGitHub; runIds?: Recor
         if (!a) throw new TwirpError(404, "not_found", `no artifact '${body.name}' being uploaded by this job`);
         const bytes = blobs.get(a.blob);
         if (!bytes) throw new TwirpError(400, "failed_precondition", "nothing was uploaded to the signed URL");
-        if (String(bytes.length) !== String(body.size)) throw new TwirpError(400, "invalid_argument", `size ${body.size} does not match the ${bytes.length} bytes uploaded`);
+        if (String(bytes.length) !== String(body.size))
+          throw new TwirpError(400, "invalid_argument", `size ${body.size} does not match the ${bytes.length} bytes uploaded`);
         const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
         if (body.hash !== undefined && body.hash !== digest) throw new TwirpError(400, "invalid_argument", `hash ${body.hash} does not match ${digest}`);
         a.size = bytes.length;
@@ -193,7 +204,14 @@ export async function startFakeArtifacts(opts: { gh?: FakeGitHub; runIds?: Recor
       }
       blobs.set(key, Buffer.concat(ids.map((id) => m.get(id)!)));
       staged.delete(key);
-      res.writeHead(201, { etag: `"0x${Date.now().toString(16)}"`, "last-modified": new Date().toUTCString(), "content-length": "0", "x-ms-request-server-encrypted": "true" }).end();
+      res
+        .writeHead(201, {
+          etag: `"0x${Date.now().toString(16)}"`,
+          "last-modified": new Date().toUTCString(),
+          "content-length": "0",
+          "x-ms-request-server-encrypted": "true",
+        })
+        .end();
       return;
     }
     if (req.method === "PUT" && !comp) {

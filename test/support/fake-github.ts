@@ -238,7 +238,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     return userIds.get(login)!;
   };
   const userObject = (login: string, type?: "User" | "Bot") => {
-    const t = type ?? (Object.values(state.tokens).find((u) => u.login === login)?.type ?? (login.endsWith("[bot]") ? "Bot" : "User"));
+    const t = type ?? Object.values(state.tokens).find((u) => u.login === login)?.type ?? (login.endsWith("[bot]") ? "Bot" : "User");
     const u = `${base}/users/${encodeURIComponent(login)}`;
     return {
       login,
@@ -560,8 +560,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
   }
 
   function requireBody(body: Record<string, unknown>, resource: string): string {
-    if (typeof body.body !== "string")
-      throw new HttpError(422, "Invalid request.", { errors: [{ resource, code: "missing_field", field: "body" }] });
+    if (typeof body.body !== "string") throw new HttpError(422, "Invalid request.", { errors: [{ resource, code: "missing_field", field: "body" }] });
     if (body.body.length > 65536)
       throw new HttpError(422, "Validation Failed", {
         errors: [{ resource, code: "custom", field: "body", message: "Body is too long (maximum is 65536 characters)" }],
@@ -688,8 +687,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
         const workflowId = decodeURIComponent(m[3]!);
         if (state.workflows && !state.workflows.includes(workflowId)) throw new HttpError(404, "Not Found");
         const body = parseJsonBody(raw);
-        if (typeof body.ref !== "string" || body.ref === "")
-          throw new HttpError(422, "Invalid request.\n\n\"ref\" wasn't supplied.");
+        if (typeof body.ref !== "string" || body.ref === "") throw new HttpError(422, 'Invalid request.\n\n"ref" wasn\'t supplied.');
         const inputs = (body.inputs ?? {}) as Record<string, unknown>;
         if (typeof inputs !== "object" || Array.isArray(inputs)) throw new HttpError(422, "Invalid request.\n\nFor 'properties/inputs', not an object.");
         if (Object.keys(inputs).length > 25) throw new HttpError(422, "Invalid request.\n\nFor 'properties/inputs', too many properties (maximum 25).");

@@ -41,7 +41,28 @@ function parentOf(root: Json, path: Path): { parent: Record<string | number, Jso
 }
 
 const REPLACEMENTS: Json[] = ["8", "", "  ", -4, 0, 2.5, 1e12, true, null, [], {}, [1, "x"], { tp: 1 }, "mtp", "conc-list", "*"];
-const FIELDS = ["tp", "ep", "conc-start", "conc-end", "conc-list", "dp-attn", "spec-decoding", "prefill", "decode", "num-worker", "isl", "osl", "search-space", "multinode", "runner", "disagg", "precison", "conc-star", "additional-settings", "scenarios"];
+const FIELDS = [
+  "tp",
+  "ep",
+  "conc-start",
+  "conc-end",
+  "conc-list",
+  "dp-attn",
+  "spec-decoding",
+  "prefill",
+  "decode",
+  "num-worker",
+  "isl",
+  "osl",
+  "search-space",
+  "multinode",
+  "runner",
+  "disagg",
+  "precison",
+  "conc-star",
+  "additional-settings",
+  "scenarios",
+];
 
 type StructuralOp = { kind: "delete" | "retype" | "insert" | "rename"; at: number; pick: number; field: number };
 
@@ -60,7 +81,8 @@ function applyStructural(root: Json, op: StructuralOp): void {
       break;
     case "insert": {
       const target = parent[last];
-      if (target && typeof target === "object" && !Array.isArray(target)) (target as Record<string, Json>)[FIELDS[op.field % FIELDS.length]!] = structuredClone(REPLACEMENTS[op.pick % REPLACEMENTS.length]);
+      if (target && typeof target === "object" && !Array.isArray(target))
+        (target as Record<string, Json>)[FIELDS[op.field % FIELDS.length]!] = structuredClone(REPLACEMENTS[op.pick % REPLACEMENTS.length]);
       else if (Array.isArray(target)) target.push(structuredClone(REPLACEMENTS[op.pick % REPLACEMENTS.length]));
       else parent[last] = { [FIELDS[op.field % FIELDS.length]!]: target };
       break;
@@ -75,7 +97,35 @@ function applyStructural(root: Json, op: StructuralOp): void {
   }
 }
 
-const TOKENS = [":", "- ", "  ", "\t", "[", "]", "{", "}", "#", "'", '"', "&a ", "*a", "<<: ", "\n", "---\n", "? ", "|", ">", "!!str ", "%", "@", ",", "null", "~", "0x1F", ".inf"];
+const TOKENS = [
+  ":",
+  "- ",
+  "  ",
+  "\t",
+  "[",
+  "]",
+  "{",
+  "}",
+  "#",
+  "'",
+  '"',
+  "&a ",
+  "*a",
+  "<<: ",
+  "\n",
+  "---\n",
+  "? ",
+  "|",
+  ">",
+  "!!str ",
+  "%",
+  "@",
+  ",",
+  "null",
+  "~",
+  "0x1F",
+  ".inf",
+];
 type TextOp = { kind: "delete" | "insert" | "dupline" | "indent"; at: number; len: number; token: number };
 
 function applyText(text: string, op: TextOp): string {
@@ -177,54 +227,71 @@ export function fuzzConfigSuite(t: FuzzTarget): void {
   describe(`fuzzed configs never crash the planner: ${t.label}`, () => {
     const outcomes = { ok: 0, error: 0 };
 
-    it("4,000 structural mutations (delete keys, change types, unknown/misspelled fields)", () => {
-      fc.assert(
-        fc.property(pickEntries, fc.array(structuralOp, { minLength: 1, maxLength: 3 }), (idx, ops) => {
-          const doc: Record<string, Json> = Object.assign({}, ...idx.map((i) => structuredClone(ENTRIES[i])));
-          for (const op of ops) applyStructural(doc, op);
-          const text = dump(doc, { lineWidth: -1 });
-          outcomes[planOrLocatedErrors([{ file: FILE, text }], { file: RUNNER_FILE, text: runnersText })]++;
-        }),
-        { numRuns: runs(4000), seed: 20260205 },
-      );
-    }, FUZZ_TIMEOUT_MS);
+    it(
+      "4,000 structural mutations (delete keys, change types, unknown/misspelled fields)",
+      () => {
+        fc.assert(
+          fc.property(pickEntries, fc.array(structuralOp, { minLength: 1, maxLength: 3 }), (idx, ops) => {
+            const doc: Record<string, Json> = Object.assign({}, ...idx.map((i) => structuredClone(ENTRIES[i])));
+            for (const op of ops) applyStructural(doc, op);
+            const text = dump(doc, { lineWidth: -1 });
+            outcomes[planOrLocatedErrors([{ file: FILE, text }], { file: RUNNER_FILE, text: runnersText })]++;
+          }),
+          { numRuns: runs(4000), seed: 20260205 },
+        );
+      },
+      FUZZ_TIMEOUT_MS,
+    );
 
-    it("4,000 text mutations (broken YAML: stray tokens, deleted spans, duplicated lines, indentation)", () => {
-      fc.assert(
-        fc.property(pickEntry, fc.array(textOp, { minLength: 1, maxLength: 3 }), (idx, ops) => {
-          let text = idx.map((i) => BLOCKS[i]).join("\n");
-          for (const op of ops) text = applyText(text, op);
-          outcomes[planOrLocatedErrors([{ file: FILE, text }], { file: RUNNER_FILE, text: runnersText })]++;
-        }),
-        { numRuns: runs(4000), seed: 20260206 },
-      );
-    }, FUZZ_TIMEOUT_MS);
+    it(
+      "4,000 text mutations (broken YAML: stray tokens, deleted spans, duplicated lines, indentation)",
+      () => {
+        fc.assert(
+          fc.property(pickEntry, fc.array(textOp, { minLength: 1, maxLength: 3 }), (idx, ops) => {
+            let text = idx.map((i) => BLOCKS[i]).join("\n");
+            for (const op of ops) text = applyText(text, op);
+            outcomes[planOrLocatedErrors([{ file: FILE, text }], { file: RUNNER_FILE, text: runnersText })]++;
+          }),
+          { numRuns: runs(4000), seed: 20260206 },
+        );
+      },
+      FUZZ_TIMEOUT_MS,
+    );
 
-    it("2,000 mutations of the runner map and of keys across two files", () => {
-      const runnerDoc = load(runnersText) as Record<string, Json>;
-      fc.assert(
-        fc.property(
-          pickEntry,
-          fc.oneof(structuralOp.map((s) => ({ s })), textOp.map((t) => ({ t }))),
-          fc.boolean(),
-          (idx, op, secondFile) => {
-            let runners: string;
-            if ("s" in op) {
-              const doc = structuredClone(runnerDoc);
-              applyStructural(doc, op.s);
-              runners = dump(doc);
-            } else runners = applyText(runnersText, op.t);
-            const configs: SourceText[] = [{ file: FILE, text: idx.map((i) => BLOCKS[i]).join("\n") }];
-            if (secondFile) configs.push({ file: "configs/second-master.yaml", text: BLOCKS[idx[0]!]! });
-            outcomes[planOrLocatedErrors(configs, { file: RUNNER_FILE, text: runners })]++;
-          },
-        ),
-        { numRuns: runs(2000), seed: 20260207 },
-      );
-    }, FUZZ_TIMEOUT_MS);
+    it(
+      "2,000 mutations of the runner map and of keys across two files",
+      () => {
+        const runnerDoc = load(runnersText) as Record<string, Json>;
+        fc.assert(
+          fc.property(
+            pickEntry,
+            fc.oneof(
+              structuralOp.map((s) => ({ s })),
+              textOp.map((t) => ({ t })),
+            ),
+            fc.boolean(),
+            (idx, op, secondFile) => {
+              let runners: string;
+              if ("s" in op) {
+                const doc = structuredClone(runnerDoc);
+                applyStructural(doc, op.s);
+                runners = dump(doc);
+              } else runners = applyText(runnersText, op.t);
+              const configs: SourceText[] = [{ file: FILE, text: idx.map((i) => BLOCKS[i]).join("\n") }];
+              if (secondFile) configs.push({ file: "configs/second-master.yaml", text: BLOCKS[idx[0]!]! });
+              outcomes[planOrLocatedErrors(configs, { file: RUNNER_FILE, text: runners })]++;
+            },
+          ),
+          { numRuns: runs(2000), seed: 20260207 },
+        );
+      },
+      FUZZ_TIMEOUT_MS,
+    );
 
     it("covers single-node and multi-node configs", () => {
-      expect(ENTRIES.filter((e) => Object.values(e)[0] && (Object.values(e)[0] as { multinode?: boolean }).multinode).length).toBeGreaterThanOrEqual(t.minMultiNode);
+      expect(ENTRIES.filter((e) => Object.values(e)[0] && (Object.values(e)[0] as { multinode?: boolean }).multinode).length).toBeGreaterThanOrEqual(
+        t.minMultiNode,
+      );
       expect(ENTRIES.length).toBeGreaterThanOrEqual(t.minEntries);
     });
 

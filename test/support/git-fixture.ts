@@ -42,7 +42,9 @@ export function commitChains(dir: string, path: string, chains: (string | undefi
       const m = ++mark;
       ms.push(m);
       const msg = `chain ${c} commit ${i}\n`;
-      parts.push(`commit refs/heads/chain-${c}\nmark :${m}\ncommitter infx test <test@example.com> ${1700000000 + m} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}`);
+      parts.push(
+        `commit refs/heads/chain-${c}\nmark :${m}\ncommitter infx test <test@example.com> ${1700000000 + m} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}`,
+      );
       if (i > 0) parts.push(`from :${ms[i - 1]}\n`);
       if (text === undefined) parts.push(`deleteall\n`);
       else parts.push(`M 100644 inline ${path}\ndata ${Buffer.byteLength(text)}\n${text}\n`);
@@ -89,14 +91,21 @@ export function commitTreeChains(dir: string, chains: Record<string, string>[][]
       const m = ++mark;
       ms.push(m);
       const msg = `chain ${c} commit ${i}\n`;
-      parts.push(`commit refs/heads/tree-chain-${c}\nmark :${m}\ncommitter infx test <test@example.com> ${1700000000 + m} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}`);
+      parts.push(
+        `commit refs/heads/tree-chain-${c}\nmark :${m}\ncommitter infx test <test@example.com> ${1700000000 + m} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}`,
+      );
       if (i > 0) parts.push(`from :${ms[i - 1]}\n`);
       parts.push(`deleteall\n`, ...files);
     });
     marks.push(ms);
   });
   const marksFile = join(dir, ".git", "infx-tree-marks");
-  execFileSync("git", ["fast-import", "--quiet", `--export-marks=${marksFile}`], { cwd: dir, input: parts.join(""), env: GIT_ENV, maxBuffer: 256 * 1024 * 1024 });
+  execFileSync("git", ["fast-import", "--quiet", `--export-marks=${marksFile}`], {
+    cwd: dir,
+    input: parts.join(""),
+    env: GIT_ENV,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const sha = new Map(
     readFileSync(marksFile, "utf8")
       .trim()

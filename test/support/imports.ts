@@ -48,8 +48,7 @@ export function importsOf(file: string): [string, boolean, number][] {
   const out: [string, boolean, number][] = [];
   const lineOf = (n: ts.Node) => sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier))
-      out.push([node.moduleSpecifier.text, isTypeOnlyImport(node), lineOf(node)]);
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) out.push([node.moduleSpecifier.text, isTypeOnlyImport(node), lineOf(node)]);
     else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
       out.push([node.moduleSpecifier.text, isTypeOnlyExport(node), lineOf(node)]);
     else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {

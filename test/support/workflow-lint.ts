@@ -32,7 +32,6 @@ function loadParser() {
   registerJsonHook();
   parser ??= (async () => {
     const wp = await import("@actions/workflow-parser");
-    // @ts-ignore: subpath without bundled types for this file in some versions
     const ap = (await import("@actions/workflow-parser/actions/action-parser")) as { parseAction: (f: unknown, t: unknown) => any };
     return { wp, parseAction: ap.parseAction };
   })();

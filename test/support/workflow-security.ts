@@ -10,7 +10,8 @@ export interface Finding {
 type Obj = Record<string, any>;
 
 /** Contexts that are safe inside a `run:` script (not controlled by whoever opened the PR or typed the input). */
-const SAFE_IN_RUN = /^(github\.(run_id|run_attempt|run_number|workspace|repository|repository_owner|server_url|api_url|job|workflow|action_path|sha)|runner\.[a-z_]+|strategy\.[a-z_-]+|job\.status)$/;
+const SAFE_IN_RUN =
+  /^(github\.(run_id|run_attempt|run_number|workspace|repository|repository_owner|server_url|api_url|job|workflow|action_path|sha)|runner\.[a-z_]+|strategy\.[a-z_-]+|job\.status)$/;
 
 const EXPR_RE = /\$\{\{([\s\S]*?)\}\}/g;
 const CONTEXT_RE = /\b(github|inputs|env|matrix|needs|steps|secrets|vars|runner|strategy|job)((?:\.[A-Za-z0-9_*-]+|\[[^\]]*\])+)/g;
@@ -38,7 +39,8 @@ export function untrustedInterpolations(yamlText: string): Finding[] {
     for (const ctx of expressionContexts(step.run)) {
       if (!SAFE_IN_RUN.test(ctx)) out.push({ where, message: `run: interpolates \${{ ${ctx} }}; pass it through env: and use "$VAR"` });
     }
-    if (/\$\{\{/.test(step.run) && expressionContexts(step.run).length === 0) out.push({ where, message: "run: contains an expression; pass values through env:" });
+    if (/\$\{\{/.test(step.run) && expressionContexts(step.run).length === 0)
+      out.push({ where, message: "run: contains an expression; pass values through env:" });
   }
   return out;
 }
@@ -69,7 +71,14 @@ export function permissionProblems(yamlText: string): Finding[] {
     out.push({ where: "(top level)", message: "top-level permissions grant write; grant it only to the job that needs it" });
   for (const [jobId, job] of Object.entries((doc.jobs ?? {}) as Obj)) {
     if (job.permissions === "write-all") out.push({ where: `jobs.${jobId}`, message: "permissions: write-all" });
-    if (!("permissions" in job) && top !== undefined && typeof top === "object" && Object.keys(top).length === 0 && !job.uses && job.steps?.some((s: Obj) => s.uses?.startsWith("actions/checkout")))
+    if (
+      !("permissions" in job) &&
+      top !== undefined &&
+      typeof top === "object" &&
+      Object.keys(top).length === 0 &&
+      !job.uses &&
+      job.steps?.some((s: Obj) => s.uses?.startsWith("actions/checkout"))
+    )
       out.push({ where: `jobs.${jobId}`, message: "checks out code with no permissions (needs contents: read)" });
   }
   return out;

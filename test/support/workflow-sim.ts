@@ -24,7 +24,11 @@ function stripDelims(expr: string): string {
 }
 
 /** Evaluates one expression (with or without `${{ }}`) against plain JS contexts. */
-export function evaluate(expr: string, contexts: Obj, status: { needsOk: boolean; anyFailed: boolean } = { needsOk: true, anyFailed: false }): data.ExpressionData {
+export function evaluate(
+  expr: string,
+  contexts: Obj,
+  status: { needsOk: boolean; anyFailed: boolean } = { needsOk: true, anyFailed: false },
+): data.ExpressionData {
   const lexed = new Lexer(stripDelims(expr)).lex();
   const parsed = new Parser(
     lexed.tokens,

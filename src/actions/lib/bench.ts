@@ -55,7 +55,16 @@ async function infx(
   const stderr = err.join("");
   if (stderr.trim()) for (const line of stderr.trimEnd().split("\n")) deps.core.info(line);
   if (code !== 0 && !(opts.allowExit ?? []).includes(code)) {
-    throw new ActionError(`infx ${name} failed (exit ${code})${stderr.trim() ? `: ${stderr.trim().split("\n")[0]!.replace(/^infx [\w-]+: /, "")}` : ""}`);
+    throw new ActionError(
+      `infx ${name} failed (exit ${code})${
+        stderr.trim()
+          ? `: ${stderr
+              .trim()
+              .split("\n")[0]!
+              .replace(/^infx [\w-]+: /, "")}`
+          : ""
+      }`,
+    );
   }
   return { code, stdout: out.join("") };
 }
@@ -63,5 +72,3 @@ async function infx(
 function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
-
-

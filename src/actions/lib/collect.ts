@@ -53,7 +53,14 @@ export async function runCollect(deps: ActionDeps): Promise<void> {
   deps.core.info(`collecting ${kindName} rows from ${downloads} into ${out}`);
   let outcome: CollectOutcome;
   try {
-    outcome = await collectToFile({ dir: downloads, kind: kindName, out, report, thresholds: thresholds ? resolve(deps.cwd, thresholds) : undefined, cwd: deps.cwd });
+    outcome = await collectToFile({
+      dir: downloads,
+      kind: kindName,
+      out,
+      report,
+      thresholds: thresholds ? resolve(deps.cwd, thresholds) : undefined,
+      cwd: deps.cwd,
+    });
   } catch (e) {
     if (e instanceof UserError) throw new ActionError(`collect: ${[e.message, ...e.details].join("\n")}`);
     throw e;
@@ -67,10 +74,13 @@ export async function runCollect(deps: ActionDeps): Promise<void> {
   deps.core.setOutput("artifacts", String(got.length));
 
   const tables = summaryTables(deps, kindName, out);
-  const lost = failed.length ? `${failed.length} artifact(s) could not be downloaded:\n${failed.map((f) => `- \`${f.name}\`: ${f.reason}`).join("\n")}\n\n` : "";
+  const lost = failed.length
+    ? `${failed.length} artifact(s) could not be downloaded:\n${failed.map((f) => `- \`${f.name}\`: ${f.reason}`).join("\n")}\n\n`
+    : "";
   await appendSummary(deps, `${rows} row(s) from ${got.length} artifact(s) → \`${artifactName}\`\n\n` + lost + (tables ?? `\`\`\`\n${text}\`\`\`\n`));
   if (kindName === "bmk" && rows) await uploadReport(deps, out, work);
-  if (collectExitCode(outcome, false) !== 0) throw new ActionError(`${kindName === "eval" ? "some evals are below their thresholds" : "collection failed"} (see the summary)`);
+  if (collectExitCode(outcome, false) !== 0)
+    throw new ActionError(`${kindName === "eval" ? "some evals are below their thresholds" : "collection failed"} (see the summary)`);
 }
 
 /** The tables `infx summarize --bmk|--eval <file>` prints, or undefined (logged) when the file cannot be summarized. */

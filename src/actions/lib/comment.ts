@@ -61,13 +61,18 @@ export async function runComment(deps: ActionDeps): Promise<void> {
   let res;
   try {
     readCommentInput(commentInput, files, deps.cwd, warnings);
-    res = await postSweepComment(await deps.octokit(token), repo, pr, commentInput, { skipArtifacts: false, warnings, warn: (w) => deps.core.info(`warning: ${w}`) });
+    res = await postSweepComment(await deps.octokit(token), repo, pr, commentInput, {
+      skipArtifacts: false,
+      warnings,
+      warn: (w) => deps.core.info(`warning: ${w}`),
+    });
   } catch (e) {
     if (e instanceof UserError) throw new ActionError(`comment: ${[e.message, ...e.details].join("\n")}`);
     throw e;
   }
   deps.core.info(`${res.action} comment ${res.id} on #${pr}: ${res.url} (${res.length} characters)`);
-  if (res.duplicates.length) deps.core.info(`warning: ${res.duplicates.length} older duplicate sweep comment(s) left as they are: ${res.duplicates.join(", ")}`);
+  if (res.duplicates.length)
+    deps.core.info(`warning: ${res.duplicates.length} older duplicate sweep comment(s) left as they are: ${res.duplicates.join(", ")}`);
   deps.core.setOutput("action", res.action);
   deps.core.setOutput("comment-id", String(res.id));
   deps.core.setOutput("comment-url", res.url);

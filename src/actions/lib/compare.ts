@@ -80,24 +80,41 @@ async function download(deps: ActionDeps, run: FoundRun, dir: string, from: Othe
 }
 
 /** The baseline run and the history runs before it; `why` says why there is no baseline. */
-async function baselineRuns(deps: ActionDeps, token: string, repo: RepoRef, baseRef: string): Promise<{ baseline?: FoundRun; history: FoundRun[]; why: string }> {
+async function baselineRuns(
+  deps: ActionDeps,
+  token: string,
+  repo: RepoRef,
+  baseRef: string,
+): Promise<{ baseline?: FoundRun; history: FoundRun[]; why: string }> {
   const octokit = await deps.octokit(token);
   const historyCount = intInput(deps, "history", 5);
   const pinned = input(deps, "baseline-run-id");
   const workflow = input(deps, "workflow") || currentWorkflowFile(deps.env) || "run-sweep.yml";
   const current = Number(deps.env.GITHUB_RUN_ID) || undefined;
   const event = input(deps, "event") || "push";
-  const query = { ...repo, workflow, branch: baseRef, artifact: ROWS_ARTIFACT, ...(event && event !== "any" ? { event } : {}), exclude: current ? [current] : [] };
+  const query = {
+    ...repo,
+    workflow,
+    branch: baseRef,
+    artifact: ROWS_ARTIFACT,
+    ...(event && event !== "any" ? { event } : {}),
+    exclude: current ? [current] : [],
+  };
   if (pinned) {
     if (!/^\d+$/.test(pinned)) throw new ActionError(`input 'baseline-run-id': expected a run id (a number), got '${pinned}'`);
     const baseline = await getRunWithArtifact(octokit, { ...repo, runId: Number(pinned), artifact: ROWS_ARTIFACT });
-    if (!baseline) return { history: [], why: `run ${pinned} (input 'baseline-run-id') has no ${ROWS_ARTIFACT} artifact (expired, or the run collected nothing)` };
+    if (!baseline)
+      return { history: [], why: `run ${pinned} (input 'baseline-run-id') has no ${ROWS_ARTIFACT} artifact (expired, or the run collected nothing)` };
     const history = historyCount ? await findRunsWithArtifact(octokit, { ...query, limit: historyCount, exclude: [...query.exclude, baseline.id] }) : [];
     return { baseline, history: history.filter((h) => h.createdAt <= baseline.createdAt), why: "" };
   }
   const found = await findRunsWithArtifact(octokit, { ...query, limit: 1 + historyCount });
   const [baseline, ...history] = found;
-  return { ...(baseline ? { baseline } : {}), history, why: `no successful ${workflow} run on '${baseRef}'${query.event ? ` (event ${query.event})` : ""} has a ${ROWS_ARTIFACT} artifact` };
+  return {
+    ...(baseline ? { baseline } : {}),
+    history,
+    why: `no successful ${workflow} run on '${baseRef}'${query.event ? ` (event ${query.event})` : ""} has a ${ROWS_ARTIFACT} artifact`,
+  };
 }
 
 async function compareAndPublish(
@@ -109,7 +126,9 @@ async function compareAndPublish(
   mkdirSync(out, { recursive: true });
   const json = join(out, COMPARISON_FILES.json);
   const md = join(out, COMPARISON_FILES.markdown);
-  const floors = input(deps, "floor").split(/[\s,]+/).filter(Boolean);
+  const floors = input(deps, "floor")
+    .split(/[\s,]+/)
+    .filter(Boolean);
   const options: compareCommand.CompareOptions = {
     baseline: w.baseDir,
     head: w.headDir,
@@ -143,7 +162,9 @@ async function compareAndPublish(
   deps.core.setOutput("improvements", String(s.improvements));
   deps.core.setOutput("baseline-run-id", String(w.baseline.id));
   deps.core.setOutput("baseline-sha", w.baseline.headSha);
-  deps.core.info(`vs ${w.baseRef} @ ${w.baseline.headSha.slice(0, 7)} (run ${w.baseline.id}): ${s.regressions} regression(s), ${s.improvements} improvement(s), ${s.unchanged} unchanged, ${s.inconclusive} inconclusive, ${s.new} new, ${s.missing} missing`);
+  deps.core.info(
+    `vs ${w.baseRef} @ ${w.baseline.headSha.slice(0, 7)} (run ${w.baseline.id}): ${s.regressions} regression(s), ${s.improvements} improvement(s), ${s.unchanged} unchanged, ${s.inconclusive} inconclusive, ${s.new} new, ${s.missing} missing`,
+  );
 }
 
 async function noBaseline(deps: ActionDeps, work: string, baseRef: string, why: string): Promise<void> {
@@ -181,7 +202,8 @@ async function readComparison(deps: ActionDeps): Promise<{ regressions: number; 
     const cmp = JSON.parse(readFileSync(join(art, COMPARISON_FILES.json), "utf8")) as Comparison;
     return { regressions: cmp.summary.regressions, curveRegressions: cmp.summary.curves.regressions };
   }
-  if (existsSync(join(art, COMPARISON_FILES.noBaseline))) return { noBaseline: String(JSON.parse(readFileSync(join(art, COMPARISON_FILES.noBaseline), "utf8")).no_baseline) };
+  if (existsSync(join(art, COMPARISON_FILES.noBaseline)))
+    return { noBaseline: String(JSON.parse(readFileSync(join(art, COMPARISON_FILES.noBaseline), "utf8")).no_baseline) };
   throw new ActionError(`the '${COMPARISON_ARTIFACT}' artifact has neither ${COMPARISON_FILES.json} nor ${COMPARISON_FILES.noBaseline}`);
 }
 

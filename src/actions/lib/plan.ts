@@ -197,7 +197,8 @@ export async function runPlan(deps: ActionDeps): Promise<void> {
     return;
   }
   const unnamed = entries.filter((e) => !e.name || !e.id);
-  if (unnamed.length) throw new ActionError(`${unnamed.length} plan entr${unnamed.length === 1 ? "y has" : "ies have"} no id/name (the planner must assign them with --ids)`);
+  if (unnamed.length)
+    throw new ActionError(`${unnamed.length} plan entr${unnamed.length === 1 ? "y has" : "ies have"} no id/name (the planner must assign them with --ids)`);
   const summary = await uploadPlan(deps, planned);
   const canary = entries.find((e) => !isMultiNode(e) && e.canary);
   setRunOutputs(deps, planned, summary, sha, canary);

@@ -35,12 +35,16 @@ export function splitPinnedSha(line: string): { sha?: string; rest: string } {
 export function headMovedReason(w: { pinned?: string; headSha: string; headCommittedAt?: string; commentedAt?: string }): string | undefined {
   const head = w.headSha.toLowerCase();
   if (w.pinned) {
-    return head.startsWith(w.pinned) ? undefined : `the head of this PR is now ${head.slice(0, 12)}, not the ${w.pinned.slice(0, 12)} you named: review it and comment again`;
+    return head.startsWith(w.pinned)
+      ? undefined
+      : `the head of this PR is now ${head.slice(0, 12)}, not the ${w.pinned.slice(0, 12)} you named: review it and comment again`;
   }
   const at = Date.parse(w.commentedAt ?? "");
   const committed = Date.parse(w.headCommittedAt ?? "");
-  if (!Number.isFinite(at) || !Number.isFinite(committed)) return `cannot tell whether the head ${head.slice(0, 12)} is the commit you saw: comment \`/sweep ${head.slice(0, 12)} ...\` to name it`;
-  if (committed > at) return `the head ${head.slice(0, 12)} was committed after your comment: review it and comment \`/sweep ${head.slice(0, 12)} ...\` to sweep it`;
+  if (!Number.isFinite(at) || !Number.isFinite(committed))
+    return `cannot tell whether the head ${head.slice(0, 12)} is the commit you saw: comment \`/sweep ${head.slice(0, 12)} ...\` to name it`;
+  if (committed > at)
+    return `the head ${head.slice(0, 12)} was committed after your comment: review it and comment \`/sweep ${head.slice(0, 12)} ...\` to sweep it`;
   return undefined;
 }
 
@@ -80,13 +84,17 @@ export async function runSweepCommand(deps: ActionDeps): Promise<void> {
     argv = generatorArgv(line || "", "/sweep");
     GENERATORS[argv[0]!]!.check(argv.slice(1));
   } catch (e) {
-    await reply(`@${login} I could not start that sweep: ${(e as Error).message}\n\nUsage: \`/sweep full-sweep --single-node --model-prefix dsr1 --runner-type b200 --max-conc 16\``);
+    await reply(
+      `@${login} I could not start that sweep: ${(e as Error).message}\n\nUsage: \`/sweep full-sweep --single-node --model-prefix dsr1 --runner-type b200 --max-conc 16\``,
+    );
     return deny(`bad /sweep arguments: ${(e as Error).message}`);
   }
 
   const pr = await getPullHead(octokit, { ...repo, pullNumber: number });
   if (pr.isFork) {
-    await reply(`@${login} this pull request comes from a fork (${pr.headRepo}); its code never runs on the self-hosted benchmark runners, so \`/sweep\` is not available here.`);
+    await reply(
+      `@${login} this pull request comes from a fork (${pr.headRepo}); its code never runs on the self-hosted benchmark runners, so \`/sweep\` is not available here.`,
+    );
     return deny("fork pull request: refused");
   }
   const headCommittedAt = pinned ? undefined : await commitDate(octokit, repo, pr.headSha);

@@ -11,16 +11,27 @@ import { describeDialect, type Dialect } from "../../config/dialect.js";
 import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG, loadPlanningInputs, type PlanningInputs } from "../../config/load.js";
 import { formatMatrix, MATRIX_FORMATS, type MatrixFormat } from "../../plan/format.js";
 import { appendGithubOutput, DEFAULT_PLAN_DIR, writeGithubPlan } from "../../plan/github-format.js";
-import { applyPolicies, type PolicyOptions } from "../../plan/policies.js";
+import type { PolicyOptions } from "../../plan/policies.js";
 import type { MatrixEntry } from "../../plan/types.js";
 
 export const INPUT_OPTIONS = defineOptions([
-  { name: "config-files", kind: "string", multiple: true, metavar: "FILE", default: DEFAULT_CONFIG_FILES, help: "Master config files (keys must be unique across them)" },
+  {
+    name: "config-files",
+    kind: "string",
+    multiple: true,
+    metavar: "FILE",
+    default: DEFAULT_CONFIG_FILES,
+    help: "Master config files (keys must be unique across them)",
+  },
   { name: "runner-config", kind: "string", metavar: "FILE", default: DEFAULT_RUNNER_CONFIG, help: "Runner map: runner type -> runner node labels" },
 ]);
 
 export const EVAL_OPTIONS = defineOptions([
-  { name: "run-evals", kind: "flag", help: "Also run evals: per group, the 1k8k jobs at the highest and lowest TP, each at its highest concurrency, get run-eval: true" },
+  {
+    name: "run-evals",
+    kind: "flag",
+    help: "Also run evals: per group, the 1k8k jobs at the highest and lowest TP, each at its highest concurrency, get run-eval: true",
+  },
   { name: "evals-only", kind: "flag", help: "Output only the jobs --run-evals would mark" },
 ]);
 
@@ -48,8 +59,16 @@ export const FORMAT_OPTION = {
 export const POLICY_OPTIONS = defineOptions([
   { name: "trim-conc", kind: "flag", help: "Keep only the lowest concurrency of each single-node group (multi-node: conc [min]); for cheap PR smoke sweeps" },
   { name: "all-evals", kind: "flag", help: "Mark every 1k8k single-node entry to run its eval" },
-  { name: "canary", kind: "flag", help: "Mark one cheap single-node entry (lowest conc, no eval, 1k1k/8k1k) canary: true and put it first; the workflow runs the rest only if it succeeds" },
-  { name: "ids", kind: "flag", help: "Add a stable `id` (hash of the entry without conc/exp-name) and a unique artifact-safe `name` to every entry (always on with --format github)" },
+  {
+    name: "canary",
+    kind: "flag",
+    help: "Mark one cheap single-node entry (lowest conc, no eval, 1k1k/8k1k) canary: true and put it first; the workflow runs the rest only if it succeeds",
+  },
+  {
+    name: "ids",
+    kind: "flag",
+    help: "Add a stable `id` (hash of the entry without conc/exp-name) and a unique artifact-safe `name` to every entry (always on with --format github)",
+  },
   { name: "out-dir", kind: "string", metavar: "DIR", help: "With --format github: where to write plan.json and shards/<id>.json (default: sweep-plan)" },
 ]);
 

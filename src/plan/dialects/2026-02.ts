@@ -6,4 +6,3 @@
  */
 export { SEQ_LEN_NAMES, seqLenName, sweepMaxModelLen as maxModelLen, RUNNER_SWEEP_MAX_MODEL_LEN } from "../matrix.js";
 export { EVAL_ISL, EVAL_OSL, selectEvalEntries } from "../eval-selection.js";
-
