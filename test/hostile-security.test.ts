@@ -1,6 +1,7 @@
 // Security rules as data against the fake GitHub: /sweep runs the commit the
 // maintainer saw; sweep labels count only from people with write permission;
 // the repository settings that keep fork PRs off self-hosted runners.
+import { infx } from "./support/cli.js";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -230,6 +231,20 @@ describe("checkRepoSecurity reads the settings that keep forks off the GPU runne
       ["ephemeral-runners", "ok"],
     ]);
   });
+  it("infx doctor --repo prints the same checks and exits 0 when none is missing", async () => {
+    const r = await infx(["doctor", "--repo", "acme/inferencex"], { env: { GITHUB_TOKEN: gh.token, GITHUB_API_URL: gh.url } });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^acme\/inferencex: settings for self-hosted GPU runners/);
+    expect(
+      r.stdout
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(" ")[0]),
+    ).toEqual(["ok", "ok", "ok", "ok"]);
+    expect(r.code).toBe(0);
+  });
+
   it("each missing setting is named with what to set; an unreadable one is unknown, never ok", async () => {
     Object.assign(settings, {
       [`${R}/actions/permissions/fork-pr-contributor-approval`]: { approval_policy: "first_time_contributors" },
@@ -244,6 +259,9 @@ describe("checkRepoSecurity reads the settings that keep forks off the GPU runne
       },
     });
     const checks = await checkRepoSecurity(octokit(), { owner: "acme", repo: "inferencex" });
+    const cli = await infx(["doctor", "--repo", "acme/inferencex"], { env: { GITHUB_TOKEN: gh.token, GITHUB_API_URL: gh.url } });
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toMatch(/\nMISSING /);
     expect(checks.map((c) => [c.id, c.status])).toEqual([
       ["fork-pr-approval", "missing"],
       ["workflow-token", "missing"],

@@ -27,7 +27,14 @@ with the fix under each failed one:
                      labels, and the cluster's runners/launch_<cluster>.sh
   HF_TOKEN, lm_eval  the secret is exported; lm-eval for eval jobs
 On a machine without GPUs the GPU check fails and says so. Exit status: 0 when
-no check failed, 1 otherwise. Bring-up guide: docs/bring-up.md.`,
+no check failed, 1 otherwise. Bring-up guide: docs/bring-up.md.
+
+--repo OWNER/NAME checks the repository instead (GitHub REST, with GITHUB_TOKEN
+or GH_TOKEN; GITHUB_API_URL for GitHub Enterprise): the settings that keep fork
+pull requests off self-hosted GPU runners (approval of outside contributors'
+workflows, the default token's permissions, a runner group restricted to this
+repository, ephemeral runners). A setting the token cannot read is "unknown";
+exit status 1 when one is missing. Why each matters: docs/security.md.`,
   options: [
     { name: "runner-type", kind: "string", metavar: "T", help: "Runner type this host serves, e.g. b200 (checks the GPU count its configs need)" },
     { name: "cluster", kind: "string", metavar: "C", help: "Cluster name (default: the runner name before the first '_')" },
@@ -35,8 +42,13 @@ no check failed, 1 otherwise. Bring-up guide: docs/bring-up.md.`,
     { name: "min-disk-gb", kind: "int", default: 1000, metavar: "N", help: "Free disk needed for model weights" },
     { name: "config-files", kind: "string", multiple: true, default: DEFAULT_CONFIG_FILES, metavar: "FILE", help: "Master config files" },
     { name: "runner-config", kind: "string", default: DEFAULT_RUNNER_CONFIG, metavar: "FILE", help: "Runner map" },
+    { name: "repo", kind: "string", metavar: "OWNER/NAME", help: "Check the repository's security settings over the REST API instead of this host" },
   ],
-  examples: ["infx doctor --runner-type b200 --runner-name b200-lab_0", "infx doctor --runner-type mi355x --cluster mi355x-lab"],
+  examples: [
+    "infx doctor --runner-type b200 --runner-name b200-lab_0",
+    "infx doctor --runner-type mi355x --cluster mi355x-lab",
+    "GITHUB_TOKEN=... infx doctor --repo acme/inferencex",
+  ],
 });
 
 export type DoctorOptions = OptionsOf<typeof spec>;
@@ -77,7 +89,18 @@ function realProbes(io: Io): Probes {
   };
 }
 
+/** `--repo`: the repository's settings that keep fork PRs off self-hosted runners (`checkRepoSecurity`). */
+async function checkRepo(repo: string, io: Io): Promise<number> {
+  const { octokitFromEnv, resolveRepo } = await import("../github/octokit.js");
+  const { checkRepoSecurity, formatSecurityChecks } = await import("../github/repo-security.js");
+  const where = resolveRepo(repo, io.env);
+  const checks = await checkRepoSecurity(octokitFromEnv(io.env), where);
+  io.out(`${where.owner}/${where.repo}: settings for self-hosted GPU runners (docs/security.md)\n${formatSecurityChecks(checks)}`);
+  return checks.some((c) => c.status === "missing") ? 1 : 0;
+}
+
 export async function run(a: DoctorOptions, io: Io): Promise<number> {
+  if (a.repo !== undefined) return checkRepo(a.repo, io);
   if (a.minDiskGb < 0) throw new UsageError("--min-disk-gb must be >= 0");
   const inputs = loadPlanningInputs(a.configFiles, a.runnerConfig, { cwd: io.cwd });
   const runnerType = a.runnerType;
