@@ -67,7 +67,7 @@ function raw(conc, tp, speed, isl, osl) {
     request_throughput: conc / 10,
     "request_goodput:": null,
     output_throughput: output,
-    total_token_throughput: output * (1 + isl / osl) * speed,
+    total_token_throughput: output * (1 + (isl / osl) * speed),
     ...ms,
   };
 }
