@@ -6,11 +6,12 @@ import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { collect } from "../results/collect.js";
 import { parseJson } from "../results/json.js";
-import { checkAggRow, clientDateToIso } from "../results/rows.js";
+import { clientDateToIso } from "../results/rows.js";
 import type { RunStats } from "../results/success-rate.js";
-import type { AggRow, EvalRow } from "../results/types.js";
+import type { AggRow } from "../results/types.js";
 import { renderReportPage } from "../report/page.js";
 import type { CompareInput, Provenance } from "../report/page-data.js";
+import { readSummaryRows } from "../report/summary-rows.js";
 import { loadChartLibrary } from "../report/vendor.js";
 
 export const spec = defineSpec({
@@ -78,18 +79,10 @@ async function readBmk(path: string, io: Io): Promise<AggRow[]> {
     if (got.problems.length) io.err(`warning: ${got.problems.length} file(s) under ${path} could not be used (run 'infx collect' on it for the list)\n`);
     return got.rows;
   }
-  const raw = readJson(path, "benchmark rows");
-  if (!Array.isArray(raw)) throw new UserError(`${path}: expected a JSON array of rows (as 'infx collect' writes)`);
-  const rows: AggRow[] = [];
-  let bad = 0;
-  raw.forEach((r, i) => {
-    const errs = checkAggRow(r, `$[${i}]`);
-    if (!errs.length) rows.push(r as AggRow);
-    else if (bad++ < 5) io.err(`warning: ${path}: skipping ${errs[0]}\n`);
-  });
-  if (bad > 5) io.err(`warning: ${path}: skipped ${bad} invalid rows in all\n`);
-  return rows;
+  return readSummaryRows(path, undefined, warnTo(io)).bmk;
 }
+
+const warnTo = (io: Io) => (line: string) => io.err(`${line}\n`);
 
 function readCompare(path: string): CompareInput {
   const v = readJson(path, "comparison") as CompareInput;
@@ -127,13 +120,7 @@ function provenanceOf(a: ReportOptions, io: Io, sources: string[], rows: readonl
 export async function run(a: ReportOptions, io: Io): Promise<number> {
   const bmkPath = resolve(io.cwd, a.bmk);
   const bmk = await readBmk(bmkPath, io);
-  let evals: EvalRow[] = [];
-  if (typeof a.evals === "string") {
-    const raw = readJson(resolve(io.cwd, a.evals), "eval rows");
-    if (!Array.isArray(raw)) throw new UserError(`${a.evals}: expected a JSON array of eval rows (agg_eval_all.json)`);
-    evals = raw.filter((r) => typeof r === "object" && r !== null && typeof r.task === "string" && typeof r.score === "number");
-    if (evals.length < raw.length) io.err(`warning: ${a.evals}: skipping ${raw.length - evals.length} row(s) without a task and a numeric score\n`);
-  }
+  const evals = a.evals !== undefined ? readSummaryRows(undefined, resolve(io.cwd, a.evals), warnTo(io)).evals : [];
   const runStats = typeof a.runStats === "string" ? (readJson(resolve(io.cwd, a.runStats), "run stats") as RunStats) : undefined;
   if (runStats !== undefined && (typeof runStats !== "object" || runStats === null || Array.isArray(runStats)))
     throw new UserError(`${a.runStats}: expected run_stats.json ({"<gpu>": {"n_success": N, "total": N}})`);
