@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { rawResult, timed } from "./_raw-result.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = process.env.INFX_DIST ?? join(root, "dist");
@@ -28,49 +29,6 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-
-/** Wall time of one process. */
-function timed(args, cwd) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd, env: { PATH: process.env.PATH }, encoding: "utf8" });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
-  return ms;
-}
-
-function raw(conc, tp, speed, isl, osl) {
-  const tpot = 8 + (2.5 * Math.log2(conc)) / speed;
-  const output = (conc * 1000) / tpot;
-  const ttft = 40 + isl / (50 * tp) + conc * 3;
-  const ms = {};
-  for (const [m, v] of [
-    ["ttft", ttft],
-    ["tpot", tpot],
-    ["itl", tpot * 1.01],
-    ["e2el", ttft + tpot * osl],
-  ])
-    Object.assign(ms, { [`mean_${m}_ms`]: v, [`median_${m}_ms`]: v * 0.98, [`std_${m}_ms`]: v * 0.1, [`p99_${m}_ms`]: v * 1.4 });
-  return {
-    date: "20260314-190304",
-    backend: "vllm",
-    model_id: "org/model",
-    tokenizer_id: "org/model",
-    best_of: 1,
-    num_prompts: conc * 10,
-    request_rate: "inf",
-    burstiness: 1,
-    max_concurrency: conc,
-    duration: 300,
-    completed: conc * 10,
-    total_input_tokens: conc * 10 * isl,
-    total_output_tokens: conc * 10 * osl,
-    request_throughput: conc / 10,
-    "request_goodput:": null,
-    output_throughput: output,
-    total_token_throughput: output * (1 + (isl / osl) * speed),
-    ...ms,
-  };
-}
 
 /** The identities of one run (ROWS of them) with their noiseless rows. */
 const truth = [];
@@ -110,7 +68,7 @@ outer: for (const prefix of ["dsr1", "gptoss", "llama70b", "qwen3", "glm47", "ki
                 EP_SIZE: String(ep),
                 DP_ATTENTION: "false",
               };
-              truth.push(processResult(raw(conc, tp, speed, isl, osl), env));
+              truth.push(processResult(rawResult(conc, tp, speed, isl, osl), env));
             }
 
 /** One run: every metric with 3% log-normal noise; `slow` scales throughput of the first model's rows. */

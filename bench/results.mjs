@@ -3,11 +3,11 @@
 //   2. `infx process-result` on one raw file (budget 150 ms; it runs once per job)
 // Also prints the bare `node` start-up time, so the ratios show what is ours.
 // Needs a fresh `npm run build`. Usage: node bench/results.mjs [--files N] [--runs N] [--keep]
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { rawResult, timed } from "./_raw-result.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // INFX_DIST points at another build of src/ (default: the committed dist/).
@@ -25,49 +25,6 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-
-function timed(args, cwd, env = {}) {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd, env: { PATH: process.env.PATH, ...env }, encoding: "utf8" });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
-  return ms;
-}
-
-/** A raw result of the benchmark client's shape for one configuration. */
-function raw(conc, tp, hwSpeed, isl, osl) {
-  const tpot = 8 + (2.5 * Math.log2(conc)) / hwSpeed;
-  const output = (conc * 1000) / tpot;
-  const ttft = 40 + isl / (50 * tp) + conc * 3;
-  const ms = {};
-  for (const [m, v] of [
-    ["ttft", ttft],
-    ["tpot", tpot],
-    ["itl", tpot * 1.01],
-    ["e2el", ttft + tpot * osl],
-  ])
-    Object.assign(ms, { [`mean_${m}_ms`]: v, [`median_${m}_ms`]: v * 0.98, [`std_${m}_ms`]: v * 0.1, [`p99_${m}_ms`]: v * 1.4 });
-  return {
-    date: "20260314-190304",
-    backend: "vllm",
-    model_id: "org/model",
-    tokenizer_id: "org/model",
-    best_of: 1,
-    num_prompts: conc * 10,
-    request_rate: "inf",
-    burstiness: 1,
-    max_concurrency: conc,
-    duration: 300,
-    completed: conc * 10,
-    total_input_tokens: conc * 10 * isl,
-    total_output_tokens: conc * 10 * osl,
-    request_throughput: conc / 10,
-    "request_goodput:": null,
-    output_throughput: output,
-    total_token_throughput: output * (1 + isl / osl) * hwSpeed,
-    ...ms,
-  };
-}
 
 // 20,000 artifacts: models x seq lens x hardware x TP x EP x conc.
 const work = mkdtempSync(join(tmpdir(), "infx-bench-results-"));
@@ -111,7 +68,7 @@ outer: for (const prefix of ["dsr1", "gptoss", "llama70b", "qwen3", "glm47", "ki
               };
               const name = `${prefix}_${precision}_${isl}_${osl}_${hw}_tp${tp}_ep${ep}_conc${conc}_${n}`;
               mkdirSync(join(art, `bmk_${name}`), { recursive: true });
-              writeFileSync(join(art, `bmk_${name}`, `agg_${name}.json`), JSON.stringify(processResult(raw(conc, tp, speed, isl, osl), env), null, 2));
+              writeFileSync(join(art, `bmk_${name}`, `agg_${name}.json`), JSON.stringify(processResult(rawResult(conc, tp, speed, isl, osl), env), null, 2));
               n++;
             }
 process.stdout.write(`generated ${n} result files in ${art}\n`);
@@ -129,7 +86,7 @@ const summaryBytes = statSync(join(work, "summary.md")).size;
 // process-result on one raw file.
 const one = join(work, "one");
 mkdirSync(one);
-writeFileSync(join(one, "r.json"), JSON.stringify(raw(64, 8, 1, 1024, 1024)));
+writeFileSync(join(one, "r.json"), JSON.stringify(rawResult(64, 8, 1, 1024, 1024)));
 const env = {
   RESULT_FILENAME: "r",
   RUNNER_TYPE: "h200",
