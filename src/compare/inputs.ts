@@ -3,7 +3,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { closest, UsageError, UserError } from "../errors.js";
 import { filesOf, loadRun, type Run } from "./load.js";
-import type { LoadJob } from "./parallel.js";
+import type { LoadJob } from "./packed.js";
 import { METRIC_NAMES } from "./metrics.js";
 
 /** A baseline or head: every `.json` file under a directory is one run's rows. */

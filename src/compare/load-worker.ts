@@ -1,14 +1,13 @@
 /**
  * Worker entry of `loadRunsInParallel`: reads the runs it is sent (one message
- * per run) and posts back their points as flat arrays (no identity objects:
- * history runs need only keys and values).
+ * per run) and posts back each as a packed run (`loadPackedRun`: keys and two
+ * transferred buffers; history runs need no identities).
  */
 import { parentPort } from "node:worker_threads";
-import { loadRun } from "./load.js";
-import { packRun, type LoadJob } from "./parallel.js";
+import { type LoadJob, loadPackedRun } from "./packed.js";
 
 parentPort!.on("message", (job: LoadJob | null) => {
   if (job === null) return void parentPort!.close();
-  const packed = packRun(job.index, loadRun(job.label, job.files, job.root));
+  const packed = loadPackedRun(job);
   parentPort!.postMessage(packed, [packed.values.buffer as ArrayBuffer, packed.bad.buffer as ArrayBuffer]);
 });

@@ -1,22 +1,16 @@
 /**
  * Reading the runs to compare: `agg_bmk.json` files (or directories of them)
- * into points keyed by benchmark identity. A bad row never becomes a verdict:
- * it becomes a problem (file, row, field, what to do) and is left out; a bad
- * metric of a good row is kept as `NaN` so that metric is `inconclusive`.
+ * into points keyed by benchmark identity (each file through `readFileRows`).
  * Only the identity and the compared metrics are kept (memory stays bounded
  * by the number of points, not the size of the files).
  */
 import { readdirSync, statSync } from "node:fs";
-import { readUserFile } from "../io/read-user-file.js";
 import { join, relative } from "node:path";
 import { UserError } from "../errors.js";
-import { parseJson } from "../results/json.js";
-import { checkAggRow, looksLikeAggRow, looksLikeRawResult } from "../results/rows.js";
-import type { AggRow } from "../results/types.js";
-import { COMPANION, identityKey, identityOf, METRIC_NAMES, type Identity } from "./metrics.js";
+import { type FileRows, KEPT_METRICS, parsedFileRows, readFileRows, rowPath } from "./file-rows.js";
+import type { Identity } from "./metrics.js";
 
-/** Every metric a point keeps: the compared ones and their companions. */
-export const KEPT_METRICS: readonly string[] = [...METRIC_NAMES, ...Object.values(COMPANION)];
+export { KEPT_METRICS };
 
 export interface Point {
   key: string;
@@ -70,92 +64,47 @@ export function filesOf(path: string, what: string): string[] {
   return files;
 }
 
-/** What a JSON document that is not benchmark rows looks like, for the message. */
-function foreignKind(v: unknown): string | undefined {
-  const first = Array.isArray(v) ? v[0] : v;
-  if (typeof first !== "object" || first === null) return undefined;
-  if ("task" in first && "score" in first) return "eval rows (agg_eval_all.json), not benchmark rows";
-  if (looksLikeRawResult(first)) return "a raw benchmark result (run 'infx process-result' or 'infx collect' first)";
-  if ("summary" in first && "points" in first) return "a comparison (infx compare output), not benchmark rows";
-  return undefined;
+/** The words for a row dropped because a newer row of the same identity is in the run. */
+export function duplicateProblem(display: string, at: string, old: { source: string; date: string }, keep: { source: string; date: string }): string {
+  return `${display}: ${at} has the same benchmark identity as ${old.source}; kept the newer (${keep.source}${keep.date ? `, date ${keep.date}` : ""})`;
 }
 
-function metricValues(row: Record<string, unknown>, where: string, problems: string[]): { values: Float64Array; bad: number } {
-  const values = new Float64Array(KEPT_METRICS.length);
-  let bad = 0;
-  KEPT_METRICS.forEach((m, i) => {
-    const v = row[m];
-    if (typeof v === "number" && Number.isFinite(v) && v > 0) values[i] = v;
-    else {
-      values[i] = Number.NaN;
-      if (v !== undefined && v !== null) {
-        bad |= 1 << i;
-        problems.push(
-          `${where}.${m}: ${typeof v === "number" ? `${v} is not a positive number` : `must be a number, got ${JSON.stringify(v)}`}; this metric of this point is left inconclusive`,
-        );
-      }
-    }
-  });
-  return { values, bad };
-}
-
-/** Adds the rows of one parsed document to `run`; the newest `date` wins among duplicates (later row on a tie). */
-function addRows(run: Run, doc: unknown, file: string, display: string): void {
-  const rows = Array.isArray(doc) ? doc : looksLikeAggRow(doc) ? [doc] : undefined;
-  const foreign = foreignKind(doc);
-  if (!rows || (foreign && !rows.some(looksLikeAggRow))) {
-    run.problems.push(`${display}: ${foreign ?? "not aggregate benchmark rows (expected a JSON array like agg_bmk.json)"}; file skipped`);
-    return;
-  }
-  rows.forEach((r, i) => {
-    const at = Array.isArray(doc) ? `$[${i}]` : "$";
-    const errs = checkAggRow(r, at);
-    if (errs.length) {
-      run.problems.push(`${display}: ${errs[0]}${errs.length > 1 ? ` (and ${errs.length - 1} more)` : ""}; row skipped`);
-      return;
-    }
-    const row = r as AggRow;
-    const identity = identityOf(row);
-    const key = identityKey(identity);
-    const { values, bad } = metricValues(row as unknown as Record<string, unknown>, `${display}: ${at}`, run.problems);
-    const point: Point = { key, identity, values, bad, date: typeof row.date === "string" ? row.date : "", source: `${display} ${at}` };
-    const old = run.points.get(key);
+/** Adds a file's rows to `run`; the newest `date` wins among duplicates (later row on a tie). */
+function mergeRows(run: Run, rows: FileRows, display: string): void {
+  const k = KEPT_METRICS.length;
+  for (let j = 0; j < rows.n; j++) {
+    const at = rowPath(rows, j);
+    const point: Point = {
+      key: rows.keys[j]!,
+      identity: rows.identities[j]!,
+      values: rows.values.slice(j * k, (j + 1) * k),
+      bad: rows.bad[j]!,
+      date: rows.dates[j]!,
+      source: `${display} ${at}`,
+    };
+    const old = run.points.get(point.key);
     if (old) {
       run.duplicates++;
       const keep = point.date >= old.date ? point : old;
-      run.problems.push(
-        `${display}: ${at} has the same benchmark identity as ${old.source}; kept the newer (${keep.source}${keep.date ? `, date ${keep.date}` : ""})`,
-      );
-      run.points.set(key, keep);
-    } else run.points.set(key, point);
-  });
-  void file;
+      run.problems.push(duplicateProblem(display, at, old, keep));
+      run.points.set(point.key, keep);
+    } else run.points.set(point.key, point);
+  }
 }
 
-function readDoc(file: string, display: string, problems: string[]): unknown {
-  let text: string;
-  try {
-    text = readUserFile(file);
-  } catch (e) {
-    problems.push(`${display}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    return undefined;
-  }
-  const parsed = parseJson(text);
-  if (!parsed.ok) {
-    problems.push(`${display}: not valid JSON: ${parsed.error}; file skipped`);
-    return undefined;
-  }
-  return parsed.value;
+/** `file` as problems show it: under `root` when one is given. */
+export function displayPath(file: string, root?: string): string {
+  return root && file !== root ? `${root.replace(/\/+$/, "")}/${relative(root, file)}` : file;
 }
 
 /** Reads the files as one run. `root` shortens the paths in problems. */
 export function loadRun(label: string, files: readonly string[], root?: string): Run {
   const run: Run = { label, points: new Map(), problems: [], files: 0, duplicates: 0 };
   for (const f of files) {
-    const display = root && f !== root ? `${root.replace(/\/+$/, "")}/${relative(root, f)}` : f;
-    const doc = readDoc(f, display, run.problems);
+    const display = displayPath(f, root);
+    const rows = readFileRows(f, display, run.problems);
+    if (rows) mergeRows(run, rows, display);
     run.files++;
-    if (doc !== undefined) addRows(run, doc, f, display);
   }
   return run;
 }
@@ -163,6 +112,7 @@ export function loadRun(label: string, files: readonly string[], root?: string):
 /** Builds a run from rows already in memory (tests, the simulation). */
 export function runFromRows(label: string, rows: readonly unknown[]): Run {
   const run: Run = { label, points: new Map(), problems: [], files: 1, duplicates: 0 };
-  addRows(run, rows, label, label);
+  const got = parsedFileRows(rows, label, run.problems);
+  if (got) mergeRows(run, got, label);
   return run;
 }

@@ -64,25 +64,35 @@ export const MULTI_IDENTITY = [
   "conc",
 ] as const;
 
+/** What a field of an aggregate row must hold (the words are those of the message). */
+export type AggFieldRule = "a string" | "a finite number" | "a number" | "true or false";
+
+const rules = (keys: readonly string[], rule: AggFieldRule): [string, AggFieldRule][] => keys.map((k) => [k, rule]);
+const COMMON_RULES = [...rules(STRINGS, "a string"), ...rules(NUMBERS, "a finite number"), ...rules(["disagg", "is_multinode"], "true or false")];
+const MULTI_RULES = [...COMMON_RULES, ...rules(MULTI_NUMBERS, "a number"), ...rules(["prefill_dp_attention", "decode_dp_attention"], "a string")];
+const SINGLE_RULES = [...COMMON_RULES, ...rules(SINGLE_NUMBERS, "a number"), ...rules(["dp_attention"], "a string")];
+
+/** The fields an aggregate row must have and what each must hold, given its `is_multinode` (the rule of `checkAggRow`). */
+export function aggRowRules(isMultinode: unknown): readonly (readonly [string, AggFieldRule])[] {
+  return isMultinode === true ? MULTI_RULES : isMultinode === false ? SINGLE_RULES : COMMON_RULES;
+}
+
+/** Every field `aggRowRules` names (for readers that keep only some fields of a row). */
+export const CHECKED_AGG_FIELDS: readonly string[] = [...new Set([...MULTI_RULES, ...SINGLE_RULES].map(([k]) => k))];
+
+export function fitsAggRule(v: unknown, rule: AggFieldRule): boolean {
+  if (rule === "a string") return typeof v === "string";
+  if (rule === "true or false") return typeof v === "boolean";
+  return typeof v === "number" && (rule === "a number" || Number.isFinite(v));
+}
+
 /** Problems of one parsed value as an aggregate row, each naming its JSON path under `at`; empty when valid. */
 export function checkAggRow(v: unknown, at = "$"): string[] {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return [`${at}: not a JSON object`];
   const o = v as Record<string, unknown>;
   const errs: string[] = [];
-  const want = (k: string, type: string, ok: boolean) => {
-    if (!ok) errs.push(`${at}.${k}: ${k in o ? `must be ${type}, got ${JSON.stringify(o[k])}` : "missing"}`);
-  };
-  for (const k of STRINGS) want(k, "a string", typeof o[k] === "string");
-  for (const k of NUMBERS) want(k, "a finite number", typeof o[k] === "number" && Number.isFinite(o[k]));
-  want("disagg", "true or false", typeof o.disagg === "boolean");
-  want("is_multinode", "true or false", typeof o.is_multinode === "boolean");
-  if (o.is_multinode === true) {
-    for (const k of MULTI_NUMBERS) want(k, "a number", typeof o[k] === "number");
-    for (const k of ["prefill_dp_attention", "decode_dp_attention"]) want(k, "a string", typeof o[k] === "string");
-  } else if (o.is_multinode === false) {
-    for (const k of SINGLE_NUMBERS) want(k, "a number", typeof o[k] === "number");
-    want("dp_attention", "a string", typeof o.dp_attention === "string");
-  }
+  for (const [k, rule] of aggRowRules(o.is_multinode))
+    if (!fitsAggRule(o[k], rule)) errs.push(`${at}.${k}: ${k in o ? `must be ${rule}, got ${JSON.stringify(o[k])}` : "missing"}`);
   return errs;
 }
 

@@ -1,0 +1,265 @@
+/**
+ * One `agg_bmk.json` file as the points a comparison needs: per valid row its
+ * identity, key, metric values and date. Two ways give the same answer:
+ * `scanFileRows` (fast, `RowScanner`: no document is built) for a file of
+ * valid rows with usable metrics, and `parsedFileRows` (exact, `JSON.parse`)
+ * for everything else, which words each problem. A bad row never becomes a
+ * point; a bad metric of a good row is kept as `NaN` (that metric is
+ * `inconclusive`) with a problem naming it.
+ */
+import { isUtf8 } from "node:buffer";
+import { decodeUtf8Strict, type ReadScratch, readUserBytes } from "../io/read-user-file.js";
+import { parseJson } from "../results/json.js";
+import { type AggFieldRule, aggRowRules, CHECKED_AGG_FIELDS, checkAggRow, looksLikeAggRow, looksLikeRawResult } from "../results/rows.js";
+import { FIELD_FALSE, FIELD_NULL, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, RowScanner } from "../results/scan-rows.js";
+import type { AggRow } from "../results/types.js";
+import { COMPANION, CURVE_FIELDS, type Identity, identityKey, identityOf, METRIC_NAMES, MULTI_SHAPE, SINGLE_SHAPE } from "./metrics.js";
+
+/** Every metric a point keeps: the compared ones and their companions. */
+export const KEPT_METRICS: readonly string[] = [...METRIC_NAMES, ...Object.values(COMPANION)];
+const K = KEPT_METRICS.length;
+
+/** The valid rows of one file. Valid until the next read on this thread (`values` is reused). */
+export interface FileRows {
+  n: number;
+  keys: string[];
+  /** Per row, when asked for (empty for a history run read the fast way). */
+  identities: Identity[];
+  /** n × KEPT_METRICS.length, row after row; NaN where absent or unusable. */
+  values: Float64Array;
+  /** Per row: which metrics were present but unusable (bit i = KEPT_METRICS[i]). */
+  bad: number[];
+  dates: string[];
+  /** Per row: its index in the file's array, or -1 for a file holding one row object. */
+  index: number[];
+}
+
+/** A row's JSON path: `$[12]`, or `$` for a file holding one row object. */
+export function rowPath(rows: FileRows, j: number): string {
+  const i = rows.index[j]!;
+  return i < 0 ? "$" : `$[${i}]`;
+}
+
+/** Per thread: the read buffer and the values array, reused from file to file. */
+const scratch: ReadScratch = {};
+let valuesScratch = new Float64Array(0);
+
+function emptyRows(capacity: number): FileRows {
+  if (valuesScratch.length < capacity * K) valuesScratch = new Float64Array(Math.ceil(capacity * 1.25) * K);
+  return { n: 0, keys: [], identities: [], values: valuesScratch, bad: [], dates: [], index: [] };
+}
+
+/**
+ * Reads one file; problems (unreadable, not JSON, bad rows) go to `problems`.
+ * Undefined when nothing could be read. `identities`: see `scanFileRows`.
+ */
+export function readFileRows(file: string, display: string, problems: string[], identities = true): FileRows | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readUserBytes(file, undefined, scratch);
+  } catch (e) {
+    problems.push(`${display}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return undefined;
+  }
+  const fast = scanFileRows(bytes, identities);
+  if (fast) return fast;
+  const doc = parseDoc(bytes, file, display, problems);
+  return doc === undefined ? undefined : parsedFileRows(doc, display, problems);
+}
+
+function parseDoc(bytes: Buffer, file: string, display: string, problems: string[]): unknown {
+  let text: string;
+  try {
+    text = decodeUtf8Strict(bytes, file);
+  } catch (e) {
+    problems.push(`${display}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return undefined;
+  }
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    problems.push(`${display}: not valid JSON: ${parsed.error}; file skipped`);
+    return undefined;
+  }
+  return parsed.value;
+}
+
+// --- the exact way ---------------------------------------------------------------
+
+/** What a JSON document that is not benchmark rows looks like, for the message. */
+function foreignKind(v: unknown): string | undefined {
+  const first = Array.isArray(v) ? v[0] : v;
+  if (typeof first !== "object" || first === null) return undefined;
+  if ("task" in first && "score" in first) return "eval rows (agg_eval_all.json), not benchmark rows";
+  if (looksLikeRawResult(first)) return "a raw benchmark result (run 'infx process-result' or 'infx collect' first)";
+  if ("summary" in first && "points" in first) return "a comparison (infx compare output), not benchmark rows";
+  return undefined;
+}
+
+/** Writes row `r`'s metrics at `out[at..]`; returns the bad bits, with a problem per unusable metric. */
+function metricValues(row: Record<string, unknown>, out: Float64Array, at: number, where: string, problems: string[]): number {
+  let bad = 0;
+  KEPT_METRICS.forEach((m, i) => {
+    const v = row[m];
+    if (typeof v === "number" && Number.isFinite(v) && v > 0) out[at + i] = v;
+    else {
+      out[at + i] = Number.NaN;
+      if (v !== undefined && v !== null) {
+        bad |= 1 << i;
+        problems.push(
+          `${where}.${m}: ${typeof v === "number" ? `${v} is not a positive number` : `must be a number, got ${JSON.stringify(v)}`}; this metric of this point is left inconclusive`,
+        );
+      }
+    }
+  });
+  return bad;
+}
+
+/** The valid rows of a parsed document; each problem (a foreign document, a bad row, a bad metric) is worded. */
+export function parsedFileRows(doc: unknown, display: string, problems: string[]): FileRows | undefined {
+  const rows = Array.isArray(doc) ? doc : looksLikeAggRow(doc) ? [doc] : undefined;
+  const foreign = foreignKind(doc);
+  if (!rows || (foreign && !rows.some(looksLikeAggRow))) {
+    problems.push(`${display}: ${foreign ?? "not aggregate benchmark rows (expected a JSON array like agg_bmk.json)"}; file skipped`);
+    return undefined;
+  }
+  const out = emptyRows(rows.length);
+  rows.forEach((r, i) => {
+    const at = Array.isArray(doc) ? `$[${i}]` : "$";
+    const errs = checkAggRow(r, at);
+    if (errs.length) {
+      problems.push(`${display}: ${errs[0]}${errs.length > 1 ? ` (and ${errs.length - 1} more)` : ""}; row skipped`);
+      return;
+    }
+    const row = r as AggRow;
+    const identity = identityOf(row);
+    out.bad.push(metricValues(row as unknown as Record<string, unknown>, out.values, out.n * K, `${display}: ${at}`, problems));
+    pushRow(out, identity, typeof row.date === "string" ? row.date : "", Array.isArray(doc) ? i : -1);
+  });
+  return out;
+}
+
+function pushRow(out: FileRows, identity: Identity, date: string, index: number): void {
+  out.keys.push(identityKey(identity));
+  out.identities.push(identity);
+  out.dates.push(date);
+  out.index.push(index);
+  out.n++;
+}
+
+// --- the fast way ----------------------------------------------------------------
+
+/** The fields the fast reader keeps: those `checkAggRow` checks, the kept metrics and the date. */
+const SCAN_FIELDS = [...new Set([...CHECKED_AGG_FIELDS, ...KEPT_METRICS, "date"])];
+const slotOf = (f: string) => SCAN_FIELDS.indexOf(f);
+const METRIC_SLOTS = KEPT_METRICS.map(slotOf);
+const DATE_SLOT = slotOf("date");
+const MULTINODE_SLOT = slotOf("is_multinode");
+/** `aggRowRules` with each field's slot, for is_multinode true / false / anything else. */
+const RULE_SLOTS = [true, false, undefined].map((m) => aggRowRules(m).map(([k, rule]) => ({ k, rule, slot: slotOf(k) })));
+/** The fields `identityOf` reads (curve fields, shape, concurrency), with slots, as RULE_SLOTS. */
+const IDENTITY_SLOTS = [true, false, undefined].map((m) =>
+  [...CURVE_FIELDS, "disagg", "is_multinode", ...(m ? MULTI_SHAPE : SINGLE_SHAPE), "conc"].map((k) => ({ k, slot: slotOf(k) })),
+);
+let scanner: RowScanner | undefined;
+
+/** A scanned field as `JSON.parse` would have given it (undefined when absent). */
+function scannedValue(sc: RowScanner, slot: number): unknown {
+  const t = sc.type[slot];
+  if (t === FIELD_STRING) return sc.str[slot];
+  if (t === FIELD_NUMBER) return sc.num[slot];
+  if (t === FIELD_TRUE || t === FIELD_FALSE) return t === FIELD_TRUE;
+  return t === FIELD_NULL ? null : undefined;
+}
+
+function fitsScanned(sc: RowScanner, slot: number, rule: AggFieldRule): boolean {
+  const t = sc.type[slot];
+  if (rule === "a string") return t === FIELD_STRING;
+  if (rule === "true or false") return t === FIELD_TRUE || t === FIELD_FALSE;
+  return t === FIELD_NUMBER && (rule === "a number" || Number.isFinite(sc.num[slot]!));
+}
+
+/** The fields `identityOf` reads, as an object (the row keeps every rule of `aggRowRules`). */
+function scannedRow(sc: RowScanner, multi: number): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const { k, slot } of IDENTITY_SLOTS[multi]!) row[k] = scannedValue(sc, slot);
+  return row;
+}
+
+/** Writes the row's metrics at `out[at..]` when each is a positive number or absent (null counts as absent); else false. */
+function scannedMetrics(sc: RowScanner, out: Float64Array, at: number): boolean {
+  for (let m = 0; m < K; m++) {
+    const slot = METRIC_SLOTS[m]!;
+    const t = sc.type[slot];
+    const v = sc.num[slot]!;
+    if (t === FIELD_NUMBER && v > 0 && Number.isFinite(v)) out[at + m] = v;
+    else if (t === FIELD_NUMBER || t === FIELD_STRING || t === FIELD_TRUE || t === FIELD_FALSE) return false;
+    else out[at + m] = Number.NaN;
+  }
+  return true;
+}
+
+/** JSON text of a scanned field, as `JSON.stringify` writes the value `JSON.parse` gives. */
+function scannedJson(sc: RowScanner, slot: number): string {
+  const t = sc.type[slot];
+  if (t === FIELD_STRING) return sc.plain[slot] ? `"${sc.str[slot]}"` : JSON.stringify(sc.str[slot]);
+  if (t === FIELD_NUMBER) return Number.isFinite(sc.num[slot]!) ? `${sc.num[slot]}` : "null";
+  return t === FIELD_TRUE ? "true" : t === FIELD_FALSE ? "false" : "null";
+}
+
+/**
+ * The row's identity key written straight from the scanned fields, without
+ * the identity object: `identityKey` is the JSON array of the identity's
+ * values, so this is that array's text. `scanFileRows` checks it against
+ * `identityKey(identityOf(row))` on the first row of each file and uses the
+ * objects when they differ.
+ */
+function scannedKey(sc: RowScanner, multi: number): string {
+  let key = "[";
+  for (const { slot } of IDENTITY_SLOTS[multi]!) key += (key.length > 1 ? "," : "") + scannedJson(sc, slot);
+  return `${key}]`;
+}
+
+function multiOf(sc: RowScanner): number {
+  const m = sc.type[MULTINODE_SLOT];
+  return m === FIELD_TRUE ? 0 : m === FIELD_FALSE ? 1 : 2;
+}
+
+/**
+ * The rows of a file read the fast way (`RowScanner`), when the file is an
+ * array of valid rows whose metrics are all usable; otherwise undefined (read
+ * it the exact way, which words each problem). `identities`: keep each row's
+ * identity object (baseline and head need them; history runs only keys).
+ */
+export function scanFileRows(bytes: Buffer, identities = true): FileRows | undefined {
+  if (!isUtf8(bytes)) return undefined;
+  const sc = (scanner ??= new RowScanner(SCAN_FIELDS));
+  // A row is ~1 KB in agg_bmk.json; the values array grows if there are more.
+  let out = emptyRows(Math.ceil(bytes.length / 512));
+  let quickKeys = true;
+  const rows = sc.scan(bytes, (i) => {
+    const multi = multiOf(sc);
+    for (const { rule, slot } of RULE_SLOTS[multi]!) if (!fitsScanned(sc, slot, rule)) return false;
+    if ((out.n + 1) * K > out.values.length) out = { ...out, values: growValues(out.values) };
+    if (!scannedMetrics(sc, out.values, out.n * K)) return false;
+    const identity = identities || i === 0 || !quickKeys ? identityOf(scannedRow(sc, multi) as unknown as AggRow) : undefined;
+    let key = quickKeys ? scannedKey(sc, multi) : identityKey(identity!);
+    if (i === 0 && key !== identityKey(identity!)) {
+      quickKeys = false;
+      key = identityKey(identity!);
+    }
+    out.keys.push(key);
+    if (identities) out.identities.push(identity!);
+    out.bad.push(0);
+    out.dates.push(sc.type[DATE_SLOT] === FIELD_STRING ? sc.str[DATE_SLOT]! : "");
+    out.index.push(i);
+    out.n++;
+    return true;
+  });
+  return rows === undefined ? undefined : out;
+}
+
+function growValues(old: Float64Array): Float64Array {
+  valuesScratch = new Float64Array(old.length * 2);
+  valuesScratch.set(old);
+  return valuesScratch;
+}

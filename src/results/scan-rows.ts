@@ -1,0 +1,278 @@
+/**
+ * A fast, frugal reader of big row files (`agg_bmk.json`): one pass over the
+ * bytes of a JSON array of flat objects, keeping only the fields asked for,
+ * without building the document. `JSON.parse` of a 20 MB file builds ~100 MB
+ * of objects, most of them fields nobody reads; this keeps a row's wanted
+ * values in reused arrays and hands each row to a callback.
+ *
+ * It is an accelerator, never a second judge: anything but a well-formed
+ * array of flat objects (a nested value, an escaped key, a syntax error, a
+ * BOM) makes `scan` return `undefined`, and the caller reads the file the
+ * exact way (`parseJson`), which names the problem. What it accepts, it reads
+ * as `JSON.parse` would: strict JSON grammar, the last of duplicate keys,
+ * numbers to the same double (Clinger's exact fast path, else `Number`).
+ */
+
+/** What a wanted field held in the current row. */
+export const FIELD_ABSENT = 0;
+export const FIELD_STRING = 1;
+export const FIELD_NUMBER = 2;
+export const FIELD_TRUE = 3;
+export const FIELD_FALSE = 4;
+export const FIELD_NULL = 5;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+/** Powers of ten a double holds exactly (Clinger's fast path divides by them). */
+const EXACT_POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/** What a scan step returns when the bytes are not for the fast path. */
+const NOT_FLAT = -1;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function skipSpace(b: Uint8Array, i: number): number {
+  while (isSpace(b[i]!)) i++;
+  return i;
+}
+
+function hashStep(h: number, c: number): number {
+  return (Math.imul(h, 31) + c) | 0;
+}
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= ZERO && c <= NINE;
+}
+
+function isHex(c: number | undefined): boolean {
+  return c !== undefined && ((c >= ZERO && c <= NINE) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
+}
+
+/** The index after one escape sequence at `i` (JSON's: \" \\ \/ \b \f \n \r \t \uXXXX), or NOT_FLAT. */
+function skipEscape(b: Uint8Array, i: number): number {
+  const e = b[i + 1];
+  if (e === 0x75) return isHex(b[i + 2]) && isHex(b[i + 3]) && isHex(b[i + 4]) && isHex(b[i + 5]) ? i + 6 : NOT_FLAT;
+  return e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74 ? i + 2 : NOT_FLAT;
+}
+
+/** The index after a number by JSON's grammar starting at `i`, or NOT_FLAT. */
+function skipNumber(b: Uint8Array, i: number): number {
+  if (b[i] === MINUS) i++;
+  if (b[i] === ZERO) i++;
+  else if (isDigit(b[i])) while (isDigit(b[i])) i++;
+  else return NOT_FLAT;
+  if (b[i] === DOT) {
+    if (!isDigit(b[++i])) return NOT_FLAT;
+    while (isDigit(b[i])) i++;
+  }
+  if (b[i] === 0x65 || b[i] === 0x45) {
+    i++;
+    if (b[i] === PLUS || b[i] === MINUS) i++;
+    if (!isDigit(b[i])) return NOT_FLAT;
+    while (isDigit(b[i])) i++;
+  }
+  return i;
+}
+
+/**
+ * The number in [start, end) (grammar already checked) when it is exact the
+ * quick way, else NaN: at most 15 significant digits and no exponent is an
+ * exact integer divided by an exact power of ten (Clinger's fast path: one
+ * correctly rounded division, so the same double as `JSON.parse`).
+ */
+function quickNumberAt(b: Uint8Array, start: number, end: number): number {
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (let i = b[start] === MINUS ? start + 1 : start; i < end; i++) {
+    const c = b[i]!;
+    if (c === DOT) fraction = 0;
+    else if (c > NINE) return Number.NaN;
+    else {
+      if (digits > 0 || c !== ZERO) digits++;
+      mantissa = mantissa * 10 + (c - ZERO);
+      if (fraction >= 0) fraction++;
+    }
+  }
+  if (digits > 15 || fraction >= EXACT_POW10.length) return Number.NaN;
+  const v = fraction > 0 ? mantissa / EXACT_POW10[fraction]! : mantissa;
+  return b[start] === MINUS ? -v : v;
+}
+
+export class RowScanner {
+  /** Per wanted field (in `fields` order), for the row handed to the callback. */
+  readonly type: Uint8Array;
+  readonly num: Float64Array;
+  readonly str: (string | undefined)[];
+  /** 1 where the string had no escape sequence (so `"` + str + `"` is its JSON text, as `JSON.stringify` writes it). */
+  readonly plain: Uint8Array;
+  private readonly keyBytes: Uint8Array[];
+  /** Open-addressed table: key hash -> field index + 1 (0 = empty). */
+  private readonly table: Int32Array;
+  private readonly mask: number;
+  /** Strings seen as values, by hash: identity fields repeat, so a row makes no new strings. */
+  private interned = new Map<number, string[]>();
+
+  constructor(readonly fields: readonly string[]) {
+    this.type = new Uint8Array(fields.length);
+    this.num = new Float64Array(fields.length);
+    this.str = new Array(fields.length).fill(undefined);
+    this.plain = new Uint8Array(fields.length);
+    this.keyBytes = fields.map((f) => Buffer.from(f, "utf8"));
+    let size = 16;
+    while (size < fields.length * 4) size *= 2;
+    this.table = new Int32Array(size);
+    this.mask = size - 1;
+    this.keyBytes.forEach((k, idx) => {
+      let slot = k.reduce(hashStep, 0) & this.mask;
+      while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.table[slot] = idx + 1;
+    });
+  }
+
+  /**
+   * Reads `bytes` (checked UTF-8) as an array of flat objects, calling `onRow`
+   * after each row with this scanner's `type`/`num`/`str` filled for it.
+   * Returns the number of rows, or `undefined` when the document is not for
+   * the fast path or `onRow` returned false (read it the exact way then).
+   */
+  scan(bytes: Buffer, onRow: (row: number) => boolean): number | undefined {
+    this.interned = new Map();
+    const b = bytes;
+    let i = skipSpace(b, 0);
+    if (b[i++] !== OPEN_BRACKET) return undefined;
+    i = skipSpace(b, i);
+    let rows = 0;
+    if (b[i] === CLOSE_BRACKET) i++;
+    else
+      for (;;) {
+        i = this.object(b, i);
+        if (i === NOT_FLAT || !onRow(rows++)) return undefined;
+        i = skipSpace(b, i);
+        const c = b[i++];
+        if (c === CLOSE_BRACKET) break;
+        if (c !== COMMA) return undefined;
+        i = skipSpace(b, i);
+      }
+    return skipSpace(b, i) === b.length ? rows : undefined;
+  }
+
+  /** One object from `i`, its wanted fields into `type`/`num`/`str`; the index after it, or NOT_FLAT. */
+  private object(b: Buffer, i: number): number {
+    this.type.fill(FIELD_ABSENT);
+    if (b[i++] !== OPEN_BRACE) return NOT_FLAT;
+    i = skipSpace(b, i);
+    if (b[i] === CLOSE_BRACE) return i + 1;
+    for (;;) {
+      if (b[i++] !== QUOTE) return NOT_FLAT;
+      const keyStart = i;
+      let h = 0;
+      for (let c = b[i]; c !== QUOTE; c = b[++i]) {
+        if (c === undefined || c === BACKSLASH || c < 0x20) return NOT_FLAT;
+        h = hashStep(h, c);
+      }
+      const field = this.fieldOf(b, h, keyStart, i++);
+      i = skipSpace(b, i);
+      if (b[i++] !== COLON) return NOT_FLAT;
+      i = this.value(b, skipSpace(b, i), field);
+      if (i === NOT_FLAT) return NOT_FLAT;
+      i = skipSpace(b, i);
+      const c = b[i++];
+      if (c === CLOSE_BRACE) return i;
+      if (c !== COMMA) return NOT_FLAT;
+      i = skipSpace(b, i);
+    }
+  }
+
+  /** The wanted field whose name is the bytes [start, end) with hash `h`, or -1. */
+  private fieldOf(b: Buffer, h: number, start: number, end: number): number {
+    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+      const idx = this.table[slot]! - 1;
+      if (idx < 0) return -1;
+      const k = this.keyBytes[idx]!;
+      if (k.length !== end - start) continue;
+      let j = 0;
+      while (j < k.length && k[j] === b[start + j]) j++;
+      if (j === k.length) return idx;
+    }
+  }
+
+  /** One value from `i` into `field` (-1: not wanted); the index after it, or NOT_FLAT (a nested value too). */
+  private value(b: Buffer, i: number, field: number): number {
+    const c = b[i];
+    if (c === QUOTE) return this.stringValue(b, i, field);
+    if (c === MINUS || isDigit(c)) {
+      const end = skipNumber(b, i);
+      if (end !== NOT_FLAT && field >= 0) {
+        this.type[field] = FIELD_NUMBER;
+        const v = quickNumberAt(b, i, end);
+        this.num[field] = Number.isNaN(v) ? Number(b.toString("latin1", i, end)) : v;
+      }
+      return end;
+    }
+    const [word, type] = c === 0x74 ? ["true", FIELD_TRUE] : c === 0x66 ? ["false", FIELD_FALSE] : c === 0x6e ? ["null", FIELD_NULL] : ["", 0];
+    if (!word) return NOT_FLAT;
+    for (let j = 1; j < word.length; j++) if (b[i + j] !== word.charCodeAt(j)) return NOT_FLAT;
+    if (field >= 0) this.type[field] = type;
+    return i + word.length;
+  }
+
+  private stringValue(b: Buffer, i: number, field: number): number {
+    const start = ++i;
+    let h = 0;
+    let escaped = false;
+    let ascii = true;
+    for (let c = b[i]; c !== QUOTE; c = b[i]) {
+      if (c === undefined || c < 0x20) return NOT_FLAT;
+      if (c === BACKSLASH) {
+        escaped = true;
+        i = skipEscape(b, i);
+        if (i === NOT_FLAT) return NOT_FLAT;
+        continue;
+      }
+      if (c >= 0x80) ascii = false;
+      h = hashStep(h, c);
+      i++;
+    }
+    if (field >= 0) {
+      this.type[field] = FIELD_STRING;
+      this.plain[field] = escaped ? 0 : 1;
+      this.str[field] = escaped
+        ? (JSON.parse(b.toString("utf8", start - 1, i + 1)) as string)
+        : ascii
+          ? this.intern(b, h, start, i)
+          : b.toString("utf8", start, i);
+    }
+    return i + 1;
+  }
+
+  /** The ASCII string of bytes [start, end): one instance per distinct value (identity fields repeat on every row). */
+  private intern(b: Buffer, h: number, start: number, end: number): string {
+    const list = this.interned.get(h);
+    if (list) for (const s of list) if (sameAscii(s, b, start, end)) return s;
+    const s = b.toString("latin1", start, end);
+    if (list) list.push(s);
+    else this.interned.set(h, [s]);
+    return s;
+  }
+}
+
+function sameAscii(s: string, b: Uint8Array, start: number, end: number): boolean {
+  if (s.length !== end - start) return false;
+  for (let j = 0; j < s.length; j++) if (s.charCodeAt(j) !== b[start + j]) return false;
+  return true;
+}
