@@ -2,14 +2,15 @@
 // over real HTTP against a local fake OCI registry with the distribution
 // spec's bearer-token challenge (401 -> token -> retry), its failures (404,
 // private, timeout), and the CLI flag (off: the matrix is unchanged).
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../src/errors.js";
 import { addImageDigests, parseBearerChallenge, parseImageRef, pinnedRef, resolveImageDigests } from "../src/plan/image-digests.js";
 import { ociDigestResolver, resolvePlanDigests } from "../src/registry/oci-digest.js";
-import { infx } from "./support/cli.js";
+import { processResult } from "../src/results/process.js";
+import { infx, ROOT } from "./support/cli.js";
 import { INDEX, sha, startFakeRegistry, type FakeRegistry } from "./support/fake-registry.js";
 
 const MANIFESTS: Record<string, Record<string, string>> = {
@@ -169,5 +170,28 @@ describe("infx test-config --resolve-digests", () => {
     expect(r.stderr).toContain(`${reg.host}/vllm/vllm-openai:nope (registry ${reg.host}): no tag 'nope' of vllm/vllm-openai (404)`);
     expect(r.stderr).toContain("pin the digest in the config");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("the row records the digest the job ran (process-result)", () => {
+  const RAW = join(ROOT, "test/fixtures/raw");
+  const env = JSON.parse(readFileSync(join(RAW, "env-single.json"), "utf8")) as Record<string, string>;
+  const raw = JSON.parse(readFileSync(join(RAW, readdirSync(RAW).find((f) => /^sim_conc\d+\.json$/.test(f))!), "utf8")) as unknown;
+
+  it("adds image_digest only when IMAGE_DIGEST is set, and refuses a malformed one", () => {
+    const plain = processResult(raw, env);
+    expect(plain).not.toHaveProperty("image_digest");
+    expect(processResult(raw, { ...env, IMAGE_DIGEST: "" })).toEqual(plain);
+    const d = sha("image");
+    expect(processResult(raw, { ...env, IMAGE_DIGEST: d })).toEqual({ ...plain, image_digest: d });
+    expect(() => processResult(raw, { ...env, IMAGE_DIGEST: "latest" })).toThrow(/IMAGE_DIGEST='latest' is not sha256:<64 lowercase hex>/);
+  });
+
+  it("the CLI takes it from --image-digest too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "digest-row-"));
+    writeFileSync(join(dir, "r.json"), JSON.stringify(raw));
+    const r = await infx(["process-result", "--result-filename", "r", "--image-digest", sha("cli"), "--print"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "agg_r.json"), "utf8"))).toMatchObject({ image: env.IMAGE, image_digest: sha("cli") });
   });
 });
