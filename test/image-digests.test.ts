@@ -6,6 +6,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runPlan } from "../src/actions/lib/plan.js";
+import type { ActionDeps } from "../src/actions/lib/runtime.js";
 import { UserError } from "../src/errors.js";
 import { addImageDigests, parseBearerChallenge, parseImageRef, pinnedRef, resolveImageDigests } from "../src/plan/image-digests.js";
 import { ociDigestResolver, resolvePlanDigests } from "../src/registry/oci-digest.js";
@@ -140,11 +142,14 @@ describe("resolution over HTTP (fake registry with a token challenge)", () => {
   });
 });
 
+/** One single-node config (key k1, runner b200, two concurrencies) with `image`. */
+const configText = (image: string) =>
+  `k1:\n  image: ${image}\n  model: org/m\n  model-prefix: dsr1\n  runner: b200\n  precision: fp8\n  framework: sglang\n  multinode: false\n` +
+  `  seq-len-configs:\n  - isl: 1024\n    osl: 1024\n    search-space:\n    - { tp: 8, conc-list: [4, 8] }\n`;
+
 describe("infx test-config --resolve-digests", () => {
   const dir = mkdtempSync(join(tmpdir(), "digests-"));
-  const config = (image: string) =>
-    `k1:\n  image: ${image}\n  model: org/m\n  model-prefix: dsr1\n  runner: b200\n  precision: fp8\n  framework: sglang\n  multinode: false\n` +
-    `  seq-len-configs:\n  - isl: 1024\n    osl: 1024\n    search-space:\n    - { tp: 8, conc-list: [4, 8] }\n`;
+  const config = configText;
   const args = (file: string) => ["test-config", "--config-keys", "k1", "--config-files", file, "--runner-config", join(dir, "runners.yaml")];
   writeFileSync(join(dir, "runners.yaml"), "b200:\n  - b200_0\n");
 
@@ -193,5 +198,58 @@ describe("the row records the digest the job ran (process-result)", () => {
     const r = await infx(["process-result", "--result-filename", "r", "--image-digest", sha("cli"), "--print"], { cwd: dir, env });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, "agg_r.json"), "utf8"))).toMatchObject({ image: env.IMAGE, image_digest: sha("cli") });
+  });
+});
+
+describe("plan action input resolve-digests", () => {
+  /** Runs the plan action in generator mode with a recording core and an in-memory artifact store; returns the uploaded shard entries. */
+  async function plan(image: string, inputs: Record<string, string>) {
+    const dir = mkdtempSync(join(tmpdir(), "digest-action-"));
+    writeFileSync(join(dir, "c.yaml"), configText(image));
+    writeFileSync(join(dir, "r.yaml"), "b200:\n  - b200_0\n");
+    const uploaded = new Map<string, string>();
+    const log: string[] = [];
+    const all: Record<string, string> = { "generate-cli-command": "test-config --config-keys k1 --config-files c.yaml --runner-config r.yaml", ...inputs };
+    const deps: ActionDeps = {
+      core: {
+        getInput: (n: string) => all[n] ?? "",
+        setOutput: () => {},
+        info: (m: string) => void log.push(m),
+        warning: (m: string) => void log.push(m),
+        error: (m: string) => void log.push(m),
+        setFailed: (m: string) => void log.push(m),
+        summary: { addRaw: () => {}, write: async () => {} },
+      } as unknown as ActionDeps["core"],
+      env: { GITHUB_SHA: "f".repeat(40), RUNNER_TEMP: dir },
+      cwd: dir,
+      artifacts: {
+        upload: async (name: string, paths: string[], root: string) => {
+          for (const p of paths) uploaded.set(`${name}/${p.slice(root.length + 1)}`, readFileSync(p, "utf8"));
+          return { id: 1, name, size: 0 };
+        },
+      } as unknown as ActionDeps["artifacts"],
+      octokit: async () => {
+        throw new Error("no GitHub in this test");
+      },
+    };
+    await runPlan(deps);
+    return { shard: JSON.parse(uploaded.get("sweep-plan/shards/single-001.json")!) as Record<string, unknown>[], log };
+  }
+
+  it("on: every uploaded entry carries the digest; off: the entries are as before", async () => {
+    const image = `${reg.host}/lmsysorg/sglang:v0.5.5`;
+    const on = await plan(image, { "resolve-digests": "true" });
+    expect(on.shard.length).toBe(2);
+    for (const e of on.shard) expect(e).toMatchObject({ image, "image-digest": sha(INDEX("sglang")) });
+    expect(on.log).toContain(`image digests: ${image} -> ${sha(INDEX("sglang"))}`);
+    const off = await plan(image, { "resolve-digests": "false" });
+    expect(off.shard).toEqual(on.shard.map(({ "image-digest": _d, ...e }) => e));
+  });
+
+  it("fails the step naming the image and registry; a value other than true/false is refused", async () => {
+    await expect(plan(`${reg.host}/vllm/vllm-openai:gone`, { "resolve-digests": "true", "digest-timeout": "5" })).rejects.toThrow(
+      new RegExp(`resolve-digests: cannot resolve the digest of 1 image;[\\s\\S]*${reg.host}/vllm/vllm-openai:gone \\(registry ${reg.host}\\): no tag 'gone'`),
+    );
+    await expect(plan("img:1", { "resolve-digests": "yes" })).rejects.toThrow(/input 'resolve-digests': expected true or false, got 'yes'/);
   });
 });
