@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPlan } from "../src/actions/lib/plan.js";
+import { runProcessResult } from "../src/actions/lib/process-result.js";
 import type { ActionDeps } from "../src/actions/lib/runtime.js";
 import { UserError } from "../src/errors.js";
 import { addImageDigests, parseBearerChallenge, parseImageRef, pinnedRef, resolveImageDigests } from "../src/plan/image-digests.js";
@@ -190,6 +191,23 @@ describe("the row records the digest the job ran (process-result)", () => {
     const d = sha("image");
     expect(processResult(raw, { ...env, IMAGE_DIGEST: d })).toEqual({ ...plain, image_digest: d });
     expect(() => processResult(raw, { ...env, IMAGE_DIGEST: "latest" })).toThrow(/IMAGE_DIGEST='latest' is not sha256:<64 lowercase hex>/);
+  });
+
+  it("the process-result action records it in the row and names it in the step summary", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "digest-action-row-"));
+    writeFileSync(join(dir, "r.json"), JSON.stringify(raw));
+    const summary: string[] = [];
+    const core = {
+      getInput: () => "",
+      setOutput: () => {},
+      info: () => {},
+      summary: { addRaw: (t: string) => void summary.push(t), write: async () => {} },
+    } as unknown as ActionDeps["core"];
+    const d = sha("action");
+    const deps = { core, env: { ...env, RESULT_FILENAME: "r", IMAGE_DIGEST: d, GITHUB_STEP_SUMMARY: "x" }, cwd: dir } as unknown as ActionDeps;
+    await runProcessResult(deps);
+    expect(JSON.parse(readFileSync(join(dir, "agg_r.json"), "utf8"))).toMatchObject({ image_digest: d });
+    expect(summary.join("")).toContain(`Image \`${env.IMAGE}\` ran by digest \`${d}\`.`);
   });
 
   it("the CLI takes it from --image-digest too", async () => {
