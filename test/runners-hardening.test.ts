@@ -162,6 +162,19 @@ describe("outputs are the job's own", () => {
     }
   });
 
+  it("refuses output paths outside the working directory (they would be emptied)", async () => {
+    for (const [k, v] of [
+      ["SERVER_LOG_DIR", "/etc"],
+      ["EVAL_RESULT_DIR", "../x"],
+      ["SERVER_LOG_DIR", "."],
+      ["RESULT_FILENAME", "a/../../b"],
+    ]) {
+      const r = await docker({ IMAGE_DIGEST: DIGEST, [k!]: v! });
+      expect(r.code, `${k}=${v}`).not.toBe(0);
+      expect(r.stderr).toContain(`'${v}' (SERVER_LOG_DIR, EVAL_RESULT_DIR or RESULT_FILENAME) must be a path inside the working directory`);
+    }
+  });
+
   it("a real run empties what a crashed job left, and removes its container on exit", async () => {
     const bin = mkdtempSync(join(tmpdir(), "fake-docker-"));
     const calls = join(bin, "calls");

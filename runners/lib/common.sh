@@ -201,12 +201,11 @@ infx_engine_env() {
 # The models the download step fetches -> INFX_MODELS: MODEL, and DRAFT_MODEL
 # for draft_model; a local path (/...) is nobody's to download.
 infx_models() {
-  local m
+  local m all=("$MODEL")
+  if [[ "${SPEC_DECODING:-none}" == "draft_model" ]]; then all+=("${DRAFT_MODEL:-}"); fi
   INFX_MODELS=()
-  for m in "$MODEL" "${DRAFT_MODEL:-}"; do
-    [[ -n "$m" && "$m" != /* ]] || continue
-    if [[ "$m" == "${DRAFT_MODEL:-}" && "${SPEC_DECODING:-none}" != "draft_model" ]]; then continue; fi
-    INFX_MODELS+=("$m")
+  for m in "${all[@]}"; do
+    if [[ -n "$m" && "$m" != /* ]]; then INFX_MODELS+=("$m"); fi
   done
 }
 
@@ -225,6 +224,10 @@ infx_download_cmd() {
 # them (the checkout's clean removes them first; this covers hosts that keep a workspace).
 infx_fresh_outputs() {
   local p
+  for p in "$SERVER_LOG_DIR" "$EVAL_RESULT_DIR" "$RESULT_FILENAME"; do
+    [[ -n "$p" && "$p" != /* && "$p" != . && ! "$p" =~ (^|/)\.\.(/|$) ]] ||
+      infx_die "'$p' (SERVER_LOG_DIR, EVAL_RESULT_DIR or RESULT_FILENAME) must be a path inside the working directory"
+  done
   for p in "$SERVER_LOG_DIR" "$EVAL_RESULT_DIR" "$RESULT_FILENAME.json" "$RESULT_FILENAME"_conc*.json; do
     [[ ! -L "$p" ]] || infx_die "$p is a symlink (left by an earlier job?); refusing to write the job's outputs through it"
   done
