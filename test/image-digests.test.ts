@@ -269,5 +269,6 @@ describe("plan action input resolve-digests", () => {
       new RegExp(`resolve-digests: cannot resolve the digest of 1 image;[\\s\\S]*${reg.host}/vllm/vllm-openai:gone \\(registry ${reg.host}\\): no tag 'gone'`),
     );
     await expect(plan("img:1", { "resolve-digests": "yes" })).rejects.toThrow(/input 'resolve-digests': expected true or false, got 'yes'/);
+    await expect(plan("img:1", { "resolve-digests": "true", "digest-timeout": "0" })).rejects.toThrow(/input 'digest-timeout': at least 1 second, got 0/);
   });
 });

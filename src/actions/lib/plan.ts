@@ -216,7 +216,9 @@ async function resolveDigestsInput(deps: ActionDeps, entries: MatrixEntry[]): Pr
   const on = input(deps, "resolve-digests");
   if (on !== "true" && on !== "false" && on !== "") throw new ActionError(`input 'resolve-digests': expected true or false, got '${on}'`);
   if (on !== "true") return;
-  const timeoutMs = intInput(deps, "digest-timeout", 30) * 1000;
+  const timeout = intInput(deps, "digest-timeout", 30);
+  if (timeout < 1) throw new ActionError(`input 'digest-timeout': at least 1 second, got ${timeout}`);
+  const timeoutMs = timeout * 1000;
   await planning("resolve-digests", () => resolvePlanDigests(entries, { timeoutMs }));
   const images = new Set(entries.map((e) => e.image));
   deps.core.info(`image digests: ${[...images].map((i) => `${i} -> ${entries.find((e) => e.image === i)!["image-digest"]}`).join(", ")}`);
