@@ -15,11 +15,14 @@ import { artifactStore, filesUnder } from "../src/github/artifact.js";
 import { ROOT } from "./support/cli.js";
 import { asArtifactJob, startFakeArtifacts, type FakeArtifactService } from "./support/fake-artifacts.js";
 import { startFakeGitHub, type FakeGitHub } from "./support/fake-github.js";
+import { startFakeRegistry, type FakeRegistry } from "./support/fake-registry.js";
 import { runJob, spawnProc, type JobHooks, type JobRun } from "./support/workflow-runner.js";
 
 const OWNER = "acme";
 const REPO = "inferencex";
 const PR = 42;
+/** The sim's images (example/...) are on no registry this test can reach: the plan runs without digests (repository variable INFX_RESOLVE_DIGESTS=false). */
+const NO_DIGESTS = { INFX_RESOLVE_DIGESTS: "false" };
 const wfDoc = (f: string) => parse(readFileSync(join(ROOT, ".github/workflows", f), "utf8")) as Record<string, any>;
 const RUN_SWEEP = wfDoc("run-sweep.yml");
 const SHARD = wfDoc("benchmark-shard.yml");
@@ -30,6 +33,8 @@ const COMMAND = wfDoc("sweep-command.yml");
 
 let gh: FakeGitHub;
 let svc: FakeArtifactService;
+/** The configs' images live on it: the plan jobs resolve their digests (resolve-digests: true) over real HTTP. */
+let registry: FakeRegistry;
 const runIds: Record<string, number> = {};
 let repo: string;
 let baseSha: string;
@@ -54,7 +59,7 @@ function makeRepo(): void {
   repo = mkdtempSync(join(tmpdir(), "e2e-repo-"));
   mkdirSync(join(repo, "configs"));
   const cfg = (key: string, model: string, prefix: string, precision: string, framework: string, tp: number, start: number, end: number) =>
-    `${key}:\n  image: example/${framework}:1.0\n  model: ${model}\n  model-prefix: ${prefix}\n  runner: sim\n  precision: ${precision}\n  framework: ${framework}\n  multinode: false\n` +
+    `${key}:\n  image: ${registry.host}/example/${framework}:1.0\n  model: ${model}\n  model-prefix: ${prefix}\n  runner: sim\n  precision: ${precision}\n  framework: ${framework}\n  multinode: false\n` +
     `  seq-len-configs:\n  - isl: 1024\n    osl: 1024\n    search-space:\n    - { tp: ${tp}, conc-start: ${start}, conc-end: ${end} }\n`;
   writeFileSync(join(repo, "configs/nvidia-master.yaml"), cfg("e2ea-fp8-sim-vllm", "sim/model-a", "e2ea", "fp8", "vllm", 8, 4, 16));
   writeFileSync(join(repo, "configs/amd-master.yaml"), cfg("e2eb-fp4-sim-sglang", "sim/model-b", "e2eb", "fp4", "sglang", 4, 2, 8));
@@ -161,7 +166,7 @@ async function sweep(runId: number, event: ReturnType<typeof prEvent>, failEntry
   const github = { event_name: "pull_request", event, repository: `${OWNER}/${REPO}`, run_id: runId, run_attempt: 1, sha: headSha, token: gh.token };
   const record = (name: string, j: JobRun) => gh.addJob({ run_id: runId, run_attempt: 1, name, conclusion: j.result, status: "completed" });
 
-  const plan = await runJob(RUN_SWEEP.jobs.plan, { github }, runnerEnv(runId, "plan", "pull_request", event, repo), repo, hooks);
+  const plan = await runJob(RUN_SWEEP.jobs.plan, { github, vars: NO_DIGESTS }, runnerEnv(runId, "plan", "pull_request", event, repo), repo, hooks);
   record("plan", plan);
   const planOut = actionOf(plan, "./actions/plan")!.outputs;
   const needs = { plan: { result: plan.result, outputs: planOut } };
@@ -223,6 +228,7 @@ beforeAll(async () => {
   actionsCopy = join(mkdtempSync(join(existsSync("/var/tmp") ? "/var/tmp" : tmpdir(), "e2e-checkout-")), "actions");
   cpSync(join(ROOT, "actions"), actionsCopy, { recursive: true, filter: (src) => !src.includes("node_modules") });
   gh = await startFakeGitHub({ owner: OWNER, repo: REPO });
+  registry = await startFakeRegistry();
   svc = await startFakeArtifacts({ gh, runIds });
   makeRepo();
   gh.addPull({ number: PR, head_sha: headSha, base_sha: baseSha, head_repo: `${OWNER}/${REPO}`, labels: ["sweep-enabled"] });
@@ -271,6 +277,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await svc?.close();
   await gh?.close();
+  await registry?.close();
   if (actionsCopy) rmSync(join(actionsCopy, ".."), { recursive: true, force: true });
 });
 
@@ -483,7 +490,7 @@ describe("/sweep comments", () => {
       ref: headSha,
     };
     const github = { event_name: "workflow_dispatch", event: { inputs }, repository: `${OWNER}/${REPO}`, run_id: 7200 };
-    const plan = await runJob(e2e.jobs.plan, { github, inputs }, runnerEnv(7200, "plan", "workflow_dispatch", { inputs }, repo), repo, hooks);
+    const plan = await runJob(e2e.jobs.plan, { github, inputs, vars: NO_DIGESTS }, runnerEnv(7200, "plan", "workflow_dispatch", { inputs }, repo), repo, hooks);
     const out = actionOf(plan, "./actions/plan")!;
     expect(out.error).toBeUndefined();
     expect(out.outputs).toMatchObject({ run: "true", mode: "generate", "total-entries": "1", "single-shards": '["single-001"]' });

@@ -319,7 +319,7 @@ describe("launch scripts: Slurm single-node", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.lines[0]).toBe("salloc --no-shell --job-name infx-1-1-t --partition h200 --nodes 1 --gpus-per-node 8 --exclusive --time 04:00:00");
     expect(r.stdout).toMatch(
-      /^srun --jobid JOBID --overlap --nodes 1 --nodelist node1 --ntasks 1 --ntasks-per-node 1 --container-image img .* vllm serve m\/x .*--tensor-parallel-size 8 > server_logs\/server.log 2>&1 &$/m,
+      /^srun --jobid JOBID --overlap --nodes 1 --nodelist node1 --ntasks 1 --ntasks-per-node 1 --export=PATH,HOME --container-image img .* vllm serve m\/x .*--tensor-parallel-size 8 > server_logs\/server.log 2>&1 &$/m,
     );
     expect(r.stdout).toContain("bench --base-url http://node1:9000 ");
     const dyn = await dryRun("slurm", { ...base, RUNNER_NAME: "slurm_0", FRAMEWORK: "dynamo-trt", TP: "4" });

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # INFX_IMAGE_*, INFX_DOWNLOAD_CMD, INFX_ENGINE_ENV are read by the cluster layers
 # Shared by the launch scripts (sourced, never run): dry run, quoting, free
 # port, health wait, the benchmark client, evals. Contract: runners/README.md.
 #
@@ -10,6 +11,9 @@
 #   INFX_STALL_TIMEOUT        infx bench --stall-timeout (default 600)
 #   INFX_LM_EVAL              the lm-eval command (default: lm_eval)
 #   EVAL_TASK                 lm-eval task of an eval job (default: gsm8k)
+#   INFX_REQUIRE_DIGEST=1     refuse an image the plan did not pin (no IMAGE_DIGEST, no @sha256:)
+#   INFX_MODEL_DOWNLOAD=0     no download step: the model cache is pre-filled (HF_TOKEN then
+#                             reaches no container at all)
 
 INFX_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SERVER_LOG_DIR="${SERVER_LOG_DIR:-server_logs}"
@@ -54,9 +58,10 @@ infx_on_exit() {
   trap 'exit 143' TERM
 }
 
-# Write a file (a dry run prints it as a here-document).
+# Write a file (a dry run prints it as a here-document); never through a symlink.
 infx_write() {
   local file="$1" text="$2"
+  [[ ! -L "$file" ]] || infx_die "$file is a symlink (left by an earlier job?); refusing to write through it"
   if infx_dry; then infx_q "$file"; printf "cat > %s <<'EOF'\n%s\nEOF\n" "$INFX_Q" "$text"; return; fi
   printf '%s\n' "$text" > "$file"
 }
@@ -151,6 +156,86 @@ infx_meta_env() {
   infx_write "$EVAL_RESULT_DIR/meta_env.json" "$json"
 }
 
+# The image the job runs -> INFX_IMAGE_REF and INFX_IMAGE_PINNED (docs/security.md):
+# IMAGE_DIGEST (the plan's image-digest) or an IMAGE already @sha256: gives
+# <name>@sha256:... (the tag dropped: Enroot reads no tag@digest), so a tag moved
+# on the registry or re-tagged on this host is never what runs; without a digest
+# the tag is pulled fresh (INFX_IMAGE_PINNED=0), or refused with INFX_REQUIRE_DIGEST=1.
+infx_image_ref() {
+  local image="${IMAGE:?}" digest="${IMAGE_DIGEST:-}" name
+  if [[ "$image" == *@* ]]; then
+    [[ -z "$digest" || "${image##*@}" == "$digest" ]] || infx_die "IMAGE $image and IMAGE_DIGEST $digest name different digests"
+    digest="${image##*@}"
+  fi
+  if [[ -n "$digest" ]]; then
+    [[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || infx_die "image digest '$digest' is not sha256:<64 hex> (the plan's image-digest)"
+    name="${image%%@*}"
+    if [[ "${name##*/}" == *:* ]]; then name="${name%:*}"; fi
+    INFX_IMAGE_REF="$name@$digest"; INFX_IMAGE_PINNED=1
+    return
+  fi
+  [[ "${INFX_REQUIRE_DIGEST:-0}" != "1" ]] ||
+    infx_die "IMAGE $image has no digest and INFX_REQUIRE_DIGEST=1: plan with resolve-digests (plan action input) or pin image: name@sha256:... in the config"
+  INFX_IMAGE_REF="$image"; INFX_IMAGE_PINNED=0
+  echo "warning: IMAGE $image runs by tag (the plan gave no IMAGE_DIGEST); it is pulled fresh, not taken from this host's images" >&2
+}
+
+# Environment of the engine container: an explicit allow-list (docs/security.md).
+# The model cache is read-only there, so the hub is told to stay offline
+# (huggingface_hub HF_HUB_OFFLINE, transformers TRANSFORMERS_OFFLINE) and
+# remote code goes to a writable HF_MODULES_CACHE; then the recipe's
+# ENGINE_ENV, whose names may not look like a credential or the runner's own.
+# No HF_TOKEN: only the download step (infx_download_cmd) gets it. -> INFX_ENGINE_ENV
+infx_engine_env() {
+  local kv
+  INFX_ENGINE_ENV=(HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_MODULES_CACHE=/tmp/infx-hf-modules)
+  for kv in "${ENGINE_ENV[@]}"; do
+    [[ "$kv" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || infx_die "engine environment entry '$kv' is not KEY=VALUE"
+    if [[ "${kv%%=*}" =~ ^(GITHUB_|ACTIONS_|RUNNER_)|TOKEN|SECRET|PASSWORD|CREDENTIAL ]]; then
+      infx_die "the recipe passes ${kv%%=*} to the engine; secrets and runner variables never reach it (runners/README.md, \"Secrets\")"
+    fi
+    INFX_ENGINE_ENV+=("$kv")
+  done
+}
+
+# The models the download step fetches -> INFX_MODELS: MODEL, and DRAFT_MODEL
+# for draft_model; a local path (/...) is nobody's to download.
+infx_models() {
+  local m all=("$MODEL")
+  if [[ "${SPEC_DECODING:-none}" == "draft_model" ]]; then all+=("${DRAFT_MODEL:-}"); fi
+  INFX_MODELS=()
+  for m in "${all[@]}"; do
+    if [[ -n "$m" && "$m" != /* ]]; then INFX_MODELS+=("$m"); fi
+  done
+}
+
+# The download step, the only one with write access to the model cache and
+# HF_TOKEN (when set): huggingface_hub.snapshot_download of INFX_MODELS in the
+# entry's image. -> INFX_DOWNLOAD_CMD (empty: nothing to download, or INFX_MODEL_DOWNLOAD=0)
+infx_download_cmd() {
+  infx_models
+  INFX_DOWNLOAD_CMD=()
+  [[ "${INFX_MODEL_DOWNLOAD:-1}" != "0" && ${#INFX_MODELS[@]} -gt 0 ]] || return 0
+  INFX_DOWNLOAD_CMD=(python3 -c 'import sys; from huggingface_hub import snapshot_download; [snapshot_download(repo_id=m) for m in sys.argv[1:]]' "${INFX_MODELS[@]}")
+}
+
+# Outputs are this job's alone: the log and eval directories and the result
+# files may not be symlinks (refused) and are emptied when a crashed job left
+# them (the checkout's clean removes them first; this covers hosts that keep a workspace).
+infx_fresh_outputs() {
+  local p
+  for p in "$SERVER_LOG_DIR" "$EVAL_RESULT_DIR" "$RESULT_FILENAME"; do
+    [[ -n "$p" && "$p" != /* && "$p" != . && ! "$p" =~ (^|/)\.\.(/|$) ]] ||
+      infx_die "'$p' (SERVER_LOG_DIR, EVAL_RESULT_DIR or RESULT_FILENAME) must be a path inside the working directory"
+  done
+  for p in "$SERVER_LOG_DIR" "$EVAL_RESULT_DIR" "$RESULT_FILENAME.json" "$RESULT_FILENAME"_conc*.json; do
+    [[ ! -L "$p" ]] || infx_die "$p is a symlink (left by an earlier job?); refusing to write the job's outputs through it"
+  done
+  infx_dry && return 0
+  rm -rf -- "$SERVER_LOG_DIR" "$EVAL_RESULT_DIR" "$RESULT_FILENAME.json" "$RESULT_FILENAME"_conc*.json
+  mkdir -p "$SERVER_LOG_DIR"
+}
+
 # Check the job's environment before anything starts.
 infx_require_job_env() {
   local v missing=()
@@ -161,5 +246,6 @@ infx_require_job_env() {
     for v in TP CONC; do [[ -n "${!v:-}" ]] || missing+=("$v"); done
   fi
   (( ${#missing[@]} == 0 )) || infx_die "the job's environment lacks ${missing[*]} (runners/README.md lists what the workflow sets)"
-  infx_dry || mkdir -p "$SERVER_LOG_DIR"
+  infx_image_ref
+  infx_fresh_outputs
 }

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # ENGINE_ENV is read by infx_engine_env (runners/lib/common.sh)
 # Cluster layer for Slurm (sourced by a launch_<cluster>.sh on the login node
 # that sets the variables below, then calls slurm_job). One allocation named
 # $INFX_JOB_TAG (salloc --no-shell; cleanup.sh cancels it by name), then one
@@ -37,36 +38,68 @@ slurm_allocate() {
   echo "Slurm job $SLURM_JOB on ${NODES_LIST[*]}" >&2
 }
 
-# The container part of an srun command line for NAME -> CONTAINER_ARGS.
+# srun's --export: SLURM_* and the names listed here, nothing else of the
+# login node's environment (no GITHUB_*, ACTIONS_*, runner or secret
+# variables; srun's default would be ALL). WITH names more (e.g. HF_TOKEN).
+slurm_export() {
+  local names=(PATH HOME) v
+  for v in USER LANG ETCD_ENDPOINTS NATS_SERVER "$@"; do [[ -z "${!v:-}" ]] || names+=("$v"); done
+  local IFS=,
+  SLURM_EXPORT="--export=${names[*]}"
+}
+
+# The container part of an srun command line for NAME -> CONTAINER_ARGS: the
+# entry's image by digest (INFX_IMAGE_REF), the model cache and the workspace
+# read-only. MODE=download instead mounts the cache writable and passes HF_TOKEN.
 slurm_container_args() {
-  local name="$1" mounts="$PWD:$PWD,${HF_HUB_CACHE:-/data/hf-cache}:/root/.cache/huggingface"
+  local name="$1" mode="${2:-engine}" cache="${HF_HUB_CACHE:-/data/hf-cache}:/root/.cache/huggingface" ro=":ro" token=()
+  if [[ "$mode" == "download" ]]; then ro=""; if [[ -n "${HF_TOKEN:-}" ]]; then token=(-e HF_TOKEN); fi; fi
   if [[ "${SLURM_CONTAINER:-pyxis}" == "pyxis" ]]; then
-    # pyxis (NVIDIA/pyxis README): --container-image, --container-mounts, --container-workdir.
-    CONTAINER_ARGS=(--container-image "$IMAGE" --container-mounts "$mounts" --container-workdir "$PWD")
+    # pyxis (NVIDIA/pyxis README): --container-image, --container-mounts SRC:DST[:FLAGS] (ro), --container-workdir.
+    local mounts="$PWD:$PWD:ro,$cache$ro" workdir="$PWD"
+    if [[ "$mode" == "download" ]]; then mounts="$cache"; workdir=/tmp; fi
+    CONTAINER_ARGS=(--container-image "$INFX_IMAGE_REF" --container-mounts "$mounts" --container-workdir "$workdir")
   else
     docker_device_args "${GPU_ALL:-0,1,2,3,4,5,6,7}"
-    CONTAINER_ARGS=(docker run --rm --name "$INFX_JOB_TAG-$name" --label "infx.job=$INFX_JOB_TAG" "${DEVICE_ARGS[@]}"
-      --ipc host --network host --shm-size "${CONTAINER_SHM_SIZE:-32g}" -v "$PWD:$PWD" -w "$PWD"
-      -v "${HF_HUB_CACHE:-/data/hf-cache}:/root/.cache/huggingface" -e HF_TOKEN -e ETCD_ENDPOINTS -e NATS_SERVER -e SLURM_PROCID "$IMAGE")
+    local entry=()
+    if [[ "$mode" == "download" ]]; then DEVICE_ARGS=(); entry=(--entrypoint "${INFX_DOWNLOAD_CMD[0]}"); fi
+    CONTAINER_ARGS=(docker run --rm --name "$INFX_JOB_TAG-$name" --label "infx.job=$INFX_JOB_TAG" --pull "$(docker_pull_policy)" "${DEVICE_ARGS[@]}"
+      --ipc host --network host --shm-size "${CONTAINER_SHM_SIZE:-32g}" -v "$PWD:$PWD:ro" -w "$PWD"
+      -v "$cache$ro" "${token[@]}" -e ETCD_ENDPOINTS -e NATS_SERVER -e SLURM_PROCID "${entry[@]}" "$INFX_IMAGE_REF")
     SLURM_DOCKER_NAMES+=("$INFX_JOB_TAG-$name")
   fi
 }
 
-# slurm_step NAME FIRST_NODE NNODES NTASKS CMD...: one background srun step.
+# The download step (infx_download_cmd) once per node of the allocation, in
+# the foreground, before any engine starts; the only step with HF_TOKEN.
+slurm_download() {
+  infx_download_cmd
+  (( ${#INFX_DOWNLOAD_CMD[@]} )) || return 0
+  local cmd=("${INFX_DOWNLOAD_CMD[@]}")
+  slurm_container_args download download
+  slurm_export HF_TOKEN
+  if [[ "${SLURM_CONTAINER:-pyxis}" != "pyxis" ]]; then cmd=("${cmd[@]:1}"); fi
+  infx_run srun --jobid "$SLURM_JOB" --overlap --nodes "${#NODES_LIST[@]}" --ntasks-per-node 1 "$SLURM_EXPORT" \
+    "${CONTAINER_ARGS[@]}" "${cmd[@]}"
+}
+
+# slurm_step NAME FIRST_NODE NNODES NTASKS CMD...: one background srun step,
+# its environment SLURM_EXPORT plus INFX_ENGINE_ENV (through env(1) in the container).
 slurm_step() {
   local name="$1" first="$2" nn="$3" nt="$4"; shift 4
   local nodes=("${NODES_LIST[@]:first:nn}") per=$(( (nt + nn - 1) / nn )) IFS=,
   local list="${nodes[*]}"
   unset IFS
   slurm_container_args "$name"
-  local env_prefix=()
-  if (( ${#ENGINE_ENV[@]} )); then env_prefix=(env "${ENGINE_ENV[@]}"); fi
+  slurm_export
+  infx_engine_env
+  local env_prefix=(env "${INFX_ENGINE_ENV[@]}")
   if [[ "${SLURM_CONTAINER:-pyxis}" == "pyxis" ]]; then
     infx_bg "$SERVER_LOG_DIR/$name.log" srun --jobid "$SLURM_JOB" --overlap --nodes "$nn" --nodelist "$list" \
-      --ntasks "$nt" --ntasks-per-node "$per" "${CONTAINER_ARGS[@]}" "${env_prefix[@]}" "$@"
+      --ntasks "$nt" --ntasks-per-node "$per" "$SLURM_EXPORT" "${CONTAINER_ARGS[@]}" "${env_prefix[@]}" "$@"
   else
     infx_bg "$SERVER_LOG_DIR/$name.log" srun --jobid "$SLURM_JOB" --overlap --nodes "$nn" --nodelist "$list" \
-      --ntasks "$nn" --ntasks-per-node 1 "${CONTAINER_ARGS[@]}" "${env_prefix[@]}" "$@"
+      --ntasks "$nn" --ntasks-per-node 1 "$SLURM_EXPORT" "${CONTAINER_ARGS[@]}" "${env_prefix[@]}" "$@"
   fi
   SLURM_STEP_PIDS+=("$INFX_BG_PID")
 }
@@ -75,7 +108,8 @@ slurm_alive() { infx_dry && return 0; local p; for p in "${SLURM_STEP_PIDS[@]}";
 slurm_log_tail() { local f; for f in "$SERVER_LOG_DIR"/*.log; do echo "== $f"; tail -n "${INFX_LOG_TAIL:-40}" "$f"; done; }
 slurm_teardown() {
   infx_dry && return 0
-  local n
+  local n p
+  for p in "${SLURM_STEP_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for n in "${SLURM_DOCKER_NAMES[@]}"; do srun --jobid "$SLURM_JOB" --overlap --nodes "${#NODES_LIST[@]}" --ntasks-per-node 1 docker rm -f "$n" > /dev/null 2>&1 || true; done
   [[ -z "${SLURM_JOB:-}" ]] || scancel "$SLURM_JOB" || true
 }
@@ -146,6 +180,8 @@ slurm_job() {
     gpus=$(( ${PREFILL_GPUS:-$(( PREFILL_NUM_WORKERS * PREFILL_TP ))} + ${DECODE_GPUS:-$(( DECODE_NUM_WORKERS * DECODE_TP ))} ))
     echo "job $INFX_JOB_TAG: $FRAMEWORK, $PREFILL_NUM_WORKERS prefill + $DECODE_NUM_WORKERS decode workers on $nodes nodes" >&2
     slurm_allocate "$nodes"
+    engine_command prefill "$worker_port"   # the key's override may set DRAFT_MODEL
+    slurm_download
     if [[ "$FRAMEWORK" == dynamo-* ]]; then slurm_dynamo_frontend "$port"; fi
     slurm_workers prefill "$PREFILL_NUM_WORKERS" "$worker_port"
     slurm_workers decode "$DECODE_NUM_WORKERS" "$worker_port"
@@ -153,6 +189,8 @@ slurm_job() {
   else
     engine_gpus serve; gpus="$E_GPUS"
     slurm_allocate "$(( (gpus + ${GPUS_PER_NODE:-8} - 1) / ${GPUS_PER_NODE:-8} ))"
+    engine_command serve "$port"   # the key's override may set DRAFT_MODEL
+    slurm_download
     if [[ "$FRAMEWORK" == dynamo-* ]]; then slurm_dynamo_frontend "$port"; fi
     engine_command serve "$port"
     if [[ -n "$ENGINE_YAML" ]]; then infx_write "$ENGINE_YAML_FILE" "$ENGINE_YAML"; fi

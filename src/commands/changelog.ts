@@ -3,7 +3,7 @@ import type { Io } from "../cli/io.js";
 import { planChangelogDiff } from "../changelog/plan-diff.js";
 import { formatMatrix } from "../plan/format.js";
 import { describeDialect } from "../config/dialect.js";
-import { INPUT_OPTIONS, planPlaceOf, POLICY_OPTIONS, policyOptions, printGithubPlan } from "./lib/matrix-options.js";
+import { DIGEST_OPTIONS, INPUT_OPTIONS, planPlaceOf, POLICY_OPTIONS, policyOptions, printGithubPlan, withDigests } from "./lib/matrix-options.js";
 
 export const spec = defineSpec({
   name: "changelog",
@@ -54,11 +54,13 @@ $GITHUB_OUTPUT; see docs/sharding.md).`,
       help: "json: the plan on one line; table: for a person; github: plan files + shard summary for workflows",
     },
     ...POLICY_OPTIONS,
+    ...DIGEST_OPTIONS,
   ],
   examples: [
     "infx changelog --base-ref origin/main --head-ref HEAD",
     "infx changelog --base-ref HEAD~1 --format table",
     "infx changelog --base-ref origin/main --trim-conc --format github --out-dir sweep-plan",
+    "infx changelog --base-ref origin/main --resolve-digests --format github",
   ],
 });
 
@@ -72,6 +74,7 @@ export async function run(o: ChangelogOptions, io: Io): Promise<number> {
     note: (text) => io.err(`${text}\n`),
     noteSkipped: io.isTTY,
   });
+  await withDigests(matrix, o);
   switch (o.format) {
     case "github":
       printGithubPlan(matrix, o, io, { changelog_metadata: plan.changelog_metadata });

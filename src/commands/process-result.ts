@@ -4,7 +4,7 @@ import type { Io } from "../cli/io.js";
 import { COMMON_ENV, MULTI_NODE_ENV, SINGLE_NODE_ENV, type Env } from "../results/process.js";
 import { processResultFile } from "../results/process-file.js";
 
-const ENV_VARS = ["RESULT_FILENAME", "IS_MULTINODE", ...[...COMMON_ENV, ...SINGLE_NODE_ENV, ...MULTI_NODE_ENV].map((v) => v.name)];
+const ENV_VARS = ["RESULT_FILENAME", "IS_MULTINODE", ...[...COMMON_ENV, ...SINGLE_NODE_ENV, ...MULTI_NODE_ENV].map((v) => v.name), "IMAGE_DIGEST"];
 const flagOf = (envName: string) => envName.toLowerCase().replace(/_/g, "-");
 /** A flag that overrides one environment variable (`--tp 8` for TP); collected in `options.env`. */
 type EnvFlag = OptSpec & { name: string; group: "env"; kind: "string" };
@@ -28,7 +28,9 @@ every *_ms latency of the raw file in seconds without the suffix, and
 interactivity (*_intvty = 1000 / *_tpot_ms, tokens/s per user). Unlike the
 reference it refuses a result with no completed request, no output token or a
 TPOT of 0, and it leaves out std_intvty (1000 / std is not a spread). It adds
-"date", the client's run date, by which 'infx collect' keeps the newest retry.
+"date", the client's run date, by which 'infx collect' keeps the newest retry,
+and, when IMAGE_DIGEST is set (the plan's image-digest, the image the job
+ran), "image_digest".
 The raw file is checked against schemas/raw-result.schema.json.`,
   options: [
     ...ENV_VARS.map((name): EnvFlag => ({ name: flagOf(name), group: "env", kind: "string", metavar: "VALUE", help: `overrides $${name}` })),

@@ -30,6 +30,8 @@ export interface SingleNodeEntry {
   name?: string;
   /** Set by --canary on the one entry the workflow runs first (src/plan/policies.ts). */
   canary?: boolean;
+  /** Set by --resolve-digests: the registry's digest of `image` (src/plan/image-digests.ts). */
+  "image-digest"?: string;
 }
 
 export interface WorkerBlock {
@@ -60,6 +62,8 @@ export interface MultiNodeEntry {
   "run-eval": boolean;
   id?: string;
   name?: string;
+  /** Set by --resolve-digests (src/plan/image-digests.ts). */
+  "image-digest"?: string;
 }
 
 export type MatrixEntry = SingleNodeEntry | MultiNodeEntry;

@@ -52,6 +52,18 @@ export const COMMON_ENV: readonly EnvVar[] = [
   { name: "IMAGE", help: "container image of the server" },
 ];
 
+/**
+ * `IMAGE_DIGEST` (optional): the digest the plan resolved and the job ran
+ * (runners/lib/common.sh, infx_image_ref). Set, it becomes the row's
+ * `image_digest`; unset or empty, the row has no such field (the reference's rows).
+ */
+export function imageDigestField(env: Env): { image_digest?: string } {
+  const d = env.IMAGE_DIGEST?.trim();
+  if (!d) return {};
+  if (!/^sha256:[0-9a-f]{64}$/.test(d)) throw new ResultError(`IMAGE_DIGEST='${d}' is not sha256:<64 lowercase hex> (the plan's image-digest)`);
+  return { image_digest: d };
+}
+
 /** Variables of a single-node job. */
 export const SINGLE_NODE_ENV: readonly EnvVar[] = [
   { name: "TP", help: "tensor parallelism: GPUs of the server" },
@@ -195,6 +207,7 @@ export function processResult(raw: unknown, env: Env): AggRow {
   const rowErrors = nonFiniteRowFields(row);
   if (rowErrors.length) throw new ResultError("the row would hold numbers that are not finite", rowErrors);
   if (typeof r.date === "string") row.date = r.date;
+  Object.assign(row, imageDigestField(env));
   return row as AggRow;
 }
 

@@ -40,6 +40,8 @@ interface AggRowCommon {
   server?: string;
   /** Local sweeps against a real server only (`infx sweep --base-url`): the server's GPUs (the per-GPU divisor). */
   server_gpus?: number;
+  /** `IMAGE_DIGEST` of the job, when the plan resolved it: the image that ran, by content (`sha256:...`). Not in the reference's rows. */
+  image_digest?: string;
   /** The run the row belongs to (`infx sweep --local` writes its output folder's name); `collect` recognises retries within one run only. */
   run?: string;
 }

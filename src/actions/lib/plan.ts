@@ -19,6 +19,7 @@ import { resolveRepo } from "../../github/repo-ref.js";
 import { decideSweep, isSweepLabel, sweepEventFromPayload, trustedSweepLabels, type SweepDecision, type SweepEvent } from "../../plan/labels.js";
 import { githubPlanFiles, type GithubPlanSummary } from "../../plan/shard.js";
 import { isMultiNode, type MatrixEntry } from "../../plan/types.js";
+import { resolvePlanDigests } from "../../registry/oci-digest.js";
 import { GENERATORS, generatorArgv } from "./argv.js";
 import { ActionError, appendSummary, input, intInput, type ActionDeps } from "./runtime.js";
 
@@ -199,10 +200,28 @@ export async function runPlan(deps: ActionDeps): Promise<void> {
   const unnamed = entries.filter((e) => !e.name || !e.id);
   if (unnamed.length)
     throw new ActionError(`${unnamed.length} plan entr${unnamed.length === 1 ? "y has" : "ies have"} no id/name (the planner must assign them with --ids)`);
+  await resolveDigestsInput(deps, entries);
   const summary = await uploadPlan(deps, planned);
   const canary = entries.find((e) => !isMultiNode(e) && e.canary);
   setRunOutputs(deps, planned, summary, sha, canary);
   await appendSummary(deps, planSummary(planned, summary, sha, canary));
+}
+
+/**
+ * Input `resolve-digests: true`: every entry gains `image-digest`, resolved
+ * once per distinct image (src/plan/image-digests.ts); the benchmark jobs run
+ * that digest. Off (the default), the plan is unchanged.
+ */
+async function resolveDigestsInput(deps: ActionDeps, entries: MatrixEntry[]): Promise<void> {
+  const on = input(deps, "resolve-digests");
+  if (on !== "true" && on !== "false" && on !== "") throw new ActionError(`input 'resolve-digests': expected true or false, got '${on}'`);
+  if (on !== "true") return;
+  const timeout = intInput(deps, "digest-timeout", 30);
+  if (timeout < 1) throw new ActionError(`input 'digest-timeout': at least 1 second, got ${timeout}`);
+  const timeoutMs = timeout * 1000;
+  await planning("resolve-digests", () => resolvePlanDigests(entries, { timeoutMs }));
+  const images = new Set(entries.map((e) => e.image));
+  deps.core.info(`image digests: ${[...images].map((i) => `${i} -> ${entries.find((e) => e.image === i)!["image-digest"]}`).join(", ")}`);
 }
 
 /**

@@ -45,5 +45,7 @@ export async function runProcessResult(deps: ActionDeps): Promise<void> {
     const art = await deps.artifacts.upload(artifactName, files, dir);
     deps.core.info(`uploaded ${files.length} row file(s) as artifact ${artifactName} (id ${art.id})`);
   }
-  await appendSummary(deps, `Processed ${files.length} result(s) of \`${base}\`${artifactName ? ` → artifact \`${artifactName}\`` : ""}.`);
+  const digest = deps.env.IMAGE_DIGEST?.trim();
+  const provenance = digest ? ` Image \`${deps.env.IMAGE ?? ""}\` ran by digest \`${digest}\`.` : "";
+  await appendSummary(deps, `Processed ${files.length} result(s) of \`${base}\`${artifactName ? ` → artifact \`${artifactName}\`` : ""}.${provenance}`);
 }

@@ -13,6 +13,7 @@ import { formatMatrix, MATRIX_FORMATS, type MatrixFormat } from "../../plan/form
 import { appendGithubOutput, DEFAULT_PLAN_DIR, writeGithubPlan } from "../../plan/github-format.js";
 import type { PolicyOptions } from "../../plan/policies.js";
 import type { MatrixEntry } from "../../plan/types.js";
+import { resolvePlanDigests } from "../../registry/oci-digest.js";
 
 export const INPUT_OPTIONS = defineOptions([
   {
@@ -72,8 +73,18 @@ export const POLICY_OPTIONS = defineOptions([
   { name: "out-dir", kind: "string", metavar: "DIR", help: "With --format github: where to write plan.json and shards/<id>.json (default: sweep-plan)" },
 ]);
 
+/** Image digests (src/plan/image-digests.ts): off by default, so the matrix is the reference planner's byte for byte. */
+export const DIGEST_OPTIONS = defineOptions([
+  {
+    name: "resolve-digests",
+    kind: "flag",
+    help: "Ask each image's registry (once per distinct image) for the digest of its tag and add image-digest: sha256:... to every entry; the benchmark job then runs name@digest (docs/security.md)",
+  },
+  { name: "digest-timeout", kind: "int", default: 30, metavar: "SECONDS", help: "With --resolve-digests: how long one image's registry may take" },
+]);
+
 /** Options every matrix command ends with. */
-export const COMMON_TAIL_OPTIONS = defineOptions([...INPUT_OPTIONS, FORMAT_OPTION, ...POLICY_OPTIONS]);
+export const COMMON_TAIL_OPTIONS = defineOptions([...INPUT_OPTIONS, FORMAT_OPTION, ...POLICY_OPTIONS, ...DIGEST_OPTIONS]);
 
 export const EXCLUSIVE_EVALS = { names: ["run-evals", "evals-only"] } as const;
 export const EXCLUSIVE_NODE_TYPE = { names: ["single-node", "multi-node"], required: true } as const;
@@ -95,6 +106,8 @@ export interface TailOptions {
   ids: boolean;
   outDir?: string;
   evalsOnly: boolean;
+  resolveDigests: boolean;
+  digestTimeout: number;
 }
 
 /** Where a plan is made: the working directory and the planner's cache settings. */
@@ -148,9 +161,17 @@ export function printGithubPlan(entries: MatrixEntry[], o: Pick<TailOptions, "ou
   if (io.env.GITHUB_OUTPUT) appendGithubOutput(io.env.GITHUB_OUTPUT, summary);
 }
 
-/** Warnings to stderr, then the plan in the chosen format to stdout. */
-export function printMatrix(command: string, plan: MatrixPlan, o: TailOptions, io: Io): number {
+/** With --resolve-digests: every entry gains image-digest (in place); otherwise nothing changes. */
+export async function withDigests<E extends { image: string }>(entries: E[], o: Pick<TailOptions, "resolveDigests" | "digestTimeout">): Promise<E[]> {
+  if (!o.resolveDigests) return entries;
+  requireAtLeast("digest-timeout", o.digestTimeout);
+  return resolvePlanDigests(entries, { timeoutMs: o.digestTimeout * 1000 });
+}
+
+/** Warnings to stderr, then the plan (image digests resolved when asked) in the chosen format to stdout. */
+export async function printMatrix(command: string, plan: MatrixPlan, o: TailOptions, io: Io): Promise<number> {
   for (const w of plan.warnings) io.err(`infx ${command}: warning: ${w}\n`);
+  await withDigests(plan.entries, o);
   if (o.format === "github") printGithubPlan(plan.entries, o, io);
   else {
     io.out(formatMatrix(plan.entries, o.format));
