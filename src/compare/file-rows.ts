@@ -198,25 +198,22 @@ function scannedMetrics(sc: RowScanner, out: Float64Array, at: number): boolean 
   return true;
 }
 
-/** JSON text of a scanned field, as `JSON.stringify` writes the value `JSON.parse` gives. */
-function scannedJson(sc: RowScanner, slot: number): string {
-  const t = sc.type[slot];
-  if (t === FIELD_STRING) return sc.plain[slot] ? `"${sc.str[slot]}"` : JSON.stringify(sc.str[slot]);
-  if (t === FIELD_NUMBER) return Number.isFinite(sc.num[slot]!) ? `${sc.num[slot]}` : "null";
-  return t === FIELD_TRUE ? "true" : t === FIELD_FALSE ? "false" : "null";
-}
+/** Reused by `scannedKey`: the identity's values of the current row. */
+const keyValues: unknown[] = [];
 
 /**
- * The row's identity key written straight from the scanned fields, without
- * the identity object: `identityKey` is the JSON array of the identity's
- * values, so this is that array's text. `scanFileRows` checks it against
- * `identityKey(identityOf(row))` on the first row of each file and uses the
- * objects when they differ.
+ * The row's identity key straight from the scanned fields, without the
+ * identity object: `identityKey` is the JSON text of the identity's values, so
+ * this stringifies those values in `identityOf`'s order (one flat string; a
+ * key built piece by piece would keep its pieces alive). `scanFileRows` checks
+ * it against `identityKey(identityOf(row))` on the first row of each file and
+ * uses the objects when they differ.
  */
 function scannedKey(sc: RowScanner, multi: number): string {
-  let key = "[";
-  for (const { slot } of IDENTITY_SLOTS[multi]!) key += (key.length > 1 ? "," : "") + scannedJson(sc, slot);
-  return `${key}]`;
+  const slots = IDENTITY_SLOTS[multi]!;
+  keyValues.length = slots.length;
+  for (let j = 0; j < slots.length; j++) keyValues[j] = scannedValue(sc, slots[j]!.slot);
+  return JSON.stringify(keyValues);
 }
 
 function multiOf(sc: RowScanner): number {

@@ -118,8 +118,6 @@ export class RowScanner {
   readonly type: Uint8Array;
   readonly num: Float64Array;
   readonly str: (string | undefined)[];
-  /** 1 where the string had no escape sequence (so `"` + str + `"` is its JSON text, as `JSON.stringify` writes it). */
-  readonly plain: Uint8Array;
   private readonly keyBytes: Uint8Array[];
   /** Open-addressed table: key hash -> field index + 1 (0 = empty). */
   private readonly table: Int32Array;
@@ -131,7 +129,6 @@ export class RowScanner {
     this.type = new Uint8Array(fields.length);
     this.num = new Float64Array(fields.length);
     this.str = new Array(fields.length).fill(undefined);
-    this.plain = new Uint8Array(fields.length);
     this.keyBytes = fields.map((f) => Buffer.from(f, "utf8"));
     let size = 16;
     while (size < fields.length * 4) size *= 2;
@@ -224,8 +221,13 @@ export class RowScanner {
       }
       return end;
     }
-    const [word, type] = c === 0x74 ? ["true", FIELD_TRUE] : c === 0x66 ? ["false", FIELD_FALSE] : c === 0x6e ? ["null", FIELD_NULL] : ["", 0];
-    if (!word) return NOT_FLAT;
+    if (c === 0x74) return this.literal(b, i, "true", field, FIELD_TRUE);
+    if (c === 0x66) return this.literal(b, i, "false", field, FIELD_FALSE);
+    if (c === 0x6e) return this.literal(b, i, "null", field, FIELD_NULL);
+    return NOT_FLAT;
+  }
+
+  private literal(b: Buffer, i: number, word: string, field: number, type: number): number {
     for (let j = 1; j < word.length; j++) if (b[i + j] !== word.charCodeAt(j)) return NOT_FLAT;
     if (field >= 0) this.type[field] = type;
     return i + word.length;
@@ -250,7 +252,6 @@ export class RowScanner {
     }
     if (field >= 0) {
       this.type[field] = FIELD_STRING;
-      this.plain[field] = escaped ? 0 : 1;
       this.str[field] = escaped
         ? (JSON.parse(b.toString("utf8", start - 1, i + 1)) as string)
         : ascii
