@@ -1,0 +1,224 @@
+// The fast row reader (RowScanner) and compare's fast path (scanFileRows) read
+// exactly what JSON.parse + the exact path read, and refuse (return undefined)
+// whatever they do not take, so the exact path can word it.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type FileRows, parsedFileRows, scanFileRows } from "../src/compare/file-rows.js";
+import { FIELD_ABSENT, FIELD_FALSE, FIELD_NULL, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, RowScanner } from "../src/results/scan-rows.js";
+
+const KEYS = ["a", "b", "hw", "tput", "é", "x y", "conc"];
+const scalar = fc.oneof(
+  fc.string(),
+  fc.string({ unit: "grapheme" }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+);
+
+/** What the scanner holds for field `i`, as JSON.parse would give it. */
+function held(sc: RowScanner, i: number): unknown {
+  const t = sc.type[i];
+  if (t === FIELD_ABSENT) return undefined;
+  if (t === FIELD_STRING) return sc.str[i];
+  if (t === FIELD_NUMBER) return sc.num[i];
+  if (t === FIELD_NULL) return null;
+  return t === FIELD_TRUE ? true : (expect(t).toBe(FIELD_FALSE), false);
+}
+
+/** JSON text of `rows` with whitespace of the given style between tokens. */
+function write(rows: Record<string, unknown>[], style: number): string {
+  if (style === 0) return JSON.stringify(rows);
+  if (style === 1) return JSON.stringify(rows, null, 2);
+  return `\r\n [ ${rows
+    .map(
+      (r) =>
+        `{\t${Object.entries(r)
+          .map(([k, v]) => `${JSON.stringify(k)} :\n${JSON.stringify(v)}`)
+          .join(" ,\r")} }`,
+    )
+    .join(",\n")} ]\n`;
+}
+
+function scanAll(text: string, fields: string[]): unknown[][] | undefined {
+  const sc = new RowScanner(fields);
+  const got: unknown[][] = [];
+  const n = sc.scan(Buffer.from(text, "utf8"), () => {
+    got.push(fields.map((_, i) => held(sc, i)));
+    return true;
+  });
+  return n === undefined ? undefined : (expect(n).toBe(got.length), got);
+}
+
+describe("RowScanner", () => {
+  it("reads every wanted field of flat rows as JSON.parse does (any whitespace, escapes, Unicode, duplicates)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.constantFrom(...KEYS), scalar), { maxLength: 8 }), fc.integer({ min: 0, max: 2 }), (rows, style) => {
+        const text = write(rows, style);
+        const want = ["a", "hw", "é", "x y", "conc"];
+        const got = scanAll(text, want);
+        const parsed = JSON.parse(text) as Record<string, unknown>[];
+        expect(got).toEqual(parsed.map((r) => want.map((k) => (Object.hasOwn(r, k) ? r[k] : undefined))));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("keeps the last of duplicate keys, as JSON.parse does", () => {
+    expect(scanAll('[{"a":1,"a":"two"}]', ["a"])).toEqual([["two"]]);
+  });
+
+  it("numbers: the same double as JSON.parse, for the shortest form, fixed forms, exponents and long digit strings", () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 20 }), (x, digits) => {
+        const forms = [String(x), x.toFixed(Math.min(digits, 20)), x.toPrecision(Math.max(1, digits)), x.toExponential(Math.min(digits, 20))].map((f) =>
+          f.replace(/^(-?)0+(\d)/, "$1$2"),
+        );
+        for (const f of forms) {
+          if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(f)) continue;
+          const got = scanAll(`[{"v":${f}}]`, ["v"]);
+          expect(Object.is(got![0]![0], JSON.parse(f)), f).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+    for (const f of ["0", "-0", "1e400", "-1e400", "5e-324", "123456789012345678901234567890", "0.1", "0.30000000000000004", "9007199254740993"])
+      expect(Object.is(scanAll(`[{"v":${f}}]`, ["v"])![0]![0], JSON.parse(f)), f).toBe(true);
+  });
+
+  it("never accepts what JSON.parse refuses; leaves nested values and escaped keys to the exact path", () => {
+    const refused = [
+      "",
+      "[",
+      "[{}",
+      "[{},]",
+      '[{"a":1,}]',
+      '[{"a" 1}]',
+      '[{"a":01}]',
+      '[{"a":1.}]',
+      '[{"a":.5}]',
+      '[{"a":1e}]',
+      '[{"a":+1}]',
+      '[{"a":tru}]',
+      '[{"a":"\\x"}]',
+      '[{"a":"\\u12"}]',
+      '[{"a":"tab\there"}]',
+      "[{'a':1}]",
+      "[{}] x",
+      '{"a":1}',
+      '[{"a":[1]}]',
+      '[{"a":{"b":1}}]',
+      '[{"\\u0061":1}]',
+      "\ufeff[{}]",
+      "[1]",
+    ];
+    for (const text of refused) expect(scanAll(text, ["a"]), text).toBeUndefined();
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.constantFrom(...KEYS), scalar), { maxLength: 4 }), fc.nat(), fc.string({ maxLength: 3 }), (rows, at, junk) => {
+        const text = JSON.stringify(rows);
+        const i = at % (text.length + 1);
+        const mutated = text.slice(0, i) + junk + text.slice(i + 1);
+        let ok = true;
+        try {
+          JSON.parse(mutated);
+        } catch {
+          ok = false;
+        }
+        if (!ok) expect(scanAll(mutated, KEYS)).toBeUndefined();
+      }),
+      { numRuns: 600 },
+    );
+  });
+});
+
+/** A valid aggregate row (single-node unless `multi`). */
+function aggRow(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    hw: ["b200", "h200", "mi355x"][i % 3],
+    conc: 2 ** (i % 8),
+    image: "img:1",
+    model: "org/model",
+    infmax_model_prefix: "dsr1",
+    framework: "sglang",
+    precision: "fp8",
+    spec_decoding: "none",
+    disagg: false,
+    isl: 1024,
+    osl: 8192,
+    is_multinode: false,
+    tp: 8,
+    ep: 1,
+    dp_attention: "false",
+    tput_per_gpu: 1000 + i * 0.123456789012345,
+    output_tput_per_gpu: 400.5 + i,
+    input_tput_per_gpu: 599.5,
+    median_ttft: 0.07359583526604434 * (i + 1),
+    p99_ttft: 0.1,
+    median_tpot: 0.011749137119976868,
+    median_intvty: 85.11263336093985,
+    median_e2el: 12.1,
+    date: `2026030${i % 9}-120000`,
+    ...extra,
+  };
+}
+
+const multiRow = (i: number) => ({
+  ...aggRow(i, { is_multinode: true, disagg: true }),
+  prefill_tp: 4,
+  prefill_ep: 4,
+  prefill_num_workers: 1,
+  prefill_dp_attention: "true",
+  decode_tp: 8,
+  decode_ep: 8,
+  decode_num_workers: 2,
+  decode_dp_attention: "false",
+  num_prefill_gpu: 4,
+  num_decode_gpu: 16,
+});
+
+function plain(r: FileRows) {
+  return {
+    keys: r.keys,
+    identities: r.identities,
+    values: Array.from(r.values.subarray(0, r.n * 7), (v) => (Number.isNaN(v) ? "NaN" : v)),
+    bad: r.bad,
+    dates: r.dates,
+    index: r.index,
+  };
+}
+
+describe("compare's fast path (scanFileRows) against the exact path (parsedFileRows)", () => {
+  it("gives the same rows, keys and identities for single- and multi-node rows, null and absent metrics, escapes and Unicode", () => {
+    const rows = [
+      ...Array.from({ length: 40 }, (_, i) => aggRow(i)),
+      ...Array.from({ length: 5 }, (_, i) => multiRow(i)),
+      aggRow(50, { median_e2el: null }),
+      aggRow(51, { p99_ttft: undefined }),
+      aggRow(52, { hw: 'h"1\\00', framework: "vllm-é" }),
+      aggRow(53, { spec_decoding: "mtp\u2028" }),
+    ];
+    const text = JSON.stringify(rows, null, 1);
+    const fast = scanFileRows(Buffer.from(text));
+    expect(fast).toBeDefined();
+    const fastPlain = plain(fast!);
+    const problems: string[] = [];
+    const exact = plain(parsedFileRows(JSON.parse(text), "f", problems)!);
+    expect(problems).toEqual([]);
+    expect(fastPlain).toEqual(exact);
+    const noIdentities = scanFileRows(Buffer.from(text), false)!;
+    expect(noIdentities.keys).toEqual(exact.keys);
+    expect(noIdentities.identities).toEqual([]);
+  });
+
+  it("leaves a file with a bad row or an unusable metric to the exact path", () => {
+    for (const bad of [
+      aggRow(1, { tp: "8" }),
+      aggRow(1, { conc: 1e400 }),
+      aggRow(1, { median_ttft: 0 }),
+      aggRow(1, { p99_ttft: "n/a" }),
+      { ...aggRow(1), hw: undefined },
+    ])
+      expect(scanFileRows(Buffer.from(JSON.stringify([aggRow(0), bad]))), JSON.stringify(bad)).toBeUndefined();
+    expect(scanFileRows(Buffer.from([0x5b, 0xff, 0x5d]))).toBeUndefined();
+  });
+});
