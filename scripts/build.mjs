@@ -83,10 +83,16 @@ const actionNames = readdirSync(join(root, "src/actions"))
  * Minified, no source maps, licence comments kept at the end of each file.
  * CommonJS dependencies that `require` node's built-ins get a real `require`.
  */
+/**
+ * Worker threads the actions start, built beside the chunks under the name the
+ * code asks for (`loadRunsInParallel` looks for load-worker.js next to itself).
+ */
+const WORKER_ENTRIES = { "load-worker": "src/compare/load-worker.ts" };
+
 async function buildActions() {
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: Object.fromEntries(actionNames.map((n) => [n, `src/actions/${n}.ts`])),
+    entryPoints: { ...Object.fromEntries(actionNames.map((n) => [n, `src/actions/${n}.ts`])), ...WORKER_ENTRIES },
     outdir: join(actionsDir, "dist"),
     chunkNames: "[name]-[hash]",
     bundle: true,

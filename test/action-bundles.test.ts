@@ -82,3 +82,51 @@ describe("committed action bundles", () => {
     expect(bytes).toBeLessThanOrEqual(4_000_000);
   });
 });
+
+describe("the compare action's history reader", () => {
+  it("finds its worker beside the chunks (actions/dist/load-worker.js) and the worker reads a run on its own", async () => {
+    const worker = join(ACTIONS, "dist/load-worker.js");
+    expect(existsSync(worker)).toBe(true);
+    const parallel = readdirSync(join(ACTIONS, "dist")).filter(
+      (f) => f.endsWith(".js") && readFileSync(join(ACTIONS, "dist", f), "utf8").includes("load-worker.js"),
+    );
+    expect(parallel.length, "the chunk that starts the worker sits in actions/dist/").toBeGreaterThan(0);
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { Worker } = await import("node:worker_threads");
+    const dir = mkdtempSync(join(tmpdir(), "bundle-worker-"));
+    const row = {
+      hw: "b200",
+      conc: 8,
+      image: "i:1",
+      model: "m",
+      infmax_model_prefix: "dsr1",
+      framework: "sglang",
+      precision: "fp8",
+      spec_decoding: "none",
+      disagg: false,
+      isl: 1024,
+      osl: 1024,
+      is_multinode: false,
+      tp: 8,
+      ep: 1,
+      dp_attention: "false",
+      tput_per_gpu: 1234.5,
+      output_tput_per_gpu: 600.25,
+      input_tput_per_gpu: 634.25,
+      median_tpot: 0.01,
+      median_intvty: 100,
+    };
+    writeFileSync(join(dir, "agg_bmk.json"), JSON.stringify([row, { ...row, conc: 16 }]));
+    const w = new Worker(worker);
+    const packed = await new Promise<{ keys: string[]; values: Float64Array; problems: string[] }>((done, fail) => {
+      w.once("message", done);
+      w.once("error", fail);
+      w.postMessage({ index: 0, label: "history", files: [join(dir, "agg_bmk.json")] });
+    });
+    await w.terminate();
+    expect(packed.problems).toEqual([]);
+    expect(packed.keys).toHaveLength(2);
+    expect(packed.values[0]).toBe(1234.5);
+  });
+});

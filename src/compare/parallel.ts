@@ -2,12 +2,12 @@
  * Reading many runs (the history) on several threads: files are parsed in
  * worker threads while the main thread parses its share, and each worker sends
  * back a run's points as flat arrays. Parsing JSON is most of the time of a big
- * comparison; this divides it by the cores there are. A single-file bundle (an
- * action) has no worker file: it reads on the main thread.
+ * comparison; this divides it by the cores there are. The worker is
+ * load-worker.js beside this module: in dist/compare/, and in actions/dist/
+ * (scripts/build.mjs builds it there); without it, everything is read here.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Run } from "./load.js";
@@ -23,7 +23,7 @@ function besideThisModule(name: string): URL {
 function workerFile(): string | undefined {
   try {
     const file = fileURLToPath(besideThisModule("load-worker.js"));
-    return existsSync(file) && existsSync(join(dirname(file), "packed.js")) ? file : undefined;
+    return existsSync(file) ? file : undefined;
   } catch {
     return undefined;
   }

@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{l as o}from"./chunk-4NXKNBAQ.js";import"./chunk-HPR5XBCU.js";import"./chunk-MK7RL7SW.js";import"./chunk-EEUFGP5F.js";import"./chunk-ZBD24WRP.js";import"./chunk-DA7HMYBL.js";import{parentPort as e}from"node:worker_threads";e.on("message",a=>{if(a===null)return void e.close();let r=o(a);e.postMessage(r,[r.values.buffer,r.bad.buffer])});
