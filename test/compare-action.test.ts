@@ -2,7 +2,9 @@
 // and Octokit against the local fake GitHub + fake artifact service. The
 // baseline is found on page 2 of the base branch's runs, downloaded from
 // another run (findBy), compared, summarised and uploaded; the sticky comment
-// gets its section; the gate is red, then green after the label.
+// gets its section; the gate is red, then green after the label, which counts
+// only when its last adder has write permission (issue events and collaborator
+// permissions from the fake).
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +13,7 @@ import type { ActionCore, ActionDeps } from "../src/actions/lib/runtime.js";
 import { simulatedSweep } from "../src/compare/simulate.js";
 import { normalRng } from "../src/compare/stats.js";
 import { asArtifactJob, startFakeArtifacts, type FakeArtifactService } from "./support/fake-artifacts.js";
-import { startFakeGitHub, type FakeGitHub } from "./support/fake-github.js";
+import { startFakeGitHub, type FakeGitHub, type FakeRoute } from "./support/fake-github.js";
 
 const PR = 42;
 let gh: FakeGitHub;
@@ -45,6 +47,40 @@ function recordingCore(inputs: Record<string, string>) {
 
 const o = { cv: 0.03, curves: 2, concs: [4, 8, 16, 32] };
 const z = normalRng(42);
+
+/** The PR's issue events, as GitHub lists them (oldest first): who added or removed which label. */
+const labelEvents: { event: "labeled" | "unlabeled"; label: string; actor: string }[] = [];
+let eventReads = 0;
+
+/** `actor` adds or removes `name` on the PR: the label list and the issue events change together, as on GitHub. */
+function relabel(event: "labeled" | "unlabeled", name: string, actor: string): void {
+  const pull = gh.state.pulls.find((p) => p.number === PR)!;
+  pull.labels = event === "labeled" ? [...pull.labels.filter((l) => l !== name), name] : pull.labels.filter((l) => l !== name);
+  labelEvents.push({ event, label: name, actor });
+}
+
+/** GET /repos/{o}/{r}/issues/{PR}/events with the API's shape (the fake has no such endpoint of its own). */
+function issueEventsRoute(ctx: Parameters<FakeRoute>[0]): boolean {
+  const { req, res, url } = ctx;
+  if (req.method !== "GET" || url.pathname !== `/repos/acme/inferencex/issues/${PR}/events`) return false;
+  eventReads++;
+  const ok = req.headers.authorization === `token ${gh.token}`;
+  res.writeHead(ok ? 200 : 401, { "content-type": "application/json" });
+  const body = labelEvents.map((e, i) => ({
+    id: i + 1,
+    node_id: `LE_${i + 1}`,
+    url: `${gh.url}/repos/acme/inferencex/issues/events/${i + 1}`,
+    actor: { login: e.actor, id: 100 + i, type: "User" },
+    event: e.event,
+    commit_id: null,
+    commit_url: null,
+    created_at: new Date(Date.UTC(2026, 0, 21, 10, i)).toISOString(),
+    label: { name: e.label, color: "d73a4a" },
+    performed_via_github_app: null,
+  }));
+  res.end(JSON.stringify(ok ? body : { message: "Bad credentials" }));
+  return true;
+}
 
 /** Uploads rows as `results_bmk` from the collect job of run `backend`, mapped to REST run `id`. */
 async function uploadRows(backend: string, id: number, rows: unknown[]): Promise<void> {
@@ -100,6 +136,9 @@ beforeAll(async () => {
     Client: art.DefaultArtifactClient,
   };
   gh.addPull({ number: PR, labels: ["sweep-enabled"] });
+  gh.state.collaborators = { maint: "maintain", writer: "write", triager: "triage" };
+  gh.route(issueEventsRoute);
+  relabel("labeled", "sweep-enabled", "maint");
 
   // Oldest first: three history runs and the baseline on main (push, success, with results_bmk) ...
   for (let k = 0; k < 3; k++) await uploadRows(`hist-${k}`, gh.addRun({ workflow: "run-sweep.yml" }).id, simulatedSweep(z, o));
@@ -163,11 +202,45 @@ describe("compare action", () => {
       /regression gate: \d+ point\(s\) and 1 curve\(s\) regressed against the baseline; add the label 'accept-regression'/,
     );
     expect(red.outputs.pass).toBe("false");
-    gh.state.pulls.find((p) => p.number === PR)!.labels.push("accept-regression");
+    expect(eventReads).toBe(0); // no label: nobody to ask about
+    relabel("labeled", "accept-regression", "maint");
     const green = await runAs("pr", "gate-rerun", { mode: "gate" }, mod.runCompare);
     await green.result;
     expect(green.outputs).toMatchObject({ pass: "true" });
-    expect(green.outputs.reason).toMatch(/accepted by the 'accept-regression' label/);
+    expect(green.outputs.reason).toMatch(/accepted by the 'accept-regression' label \(added by @maint, maintain\)$/);
+    expect(eventReads).toBe(1);
+    relabel("unlabeled", "accept-regression", "maint");
+  });
+
+  it("the label added by a triager: still red, and the gate says why", async () => {
+    const before = eventReads;
+    relabel("labeled", "accept-regression", "triager");
+    const t = await runAs("pr", "gate-triage", { mode: "gate" }, mod.runCompare);
+    const why = "label 'accept-regression' was added by @triager (triage): it counts only from people with write permission";
+    await expect(t.result).rejects.toThrow(`regression gate: `);
+    await expect(t.result).rejects.toThrow(why);
+    expect(t.outputs.pass).toBe("false");
+    expect(t.outputs.reason).toContain(`${why}; to accept them, someone with write permission must remove the label 'accept-regression' and add it again`);
+    expect(t.summary.join("")).toMatch(/## Regression gate: ❌ fail[\s\S]*was added by @triager \(triage\)/);
+    expect(eventReads).toBe(before + 1);
+    expect(gh.requests.some((r) => r.path === "/repos/acme/inferencex/collaborators/triager/permission" && r.status === 200)).toBe(true);
+  });
+
+  it("removed and re-added by someone else: the last adder counts, either way", async () => {
+    const cases: [string, boolean, RegExp][] = [
+      ["writer", true, /accepted by the 'accept-regression' label \(added by @writer, write\)$/],
+      ["triager", false, /was added by @triager \(triage\): it counts only from people with write permission/],
+      ["maint", true, /\(added by @maint, maintain\)$/],
+    ];
+    for (const [who, pass, reason] of cases) {
+      relabel("unlabeled", "accept-regression", who);
+      relabel("labeled", "accept-regression", who);
+      const t = await runAs("pr", `gate-${who}`, { mode: "gate" }, mod.runCompare);
+      if (pass) await t.result;
+      else await expect(t.result).rejects.toThrow(reason);
+      expect(t.outputs.pass, who).toBe(String(pass));
+      expect(t.outputs.reason, who).toMatch(reason);
+    }
   });
 
   it("baseline-run-id pins the baseline; the history is runs before it", async () => {
@@ -192,9 +265,12 @@ describe("compare action", () => {
     expect(gh.state.comments.find((x) => x.issue_number === 43)!.body).toContain(
       "_No comparison: no successful run-sweep.yml run on 'release-1' (event push) has a results_bmk artifact._",
     );
+    const reads = eventReads;
     const gate = await runAs("lonely", "gate", { mode: "gate", "pr-number": String(PR) }, mod.runCompare);
     await gate.result;
     expect(gate.outputs.reason).toMatch(/no baseline/);
+    expect(gh.state.pulls.find((p) => p.number === PR)!.labels).toContain("accept-regression");
+    expect(eventReads).toBe(reads); // nothing to accept: who added the label is not asked
     const bad = await runAs("lonely", "compare2", { "baseline-run-id": "abc" }, mod.runCompare);
     await expect(bad.result).rejects.toThrow(/input 'baseline-run-id': expected a run id/);
   });

@@ -301,4 +301,13 @@ describe("run-sweep.yml", () => {
     expect(job).toMatch(/issues: read/);
     expect(job).toMatch(/uses: \.\/actions\/plan\n\s+with:[\s\S]*github-token: \$\{\{ github\.token \}\}/);
   });
+  it("the regression gate reads who added accept-regression with read-only scopes: contents, pull requests, issues", () => {
+    const job = wf.slice(wf.indexOf("\n  regression-gate:"), wf.indexOf("\n  comment:"));
+    const block = /\n {4}permissions:\n((?: {6}[^\n]*\n)+)/.exec(job)![1]!;
+    const scopes = block
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.replace(/#.*$/, "").trim());
+    expect(scopes.sort()).toEqual(["contents: read", "issues: read", "pull-requests: read"]);
+  });
 });

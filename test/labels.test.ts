@@ -1,7 +1,19 @@
 // The sweep label policy as data: for every combination of event, action,
 // labels, draft and fork, whether a sweep runs and how.
 import { describe, expect, it } from "vitest";
-import { decideSweep, isSweepLabel, PRIMARY_SWEEP_LABELS, SWEEP_LABELS, sweepEventFromPayload, type SweepEvent } from "../src/plan/labels.js";
+import {
+  ACCEPT_REGRESSION_LABEL,
+  decideSweep,
+  isSweepLabel,
+  PRIMARY_SWEEP_LABELS,
+  SWEEP_LABELS,
+  sweepEventFromPayload,
+  type SweepEvent,
+  trustedLabels,
+  trustedSweepLabels,
+  WRITE_ONLY_LABELS,
+  WRITE_PERMISSION_ROLES,
+} from "../src/plan/labels.js";
 
 const pr = (over: Partial<SweepEvent>): SweepEvent => ({ eventName: "pull_request", action: "synchronize", labels: [], draft: false, fork: false, ...over });
 
@@ -137,5 +149,49 @@ describe("sweepEventFromPayload", () => {
     for (const l of SWEEP_LABELS) expect(isSweepLabel(l)).toBe(true);
     expect(isSweepLabel("sweep")).toBe(false);
     expect(isSweepLabel(undefined)).toBe(false);
+  });
+});
+
+describe("label trust: one rule for the sweep labels and accept-regression", () => {
+  const ROLES = ["admin", "maintain", "write", "triage", "read", "none"];
+  it("the write-only labels are exactly the sweep labels and accept-regression", () => {
+    expect(Object.keys(WRITE_ONLY_LABELS).sort()).toEqual([...SWEEP_LABELS, ACCEPT_REGRESSION_LABEL].sort());
+  });
+  it("every write-only label, for every role: counts exactly when the role can write, else ignored with its rule", () => {
+    let cases = 0;
+    for (const [label, rule] of Object.entries(WRITE_ONLY_LABELS))
+      for (const role of ROLES) {
+        const t = trustedLabels([label, "bug"], [{ label, actor: "u", role }], [label]);
+        const writes = ["admin", "maintain", "write"].includes(role);
+        expect(t.labels, `${label} ${role}`).toEqual(writes ? [label, "bug"] : ["bug"]);
+        expect(t.ignored, `${label} ${role}`).toEqual(writes ? [] : [`label '${label}' was added by @u (${role}): ${rule}`]);
+        expect(WRITE_PERMISSION_ROLES.includes(role)).toBe(writes);
+        cases++;
+      }
+    expect(cases).toBe((SWEEP_LABELS.length + 1) * ROLES.length);
+  });
+  it("the ignored reasons are worded for each label's policy", () => {
+    const grants = [
+      { label: "accept-regression", actor: "tri", role: "triage" },
+      { label: "sweep-enabled", actor: "tri", role: "triage" },
+    ];
+    expect(trustedLabels(["accept-regression", "sweep-enabled"], grants, ["accept-regression", ...SWEEP_LABELS]).ignored).toEqual([
+      "label 'accept-regression' was added by @tri (triage): it counts only from people with write permission",
+      "label 'sweep-enabled' was added by @tri (triage): sweep labels count only from people with write permission",
+    ]);
+  });
+  it("only the labels in scope are checked: the sweep policy keeps accept-regression, the gate keeps sweep labels", () => {
+    const labels = ["sweep-enabled", "accept-regression"];
+    expect(trustedSweepLabels(labels, [{ label: "sweep-enabled", actor: "m", role: "maintain" }])).toEqual({ labels, ignored: [] });
+    expect(trustedLabels(labels, [{ label: "accept-regression", actor: "w", role: "write" }], [ACCEPT_REGRESSION_LABEL])).toEqual({ labels, ignored: [] });
+  });
+  it("a label in scope that is not write-only always counts", () => {
+    expect(trustedLabels(["bug"], [], ["bug"])).toEqual({ labels: ["bug"], ignored: [] });
+  });
+  it("a write-only label with no known adder does not count", () => {
+    expect(trustedLabels(["accept-regression"], [], [ACCEPT_REGRESSION_LABEL])).toEqual({
+      labels: [],
+      ignored: ["label 'accept-regression': who added it is unknown, so it does not count"],
+    });
   });
 });

@@ -1,7 +1,10 @@
 /**
  * Who added each label to a PR (the issue's `labeled` events, latest per
- * label) and their role on the repository: the input of
- * `trustedSweepLabels` (src/plan/labels.ts).
+ * label) and their role on the repository: the input of `trustedLabels`
+ * (src/plan/labels.ts), for the sweep labels (plan action) and the
+ * accept-regression label (regression gate). REST: the issue's events (token
+ * with `issues: read`) and each adder's collaborator permission (`metadata:
+ * read`, which every GITHUB_TOKEN has).
  */
 import type { LabelGrant } from "../plan/labels.js";
 import { githubError } from "./github-error.js";

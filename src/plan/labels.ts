@@ -13,6 +13,10 @@
  * Pushes to main run the full plan (no canary), unless the head commit message
  * says [skip-sweep]. Draft PRs, fork PRs and PRs without a primary label never
  * run. Two primary labels at once is an error.
+ *
+ * Label trust (WRITE_ONLY_LABELS, trustedLabels): a sweep label, and the
+ * regression gate's accept-regression label, counts only when the person who
+ * last added it has write permission.
  */
 
 export const PRIMARY_SWEEP_LABELS = ["sweep-enabled", "full-sweep-enabled", "full-sweep-fail-fast"] as const;
@@ -136,8 +140,25 @@ export function sweepEventFromPayload(eventName: string, payload: Record<string,
   };
 }
 
-/** Roles whose sweep labels count (triage may label, but must not start GPU sweeps). */
-export const SWEEP_LABEL_ROLES: readonly string[] = ["admin", "maintain", "write"];
+/**
+ * Roles with write permission on the repository. Anyone with triage may add a
+ * label, but a label in {@link WRITE_ONLY_LABELS} counts only when its last
+ * adder has one of these roles: triage must neither start GPU sweeps nor
+ * accept a regression.
+ */
+export const WRITE_PERMISSION_ROLES: readonly string[] = ["admin", "maintain", "write"];
+
+/** The label by which a PR's author and reviewers accept a measured regression. */
+export const ACCEPT_REGRESSION_LABEL = "accept-regression";
+
+/**
+ * The label trust policy as data: each label that counts only from people with
+ * write permission, and the rule an ignored one is reported with.
+ */
+export const WRITE_ONLY_LABELS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(SWEEP_LABELS.map((l) => [l, "sweep labels count only from people with write permission"])),
+  [ACCEPT_REGRESSION_LABEL]: "it counts only from people with write permission",
+};
 
 /** Who last added a label to the PR, and that person's role on the repository. */
 export interface LabelGrant {
@@ -147,44 +168,41 @@ export interface LabelGrant {
 }
 
 /**
- * The labels that count for the sweep policy: every label that is not a
- * sweep label, and each sweep label whose last adder has a role in
- * {@link SWEEP_LABEL_ROLES}. A sweep label with no known adder, or added by
- * someone without write permission, is dropped with a reason.
+ * The labels that count: every label outside `scope` (or not in
+ * {@link WRITE_ONLY_LABELS}), and each label of `scope` whose last adder has a
+ * role in {@link WRITE_PERMISSION_ROLES}. A write-only label with no known
+ * adder, or added by someone without write permission, is dropped with a
+ * reason.
  */
-export function trustedSweepLabels(labels: readonly string[], grants: readonly LabelGrant[]): { labels: string[]; ignored: string[] } {
+export function trustedLabels(labels: readonly string[], grants: readonly LabelGrant[], scope: readonly string[]): { labels: string[]; ignored: string[] } {
   const last = new Map(grants.map((g) => [g.label, g]));
   const kept: string[] = [];
   const ignored: string[] = [];
   for (const label of labels) {
-    if (!isSweepLabel(label)) {
-      kept.push(label);
-      continue;
-    }
+    const rule = scope.includes(label) ? WRITE_ONLY_LABELS[label] : undefined;
     const g = last.get(label);
-    if (g && SWEEP_LABEL_ROLES.includes(g.role)) kept.push(label);
-    else
-      ignored.push(
-        g
-          ? `label '${label}' was added by @${g.actor} (${g.role}): sweep labels count only from people with write permission`
-          : `label '${label}': who added it is unknown, so it does not count`,
-      );
+    if (rule === undefined || (g && WRITE_PERMISSION_ROLES.includes(g.role))) kept.push(label);
+    else ignored.push(g ? `label '${label}' was added by @${g.actor} (${g.role}): ${rule}` : `label '${label}': who added it is unknown, so it does not count`);
   }
   return { labels: kept, ignored };
 }
 
+/** The labels that count for the sweep policy: {@link trustedLabels} over the sweep labels. */
+export function trustedSweepLabels(labels: readonly string[], grants: readonly LabelGrant[]): { labels: string[]; ignored: string[] } {
+  return trustedLabels(labels, grants, SWEEP_LABELS);
+}
+
 // --- regression gate -------------------------------------------------------------
 
-/** The label by which a PR's author and reviewers accept a measured regression. */
-export const ACCEPT_REGRESSION_LABEL = "accept-regression";
-
-/** What the regression gate knows: the comparison's counts (or that there was none) and the PR's labels now. */
+/** What the regression gate knows: the comparison's counts (or that there was none), the PR's labels now and who added them. */
 export interface GateInput {
   /** Points that regressed; undefined when nothing was compared (no baseline). */
   regressions?: number;
   /** Curves that regressed. */
   curveRegressions?: number;
   labels: readonly string[];
+  /** Who last added each label of {@link gateLabelsToCheck}, and their role (the rest may be left out). */
+  grants: readonly LabelGrant[];
 }
 
 export interface GateDecision {
@@ -193,16 +211,36 @@ export interface GateDecision {
   reason: string;
 }
 
+function regressed(g: Omit<GateInput, "grants">): number {
+  return g.regressions === undefined ? 0 : g.regressions + (g.curveRegressions ?? 0);
+}
+
+/**
+ * The labels whose last adder the gate must know: ACCEPT_REGRESSION_LABEL when
+ * it is on the PR and something regressed; otherwise none (and the gate makes
+ * no REST call for them).
+ */
+export function gateLabelsToCheck(g: Omit<GateInput, "grants">): string[] {
+  return regressed(g) > 0 && g.labels.includes(ACCEPT_REGRESSION_LABEL) ? [ACCEPT_REGRESSION_LABEL] : [];
+}
+
 /**
  * The regression gate: red when a point or a curve regressed, unless the PR
- * carries ACCEPT_REGRESSION_LABEL; green when nothing regressed or nothing
- * could be compared (no baseline is not the PR's fault).
+ * carries ACCEPT_REGRESSION_LABEL and its last adder has write permission
+ * ({@link trustedLabels}); green when nothing regressed or nothing could be
+ * compared (no baseline is not the PR's fault).
  */
 export function decideRegressionGate(g: GateInput): GateDecision {
   if (g.regressions === undefined) return { pass: true, reason: "no baseline to compare with: nothing to gate" };
-  const n = g.regressions + (g.curveRegressions ?? 0);
-  if (n === 0) return { pass: true, reason: "no regression against the baseline" };
+  if (regressed(g) === 0) return { pass: true, reason: "no regression against the baseline" };
   const what = `${g.regressions} point(s) and ${g.curveRegressions ?? 0} curve(s) regressed against the baseline`;
-  if (g.labels.includes(ACCEPT_REGRESSION_LABEL)) return { pass: true, reason: `${what}; accepted by the '${ACCEPT_REGRESSION_LABEL}' label` };
-  return { pass: false, reason: `${what}; add the label '${ACCEPT_REGRESSION_LABEL}' to accept them and re-run this job` };
+  if (!g.labels.includes(ACCEPT_REGRESSION_LABEL))
+    return { pass: false, reason: `${what}; add the label '${ACCEPT_REGRESSION_LABEL}' to accept them and re-run this job` };
+  const trusted = trustedLabels(g.labels, g.grants, [ACCEPT_REGRESSION_LABEL]);
+  if (trusted.labels.includes(ACCEPT_REGRESSION_LABEL)) {
+    const by = new Map(g.grants.map((x) => [x.label, x])).get(ACCEPT_REGRESSION_LABEL)!;
+    return { pass: true, reason: `${what}; accepted by the '${ACCEPT_REGRESSION_LABEL}' label (added by @${by.actor}, ${by.role})` };
+  }
+  const how = `someone with write permission must remove the label '${ACCEPT_REGRESSION_LABEL}' and add it again, then re-run this job`;
+  return { pass: false, reason: `${what}; ${trusted.ignored.join("; ")}; to accept them, ${how}` };
 }

@@ -9,7 +9,9 @@
  * regression gate (mode `gate`): reads this run's `comparison` artifact and the
  * PR's labels as they are now (so re-running the job after adding the label
  * turns it green) and fails on a regression unless the label policy
- * (`decideRegressionGate`) accepts it.
+ * (`decideRegressionGate`) accepts it: the label counts only when its last
+ * adder has write permission (`labelGrants`, asked only when
+ * `gateLabelsToCheck` names the label).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,9 +21,10 @@ import { comparisonJson } from "../../compare/render.js";
 import type { Comparison } from "../../compare/types.js";
 import { downloadMatching, type OtherRun } from "../../github/artifact.js";
 import { resolveRepo, type RepoRef } from "../../github/repo-ref.js";
+import { labelGrants } from "../../github/label-grants.js";
 import { getPullHead } from "../../github/repo.js";
 import { findRunsWithArtifact, getRunWithArtifact, type FoundRun } from "../../github/runs.js";
-import { decideRegressionGate } from "../../plan/labels.js";
+import { decideRegressionGate, gateLabelsToCheck } from "../../plan/labels.js";
 import { ActionError, appendSummary, input, intInput, type ActionDeps } from "./runtime.js";
 
 /** The artifact contract of the comparison. */
@@ -212,8 +215,12 @@ async function runGate(deps: ActionDeps): Promise<void> {
   const repo = resolveRepo(undefined, deps.env);
   const pr = prNumber(deps);
   const cmp = await readComparison(deps);
-  const { labels } = await getPullHead(await deps.octokit(token), { ...repo, pullNumber: pr });
-  const decision = decideRegressionGate("noBaseline" in cmp ? { labels } : { ...cmp, labels });
+  const octokit = await deps.octokit(token);
+  const { labels } = await getPullHead(octokit, { ...repo, pullNumber: pr });
+  const facts = "noBaseline" in cmp ? { labels } : { ...cmp, labels };
+  const check = gateLabelsToCheck(facts);
+  const grants = check.length ? await labelGrants(octokit, { ...repo, issueNumber: pr }, check) : [];
+  const decision = decideRegressionGate({ ...facts, grants });
   deps.core.setOutput("pass", String(decision.pass));
   deps.core.setOutput("reason", decision.reason);
   await appendSummary(deps, `## Regression gate: ${decision.pass ? "✅ pass" : "❌ fail"}\n\n${decision.reason}.\n`);
