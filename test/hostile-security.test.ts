@@ -296,6 +296,11 @@ describe("run-sweep.yml", () => {
     expect(job).toMatch(/actions\/checkout@[0-9a-f]{40}[^\n]*\n\s+with:\n\s+ref: \$\{\{ github\.event\.pull_request\.base\.sha \}\}/);
     expect(job.slice(0, job.indexOf("uses: ./actions/comment"))).not.toMatch(/needs\.plan\.outputs\.sha \}\}\n/);
   });
+  it("the regression gate runs its code from the base branch (a PR cannot change the check that judges it)", () => {
+    const job = wf.slice(wf.indexOf("\n  regression-gate:"), wf.indexOf("\n  comment:"));
+    expect(job).toMatch(/actions\/checkout@[0-9a-f]{40}[^\n]*\n\s+with:\n\s+ref: \$\{\{ github\.event\.pull_request\.base\.sha \}\}/);
+    expect(job).not.toMatch(/needs\.plan\.outputs\.sha/);
+  });
   it("the plan job passes a read-only token so sweep labels are checked against the labeler's permission", () => {
     const job = wf.slice(wf.indexOf("\n  plan:"), wf.indexOf("\n  canary:"));
     expect(job).toMatch(/issues: read/);
