@@ -1,11 +1,45 @@
 /**
- * History runs in flat arrays: keys, metric values and bad bits, no object
- * per point. A comparison only looks history points up by key, so a run of
- * 20,000 points costs three arrays instead of 20,000 objects, and crosses
- * from a worker thread as two transferable buffers.
+ * Runs in flat arrays: keys, metric values and bad bits (and, for the
+ * baseline and the head, identities), with no object per point kept: a
+ * comparison looks points up by key, and `PackedPoints` makes a Point when
+ * asked. A run of 20,000 points costs a few arrays instead of 100,000 objects
+ * for the garbage collector to move, and a history run crosses from a worker
+ * thread as two transferable buffers.
  */
+import { relative } from "node:path";
 import { type FileRows, KEPT_METRICS, readFileRows, rowPath } from "./file-rows.js";
-import { displayPath, duplicateProblem, type Point, type Run } from "./load.js";
+import type { Identity } from "./metrics.js";
+
+export interface Point {
+  key: string;
+  /** Empty for a history run (it needs values only). */
+  identity: Identity;
+  /** Metric values in KEPT_METRICS order; NaN when absent, non-numeric or not positive. */
+  values: Float64Array;
+  /** Which of `values` were present but unusable (non-numeric, zero, negative): bit i = KEPT_METRICS[i]. */
+  bad: number;
+}
+
+export interface Run {
+  label: string;
+  points: Map<string, Point>;
+  /** One line per problem: `file: $[3].tput_per_gpu: ...`. */
+  problems: string[];
+  /** Number of files read. */
+  files: number;
+  /** Rows dropped because a newer row of the same identity was in the same run. */
+  duplicates: number;
+}
+
+/** The words for a row dropped because a newer row of the same identity is in the run. */
+function duplicateProblem(display: string, at: string, old: { source: string; date: string }, keep: { source: string; date: string }): string {
+  return `${display}: ${at} has the same benchmark identity as ${old.source}; kept the newer (${keep.source}${keep.date ? `, date ${keep.date}` : ""})`;
+}
+
+/** `file` as problems show it: under `root` when one is given. */
+export function displayPath(file: string, root?: string): string {
+  return root && file !== root ? `${root.replace(/\/+$/, "")}/${relative(root, file)}` : file;
+}
 
 export interface LoadJob {
   index: number;
@@ -21,6 +55,8 @@ export interface PackedRun {
   /** keys.length × KEPT_METRICS.length, point after point. */
   values: Float64Array;
   bad: Int32Array;
+  /** Per point, for the baseline and the head (never sent from a worker). */
+  identities?: Identity[];
   problems: string[];
   files: number;
   duplicates: number;
@@ -29,8 +65,10 @@ export interface PackedRun {
 const K = KEPT_METRICS.length;
 
 /** Collects a run's rows (newest `date` wins among duplicates, later row on a tie, as `loadRun`). */
-class PackedBuilder {
+export class PackedBuilder {
   readonly keys: string[] = [];
+  /** Kept when constructed with `identities`. */
+  readonly identities: Identity[] | undefined;
   values = new Float64Array(1024 * K);
   readonly bad: number[] = [];
   readonly dates: string[] = [];
@@ -40,6 +78,10 @@ class PackedBuilder {
   readonly displays: string[] = [];
   readonly slots = new Map<string, number>();
   duplicates = 0;
+
+  constructor(identities: boolean) {
+    this.identities = identities ? [] : undefined;
+  }
 
   merge(rows: FileRows, display: string, problems: string[]): void {
     const file = this.displays.push(display) - 1;
@@ -64,6 +106,7 @@ class PackedBuilder {
       this.dates[slot] = rows.dates[j]!;
       this.fileOf[slot] = file;
       this.rowOf[slot] = rows.index[j]!;
+      if (this.identities) this.identities[slot] = rows.identities[j]!;
     }
   }
 
@@ -77,33 +120,39 @@ class PackedBuilder {
     bigger.set(this.values);
     this.values = bigger;
   }
+
+  /** The run collected (the builder is not used after). */
+  done(index: number, label: string, problems: string[], files: number): PackedRun {
+    const n = this.keys.length;
+    return {
+      index,
+      label,
+      keys: this.keys,
+      values: this.values.slice(0, n * K),
+      bad: Int32Array.from(this.bad),
+      ...(this.identities ? { identities: this.identities } : {}),
+      problems,
+      files,
+      duplicates: this.duplicates,
+    };
+  }
 }
 
-/** Reads a job's files as one packed run (what a history run needs: keys and values). */
-export function loadPackedRun(job: LoadJob): PackedRun {
-  const b = new PackedBuilder();
+/** Reads a job's files as one packed run; `identities` for a baseline or head (a history run needs keys and values). */
+export function loadPackedRun(job: LoadJob, identities = false): PackedRun {
+  const b = new PackedBuilder(identities);
   const problems: string[] = [];
   for (const f of job.files) {
     const display = displayPath(f, job.root);
-    const rows = readFileRows(f, display, problems, false);
+    const rows = readFileRows(f, display, problems, identities);
     if (rows) b.merge(rows, display, problems);
   }
-  const n = b.keys.length;
-  return {
-    index: job.index,
-    label: job.label,
-    keys: b.keys,
-    values: b.values.slice(0, n * K),
-    bad: Int32Array.from(b.bad),
-    problems,
-    files: job.files.length,
-    duplicates: b.duplicates,
-  };
+  return b.done(job.index, job.label, problems, job.files.length);
 }
 
 /**
- * A read-only Map over a packed run: a Point (without identity: history
- * needs values) is made when asked for. Writing to it throws.
+ * A read-only Map over a packed run: a Point is made when asked for (its
+ * values a view into the run's array). Writing to it throws.
  */
 export class PackedPoints extends Map<string, Point> {
   private slots?: Map<string, number>;
@@ -119,7 +168,7 @@ export class PackedPoints extends Map<string, Point> {
 
   private point(i: number): Point {
     const p = this.packed;
-    return { key: p.keys[i]!, identity: {}, values: p.values.subarray(i * K, (i + 1) * K), bad: p.bad[i]!, date: "", source: p.label };
+    return { key: p.keys[i]!, identity: p.identities?.[i] ?? {}, values: p.values.subarray(i * K, (i + 1) * K), bad: p.bad[i]! };
   }
 
   override get(key: string): Point | undefined {
