@@ -3,7 +3,10 @@
 // whatever they do not take, so the exact path can word it.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type FileRows, parsedFileRows, scanFileRows } from "../src/compare/file-rows.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type FileRows, parsedFileRows, readFileRows, scanFileRows } from "../src/compare/file-rows.js";
 import { FIELD_ABSENT, FIELD_FALSE, FIELD_NULL, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, RowScanner } from "../src/results/scan-rows.js";
 
 const KEYS = ["a", "b", "hw", "tput", "é", "x y", "conc"];
@@ -220,5 +223,42 @@ describe("compare's fast path (scanFileRows) against the exact path (parsedFileR
     ])
       expect(scanFileRows(Buffer.from(JSON.stringify([aggRow(0), bad]))), JSON.stringify(bad)).toBeUndefined();
     expect(scanFileRows(Buffer.from([0x5b, 0xff, 0x5d]))).toBeUndefined();
+  });
+});
+
+describe("compare reads a file in 1 MB pieces (readFileRows)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "scan-pieces-"));
+  const exactOf = (text: string) => plain(parsedFileRows(JSON.parse(text), "f", [])!);
+  const readBack = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    const problems: string[] = [];
+    const got = readFileRows(join(dir, name), name, problems);
+    expect(problems).toEqual([]);
+    return plain(got!);
+  };
+
+  it("rows across piece boundaries, Unicode at the cuts, a '}' inside a string, a row bigger than a piece: the same rows as the exact path", () => {
+    const rows = Array.from({ length: 3000 }, (_, i) =>
+      aggRow(i, { model: i % 7 === 0 ? "org/m}odel" : i % 5 === 0 ? `é€𝄞${"}".repeat(i % 3)}` : "org/model", date: `2026-${i}` }),
+    );
+    rows.splice(1500, 0, aggRow(9999, { image: `huge:${"x}".repeat(700_000)}` }));
+    for (const [name, text] of [
+      ["compact.json", JSON.stringify(rows)],
+      ["indented.json", JSON.stringify(rows, null, 2)],
+    ] as const) {
+      expect(text.length).toBeGreaterThan(2 << 20);
+      expect(readBack(name, text), name).toEqual(exactOf(text));
+    }
+  });
+
+  it("a bad row in a later piece: the whole file is read the exact way, every problem worded", () => {
+    const rows = Array.from({ length: 4000 }, (_, i) => aggRow(i, { date: `d${i}` }));
+    rows[3900] = aggRow(3900, { tp: "eight" });
+    const text = JSON.stringify(rows);
+    writeFileSync(join(dir, "bad.json"), text);
+    const problems: string[] = [];
+    const got = readFileRows(join(dir, "bad.json"), "bad.json", problems)!;
+    expect(got.n).toBe(3999);
+    expect(problems).toEqual(['bad.json: $[3900].tp: must be a number, got "eight"; row skipped']);
   });
 });

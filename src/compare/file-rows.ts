@@ -8,7 +8,7 @@
  * `inconclusive`) with a problem naming it.
  */
 import { isUtf8 } from "node:buffer";
-import { decodeUtf8Strict, type ReadScratch, readUserBytes } from "../io/read-user-file.js";
+import { decodeUtf8Strict, MAX_USER_FILE_BYTES, type ReadAt, readUserBytes, withUserFile } from "../io/read-user-file.js";
 import { parseJson } from "../results/json.js";
 import { type AggFieldRule, aggRowRules, CHECKED_AGG_FIELDS, checkAggRow, looksLikeAggRow, looksLikeRawResult } from "../results/rows.js";
 import { FIELD_FALSE, FIELD_NULL, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, RowScanner } from "../results/scan-rows.js";
@@ -40,8 +40,7 @@ export function rowPath(rows: FileRows, j: number): string {
   return i < 0 ? "$" : `$[${i}]`;
 }
 
-/** Per thread: the read buffer and the values array, reused from file to file. */
-const scratch: ReadScratch = {};
+/** Per thread: the values array, reused from file to file. */
 let valuesScratch = new Float64Array(0);
 
 function emptyRows(capacity: number): FileRows {
@@ -54,17 +53,15 @@ function emptyRows(capacity: number): FileRows {
  * Undefined when nothing could be read. `identities`: see `scanFileRows`.
  */
 export function readFileRows(file: string, display: string, problems: string[], identities = true): FileRows | undefined {
-  let bytes: Buffer;
   try {
-    bytes = readUserBytes(file, undefined, scratch);
+    const fast = withUserFile(file, MAX_USER_FILE_BYTES, (read, size) => scanFileInPieces(read, size, identities));
+    if (fast) return fast;
+    const doc = parseDoc(readUserBytes(file), file, display, problems);
+    return doc === undefined ? undefined : parsedFileRows(doc, display, problems);
   } catch (e) {
     problems.push(`${display}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     return undefined;
   }
-  const fast = scanFileRows(bytes, identities);
-  if (fast) return fast;
-  const doc = parseDoc(bytes, file, display, problems);
-  return doc === undefined ? undefined : parsedFileRows(doc, display, problems);
 }
 
 function parseDoc(bytes: Buffer, file: string, display: string, problems: string[]): unknown {
@@ -228,31 +225,85 @@ function multiOf(sc: RowScanner): number {
  * identity object (baseline and head need them; history runs only keys).
  */
 export function scanFileRows(bytes: Buffer, identities = true): FileRows | undefined {
-  if (!isUtf8(bytes)) return undefined;
   const sc = (scanner ??= new RowScanner(SCAN_FIELDS));
-  // A row is ~1 KB in agg_bmk.json; the values array grows if there are more.
-  let out = emptyRows(Math.ceil(bytes.length / 512));
-  let quickKeys = true;
-  const rows = sc.scan(bytes, (i) => {
+  const rows = new ScannedRows(Math.ceil(bytes.length / 512), identities);
+  sc.begin();
+  return isUtf8(bytes) && sc.feed(bytes, true, (i) => rows.add(sc, i)) ? rows.out : undefined;
+}
+
+/** Bytes read at a time: a piece stays in the processor's cache between the read and the scan, and the memory is reused. */
+const PIECE = 1 << 20;
+let pieceBuffer = Buffer.alloc(0);
+
+/**
+ * `scanFileRows` over a file read in pieces of PIECE bytes, each cut just
+ * after its last `}` (the rest starts the next piece).
+ */
+function scanFileInPieces(read: ReadAt, size: number, identities: boolean): FileRows | undefined {
+  const sc = (scanner ??= new RowScanner(SCAN_FIELDS));
+  const rows = new ScannedRows(Math.ceil(size / 512), identities);
+  const onRow = (i: number) => rows.add(sc, i);
+  if (pieceBuffer.length < PIECE) pieceBuffer = Buffer.allocUnsafeSlow(PIECE);
+  let buf = pieceBuffer;
+  let carry = 0;
+  let position = 0;
+  sc.begin();
+  for (;;) {
+    const n = read(buf, carry, buf.length - carry, position);
+    position += n;
+    const end = carry + n;
+    const last = n === 0 || position >= size;
+    const cut = last ? end : buf.lastIndexOf(CLOSE_BRACE, end - 1) + 1;
+    if (cut === 0) {
+      // No row ends in the buffer: a row bigger than it. Grow and read on.
+      buf = Buffer.concat([buf.subarray(0, end), Buffer.allocUnsafe(buf.length)]);
+      carry = end;
+      continue;
+    }
+    const piece = buf.subarray(0, cut);
+    if (!isUtf8(piece) || !sc.feed(piece, last, onRow)) return undefined;
+    if (last) return rows.out;
+    buf.copy(buf, 0, cut, end);
+    carry = end - cut;
+  }
+}
+
+const CLOSE_BRACE = 0x7d;
+
+/** The rows of one fast read, as they are scanned. */
+class ScannedRows {
+  out: FileRows;
+  /** Whether `scannedKey` agrees with `identityKey` (checked on the first row). */
+  private quickKeys = true;
+
+  constructor(
+    capacity: number,
+    private readonly identities: boolean,
+  ) {
+    this.out = emptyRows(capacity);
+  }
+
+  /** Adds the scanner's current row; false when it is not for the fast path. */
+  add(sc: RowScanner, i: number): boolean {
     const multi = multiOf(sc);
     for (const { rule, slot } of RULE_SLOTS[multi]!) if (!fitsScanned(sc, slot, rule)) return false;
-    if ((out.n + 1) * K > out.values.length) out = { ...out, values: growValues(out.values) };
+    const out = this.out;
+    if ((out.n + 1) * K > out.values.length) out.values = growValues(out.values);
     if (!scannedMetrics(sc, out.values, out.n * K)) return false;
-    const identity = identities || i === 0 || !quickKeys ? identityOf(scannedRow(sc, multi) as unknown as AggRow) : undefined;
-    let key = quickKeys ? scannedKey(sc, multi) : identityKey(identity!);
+    const identity = this.identities || i === 0 || !this.quickKeys ? identityOf(scannedRow(sc, multi) as unknown as AggRow) : undefined;
+    let key = this.quickKeys ? scannedKey(sc, multi) : identityKey(identity!);
     if (i === 0 && key !== identityKey(identity!)) {
-      quickKeys = false;
+      this.quickKeys = false;
       key = identityKey(identity!);
     }
     out.keys.push(key);
-    if (identities) out.identities.push(identity!);
+    if (this.identities) out.identities.push(identity!);
     out.bad.push(0);
     out.dates.push(sc.type[DATE_SLOT] === FIELD_STRING ? sc.str[DATE_SLOT]! : "");
     out.index.push(i);
     out.n++;
     return true;
-  });
-  return rows === undefined ? undefined : out;
+  }
 }
 
 function growValues(old: Float64Array): Float64Array {

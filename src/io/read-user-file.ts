@@ -47,24 +47,15 @@ const ERRNO_WORDS: Record<string, string> = {
   ELOOP: "too many symbolic links",
 };
 
+/** Reads up to `length` bytes at `position` into `buf` at `offset`; 0 at the end of the file. */
+export type ReadAt = (buf: Uint8Array, offset: number, length: number, position: number) => number;
+
 /**
- * A buffer that `readUserBytes` may reuse from one file to the next: reading
- * big files one after another into the same memory avoids touching fresh
- * pages, which is what costs most on a virtual machine. The bytes returned
- * are valid until the next read with the same scratch.
+ * Opens a user file with the checks of `readUserBytes` (a regular file, at
+ * most `maxBytes`, opened without blocking) and hands `use` a reader and the
+ * size; closes it after. Errors, of opening or reading, are UserFileErrors.
  */
-export interface ReadScratch {
-  buf?: Buffer;
-}
-
-function bufferFor(size: number, scratch?: ReadScratch): Buffer {
-  if (!scratch) return Buffer.allocUnsafe(size);
-  if (!scratch.buf || scratch.buf.length < size) scratch.buf = Buffer.allocUnsafeSlow(Math.ceil(size * 1.25));
-  return scratch.buf.subarray(0, size);
-}
-
-/** The bytes of a regular file, refusing anything else without blocking. */
-export function readUserBytes(file: string, maxBytes = MAX_USER_FILE_BYTES, scratch?: ReadScratch): Buffer {
+export function withUserFile<T>(file: string, maxBytes: number, use: (read: ReadAt, size: number) => T): T {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -76,20 +67,29 @@ export function readUserBytes(file: string, maxBytes = MAX_USER_FILE_BYTES, scra
     const st = fstatSync(fd);
     if (!st.isFile()) throw new UserFileError(file, `it is ${kindOf(st)}, not a regular file`);
     if (st.size > maxBytes) throw new UserFileError(file, `it is ${st.size} bytes, more than the ${maxBytes} allowed`);
-    const buf = bufferFor(st.size, scratch);
-    let got = 0;
-    while (got < st.size) {
-      const n = readSync(fd, buf, got, st.size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return got === st.size ? buf : buf.subarray(0, got);
+    return use((buf, offset, length, position) => readSync(fd, buf, offset, length, position), st.size);
   } catch (e) {
-    if (e instanceof UserFileError) throw e;
-    throw new UserFileError(file, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
+    // A system call's error (EIO, EISDIR...) is the file's; anything else is thrown as it is.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (e instanceof UserError || !code) throw e;
+    throw new UserFileError(file, code);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The bytes of a regular file, refusing anything else without blocking. */
+export function readUserBytes(file: string, maxBytes = MAX_USER_FILE_BYTES): Buffer {
+  return withUserFile(file, maxBytes, (read, size) => {
+    const buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = read(buf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === size ? buf : buf.subarray(0, got);
+  });
 }
 
 /**

@@ -38,6 +38,12 @@ const NINE = 0x39;
 /** Powers of ten a double holds exactly (Clinger's fast path divides by them). */
 const EXACT_POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
+/** Where a document read in pieces is: before `[`, before a row, after a row, after `]`. */
+const PHASE_START = 0;
+const PHASE_ROW = 1;
+const PHASE_AFTER_ROW = 2;
+const PHASE_END = 3;
+
 /** What a scan step returns when the bytes are not for the fast path. */
 const NOT_FLAT = -1;
 
@@ -124,6 +130,9 @@ export class RowScanner {
   private readonly mask: number;
   /** Strings seen as values, by hash: identity fields repeat, so a row makes no new strings. */
   private interned = new Map<number, string[]>();
+  private phase = PHASE_START;
+  /** Rows read so far in the document. */
+  rows = 0;
 
   constructor(readonly fields: readonly string[]) {
     this.type = new Uint8Array(fields.length);
@@ -148,24 +157,48 @@ export class RowScanner {
    * the fast path or `onRow` returned false (read it the exact way then).
    */
   scan(bytes: Buffer, onRow: (row: number) => boolean): number | undefined {
+    this.begin();
+    return this.feed(bytes, true, onRow) ? this.rows : undefined;
+  }
+
+  /** Starts a document read in pieces with `feed`. */
+  begin(): void {
     this.interned = new Map();
-    const b = bytes;
+    this.phase = PHASE_START;
+    this.rows = 0;
+  }
+
+  /**
+   * The next piece of the document (`last`: the end of it). A piece other than
+   * the last must end just after a row's `}` (a guess the caller makes: if the
+   * `}` was inside a string, the piece does not parse and this says so). False
+   * when the document is not for the fast path or `onRow` returned false.
+   */
+  feed(b: Buffer, last: boolean, onRow: (row: number) => boolean): boolean {
     let i = skipSpace(b, 0);
-    if (b[i++] !== OPEN_BRACKET) return undefined;
-    i = skipSpace(b, i);
-    let rows = 0;
-    if (b[i] === CLOSE_BRACKET) i++;
-    else
-      for (;;) {
+    if (this.phase === PHASE_START) {
+      if (b[i++] !== OPEN_BRACKET) return false;
+      i = skipSpace(b, i);
+      if (b[i] === CLOSE_BRACKET) {
+        this.phase = PHASE_END;
+        i++;
+      } else this.phase = PHASE_ROW;
+    }
+    while (this.phase !== PHASE_END && i < b.length) {
+      if (this.phase === PHASE_ROW) {
         i = this.object(b, i);
-        if (i === NOT_FLAT || !onRow(rows++)) return undefined;
-        i = skipSpace(b, i);
+        if (i === NOT_FLAT || !onRow(this.rows++)) return false;
+        this.phase = PHASE_AFTER_ROW;
+      } else {
         const c = b[i++];
-        if (c === CLOSE_BRACKET) break;
-        if (c !== COMMA) return undefined;
-        i = skipSpace(b, i);
+        if (c === CLOSE_BRACKET) this.phase = PHASE_END;
+        else if (c === COMMA) this.phase = PHASE_ROW;
+        else return false;
       }
-    return skipSpace(b, i) === b.length ? rows : undefined;
+      i = skipSpace(b, i);
+    }
+    if (this.phase === PHASE_END && skipSpace(b, i) !== b.length) return false;
+    return !last || this.phase === PHASE_END;
   }
 
   /** One object from `i`, its wanted fields into `type`/`num`/`str`; the index after it, or NOT_FLAT. */
