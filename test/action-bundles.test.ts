@@ -8,6 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { SINGLE_NODE_ROW } from "./support/agg-rows.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ACTIONS = join(ROOT, "actions");
@@ -95,28 +96,7 @@ describe("the compare action's history reader", () => {
     const { tmpdir } = await import("node:os");
     const { Worker } = await import("node:worker_threads");
     const dir = mkdtempSync(join(tmpdir(), "bundle-worker-"));
-    const row = {
-      hw: "b200",
-      conc: 8,
-      image: "i:1",
-      model: "m",
-      infmax_model_prefix: "dsr1",
-      framework: "sglang",
-      precision: "fp8",
-      spec_decoding: "none",
-      disagg: false,
-      isl: 1024,
-      osl: 1024,
-      is_multinode: false,
-      tp: 8,
-      ep: 1,
-      dp_attention: "false",
-      tput_per_gpu: 1234.5,
-      output_tput_per_gpu: 600.25,
-      input_tput_per_gpu: 634.25,
-      median_tpot: 0.01,
-      median_intvty: 100,
-    };
+    const row = { ...SINGLE_NODE_ROW, tput_per_gpu: 1234.5, output_tput_per_gpu: 600.25, input_tput_per_gpu: 634.25, median_tpot: 0.01, median_intvty: 100 };
     writeFileSync(join(dir, "agg_bmk.json"), JSON.stringify([row, { ...row, conc: 16 }]));
     const w = new Worker(worker);
     const packed = await new Promise<{ keys: string[]; values: Float64Array; problems: string[] }>((done, fail) => {

@@ -13,6 +13,7 @@ import { simulatedSweep } from "../src/compare/simulate.js";
 import { normalQuantile, normalRng, tQuantile } from "../src/compare/stats.js";
 import type { Comparison } from "../src/compare/types.js";
 import { infx, infxProcess, ROOT } from "./support/cli.js";
+import { SINGLE_NODE_ROW } from "./support/agg-rows.js";
 
 const schema = JSON.parse(readFileSync(join(ROOT, "schemas/comparison.schema.json"), "utf8"));
 const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
@@ -22,21 +23,8 @@ function row(conc: number, o: Record<string, unknown> = {}): Record<string, unkn
   const tput = 100 * conc ** 0.7;
   const tpot = 0.01 * (1 + conc / 32);
   return {
-    hw: "b200",
+    ...SINGLE_NODE_ROW,
     conc,
-    image: "img:1",
-    model: "org/model",
-    infmax_model_prefix: "dsr1",
-    framework: "sglang",
-    precision: "fp8",
-    spec_decoding: "none",
-    disagg: false,
-    isl: 1024,
-    osl: 1024,
-    is_multinode: false,
-    tp: 8,
-    ep: 1,
-    dp_attention: "false",
     tput_per_gpu: tput,
     output_tput_per_gpu: tput / 2,
     input_tput_per_gpu: tput / 2,

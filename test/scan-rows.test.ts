@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FileRows, parsedFileRows, readFileRows, scanFileRows } from "../src/compare/file-rows.js";
 import { FIELD_ABSENT, FIELD_FALSE, FIELD_NULL, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, RowScanner } from "../src/results/scan-rows.js";
+import { SINGLE_NODE_ROW } from "./support/agg-rows.js";
 
 const KEYS = ["a", "b", "hw", "tput", "é", "x y", "conc"];
 const scalar = fc.oneof(
@@ -137,21 +138,10 @@ describe("RowScanner", () => {
 /** A valid aggregate row (single-node unless `multi`). */
 function aggRow(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
+    ...SINGLE_NODE_ROW,
     hw: ["b200", "h200", "mi355x"][i % 3],
     conc: 2 ** (i % 8),
-    image: "img:1",
-    model: "org/model",
-    infmax_model_prefix: "dsr1",
-    framework: "sglang",
-    precision: "fp8",
-    spec_decoding: "none",
-    disagg: false,
-    isl: 1024,
     osl: 8192,
-    is_multinode: false,
-    tp: 8,
-    ep: 1,
-    dp_attention: "false",
     tput_per_gpu: 1000 + i * 0.123456789012345,
     output_tput_per_gpu: 400.5 + i,
     input_tput_per_gpu: 599.5,
@@ -214,14 +204,10 @@ describe("compare's fast path (scanFileRows) against the exact path (parsedFileR
   });
 
   it("leaves a file with a bad row or an unusable metric to the exact path", () => {
-    for (const bad of [
-      aggRow(1, { tp: "8" }),
-      aggRow(1, { conc: 1e400 }),
-      aggRow(1, { median_ttft: 0 }),
-      aggRow(1, { p99_ttft: "n/a" }),
-      { ...aggRow(1), hw: undefined },
-    ])
+    for (const bad of [aggRow(1, { tp: "8" }), aggRow(1, { median_ttft: 0 }), aggRow(1, { p99_ttft: "n/a" }), { ...aggRow(1), hw: undefined }])
       expect(scanFileRows(Buffer.from(JSON.stringify([aggRow(0), bad]))), JSON.stringify(bad)).toBeUndefined();
+    const overflow = JSON.stringify([aggRow(0), aggRow(1, { conc: "CONC" })]).replace('"CONC"', "1e400");
+    expect(scanFileRows(Buffer.from(overflow)), "a number beyond a double (Infinity)").toBeUndefined();
     expect(scanFileRows(Buffer.from([0x5b, 0xff, 0x5d]))).toBeUndefined();
   });
 });
