@@ -13,32 +13,12 @@ import { parseJson } from "../results/json.js";
 import { type AggFieldRule, aggRowRules, CHECKED_AGG_FIELDS, checkAggRow, looksLikeAggRow, looksLikeRawResult } from "../results/rows.js";
 import { FIELD_FALSE, FIELD_NULL, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, RowScanner } from "../results/scan-rows.js";
 import type { AggRow } from "../results/types.js";
-import { COMPANION, CURVE_FIELDS, type Identity, identityKey, identityOf, METRIC_NAMES, MULTI_SHAPE, SINGLE_SHAPE } from "./metrics.js";
+import { type Identity, identityFields, identityKey, identityOf, KEPT_METRICS } from "./metrics.js";
+import type { FileRows } from "./run.js";
 
-/** Every metric a point keeps: the compared ones and their companions. */
-export const KEPT_METRICS: readonly string[] = [...METRIC_NAMES, ...Object.values(COMPANION)];
+export { type FileRows, KEPT_METRICS, rowPath } from "./run.js";
+
 const K = KEPT_METRICS.length;
-
-/** The valid rows of one file. Valid until the next read on this thread (`values` is reused). */
-export interface FileRows {
-  n: number;
-  keys: string[];
-  /** Per row, when asked for (empty for a history run read the fast way). */
-  identities: Identity[];
-  /** n × KEPT_METRICS.length, row after row; NaN where absent or unusable. */
-  values: Float64Array;
-  /** Per row: which metrics were present but unusable (bit i = KEPT_METRICS[i]). */
-  bad: number[];
-  dates: string[];
-  /** Per row: its index in the file's array, or -1 for a file holding one row object. */
-  index: number[];
-}
-
-/** A row's JSON path: `$[12]`, or `$` for a file holding one row object. */
-export function rowPath(rows: FileRows, j: number): string {
-  const i = rows.index[j]!;
-  return i < 0 ? "$" : `$[${i}]`;
-}
 
 /** Per thread: the values array, reused from file to file. */
 let valuesScratch = new Float64Array(0);
@@ -153,10 +133,8 @@ const DATE_SLOT = slotOf("date");
 const MULTINODE_SLOT = slotOf("is_multinode");
 /** `aggRowRules` with each field's slot, for is_multinode true / false / anything else. */
 const RULE_SLOTS = [true, false, undefined].map((m) => aggRowRules(m).map(([k, rule]) => ({ k, rule, slot: slotOf(k) })));
-/** The fields `identityOf` reads (curve fields, shape, concurrency), with slots, as RULE_SLOTS. */
-const IDENTITY_SLOTS = [true, false, undefined].map((m) =>
-  [...CURVE_FIELDS, "disagg", "is_multinode", ...(m ? MULTI_SHAPE : SINGLE_SHAPE), "conc"].map((k) => ({ k, slot: slotOf(k) })),
-);
+/** The fields `identityOf` reads (`identityFields`), with slots, as RULE_SLOTS. */
+const IDENTITY_SLOTS = [true, false, false].map((m) => identityFields(m).map((k) => ({ k, slot: slotOf(k) })));
 let scanner: RowScanner | undefined;
 
 /** A scanned field as `JSON.parse` would have given it (undefined when absent). */
@@ -252,6 +230,7 @@ function scanFileInPieces(read: ReadAt, size: number, identities: boolean): File
     const n = read(buf, carry, buf.length - carry, position);
     position += n;
     const end = carry + n;
+    if (position === n && buf[skipSpace(buf, 0)] !== OPEN_BRACKET) return undefined; // not an array of rows: the exact way says what it is
     const last = n === 0 || position >= size;
     const cut = last ? end : buf.lastIndexOf(CLOSE_BRACE, end - 1) + 1;
     if (cut === 0) {
@@ -269,6 +248,12 @@ function scanFileInPieces(read: ReadAt, size: number, identities: boolean): File
 }
 
 const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+
+function skipSpace(b: Uint8Array, i: number): number {
+  while (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09) i++;
+  return i;
+}
 
 /** The rows of one fast read, as they are scanned. */
 class ScannedRows {

@@ -30,6 +30,8 @@ export const METRIC_NAMES: readonly string[] = METRICS.map((m) => m.name);
 export const REQUIRED_METRICS = new Set(["tput_per_gpu", "output_tput_per_gpu"]);
 /** The companion shown next to a metric. */
 export const COMPANION: Record<string, string> = { median_tpot: "median_intvty" };
+/** Every metric a point keeps: the compared ones and their companions. */
+export const KEPT_METRICS: readonly string[] = [...METRIC_NAMES, ...Object.values(COMPANION)];
 /** The frontier's axes. */
 export const CURVE_X = "median_intvty";
 export const CURVE_Y = "tput_per_gpu";
@@ -56,19 +58,23 @@ export const MULTI_SHAPE = [
 
 export type Identity = Record<string, string | number | boolean>;
 
-/** The identity of a row as an object (field order fixed). */
+const SINGLE_IDENTITY_FIELDS = [...CURVE_FIELDS, "disagg", "is_multinode", ...SINGLE_SHAPE, "conc"] as const;
+const MULTI_IDENTITY_FIELDS = [...CURVE_FIELDS, "disagg", "is_multinode", ...MULTI_SHAPE, "conc"] as const;
+
+/** The fields of an identity, in order: curve fields, disagg, is_multinode, the parallel shape, concurrency. */
+export function identityFields(isMultinode: boolean): readonly string[] {
+  return isMultinode ? MULTI_IDENTITY_FIELDS : SINGLE_IDENTITY_FIELDS;
+}
+
+/** The identity of a row as an object (the fields of `identityFields`, in order). */
 export function identityOf(row: AggRow): Identity {
   const r = row as unknown as Record<string, string | number | boolean>;
   const id: Identity = {};
-  for (const f of CURVE_FIELDS) id[f] = r[f]!;
-  id.disagg = r.disagg!;
-  id.is_multinode = r.is_multinode!;
-  for (const f of row.is_multinode ? MULTI_SHAPE : SINGLE_SHAPE) id[f] = r[f]!;
-  id.conc = r.conc!;
+  for (const f of identityFields(row.is_multinode === true)) id[f] = r[f]!;
   return id;
 }
 
-/** The identity as a string key (same fields, same order, so equal identities give equal keys). */
+/** The identity as a string key (same fields, same order, so equal identities give equal keys): the JSON text of its values. */
 export function identityKey(id: Identity): string {
   return JSON.stringify(Object.values(id));
 }

@@ -9,27 +9,9 @@
 import { relative } from "node:path";
 import { type FileRows, KEPT_METRICS, readFileRows, rowPath } from "./file-rows.js";
 import type { Identity } from "./metrics.js";
+import type { Point, Run } from "./run.js";
 
-export interface Point {
-  key: string;
-  /** Empty for a history run (it needs values only). */
-  identity: Identity;
-  /** Metric values in KEPT_METRICS order; NaN when absent, non-numeric or not positive. */
-  values: Float64Array;
-  /** Which of `values` were present but unusable (non-numeric, zero, negative): bit i = KEPT_METRICS[i]. */
-  bad: number;
-}
-
-export interface Run {
-  label: string;
-  points: Map<string, Point>;
-  /** One line per problem: `file: $[3].tput_per_gpu: ...`. */
-  problems: string[];
-  /** Number of files read. */
-  files: number;
-  /** Rows dropped because a newer row of the same identity was in the same run. */
-  duplicates: number;
-}
+export type { Point, Run };
 
 /** The words for a row dropped because a newer row of the same identity is in the run. */
 function duplicateProblem(display: string, at: string, old: { source: string; date: string }, keep: { source: string; date: string }): string {
