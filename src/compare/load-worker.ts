@@ -8,6 +8,6 @@ import { type LoadJob, loadPackedRun } from "./packed.js";
 
 parentPort!.on("message", (job: LoadJob | null) => {
   if (job === null) return void parentPort!.close();
-  const packed = loadPackedRun(job);
+  const { slots: _, ...packed } = loadPackedRun(job);
   parentPort!.postMessage(packed, [packed.values.buffer as ArrayBuffer, packed.bad.buffer as ArrayBuffer]);
 });

@@ -39,6 +39,8 @@ export interface PackedRun {
   bad: Int32Array;
   /** Per point, for the baseline and the head (never sent from a worker). */
   identities?: Identity[];
+  /** Key -> index, when the run was read on this thread (a Map is not worth sending between threads). */
+  slots?: Map<string, number>;
   problems: string[];
   files: number;
   duplicates: number;
@@ -113,6 +115,7 @@ export class PackedBuilder {
       values: this.values.slice(0, n * K),
       bad: Int32Array.from(this.bad),
       ...(this.identities ? { identities: this.identities } : {}),
+      slots: this.slots,
       problems,
       files,
       duplicates: this.duplicates,
@@ -137,15 +140,13 @@ export function loadPackedRun(job: LoadJob, identities = false): PackedRun {
  * values a view into the run's array). Writing to it throws.
  */
 export class PackedPoints extends Map<string, Point> {
-  private slots?: Map<string, number>;
-
   constructor(private readonly packed: PackedRun) {
     super();
   }
 
   private index(): Map<string, number> {
-    this.slots ??= new Map(this.packed.keys.map((k, i) => [k, i]));
-    return this.slots;
+    this.packed.slots ??= new Map(this.packed.keys.map((k, i) => [k, i]));
+    return this.packed.slots;
   }
 
   private point(i: number): Point {
