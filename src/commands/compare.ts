@@ -8,7 +8,7 @@ import { historyJobs, parseFloors, readRun } from "../compare/inputs.js";
 import type { Run } from "../compare/load.js";
 import { loadRunsInParallel } from "../compare/parallel.js";
 import { METRIC_NAMES } from "../compare/metrics.js";
-import { comparisonJson, renderComparison } from "../compare/render.js";
+import { comparisonJsonChunks, renderComparison } from "../compare/render.js";
 
 /** Exit code of --fail-on regression when something regressed (1 and 2 are bad input and bad usage). */
 export const REGRESSION_EXIT = 3;
@@ -80,7 +80,23 @@ Exit codes: 0 done, 1 bad input, 2 bad usage, ${REGRESSION_EXIT} a regression wi
 
 export type CompareOptions = OptionsOf<typeof spec>;
 
+/** INFX_COMPARE_TIMINGS=1: each stage's wall and CPU milliseconds (all threads) on stderr. */
+function stageTimer(io: Io): (stage: string) => void {
+  if (!io.env.INFX_COMPARE_TIMINGS) return () => {};
+  let wall = performance.now();
+  let cpu = process.cpuUsage();
+  io.err(`infx compare timings: start-up ${wall.toFixed(0)} ms\n`);
+  return (stage) => {
+    const now = performance.now();
+    const used = process.cpuUsage(cpu);
+    io.err(`infx compare timings: ${stage} ${(now - wall).toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms)\n`);
+    wall = now;
+    cpu = process.cpuUsage();
+  };
+}
+
 export async function run(o: CompareOptions, io: Io): Promise<number> {
+  const stage = stageTimer(io);
   const path = (p: string) => resolve(io.cwd, p);
   const { floor, floors } = parseFloors(o.floor, DEFAULT_FLOOR);
   const curveFloorPct = o.curveFloor;
@@ -94,11 +110,13 @@ export async function run(o: CompareOptions, io: Io): Promise<number> {
     baseline = readRun("baseline", path(o.baseline));
     head = readRun("head", path(o.head));
   });
+  stage("load");
   const cmp = compareRuns(baseline, head, history, {
     floor,
     floors,
     curveFloor: curveFloorPct === undefined ? DEFAULT_CURVE_FLOOR : curveFloorPct / 100,
     allMetrics: o.allMetrics,
+    onStage: stage,
   });
   for (const [v, f] of [
     [o.baselineRef, "ref"],
@@ -109,16 +127,19 @@ export async function run(o: CompareOptions, io: Io): Promise<number> {
   for (const p of cmp.problems.slice(0, 10)) io.err(`warning: ${p}\n`);
   if (cmp.problems.length > 10) io.err(`warning: ${cmp.problems.length - 10} more problems (all of them are in the JSON output's "problems")\n`);
 
-  const json = comparisonJson(cmp);
-  const md = () => renderComparison(cmp, o.title !== undefined ? { title: o.title } : {});
-  const output = o.format === "json" ? json : md();
+  // The JSON only when asked for (it is most of the output's cost), as pieces.
+  const json = o.format === "json" || o.jsonOut !== undefined ? comparisonJsonChunks(cmp) : [];
+  const md = o.format === "markdown" || o.stepSummary ? renderComparison(cmp, o.title !== undefined ? { title: o.title } : {}) : "";
+  stage("render");
+  const output = o.format === "json" ? json : [md];
   if (o.out !== undefined) writeFileNoFollow(path(o.out), output);
-  else io.out(output);
+  else io.out(output.join(""));
   if (o.jsonOut !== undefined) writeFileNoFollow(path(o.jsonOut), json);
   if (o.stepSummary) {
     if (!io.env.GITHUB_STEP_SUMMARY) throw new UsageError("--step-summary: GITHUB_STEP_SUMMARY is not set (it is set inside GitHub Actions steps)");
-    appendFileSync(io.env.GITHUB_STEP_SUMMARY, o.format === "json" ? md() : output);
+    appendFileSync(io.env.GITHUB_STEP_SUMMARY, md);
   }
+  stage("write");
   const regressed = cmp.summary.regressions + cmp.summary.curves.regressions;
   if (o.failOn === "regression" && regressed) {
     io.err(`infx compare: ${regressed} regression(s) (${cmp.summary.regressions} point(s), ${cmp.summary.curves.regressions} curve(s))\n`);

@@ -196,10 +196,53 @@ export function renderCommentSection(input: CommentSectionInput): string[] {
 
 /** The JSON of a comparison: compact, one point or curve per line (20,000 points would be ~100 MB indented). */
 export function comparisonJson(cmp: Comparison): string {
-  const fields = Object.entries(cmp).map(([k, v]) =>
-    Array.isArray(v) && (k === "points" || k === "curves" || k === "problems")
-      ? `${JSON.stringify(k)}: [${v.length ? "\n" + v.map((x) => JSON.stringify(x)).join(",\n") + "\n" : ""}]`
-      : `${JSON.stringify(k)}: ${JSON.stringify(v)}`,
+  return comparisonJsonChunks(cmp).join("");
+}
+
+/**
+ * `comparisonJson` as pieces to write one after the other (no single string of
+ * the whole file). A point's identity and name are written once per point and
+ * reused by its other metrics' entries (they share the identity object).
+ */
+export function comparisonJsonChunks(cmp: Comparison): string[] {
+  const out: string[] = ["{\n"];
+  const ids = new Map<object, { name: string; json: string }>();
+  let first = true;
+  for (const [k, v] of Object.entries(cmp)) {
+    out.push(first ? "" : ",\n", JSON.stringify(k), ": ");
+    first = false;
+    if (!(Array.isArray(v) && (k === "points" || k === "curves" || k === "problems"))) out.push(JSON.stringify(v));
+    else if (!v.length) out.push("[]");
+    else {
+      out.push("[\n");
+      for (let i = 0; i < v.length; i++) {
+        if (i) out.push(",\n");
+        out.push(k === "points" ? pointJson(v[i] as PointResult, ids) : JSON.stringify(v[i]));
+      }
+      out.push("\n]");
+    }
+  }
+  out.push("\n}\n");
+  return out;
+}
+
+const jsonNumber = (v: number | null) => (v === null || !Number.isFinite(v) ? "null" : String(v));
+
+/** JSON.stringify of a point entry (same fields, same order), the identity and name cached per identity object. */
+function pointJson(p: PointResult, ids: Map<object, { name: string; json: string }>): string {
+  let cached = ids.get(p.identity);
+  if (cached?.name !== p.name)
+    ids.set(p.identity, (cached = { name: p.name, json: `{"identity":${JSON.stringify(p.identity)},"name":${JSON.stringify(p.name)},"metric":` }));
+  const head = cached.json;
+  const noise = p.noise === null ? "null" : `{"cv":${jsonNumber(p.noise.cv)},"df":${jsonNumber(p.noise.df)}}`;
+  const c = p.companion;
+  return (
+    `${head}${JSON.stringify(p.metric)},"better":${JSON.stringify(p.better)},"baseline":${jsonNumber(p.baseline)},"head":${jsonNumber(p.head)}` +
+    `,"ratio":${jsonNumber(p.ratio)},"reference":${jsonNumber(p.reference)},"change":${jsonNumber(p.change)},"samples":${jsonNumber(p.samples)}` +
+    `,"noise":${noise},"threshold":${jsonNumber(p.threshold)},"floor":${jsonNumber(p.floor)},"verdict":${JSON.stringify(p.verdict)}` +
+    `,"reason":${JSON.stringify(p.reason)}` +
+    (c ? `,"companion":{"metric":${JSON.stringify(c.metric)},"baseline":${jsonNumber(c.baseline)},"head":${jsonNumber(c.head)}}` : "") +
+    (p.also_unchanged ? `,"also_unchanged":${JSON.stringify(p.also_unchanged)}` : "") +
+    "}"
   );
-  return `{\n${fields.join(",\n")}\n}\n`;
 }
