@@ -127,19 +127,17 @@ export async function run(o: CompareOptions, io: Io): Promise<number> {
   for (const p of cmp.problems.slice(0, 10)) io.err(`warning: ${p}\n`);
   if (cmp.problems.length > 10) io.err(`warning: ${cmp.problems.length - 10} more problems (all of them are in the JSON output's "problems")\n`);
 
-  // The JSON only when asked for (it is most of the output's cost), as pieces.
-  const json = o.format === "json" || o.jsonOut !== undefined ? comparisonJsonChunks(cmp) : [];
+  // The markdown only when asked for; the JSON (most of the output's cost) as pieces, made as they are written.
   const md = o.format === "markdown" || o.stepSummary ? renderComparison(cmp, o.title !== undefined ? { title: o.title } : {}) : "";
-  stage("render");
-  const output = o.format === "json" ? json : [md];
-  if (o.out !== undefined) writeFileNoFollow(path(o.out), output);
-  else io.out(output.join(""));
-  if (o.jsonOut !== undefined) writeFileNoFollow(path(o.jsonOut), json);
+  const output = () => (o.format === "json" ? comparisonJsonChunks(cmp) : [md]);
+  if (o.out !== undefined) writeFileNoFollow(path(o.out), output());
+  else for (const piece of output()) io.out(piece);
+  if (o.jsonOut !== undefined) writeFileNoFollow(path(o.jsonOut), comparisonJsonChunks(cmp));
   if (o.stepSummary) {
     if (!io.env.GITHUB_STEP_SUMMARY) throw new UsageError("--step-summary: GITHUB_STEP_SUMMARY is not set (it is set inside GitHub Actions steps)");
     appendFileSync(io.env.GITHUB_STEP_SUMMARY, md);
   }
-  stage("write");
+  stage("render and write");
   const regressed = cmp.summary.regressions + cmp.summary.curves.regressions;
   if (o.failOn === "regression" && regressed) {
     io.err(`infx compare: ${regressed} regression(s) (${cmp.summary.regressions} point(s), ${cmp.summary.curves.regressions} curve(s))\n`);

@@ -196,34 +196,44 @@ export function renderCommentSection(input: CommentSectionInput): string[] {
 
 /** The JSON of a comparison: compact, one point or curve per line (20,000 points would be ~100 MB indented). */
 export function comparisonJson(cmp: Comparison): string {
-  return comparisonJsonChunks(cmp).join("");
+  return [...comparisonJsonChunks(cmp)].join("");
 }
 
+/** Size of the pieces `comparisonJsonChunks` yields, in characters. */
+const CHUNK = 1 << 20;
+
 /**
- * `comparisonJson` as pieces to write one after the other (no single string of
- * the whole file). A point's identity and name are written once per point and
- * reused by its other metrics' entries (they share the identity object).
+ * `comparisonJson` in pieces of about a megabyte, made as they are consumed:
+ * written one after the other, the file is never one string in memory (and the
+ * pieces die young). A point's identity and name are serialized once per point
+ * and reused by its other metrics' entries (they share the identity object).
  */
-export function comparisonJsonChunks(cmp: Comparison): string[] {
-  const out: string[] = ["{\n"];
+export function* comparisonJsonChunks(cmp: Comparison): Generator<string> {
   const ids = new Map<object, { name: string; json: string }>();
+  let parts: string[] = ["{\n"];
+  let size = 0;
   let first = true;
   for (const [k, v] of Object.entries(cmp)) {
-    out.push(first ? "" : ",\n", JSON.stringify(k), ": ");
+    parts.push(first ? "" : ",\n", JSON.stringify(k), ": ");
     first = false;
-    if (!(Array.isArray(v) && (k === "points" || k === "curves" || k === "problems"))) out.push(JSON.stringify(v));
-    else if (!v.length) out.push("[]");
+    if (!(Array.isArray(v) && (k === "points" || k === "curves" || k === "problems"))) parts.push(JSON.stringify(v));
+    else if (!v.length) parts.push("[]");
     else {
-      out.push("[\n");
+      parts.push("[\n");
       for (let i = 0; i < v.length; i++) {
-        if (i) out.push(",\n");
-        out.push(k === "points" ? pointJson(v[i] as PointResult, ids) : JSON.stringify(v[i]));
+        const item = k === "points" ? pointJson(v[i] as PointResult, ids) : JSON.stringify(v[i]);
+        parts.push(i ? ",\n" : "", item);
+        size += item.length;
+        if (size < CHUNK) continue;
+        yield parts.join("");
+        parts = [];
+        size = 0;
       }
-      out.push("\n]");
+      parts.push("\n]");
     }
   }
-  out.push("\n}\n");
-  return out;
+  parts.push("\n}\n");
+  yield parts.join("");
 }
 
 const jsonNumber = (v: number | null) => (v === null || !Number.isFinite(v) ? "null" : String(v));

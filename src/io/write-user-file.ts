@@ -24,10 +24,10 @@ export function unsafeFileNameReason(name: string): string | undefined {
 /**
  * Writes `data` to `path`, creating or truncating it, but never through a
  * symbolic link at `path` (O_NOFOLLOW): a link there is an error naming it.
- * `data` may be pieces of text, written in turn (a big output need not be one
- * string). Throws UserError.
+ * `data` may be pieces of text (an iterable of strings, e.g. a generator),
+ * written as they come: a big output need not be one string. Throws UserError.
  */
-export function writeFileNoFollow(path: string, data: string | Uint8Array | readonly string[]): void {
+export function writeFileNoFollow(path: string, data: string | Uint8Array | Iterable<string>): void {
   let fd: number;
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
@@ -38,7 +38,7 @@ export function writeFileNoFollow(path: string, data: string | Uint8Array | read
   }
   try {
     if (typeof data === "string" || data instanceof Uint8Array) writeAll(fd, typeof data === "string" ? Buffer.from(data) : data);
-    else for (const batch of batches(data)) writeAll(fd, Buffer.from(batch));
+    else for (const piece of data) writeAll(fd, Buffer.from(piece));
   } finally {
     closeSync(fd);
   }
@@ -47,17 +47,4 @@ export function writeFileNoFollow(path: string, data: string | Uint8Array | read
 function writeAll(fd: number, bytes: Uint8Array): void {
   let off = 0;
   while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-}
-
-/** The pieces joined into strings of about 1 MB (fewer, larger writes). */
-function* batches(pieces: readonly string[]): Generator<string> {
-  let from = 0;
-  let size = 0;
-  for (let i = 0; i < pieces.length; i++) {
-    size += pieces[i]!.length;
-    if (size < 1 << 20 && i < pieces.length - 1) continue;
-    yield pieces.slice(from, i + 1).join("");
-    from = i + 1;
-    size = 0;
-  }
 }
