@@ -10,7 +10,7 @@ import { frontier, interpolate, logRatios } from "../src/compare/curves.js";
 import { runFromRows } from "../src/compare/load.js";
 import { renderCommentSection } from "../src/compare/render.js";
 import { simulatedSweep } from "../src/compare/simulate.js";
-import { normalQuantile, normalRng, tQuantile } from "../src/compare/stats.js";
+import { normalQuantile, normalRng, normalsInto, tQuantile } from "../src/compare/stats.js";
 import type { Comparison } from "../src/compare/types.js";
 import { infx, infxProcess, ROOT } from "./support/cli.js";
 
@@ -83,6 +83,20 @@ describe("statistics", () => {
     expect(Math.abs(mean)).toBeLessThan(0.03);
     expect(sd).toBeGreaterThan(0.97);
     expect(sd).toBeLessThan(1.03);
+  });
+
+  it("normalsInto writes the same stream as normalRng, bit for bit (the bootstrap's draws)", () => {
+    for (const [seed, n] of [
+      [7, 1000],
+      [20260801, 999],
+      [0, 2],
+    ] as const) {
+      const z = normalRng(seed);
+      const out = new Float64Array(n + 1).fill(42);
+      normalsInto(seed, out, n);
+      expect(Array.from(out.subarray(0, n))).toEqual(Array.from({ length: n }, () => z()));
+      expect(out[n]).toBe(42);
+    }
   });
 });
 
@@ -227,6 +241,17 @@ describe("compareRuns", () => {
 });
 
 describe("infx compare", () => {
+  it("INFX_COMPARE_TIMINGS=1: each stage's milliseconds on stderr, the output unchanged", async () => {
+    const dir = tmp({ "base/agg_bmk.json": sweepRows(), "head/agg_bmk.json": sweepRows(0.8) });
+    const args = ["compare", "--baseline", join(dir, "base"), "--head", join(dir, "head"), "--format", "json"];
+    const plain = await infx(args);
+    const timed = await infx(args, { env: { INFX_COMPARE_TIMINGS: "1" } });
+    expect(plain.stderr).not.toContain("timings");
+    expect(timed.stdout).toBe(plain.stdout);
+    const stages = [...timed.stderr.matchAll(/^infx compare timings: (.+?) \d+ ms/gm)].map((m) => m[1]);
+    expect(stages).toEqual(["start-up", "load", "noise", "curves", "points", "sort", "render and write"]);
+  });
+
   it("markdown by default, JSON on request; --fail-on regression exits 3", async () => {
     const dir = tmp({ "base/agg_bmk.json": sweepRows(), "head/agg_bmk.json": sweepRows(0.8) });
     const md = await infx(["compare", "--baseline", join(dir, "base"), "--head", join(dir, "head/agg_bmk.json")]);
