@@ -17,7 +17,7 @@ export interface CompareOptions {
   floors?: Record<string, number>;
   /** Floor of a curve's geometric-mean ratio (default 0.02). */
   curveFloor?: number;
-  /** One entry per metric even for points whose every metric is unchanged (default: one entry, `also_unchanged` naming the rest). */
+  /** One entry per metric, unchanged ones included (default: a point's unchanged metrics are named in `also_unchanged` of one of its entries, see `fold`). */
   allMetrics?: boolean;
   /** Called after each stage (noise, curves, points, sort) with its name, for timings. */
   onStage?: (stage: string) => void;
@@ -130,10 +130,8 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
       if (RANK[e.verdict] < RANK[verdict]) verdict = e.verdict;
     }
     tally(perPoint, verdict);
-    if (verdict === "unchanged" && entries.length > 1 && !opts.allMetrics) {
-      entries[0]!.also_unchanged = entries.slice(1).map((e) => e.metric);
-      points.push(entries[0]!);
-    } else for (const e of entries) points.push(e);
+    if (opts.allMetrics || entries.length === 1) for (const e of entries) points.push(e);
+    else fold(entries, verdict, points);
   }
   opts.onStage("points");
   sortResults(points);
@@ -164,6 +162,24 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
     },
     problems: [baseline, head, ...history].flatMap((r) => r.problems.map((p) => `${r.label}: ${p}`)),
   };
+}
+
+/**
+ * A point's entries with its unchanged metrics folded into `also_unchanged`
+ * (most entries of a big comparison are unchanged): of a point whose every
+ * metric is unchanged, its first entry names the rest; of the others, every
+ * entry that is not unchanged is kept and the first with the point's verdict
+ * names the unchanged metrics.
+ */
+function fold(entries: PointResult[], verdict: Verdict, into: PointResult[]): void {
+  if (verdict === "unchanged") {
+    entries[0]!.also_unchanged = entries.slice(1).map((e) => e.metric);
+    into.push(entries[0]!);
+    return;
+  }
+  const unchanged = entries.filter((e) => e.verdict === "unchanged").map((e) => e.metric);
+  if (unchanged.length) entries.find((e) => e.verdict === verdict)!.also_unchanged = unchanged;
+  for (const e of entries) if (e.verdict !== "unchanged") into.push(e);
 }
 
 const info = (r: Run): RunInfo => ({ label: r.label, files: r.files, points: r.points.size, duplicates: r.duplicates });
