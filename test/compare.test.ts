@@ -358,6 +358,22 @@ describe("infx compare", () => {
     expect(JSON.parse(one.stdout).history).toHaveLength(4);
   });
 
+  it("the bin computes the curves' bootstrap on worker threads: the same comparison as on one thread", async () => {
+    const z = normalRng(13);
+    const o = { cv: 0.03, curves: 20, concs: [4, 8, 16, 32] };
+    const files: Record<string, unknown> = { "base.json": simulatedSweep(z, o), "head.json": simulatedSweep(z, o, (c) => (c % 3 ? 1 : 0.9)) };
+    for (let k = 0; k < 3; k++) files[`hist/run-${k}/agg_bmk.json`] = simulatedSweep(z, o);
+    const dir = tmp(files);
+    const argv = ["compare", "--baseline", join(dir, "base.json"), "--head", join(dir, "head.json"), "--history", join(dir, "hist"), "--format", "json"];
+    const threads = await infxProcess(argv, { env: { INFX_COMPARE_THREADS: "3", INFX_COMPARE_TIMINGS: "1" } });
+    const one = await infxProcess(argv, { env: { INFX_COMPARE_THREADS: "1", INFX_COMPARE_TIMINGS: "1" } });
+    expect(threads.code).toBe(0);
+    expect(threads.stderr).toMatch(/timings: curves on 3 threads \d+ ms/);
+    expect(one.stderr).toMatch(/timings: curves \d+ ms/);
+    expect(threads.stdout).toBe(one.stdout);
+    expect(JSON.parse(one.stdout).curves.filter((c: { ci_method: string }) => c.ci_method === "bootstrap")).toHaveLength(20);
+  });
+
   it("bad input: a message per problem, no stack, no verdict from a bad row", async () => {
     const rows = sweepRows();
     const bad = [

@@ -1,5 +1,6 @@
 import { appendFileSync } from "node:fs";
 import { writeFileNoFollow } from "../io/write-user-file.js";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UsageError, type Io } from "../cli/io.js";
@@ -95,6 +96,12 @@ function stageTimer(io: Io): (stage: string) => void {
   };
 }
 
+/** Threads for the curves' bootstrap: the cores, at most 8; INFX_COMPARE_THREADS=N overrides (1: this thread only). */
+function curveThreads(io: Io): number {
+  const n = Number(io.env.INFX_COMPARE_THREADS);
+  return Number.isInteger(n) && n >= 1 ? n : Math.min(availableParallelism(), 8);
+}
+
 export async function run(o: CompareOptions, io: Io): Promise<number> {
   const stage = stageTimer(io);
   const path = (p: string) => resolve(io.cwd, p);
@@ -116,6 +123,7 @@ export async function run(o: CompareOptions, io: Io): Promise<number> {
     floors,
     curveFloor: curveFloorPct === undefined ? DEFAULT_CURVE_FLOOR : curveFloorPct / 100,
     allMetrics: o.allMetrics,
+    curveWorkers: curveThreads(io) - 1,
     onStage: stage,
   });
   for (const [v, f] of [

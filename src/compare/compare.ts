@@ -3,7 +3,8 @@
  * verdict that calls a change only when it is larger than both the practical
  * floor and the noise. The method and its measured error rates: docs/compare.md.
  */
-import { curveStat, type CurvePoint } from "./curves.js";
+import { type CurveJob, curveStats } from "./curve-pool.js";
+import type { CurvePoint, CurveStat } from "./curves.js";
 import { KEPT_METRICS, type Point, type Run } from "./load.js";
 import { COMPANION, CURVE_X, CURVE_Y, curveIdentityOf, curveKeyOf, METRICS, pointName, type MetricSpec } from "./metrics.js";
 import { noiseModel, pointNoise, type NoiseModel, type RefTable } from "./noise.js";
@@ -19,7 +20,9 @@ export interface CompareOptions {
   curveFloor?: number;
   /** One entry per metric, unchanged ones included (default: a point's unchanged metrics are named in `also_unchanged` of one of its entries, see `fold`). */
   allMetrics?: boolean;
-  /** Called after each stage (noise, curves, points, sort) with its name, for timings. */
+  /** Threads besides this one for the curves' bootstrap (default 0; see `curveStats`). */
+  curveWorkers?: number;
+  /** Called after each stage (noise, curves or `curves on N threads`, points, sort) with its name, for timings. */
   onStage?: (stage: string) => void;
 }
 
@@ -114,11 +117,11 @@ function contextOf(baseline: Run, head: Run, history: readonly Run[], opts: Requ
 }
 
 export function compareRuns(baseline: Run, head: Run, history: readonly Run[], options: CompareOptions): Comparison {
-  const opts = { floors: {}, curveFloor: DEFAULT_CURVE_FLOOR, allMetrics: false, onStage: () => {}, ...options };
+  const opts = { floors: {}, curveFloor: DEFAULT_CURVE_FLOOR, allMetrics: false, curveWorkers: 0, onStage: () => {}, ...options };
   const ctx = contextOf(baseline, head, history, opts);
   opts.onStage("noise");
   const curves = compareCurves(ctx);
-  opts.onStage("curves");
+  opts.onStage(curves.threads > 1 ? `curves on ${curves.threads} threads` : "curves");
   const points: PointResult[] = [];
   const perPoint = count([]);
   const perMetric = count([]);
@@ -344,7 +347,7 @@ function metricVerdict(ctx: Context, i: number, p: Point, name: string, m: Metri
 // --- curves ----------------------------------------------------------------------
 
 /** Every curve's result, and per point (index of `ctx.keys`) the verdict of its curve. */
-function compareCurves(ctx: Context): { results: CurveResult[]; verdictOf: Verdict[] } {
+function compareCurves(ctx: Context): { results: CurveResult[]; verdictOf: Verdict[]; threads: number } {
   const groups = new Map<string, number[]>();
   const groupOf: number[][] = new Array(ctx.keys.length);
   for (let i = 0; i < ctx.keys.length; i++) {
@@ -355,17 +358,33 @@ function compareCurves(ctx: Context): { results: CurveResult[]; verdictOf: Verdi
     members.push(i);
     groupOf[i] = members;
   }
+  const cases = [...groups].map(([g, members]) => curveCase(ctx, g, members));
+  const jobs = cases.flatMap((c) => (c.job ? [c.job] : []));
+  const { stats, threads } = curveStats(jobs, CI_LEVEL, ctx.noise.curveCorrelation, ctx.opts.curveWorkers);
   const verdictOf: Verdict[] = new Array(ctx.keys.length);
   const results: CurveResult[] = [];
-  for (const [g, members] of groups) {
-    const result = compareCurve(ctx, g, members);
+  let k = 0;
+  for (const c of cases) {
+    const stat = c.job ? stats[k++] : undefined;
+    const result =
+      c.done ?? (stat ? curveVerdict(stat, ctx.opts.curveFloor, c.result) : c.result("inconclusive", "the two curves share no interactivity range"));
     results.push(result);
-    for (const i of members) verdictOf[i] = result.verdict;
+    for (const i of c.members) verdictOf[i] = result.verdict;
   }
-  return { results, verdictOf };
+  return { results, verdictOf, threads };
 }
 
-function compareCurve(ctx: Context, group: string, members: readonly number[]): CurveResult {
+type ResultOf = (verdict: Verdict, reason: string, extra?: Partial<CurveResult>) => CurveResult;
+
+/** A curve before its statistics: its result when it needs none (`done`), else the job that computes them. */
+interface CurveCase {
+  members: readonly number[];
+  result: ResultOf;
+  done?: CurveResult;
+  job?: CurveJob;
+}
+
+function curveCase(ctx: Context, group: string, members: readonly number[]): CurveCase {
   const xi = MI(CURVE_X);
   const yi = MI(CURVE_Y);
   const head: CurvePoint[] = [];
@@ -385,7 +404,7 @@ function compareCurve(ctx: Context, group: string, members: readonly number[]): 
   const first = (ctx.heads[members[0]!] ?? ctx.base[members[0]!])!;
   const identity = curveIdentityOf(first.identity);
   const floor = ctx.opts.curveFloor;
-  const result = (verdict: Verdict, reason: string, extra: Partial<CurveResult> = {}): CurveResult => ({
+  const result: ResultOf = (verdict, reason, extra = {}) => ({
     identity,
     name: pointName(identity),
     ratio: null,
@@ -402,20 +421,15 @@ function compareCurve(ctx: Context, group: string, members: readonly number[]): 
   });
   const inBase = members.some((i) => ctx.base[i]);
   const inHead = members.some((i) => ctx.heads[i]);
-  if (!inBase) return result("new", "only in the head");
-  if (!inHead) return result("missing", "only in the baseline");
+  const done = (d: CurveResult): CurveCase => ({ members, result, done: d });
+  if (!inBase) return done(result("new", "only in the head"));
+  if (!inHead) return done(result("missing", "only in the baseline"));
   if (!head.length || !base.length)
-    return result("inconclusive", `no point with a usable ${CURVE_Y} and ${CURVE_X} in the ${head.length ? "baseline" : "head"}`);
-  const stat = curveStat(head, base, CI_LEVEL, (BOOTSTRAP_SEED ^ hash32(group)) >>> 0, ctx.noise.curveCorrelation);
-  if (!stat) return result("inconclusive", "the two curves share no interactivity range");
-  return curveVerdict(stat, floor, result);
+    return done(result("inconclusive", `no point with a usable ${CURVE_Y} and ${CURVE_X} in the ${head.length ? "baseline" : "head"}`));
+  return { members, result, job: { head, base, seed: (BOOTSTRAP_SEED ^ hash32(group)) >>> 0 } };
 }
 
-function curveVerdict(
-  stat: NonNullable<ReturnType<typeof curveStat>>,
-  floor: number,
-  result: (v: Verdict, reason: string, extra?: Partial<CurveResult>) => CurveResult,
-): CurveResult {
+function curveVerdict(stat: CurveStat, floor: number, result: ResultOf): CurveResult {
   const lr = stat.logRatio;
   const hw = stat.halfWidth;
   const extra: Partial<CurveResult> = {
