@@ -123,9 +123,14 @@ function unpack(s: SharedJobs, k: number): CurveStat | undefined {
   return stat;
 }
 
+/** A file next to this module (a function, so that bundlers do not copy it as an asset). */
+function besideThisModule(name: string): URL {
+  return new URL(name, import.meta.url);
+}
+
 function workerFile(): string | undefined {
   try {
-    const file = fileURLToPath(new URL("curve-worker.js", import.meta.url));
+    const file = fileURLToPath(besideThisModule("curve-worker.js"));
     return existsSync(file) ? file : undefined;
   } catch {
     return undefined;
