@@ -50,18 +50,42 @@ function sortedDescending(xs: ArrayLike<number>, ys: ArrayLike<number>): Int32Ar
   return order;
 }
 
-/** Re-sorts `order` (indices by decreasing x, then y) in place after the values moved a little: insertion sort, linear on nearly sorted input. */
-function resort(order: Int32Array, xs: ArrayLike<number>, ys: ArrayLike<number>): Int32Array {
-  for (let k = 1; k < order.length; k++) {
+/** Scratch of `frontierOf`: the coordinates in `order`'s order, kept between calls. */
+let keyX = new Float64Array(0);
+let keyY = new Float64Array(0);
+
+/**
+ * Re-sorts `order` (indices by decreasing x, then y) in place after the values
+ * moved a little: insertion sort, linear on nearly sorted input, on copies of
+ * the coordinates (keyX, keyY) that move with the indices.
+ */
+function resort(order: Int32Array, xs: Float64Array, ys: Float64Array): void {
+  const n = order.length;
+  if (keyX.length < n) {
+    keyX = new Float64Array(n);
+    keyY = new Float64Array(n);
+  }
+  const kx = keyX;
+  const ky = keyY;
+  for (let k = 0; k < n; k++) {
+    kx[k] = xs[order[k]!]!;
+    ky[k] = ys[order[k]!]!;
+  }
+  for (let k = 1; k < n; k++) {
     const v = order[k]!;
+    const vx = kx[k]!;
+    const vy = ky[k]!;
     let j = k;
-    while (j > 0 && (xs[order[j - 1]!]! < xs[v]! || (xs[order[j - 1]!]! === xs[v]! && ys[order[j - 1]!]! < ys[v]!))) {
+    while (j > 0 && (kx[j - 1]! < vx || (kx[j - 1]! === vx && ky[j - 1]! < vy))) {
       order[j] = order[j - 1]!;
+      kx[j] = kx[j - 1]!;
+      ky[j] = ky[j - 1]!;
       j--;
     }
     order[j] = v;
+    kx[j] = vx;
+    ky[j] = vy;
   }
-  return order;
 }
 
 /**
@@ -69,7 +93,7 @@ function resort(order: Int32Array, xs: ArrayLike<number>, ys: ArrayLike<number>)
  * decreasing y. `order` and `into` (reused across resamples) are re-sorted and
  * overwritten in place.
  */
-function frontierOf(xs: ArrayLike<number>, ys: ArrayLike<number>, order: Int32Array = sortedDescending(xs, ys), into?: Front): Front {
+function frontierOf(xs: Float64Array, ys: Float64Array, order: Int32Array = sortedDescending(xs, ys), into?: Front): Front {
   const n = xs.length;
   resort(order, xs, ys);
   const fx = into?.x ?? new Float64Array(n);
@@ -77,12 +101,12 @@ function frontierOf(xs: ArrayLike<number>, ys: ArrayLike<number>, order: Int32Ar
   let m = 0;
   let best = -Infinity;
   for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    if (ys[i]! > best) {
-      fx[m] = xs[i]!;
-      fy[m] = ys[i]!;
+    const y = keyY[k]!;
+    if (y > best) {
+      fx[m] = keyX[k]!;
+      fy[m] = y;
       m++;
-      best = ys[i]!;
+      best = y;
     }
   }
   fx.subarray(0, m).reverse();
@@ -95,8 +119,8 @@ function frontierOf(xs: ArrayLike<number>, ys: ArrayLike<number>, order: Int32Ar
 /** The Pareto frontier, by increasing x (so by decreasing y). */
 export function frontier(points: readonly XY[]): XY[] {
   const f = frontierOf(
-    points.map((p) => p.x),
-    points.map((p) => p.y),
+    Float64Array.from(points, (p) => p.x),
+    Float64Array.from(points, (p) => p.y),
   );
   return Array.from({ length: f.n }, (_, i) => ({ x: f.x[i]!, y: f.y[i]! }));
 }
@@ -183,8 +207,8 @@ export function logRatios(head: readonly XY[], base: readonly XY[]): number[] | 
 
 const frontOf = (ps: readonly XY[]) =>
   frontierOf(
-    ps.map((p) => p.x),
-    ps.map((p) => p.y),
+    Float64Array.from(ps, (p) => p.x),
+    Float64Array.from(ps, (p) => p.y),
   );
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 /** The weighted mean of the levels' log ratios. */
