@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import { compareRuns } from "../src/compare/compare.js";
+import { compareRuns, round } from "../src/compare/compare.js";
 import { frontier, interpolate, logRatios } from "../src/compare/curves.js";
 import { runFromRows } from "../src/compare/load.js";
 import { renderCommentSection } from "../src/compare/render.js";
@@ -83,6 +83,15 @@ describe("statistics", () => {
     expect(Math.abs(mean)).toBeLessThan(0.03);
     expect(sd).toBeGreaterThan(0.97);
     expect(sd).toBeLessThan(1.03);
+  });
+
+  it("round gives Number(v.toPrecision(6)) exactly, ties and powers of ten included", () => {
+    const z = normalRng(5);
+    const values = [0, -0, 1, -1, 0.5, 999999.5, 9999995, 1e21, 1e22, 1e23, 5e-324, 1e-300, 1e300, 123456789012, 0.1, 0.3];
+    for (let i = 0; i < 20000; i++) values.push(Math.exp(12 * z()), -Math.exp(6 * z()));
+    for (let m = 100000; m < 1000000; m += 37) values.push(m / 1e5, (m + 0.5) / 1e3, (m + 0.5) * 1e-8, m + 0.5, 10 ** Math.floor(m / 50000 - 10));
+    for (const v of values) expect(round(v)).toBe(Number(v.toPrecision(6)) || 0);
+    expect([round(Number.NaN), round(Number.POSITIVE_INFINITY), round(null)]).toEqual([null, null, null]);
   });
 
   it("normalsInto writes the same stream as normalRng, bit for bit (the bootstrap's draws)", () => {
