@@ -64,7 +64,7 @@ Exit codes: 0 done, 1 bad input, 2 bad usage, ${REGRESSION_EXIT} a regression wi
     {
       name: "all-metrics",
       kind: "flag",
-      help: "JSON: one entry per metric, unchanged ones included (default: a point's unchanged metrics are named in also_unchanged of one of its entries)",
+      help: "JSON: one entry per metric, unchanged ones included (default: a point's first entry names its other unchanged metrics in also_unchanged)",
     },
     { name: "curve-floor", kind: "number", metavar: "PCT", help: `floor of a curve's geometric-mean ratio in percent (default ${DEFAULT_CURVE_FLOOR * 100})` },
     { name: "baseline-ref", kind: "string", metavar: "REF", help: "branch of the baseline (shown in the output)" },

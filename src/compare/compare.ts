@@ -18,7 +18,7 @@ export interface CompareOptions {
   floors?: Record<string, number>;
   /** Floor of a curve's geometric-mean ratio (default 0.02). */
   curveFloor?: number;
-  /** One entry per metric, unchanged ones included (default: a point's unchanged metrics are named in `also_unchanged` of one of its entries, see `fold`). */
+  /** One entry per metric, unchanged ones included (default: unchanged metrics after the first are named in `also_unchanged` of the first, see `fold`). */
   allMetrics?: boolean;
   /** Threads besides this one for the curves' bootstrap (default 0; see `curveStats`). */
   curveWorkers?: number;
@@ -154,7 +154,7 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
     }
     tally(perPoint, verdict);
     if (opts.allMetrics || entries.length === 1) for (const e of entries) points.push(e);
-    else fold(entries, verdict, points);
+    else fold(entries, points);
   }
   opts.onStage("points");
   sortResults(points);
@@ -188,21 +188,20 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
 }
 
 /**
- * A point's entries with its unchanged metrics folded into `also_unchanged`
- * (most entries of a big comparison are unchanged): of a point whose every
- * metric is unchanged, its first entry names the rest; of the others, every
- * entry that is not unchanged is kept and the first with the point's verdict
- * names the unchanged metrics.
+ * A point's entries with its unchanged metrics folded (most entries of a big
+ * comparison are unchanged): its first entry (tput_per_gpu, the frontier's
+ * throughput, when measured) is always kept and names in `also_unchanged` the
+ * other metrics that are unchanged; the others are kept when not unchanged.
  */
-function fold(entries: PointResult[], verdict: Verdict, into: PointResult[]): void {
-  if (verdict === "unchanged") {
-    entries[0]!.also_unchanged = entries.slice(1).map((e) => e.metric);
-    into.push(entries[0]!);
-    return;
+function fold(entries: PointResult[], into: PointResult[]): void {
+  const [first, ...rest] = entries;
+  into.push(first!);
+  const unchanged: string[] = [];
+  for (const e of rest) {
+    if (e.verdict === "unchanged") unchanged.push(e.metric);
+    else into.push(e);
   }
-  const unchanged = entries.filter((e) => e.verdict === "unchanged").map((e) => e.metric);
-  if (unchanged.length) entries.find((e) => e.verdict === verdict)!.also_unchanged = unchanged;
-  for (const e of entries) if (e.verdict !== "unchanged") into.push(e);
+  if (unchanged.length) first!.also_unchanged = unchanged;
 }
 
 const info = (r: Run): RunInfo => ({ label: r.label, files: r.files, points: r.points.size, duplicates: r.duplicates });

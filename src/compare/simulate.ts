@@ -105,14 +105,15 @@ export function simulatedSweep(
 
 /**
  * The (point, metric) entries the figures count: every metric of a point with
- * any metric not unchanged (its unchanged ones are named in `also_unchanged`),
- * and one entry for a point whose every metric is unchanged (as the JSON lists it).
+ * any metric not unchanged (the JSON names its unchanged ones after the first
+ * in `also_unchanged`), and one entry for a point whose every metric is unchanged.
  */
 function metricEntries(cmp: Comparison): Pick<PointResult, "identity" | "metric" | "verdict">[] {
+  const moved = new Set(cmp.points.filter((p) => p.verdict !== "unchanged").map((p) => p.identity));
   const out: Pick<PointResult, "identity" | "metric" | "verdict">[] = [];
   for (const p of cmp.points) {
     out.push(p);
-    if (p.verdict !== "unchanged") for (const metric of p.also_unchanged ?? []) out.push({ identity: p.identity, metric, verdict: "unchanged" });
+    if (moved.has(p.identity)) for (const metric of p.also_unchanged ?? []) out.push({ identity: p.identity, metric, verdict: "unchanged" });
   }
   return out;
 }
