@@ -109,8 +109,14 @@ function frontierOf(xs: Float64Array, ys: Float64Array, order: Int32Array = sort
       best = y;
     }
   }
-  fx.subarray(0, m).reverse();
-  fy.subarray(0, m).reverse();
+  for (let a = 0, b = m - 1; a < b; a++, b--) {
+    const tx = fx[a]!;
+    const ty = fy[a]!;
+    fx[a] = fx[b]!;
+    fy[a] = fy[b]!;
+    fx[b] = tx;
+    fy[b] = ty;
+  }
   const f = into ?? { x: fx, y: fy, n: m };
   f.n = m;
   return f;
