@@ -103,11 +103,26 @@ function tCache(p: number): (df: number) => number {
   };
 }
 
-/** The identities of head or baseline, in the order of a Set of the baseline's keys then the head's. */
-function allKeys(baseline: Run, head: Run): string[] {
+/**
+ * The identities of head or baseline (the baseline's, then the head's others:
+ * the order of a Set of both), their index and their points in each run.
+ */
+function pointsOf(baseline: Run, head: Run): { keys: string[]; index: Map<string, number>; base: (Point | undefined)[]; heads: (Point | undefined)[] } {
   const keys = [...baseline.points.keys()];
-  for (const k of head.points.keys()) if (!baseline.points.has(k)) keys.push(k);
-  return keys;
+  const base: (Point | undefined)[] = [...baseline.points.values()];
+  const index = new Map(keys.map((k, i) => [k, i]));
+  const heads: (Point | undefined)[] = new Array(keys.length).fill(undefined);
+  for (const [k, p] of head.points) {
+    const i = index.get(k);
+    if (i !== undefined) heads[i] = p;
+    else {
+      index.set(k, keys.length);
+      keys.push(k);
+      base.push(undefined);
+      heads.push(p);
+    }
+  }
+  return { keys, index, base, heads };
 }
 
 function metricInfos(opts: Required<CompareOptions>): MetricInfo[] {
@@ -119,16 +134,16 @@ function metricInfos(opts: Required<CompareOptions>): MetricInfo[] {
 }
 
 function contextOf(baseline: Run, head: Run, history: readonly Run[], opts: Required<CompareOptions>): Context {
-  const keys = allKeys(baseline, head);
-  const { refs, model } = noiseModel(keys, baseline, history);
+  const { keys, index, base, heads } = pointsOf(baseline, head);
+  const { refs, model } = noiseModel(index, base, history);
   return {
     baseline,
     head,
     noise: model,
     opts,
     keys,
-    base: keys.map((k) => baseline.points.get(k)),
-    heads: keys.map((k) => head.points.get(k)),
+    base,
+    heads,
     refs,
     metrics: metricInfos(opts),
     tStrong: tCache(1 - ALPHA_POINT / 2),

@@ -11,7 +11,7 @@
  * gets a wider margin, and a quiet estimate from 4 values cannot make a point
  * look precise.
  */
-import { KEPT_METRICS, type Run } from "./load.js";
+import { KEPT_METRICS, type Point, type Run } from "./load.js";
 import { CURVE_X, CURVE_Y } from "./metrics.js";
 
 /** Weight of the pooled variance, in degrees of freedom. */
@@ -35,16 +35,14 @@ export interface NoiseModel {
   curveCorrelation: number;
 }
 
-/** The metric values of one identity in the baseline (first) and the history runs, skipping runs without it. */
-function refValues(key: string, baseline: Run, history: readonly Run[], out: Float64Array[]): number {
-  let m = 0;
-  const b = baseline.points.get(key);
-  if (b) out[m++] = b.values;
-  for (const h of history) {
-    const p = h.points.get(key);
-    if (p) out[m++] = p.values;
+/** Each run's metric values of the identities of `index`, by index (one pass over the run, no lookup per identity and run). */
+function columnOf(run: Run, index: ReadonlyMap<string, number>): (Float64Array | undefined)[] {
+  const col: (Float64Array | undefined)[] = new Array(index.size).fill(undefined);
+  for (const [key, p] of run.points) {
+    const i = index.get(key);
+    if (i !== undefined) col[i] = p.values;
   }
-  return m;
+  return col;
 }
 
 /** Fills row `i` of `t` from `m` runs' values: n, mean and sum of squared deviations of the positive values' logs. */
@@ -70,19 +68,32 @@ function fillRefs(t: RefTable, i: number, vals: readonly Float64Array[], m: numb
 }
 
 /**
- * The reference statistics of every identity of `keys` (baseline and history)
+ * The reference statistics of every identity of `index` (identity key to
+ * point index; `baseline` by point index) from the baseline and the history,
  * and, with history, the noise model pooled over them, in one pass.
  */
-export function noiseModel(keys: readonly string[], baseline: Run, history: readonly Run[]): { refs: RefTable; model: NoiseModel } {
+export function noiseModel(
+  index: ReadonlyMap<string, number>,
+  baseline: readonly (Point | undefined)[],
+  history: readonly Run[],
+): { refs: RefTable; model: NoiseModel } {
   const k = KEPT_METRICS.length;
-  const size = keys.length * k;
+  const size = index.size * k;
   const refs: RefTable = { n: new Int32Array(size), mean: new Float64Array(size), ss: new Float64Array(size) };
   const ss = new Float64Array(k);
   const df = new Float64Array(k);
   const xy = { sxy: 0, sxx: 0, syy: 0 };
   const vals: Float64Array[] = new Array(history.length + 1);
-  for (let i = 0; i < keys.length; i++) {
-    const m = refValues(keys[i]!, baseline, history, vals);
+  const cols = history.map((h) => columnOf(h, index));
+  for (let i = 0; i < index.size; i++) {
+    // The reference values: the baseline's first, then the history runs' in their order.
+    let m = 0;
+    const b = baseline[i];
+    if (b) vals[m++] = b.values;
+    for (const col of cols) {
+      const v = col[i];
+      if (v) vals[m++] = v;
+    }
     fillRefs(refs, i, vals, m);
     if (!history.length) continue;
     for (let mi = 0; mi < k; mi++) {
