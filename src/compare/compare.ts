@@ -161,15 +161,16 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
   const perPoint = count([]);
   const perMetric = count([]);
   for (let i = 0; i < ctx.keys.length; i++) {
-    const entries = comparePoint(ctx, i, curves.verdictOf[i]);
+    const seq = comparePoint(ctx, i, curves.verdictOf[i], !opts.allMetrics);
     let verdict: Verdict = "unchanged";
-    for (const e of entries) {
-      tally(perMetric, e.verdict);
-      if (RANK[e.verdict] < RANK[verdict]) verdict = e.verdict;
+    for (const e of seq) {
+      const v = typeof e === "string" ? "unchanged" : e.verdict;
+      tally(perMetric, v);
+      if (RANK[v] < RANK[verdict]) verdict = v;
     }
     tally(perPoint, verdict);
-    if (opts.allMetrics || entries.length === 1) for (const e of entries) points.push(e);
-    else fold(entries, points);
+    if (seq.length === 1 || opts.allMetrics) for (const e of seq) points.push(e as PointResult);
+    else fold(seq, points);
   }
   opts.onStage("points");
   sortResults(points);
@@ -206,17 +207,20 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
  * A point's entries with its unchanged metrics folded (most entries of a big
  * comparison are unchanged): its first entry (tput_per_gpu, the frontier's
  * throughput, when measured) is always kept and names in `also_unchanged` the
- * other metrics that are unchanged; the others are kept when not unchanged.
+ * other metrics that are unchanged (an entry with that verdict, or just the
+ * metric's name: see `comparePoint`); the others are kept when not unchanged.
  */
-function fold(entries: PointResult[], into: PointResult[]): void {
-  const [first, ...rest] = entries;
-  into.push(first!);
+function fold(seq: readonly (PointResult | string)[], into: PointResult[]): void {
+  const first = seq[0] as PointResult;
+  into.push(first);
   const unchanged: string[] = [];
-  for (const e of rest) {
-    if (e.verdict === "unchanged") unchanged.push(e.metric);
+  for (let k = 1; k < seq.length; k++) {
+    const e = seq[k]!;
+    if (typeof e === "string") unchanged.push(e);
+    else if (e.verdict === "unchanged") unchanged.push(e.metric);
     else into.push(e);
   }
-  if (unchanged.length) first!.also_unchanged = unchanged;
+  if (unchanged.length) first.also_unchanged = unchanged;
 }
 
 const info = (r: Run): RunInfo => ({ label: r.label, files: r.files, points: r.points.size, duplicates: r.duplicates });
@@ -267,12 +271,17 @@ function sortResults<T extends { verdict: Verdict; name: string; ratio: number |
 
 // --- points ----------------------------------------------------------------------
 
-function comparePoint(ctx: Context, i: number, curve: Verdict | undefined): PointResult[] {
+/**
+ * The entries of point `i`, one per compared metric in METRICS order. With
+ * `lazy` (its unchanged metrics will be folded), a metric after the first that
+ * is surely unchanged (`surelyUnchanged`) is only its name: no entry is made.
+ */
+function comparePoint(ctx: Context, i: number, curve: Verdict | undefined, lazy: boolean): (PointResult | string)[] {
   const b = ctx.base[i];
   const h = ctx.heads[i];
   const p = (h ?? b)!;
   const name = pointName(p.identity);
-  const out: PointResult[] = [];
+  const out: (PointResult | string)[] = [];
   for (const m of ctx.metrics) {
     const mi = m.mi;
     const hv = h ? h.values[mi]! : Number.NaN;
@@ -283,11 +292,15 @@ function comparePoint(ctx: Context, i: number, curve: Verdict | undefined): Poin
       continue;
     }
     if (absent(b, mi) && absent(h, mi)) continue;
-    out.push(metricVerdict(ctx, i, p, name, m, bv, hv, curve));
+    out.push(lazy && out.length && surelyUnchanged(ctx, i, m, bv, hv) ? m.spec.name : metricVerdict(ctx, i, p, name, m, bv, hv, curve));
   }
   if (!out.length) out.push(entry(ctx, i, p, name, ctx.metrics[0]!, Number.NaN, Number.NaN, "inconclusive", "no usable metric on either side"));
   return out;
 }
+
+/** Within the floor: what `metricVerdict` calls unchanged whether there is a noise estimate or not (rule 2). */
+const surelyUnchanged = (ctx: Context, i: number, m: MetricInfo, bv: number, hv: number) =>
+  bv > 0 && hv > 0 && Math.abs(Math.log(hv) - ctx.refs.mean[i * K + m.mi]!) <= m.floorLog;
 
 const absent = (pt: Point, mi: number) => Number.isNaN(pt.values[mi]!) && !(pt.bad & (1 << mi));
 const num = (v: number) => (Number.isFinite(v) ? v : null);
