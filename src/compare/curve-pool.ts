@@ -145,12 +145,18 @@ export function curveStats(jobs: readonly CurveJob[], level: number, rho: number
   const file = workers > 0 && jobs.length >= MIN_PARALLEL_CURVES ? workerFile() : undefined;
   if (!file) return { stats: jobs.map((j) => curveStat(j.head, j.base, level, j.seed, rho)), threads: 1 };
   const s = pack(jobs, level, rho);
-  const threads = Array.from({ length: Math.min(workers, Math.ceil(jobs.length / MIN_PARALLEL_CURVES)) }, () => {
-    const w = new Worker(file, { workerData: s });
-    w.unref();
-    w.on("error", () => {});
-    return w;
-  });
+  // A worker that cannot start or fails leaves its jobs to the others (see waitForAll).
+  const threads: Worker[] = [];
+  for (let t = 0; t < Math.min(workers, Math.ceil(jobs.length / MIN_PARALLEL_CURVES)); t++) {
+    try {
+      const w = new Worker(file, { workerData: s });
+      w.unref();
+      w.on("error", () => {});
+      threads.push(w);
+    } catch {
+      break;
+    }
+  }
   try {
     claimJobs(s);
     waitForAll(s);
