@@ -76,8 +76,6 @@ interface MetricInfo {
 }
 
 interface Context {
-  baseline: Run;
-  head: Run;
   noise: NoiseModel;
   opts: Required<CompareOptions>;
   /** Every identity of head or baseline: baseline's first, then the head's others. */
@@ -137,8 +135,6 @@ function contextOf(baseline: Run, head: Run, history: readonly Run[], opts: Requ
   const { keys, index, base, heads } = pointsOf(baseline, head);
   const { refs, model } = noiseModel(index, base, history);
   return {
-    baseline,
-    head,
     noise: model,
     opts,
     keys,
@@ -157,21 +153,7 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
   opts.onStage("noise");
   const curves = compareCurves(ctx);
   opts.onStage(curves.threads > 1 ? `curves on ${curves.threads} threads` : "curves");
-  const points: PointResult[] = [];
-  const perPoint = count([]);
-  const perMetric = count([]);
-  for (let i = 0; i < ctx.keys.length; i++) {
-    const seq = comparePoint(ctx, i, curves.verdictOf[i], !opts.allMetrics);
-    let verdict: Verdict = "unchanged";
-    for (const e of seq) {
-      const v = typeof e === "string" ? "unchanged" : e.verdict;
-      tally(perMetric, v);
-      if (RANK[v] < RANK[verdict]) verdict = v;
-    }
-    tally(perPoint, verdict);
-    if (seq.length === 1 || opts.allMetrics) for (const e of seq) points.push(e as PointResult);
-    else fold(seq, points);
-  }
+  const { points, perPoint, perMetric } = comparePoints(ctx, curves.verdictOf);
   opts.onStage("points");
   sortResults(points);
   const curveResults = curves.results;
@@ -221,6 +203,27 @@ function fold(seq: readonly (PointResult | string)[], into: PointResult[]): void
     else into.push(e);
   }
   if (unchanged.length) first.also_unchanged = unchanged;
+}
+
+/** Every point's entries (folded unless allMetrics) and the counts per point and per metric. */
+function comparePoints(ctx: Context, curveVerdicts: readonly Verdict[]): { points: PointResult[]; perPoint: Counts; perMetric: Counts } {
+  const points: PointResult[] = [];
+  const perPoint = count([]);
+  const perMetric = count([]);
+  const all = ctx.opts.allMetrics;
+  for (let i = 0; i < ctx.keys.length; i++) {
+    const seq = comparePoint(ctx, i, curveVerdicts[i], !all);
+    let verdict: Verdict = "unchanged";
+    for (const e of seq) {
+      const v = typeof e === "string" ? "unchanged" : e.verdict;
+      tally(perMetric, v);
+      if (RANK[v] < RANK[verdict]) verdict = v;
+    }
+    tally(perPoint, verdict);
+    if (seq.length === 1 || all) for (const e of seq) points.push(e as PointResult);
+    else fold(seq, points);
+  }
+  return { points, perPoint, perMetric };
 }
 
 const info = (r: Run): RunInfo => ({ label: r.label, files: r.files, points: r.points.size, duplicates: r.duplicates });
