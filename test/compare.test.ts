@@ -8,10 +8,12 @@ import { describe, expect, it } from "vitest";
 import { compareRuns, round } from "../src/compare/compare.js";
 import { frontier, interpolate, logRatios } from "../src/compare/curves.js";
 import { runFromRows } from "../src/compare/load.js";
+import { CURVE_FIELDS, identityKey, identityOf, MULTI_SHAPE, SINGLE_SHAPE } from "../src/compare/metrics.js";
 import { renderCommentSection } from "../src/compare/render.js";
 import { simulatedSweep } from "../src/compare/simulate.js";
 import { normalQuantile, normalRng, normalsInto, tQuantile } from "../src/compare/stats.js";
 import type { Comparison } from "../src/compare/types.js";
+import type { AggRow } from "../src/results/types.js";
 import { infx, infxProcess, ROOT } from "./support/cli.js";
 
 const schema = JSON.parse(readFileSync(join(ROOT, "schemas/comparison.schema.json"), "utf8"));
@@ -105,6 +107,34 @@ describe("statistics", () => {
       normalsInto(seed, out, n);
       expect(Array.from(out.subarray(0, n))).toEqual(Array.from({ length: n }, () => z()));
       expect(out[n]).toBe(42);
+    }
+  });
+});
+
+describe("identities", () => {
+  it("identityOf: CURVE_FIELDS, disagg, is_multinode, the shape and conc, in that order; identityKey is their JSON", () => {
+    const single = row(8) as unknown as AggRow;
+    const multi = {
+      ...row(8),
+      is_multinode: true,
+      prefill_num_workers: 2,
+      prefill_tp: 4,
+      prefill_ep: 4,
+      prefill_dp_attention: "false",
+      decode_num_workers: 1,
+      decode_tp: 8,
+      decode_ep: 8,
+      decode_dp_attention: "true",
+    } as unknown as AggRow;
+    for (const [r, shape] of [
+      [single, SINGLE_SHAPE],
+      [multi, MULTI_SHAPE],
+    ] as const) {
+      const id = identityOf(r);
+      const fields = [...CURVE_FIELDS, "disagg", "is_multinode", ...shape, "conc"];
+      expect(Object.keys(id)).toEqual(fields);
+      expect(Object.values(id)).toEqual(fields.map((f) => (r as unknown as Record<string, unknown>)[f]));
+      expect(identityKey(id)).toBe(JSON.stringify(Object.values(id)));
     }
   });
 });

@@ -56,14 +56,39 @@ export const MULTI_SHAPE = [
 
 export type Identity = Record<string, string | number | boolean>;
 
-/** The identity of a row as an object (field order fixed). */
+/**
+ * The identity of a row as an object: CURVE_FIELDS, disagg, is_multinode, the
+ * shape (MULTI_SHAPE or SINGLE_SHAPE) and conc, in that order. Written out
+ * field by field: objects of one shape, built without a store per name looked
+ * up at run time (it runs for every row of every run).
+ */
 export function identityOf(row: AggRow): Identity {
   const r = row as unknown as Record<string, string | number | boolean>;
-  const id: Identity = {};
-  for (const f of CURVE_FIELDS) id[f] = r[f]!;
-  id.disagg = r.disagg!;
-  id.is_multinode = r.is_multinode!;
-  for (const f of row.is_multinode ? MULTI_SHAPE : SINGLE_SHAPE) id[f] = r[f]!;
+  const id: Identity = {
+    infmax_model_prefix: r.infmax_model_prefix!,
+    hw: r.hw!,
+    framework: r.framework!,
+    precision: r.precision!,
+    spec_decoding: r.spec_decoding!,
+    isl: r.isl!,
+    osl: r.osl!,
+    disagg: r.disagg!,
+    is_multinode: r.is_multinode!,
+  };
+  if (row.is_multinode) {
+    id.prefill_num_workers = r.prefill_num_workers!;
+    id.prefill_tp = r.prefill_tp!;
+    id.prefill_ep = r.prefill_ep!;
+    id.prefill_dp_attention = r.prefill_dp_attention!;
+    id.decode_num_workers = r.decode_num_workers!;
+    id.decode_tp = r.decode_tp!;
+    id.decode_ep = r.decode_ep!;
+    id.decode_dp_attention = r.decode_dp_attention!;
+  } else {
+    id.tp = r.tp!;
+    id.ep = r.ep!;
+    id.dp_attention = r.dp_attention!;
+  }
   id.conc = r.conc!;
   return id;
 }
