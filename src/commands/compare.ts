@@ -44,6 +44,11 @@ A directory given to --baseline or --head is one run (every .json under it);
 to --history, each subdirectory or .json file in it is one earlier run.
 Duplicate identities inside a run keep the newest row by date (reported).
 
+Environment: INFX_COMPARE_TIMINGS=1 prints each stage's wall and CPU
+milliseconds to stderr; INFX_COMPARE_THREADS=N sets the threads of the curves'
+bootstrap (default: the cores, at most 8; 1: one thread). The result does not
+depend on the number of threads.
+
 Exit codes: 0 done, 1 bad input, 2 bad usage, ${REGRESSION_EXIT} a regression with --fail-on regression.`,
   options: [
     { name: "baseline", kind: "string", required: true, metavar: "PATH", help: "baseline rows: agg_bmk.json or a directory" },
