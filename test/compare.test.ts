@@ -5,13 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import { compareRuns } from "../src/compare/compare.js";
+import { compareRuns, round } from "../src/compare/compare.js";
 import { frontier, interpolate, logRatios } from "../src/compare/curves.js";
 import { runFromRows } from "../src/compare/load.js";
+import { CURVE_FIELDS, identityFields, identityKey, identityOf, MULTI_SHAPE, SINGLE_SHAPE } from "../src/compare/metrics.js";
 import { renderCommentSection } from "../src/compare/render.js";
 import { simulatedSweep } from "../src/compare/simulate.js";
-import { normalQuantile, normalRng, tQuantile } from "../src/compare/stats.js";
+import { normalQuantile, normalRng, normalsInto, tQuantile } from "../src/compare/stats.js";
 import type { Comparison } from "../src/compare/types.js";
+import type { AggRow } from "../src/results/types.js";
 import { infx, infxProcess, ROOT } from "./support/cli.js";
 import { SINGLE_NODE_ROW } from "./support/agg-rows.js";
 
@@ -71,6 +73,58 @@ describe("statistics", () => {
     expect(Math.abs(mean)).toBeLessThan(0.03);
     expect(sd).toBeGreaterThan(0.97);
     expect(sd).toBeLessThan(1.03);
+  });
+
+  it("round gives Number(v.toPrecision(6)) exactly, ties and powers of ten included", () => {
+    const z = normalRng(5);
+    const values = [0, -0, 1, -1, 0.5, 999999.5, 9999995, 1e21, 1e22, 1e23, 5e-324, 1e-300, 1e300, 123456789012, 0.1, 0.3];
+    for (let i = 0; i < 20000; i++) values.push(Math.exp(12 * z()), -Math.exp(6 * z()));
+    for (let m = 100000; m < 1000000; m += 37) values.push(m / 1e5, (m + 0.5) / 1e3, (m + 0.5) * 1e-8, m + 0.5, 10 ** Math.floor(m / 50000 - 10));
+    for (const v of values) expect(round(v)).toBe(Number(v.toPrecision(6)) || 0);
+    expect([round(Number.NaN), round(Number.POSITIVE_INFINITY), round(null)]).toEqual([null, null, null]);
+  });
+
+  it("normalsInto writes the same stream as normalRng, bit for bit (the bootstrap's draws)", () => {
+    for (const [seed, n] of [
+      [7, 1000],
+      [20260801, 999],
+      [0, 2],
+    ] as const) {
+      const z = normalRng(seed);
+      const out = new Float64Array(n + 1).fill(42);
+      normalsInto(seed, out, n);
+      expect(Array.from(out.subarray(0, n))).toEqual(Array.from({ length: n }, () => z()));
+      expect(out[n]).toBe(42);
+    }
+  });
+});
+
+describe("identities", () => {
+  it("identityOf: CURVE_FIELDS, disagg, is_multinode, the shape and conc, in that order; identityKey is their JSON", () => {
+    const single = row(8) as unknown as AggRow;
+    const multi = {
+      ...row(8),
+      is_multinode: true,
+      prefill_num_workers: 2,
+      prefill_tp: 4,
+      prefill_ep: 4,
+      prefill_dp_attention: "false",
+      decode_num_workers: 1,
+      decode_tp: 8,
+      decode_ep: 8,
+      decode_dp_attention: "true",
+    } as unknown as AggRow;
+    for (const [r, shape] of [
+      [single, SINGLE_SHAPE],
+      [multi, MULTI_SHAPE],
+    ] as const) {
+      const id = identityOf(r);
+      const fields = [...CURVE_FIELDS, "disagg", "is_multinode", ...shape, "conc"];
+      expect(Object.keys(id)).toEqual(fields);
+      expect(identityFields(r.is_multinode === true)).toEqual(fields);
+      expect(Object.values(id)).toEqual(fields.map((f) => (r as unknown as Record<string, unknown>)[f]));
+      expect(identityKey(id)).toBe(JSON.stringify(Object.values(id)));
+    }
   });
 });
 
@@ -145,6 +199,36 @@ describe("compareRuns", () => {
     expect(missing).toMatchObject({ head: null, ratio: null });
   });
 
+  it("unchanged metrics are named in also_unchanged, not listed; --all-metrics lists every one", () => {
+    // output tput 20% down (a regression), TTFT 20% up (a regression too, lower is better), the rest unchanged.
+    const head = sweepRows().map((r) => ({ ...r, output_tput_per_gpu: (r.output_tput_per_gpu as number) * 0.8, median_ttft: (r.median_ttft as number) * 1.2 }));
+    const opts = { floor: 0.05 };
+    const cmp = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", head), [], opts);
+    const all = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", head), [], { ...opts, allMetrics: true });
+    expect(validate(cmp), JSON.stringify(validate.errors)).toBe(true);
+    expect(all.points).toHaveLength(5 * 6);
+    expect(cmp.points).toHaveLength(5 * 3);
+    for (const conc of CONCS) {
+      const mine = cmp.points.filter((p) => p.identity.conc === conc);
+      // The first metric is always listed (unchanged here) and names the other unchanged ones.
+      expect(mine.map((p) => [p.metric, p.verdict]).sort()).toEqual([
+        ["median_ttft", "regression"],
+        ["output_tput_per_gpu", "regression"],
+        ["tput_per_gpu", "unchanged"],
+      ]);
+      const named = mine.filter((p) => p.also_unchanged);
+      expect(named.map((p) => [p.metric, p.also_unchanged])).toEqual([["tput_per_gpu", ["p99_ttft", "median_tpot", "median_e2el"]]]);
+      // The kept entries are the --all-metrics entries themselves.
+      for (const p of mine) {
+        const { also_unchanged, ...rest } = p;
+        expect(all.points).toContainEqual(rest);
+      }
+    }
+    expect(all.points.filter((p) => p.verdict === "unchanged")).toHaveLength(5 * 4);
+    expect(cmp.summary).toEqual(all.summary);
+    expect(cmp.summary.metrics).toMatchObject({ regressions: 10, unchanged: 20 });
+  });
+
   it("the image, served model id and date are not part of the identity", () => {
     const head = sweepRows(1, { image: "img:2", model: "org/model-v2", date: "20260401-000000" });
     const cmp = compareRuns(runFromRows("baseline", sweepRows()), runFromRows("head", head), [], { floor: 0.05 });
@@ -215,6 +299,17 @@ describe("compareRuns", () => {
 });
 
 describe("infx compare", () => {
+  it("INFX_COMPARE_TIMINGS=1: each stage's milliseconds on stderr, the output unchanged", async () => {
+    const dir = tmp({ "base/agg_bmk.json": sweepRows(), "head/agg_bmk.json": sweepRows(0.8) });
+    const args = ["compare", "--baseline", join(dir, "base"), "--head", join(dir, "head"), "--format", "json"];
+    const plain = await infx(args);
+    const timed = await infx(args, { env: { INFX_COMPARE_TIMINGS: "1" } });
+    expect(plain.stderr).not.toContain("timings");
+    expect(timed.stdout).toBe(plain.stdout);
+    const stages = [...timed.stderr.matchAll(/^infx compare timings: (.+?) \d+ ms/gm)].map((m) => m[1]);
+    expect(stages).toEqual(["start-up", "load", "noise", "curves", "points", "sort", "render and write"]);
+  });
+
   it("markdown by default, JSON on request; --fail-on regression exits 3", async () => {
     const dir = tmp({ "base/agg_bmk.json": sweepRows(), "head/agg_bmk.json": sweepRows(0.8) });
     const md = await infx(["compare", "--baseline", join(dir, "base"), "--head", join(dir, "head/agg_bmk.json")]);
@@ -292,6 +387,22 @@ describe("infx compare", () => {
     expect(threads.code).toBe(0);
     expect(JSON.parse(threads.stdout)).toEqual(JSON.parse(one.stdout));
     expect(JSON.parse(one.stdout).history).toHaveLength(4);
+  });
+
+  it("the bin computes the curves' bootstrap on worker threads: the same comparison as on one thread", async () => {
+    const z = normalRng(13);
+    const o = { cv: 0.03, curves: 20, concs: [4, 8, 16, 32] };
+    const files: Record<string, unknown> = { "base.json": simulatedSweep(z, o), "head.json": simulatedSweep(z, o, (c) => (c % 3 ? 1 : 0.9)) };
+    for (let k = 0; k < 3; k++) files[`hist/run-${k}/agg_bmk.json`] = simulatedSweep(z, o);
+    const dir = tmp(files);
+    const argv = ["compare", "--baseline", join(dir, "base.json"), "--head", join(dir, "head.json"), "--history", join(dir, "hist"), "--format", "json"];
+    const threads = await infxProcess(argv, { env: { INFX_COMPARE_THREADS: "3", INFX_COMPARE_TIMINGS: "1" } });
+    const one = await infxProcess(argv, { env: { INFX_COMPARE_THREADS: "1", INFX_COMPARE_TIMINGS: "1" } });
+    expect(threads.code).toBe(0);
+    expect(threads.stderr).toMatch(/timings: curves on 3 threads \d+ ms/);
+    expect(one.stderr).toMatch(/timings: curves \d+ ms/);
+    expect(threads.stdout).toBe(one.stdout);
+    expect(JSON.parse(one.stdout).curves.filter((c: { ci_method: string }) => c.ci_method === "bootstrap")).toHaveLength(20);
   });
 
   it("bad input: a message per problem, no stack, no verdict from a bad row", async () => {

@@ -1,5 +1,6 @@
 import { appendFileSync } from "node:fs";
 import { writeFileNoFollow } from "../io/write-user-file.js";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UsageError, type Io } from "../cli/io.js";
@@ -8,7 +9,7 @@ import { historyJobs, parseFloors, readRun } from "../compare/inputs.js";
 import type { Run } from "../compare/load.js";
 import { loadRunsInParallel } from "../compare/parallel.js";
 import { METRIC_NAMES } from "../compare/metrics.js";
-import { comparisonJson, renderComparison } from "../compare/render.js";
+import { comparisonJsonChunks, renderComparison } from "../compare/render.js";
 
 /** Exit code of --fail-on regression when something regressed (1 and 2 are bad input and bad usage). */
 export const REGRESSION_EXIT = 3;
@@ -43,6 +44,11 @@ A directory given to --baseline or --head is one run (every .json under it);
 to --history, each subdirectory or .json file in it is one earlier run.
 Duplicate identities inside a run keep the newest row by date (reported).
 
+Environment: INFX_COMPARE_TIMINGS=1 prints each stage's wall and CPU
+milliseconds to stderr; INFX_COMPARE_THREADS=N sets the threads of the curves'
+bootstrap (default: the cores, at most 8; 1: one thread). The result does not
+depend on the number of threads.
+
 Exit codes: 0 done, 1 bad input, 2 bad usage, ${REGRESSION_EXIT} a regression with --fail-on regression.`,
   options: [
     { name: "baseline", kind: "string", required: true, metavar: "PATH", help: "baseline rows: agg_bmk.json or a directory" },
@@ -63,7 +69,7 @@ Exit codes: 0 done, 1 bad input, 2 bad usage, ${REGRESSION_EXIT} a regression wi
     {
       name: "all-metrics",
       kind: "flag",
-      help: "JSON: one entry per metric also for points whose every metric is unchanged (default: one entry naming the rest in also_unchanged)",
+      help: "JSON: one entry per metric, unchanged ones included (default: a point's first entry names its other unchanged metrics in also_unchanged)",
     },
     { name: "curve-floor", kind: "number", metavar: "PCT", help: `floor of a curve's geometric-mean ratio in percent (default ${DEFAULT_CURVE_FLOOR * 100})` },
     { name: "baseline-ref", kind: "string", metavar: "REF", help: "branch of the baseline (shown in the output)" },
@@ -80,7 +86,29 @@ Exit codes: 0 done, 1 bad input, 2 bad usage, ${REGRESSION_EXIT} a regression wi
 
 export type CompareOptions = OptionsOf<typeof spec>;
 
+/** INFX_COMPARE_TIMINGS=1: each stage's wall and CPU milliseconds (all threads) on stderr. */
+function stageTimer(io: Io): (stage: string) => void {
+  if (!io.env.INFX_COMPARE_TIMINGS) return () => {};
+  let wall = performance.now();
+  let cpu = process.cpuUsage();
+  io.err(`infx compare timings: start-up ${wall.toFixed(0)} ms\n`);
+  return (stage) => {
+    const now = performance.now();
+    const used = process.cpuUsage(cpu);
+    io.err(`infx compare timings: ${stage} ${(now - wall).toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms)\n`);
+    wall = now;
+    cpu = process.cpuUsage();
+  };
+}
+
+/** Threads for the curves' bootstrap: the cores, at most 8; INFX_COMPARE_THREADS=N overrides (1: this thread only). */
+function curveThreads(io: Io): number {
+  const n = Number(io.env.INFX_COMPARE_THREADS);
+  return Number.isInteger(n) && n >= 1 ? n : Math.min(availableParallelism(), 8);
+}
+
 export async function run(o: CompareOptions, io: Io): Promise<number> {
+  const stage = stageTimer(io);
   const path = (p: string) => resolve(io.cwd, p);
   const { floor, floors } = parseFloors(o.floor, DEFAULT_FLOOR);
   const curveFloorPct = o.curveFloor;
@@ -94,11 +122,14 @@ export async function run(o: CompareOptions, io: Io): Promise<number> {
     baseline = readRun("baseline", path(o.baseline));
     head = readRun("head", path(o.head));
   });
+  stage("load");
   const cmp = compareRuns(baseline, head, history, {
     floor,
     floors,
     curveFloor: curveFloorPct === undefined ? DEFAULT_CURVE_FLOOR : curveFloorPct / 100,
     allMetrics: o.allMetrics,
+    curveWorkers: curveThreads(io) - 1,
+    onStage: stage,
   });
   for (const [v, f] of [
     [o.baselineRef, "ref"],
@@ -109,16 +140,17 @@ export async function run(o: CompareOptions, io: Io): Promise<number> {
   for (const p of cmp.problems.slice(0, 10)) io.err(`warning: ${p}\n`);
   if (cmp.problems.length > 10) io.err(`warning: ${cmp.problems.length - 10} more problems (all of them are in the JSON output's "problems")\n`);
 
-  const json = comparisonJson(cmp);
-  const md = () => renderComparison(cmp, o.title !== undefined ? { title: o.title } : {});
-  const output = o.format === "json" ? json : md();
-  if (o.out !== undefined) writeFileNoFollow(path(o.out), output);
-  else io.out(output);
-  if (o.jsonOut !== undefined) writeFileNoFollow(path(o.jsonOut), json);
+  // The markdown only when asked for; the JSON (most of the output's cost) as pieces, made as they are written.
+  const md = o.format === "markdown" || o.stepSummary ? renderComparison(cmp, o.title !== undefined ? { title: o.title } : {}) : "";
+  const output = () => (o.format === "json" ? comparisonJsonChunks(cmp) : [md]);
+  if (o.out !== undefined) writeFileNoFollow(path(o.out), output());
+  else for (const piece of output()) io.out(piece);
+  if (o.jsonOut !== undefined) writeFileNoFollow(path(o.jsonOut), comparisonJsonChunks(cmp));
   if (o.stepSummary) {
     if (!io.env.GITHUB_STEP_SUMMARY) throw new UsageError("--step-summary: GITHUB_STEP_SUMMARY is not set (it is set inside GitHub Actions steps)");
-    appendFileSync(io.env.GITHUB_STEP_SUMMARY, o.format === "json" ? md() : output);
+    appendFileSync(io.env.GITHUB_STEP_SUMMARY, md);
   }
+  stage("render and write");
   const regressed = cmp.summary.regressions + cmp.summary.curves.regressions;
   if (o.failOn === "regression" && regressed) {
     io.err(`infx compare: ${regressed} regression(s) (${cmp.summary.regressions} point(s), ${cmp.summary.curves.regressions} curve(s))\n`);

@@ -66,11 +66,40 @@ export function identityFields(isMultinode: boolean): readonly string[] {
   return isMultinode ? MULTI_IDENTITY_FIELDS : SINGLE_IDENTITY_FIELDS;
 }
 
-/** The identity of a row as an object (the fields of `identityFields`, in order). */
+/**
+ * The identity of a row as an object: the fields of `identityFields`, in that
+ * order (CURVE_FIELDS, disagg, is_multinode, the shape, conc). Written out
+ * field by field: objects of one shape, built without a store per name looked
+ * up at run time (it runs for every row of every run).
+ */
 export function identityOf(row: AggRow): Identity {
   const r = row as unknown as Record<string, string | number | boolean>;
-  const id: Identity = {};
-  for (const f of identityFields(row.is_multinode === true)) id[f] = r[f]!;
+  const id: Identity = {
+    infmax_model_prefix: r.infmax_model_prefix!,
+    hw: r.hw!,
+    framework: r.framework!,
+    precision: r.precision!,
+    spec_decoding: r.spec_decoding!,
+    isl: r.isl!,
+    osl: r.osl!,
+    disagg: r.disagg!,
+    is_multinode: r.is_multinode!,
+  };
+  if (row.is_multinode) {
+    id.prefill_num_workers = r.prefill_num_workers!;
+    id.prefill_tp = r.prefill_tp!;
+    id.prefill_ep = r.prefill_ep!;
+    id.prefill_dp_attention = r.prefill_dp_attention!;
+    id.decode_num_workers = r.decode_num_workers!;
+    id.decode_tp = r.decode_tp!;
+    id.decode_ep = r.decode_ep!;
+    id.decode_dp_attention = r.decode_dp_attention!;
+  } else {
+    id.tp = r.tp!;
+    id.ep = r.ep!;
+    id.dp_attention = r.dp_attention!;
+  }
+  id.conc = r.conc!;
   return id;
 }
 

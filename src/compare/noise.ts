@@ -17,38 +17,14 @@ import { CURVE_X, CURVE_Y } from "./metrics.js";
 /** Weight of the pooled variance, in degrees of freedom. */
 export const PRIOR_DF = 6;
 
-/** The reference values of one metric of one point: baseline and history, in log space. */
-export interface RefStats {
-  n: number;
-  /** Mean of the log values (the log of their geometric mean). */
-  mean: number;
-  /** Sum of squared deviations of the log values. */
-  ss: number;
-  /** The baseline value itself (NaN when absent). */
-  baseline: number;
-}
-
-/** The points of one identity in the baseline (first) and the history runs. */
-export function refPoints(key: string, baseline: Run, history: readonly Run[]): (Point | undefined)[] {
-  return [baseline.points.get(key), ...history.map((h) => h.points.get(key))];
-}
-
-export function refStats(points: readonly (Point | undefined)[], mi: number): RefStats {
-  let n = 0;
-  let sum = 0;
-  let sumSq = 0;
-  const add = (p: Point | undefined) => {
-    const v = p?.values[mi];
-    if (v === undefined || !(v > 0)) return;
-    const y = Math.log(v);
-    n++;
-    sum += y;
-    sumSq += y * y;
-  };
-  for (const p of points) add(p);
-  const b = points[0];
-  const mean = n ? sum / n : Number.NaN;
-  return { n, mean, ss: n > 1 ? Math.max(0, sumSq - n * mean * mean) : 0, baseline: b ? b.values[mi]! : Number.NaN };
+/** Reference statistics of every point and kept metric, in log space: index `point * KEPT_METRICS.length + metric`. */
+export interface RefTable {
+  /** Reference values used (baseline and history runs that have a positive value). */
+  n: Int32Array;
+  /** Mean of the log values (the log of their geometric mean); NaN when n is 0. */
+  mean: Float64Array;
+  /** Sum of squared deviations of the log values (0 when n < 2). */
+  ss: Float64Array;
 }
 
 /** Per metric (KEPT_METRICS order): the pooled within-point variance of log values and its degrees of freedom. */
@@ -59,65 +35,128 @@ export interface NoiseModel {
   curveCorrelation: number;
 }
 
-/** Reference statistics of every kept metric of one identity (KEPT_METRICS order). */
-export function refStatsAll(key: string, baseline: Run, history: readonly Run[]): RefStats[] {
-  const points = refPoints(key, baseline, history);
-  return KEPT_METRICS.map((_, mi) => refStats(points, mi));
+/** Each run's metric values of the identities of `index`, by index (one pass over the run, no lookup per identity and run). */
+function columnOf(run: Run, index: ReadonlyMap<string, number>): (Float64Array | undefined)[] {
+  const col: (Float64Array | undefined)[] = new Array(index.size).fill(undefined);
+  for (const [key, p] of run.points) {
+    const i = index.get(key);
+    if (i !== undefined) col[i] = p.values;
+  }
+  return col;
 }
 
-/** `cache` receives every identity's reference statistics, so callers need not compute them again. */
-export function noiseModel(keys: Iterable<string>, baseline: Run, history: readonly Run[], cache?: Map<string, RefStats[]>): NoiseModel {
-  const ss = KEPT_METRICS.map(() => 0);
-  const df = KEPT_METRICS.map(() => 0);
-  const xy = { sxy: 0, sxx: 0, syy: 0 };
-  if (history.length) {
-    for (const key of keys) {
-      const points = refPoints(key, baseline, history);
-      const all = KEPT_METRICS.map((_, mi) => refStats(points, mi));
-      cache?.set(key, all);
-      for (let mi = 0; mi < KEPT_METRICS.length; mi++) {
-        const r = all[mi]!;
-        if (r.n > 1) {
-          ss[mi] += r.ss;
-          df[mi] += r.n - 1;
-        }
-      }
-      addCrossProducts(points, xy);
+/** Fills row `i` of `t` from `m` runs' values: n, mean and sum of squared deviations of the positive values' logs. */
+function fillRefs(t: RefTable, i: number, vals: readonly Float64Array[], m: number): void {
+  const k = KEPT_METRICS.length;
+  for (let mi = 0; mi < k; mi++) {
+    let n = 0;
+    let sum = 0;
+    let sumSq = 0;
+    for (let r = 0; r < m; r++) {
+      const v = vals[r]![mi]!;
+      if (!(v > 0)) continue;
+      const y = Math.log(v);
+      n++;
+      sum += y;
+      sumSq += y * y;
     }
+    const mean = n ? sum / n : Number.NaN;
+    t.n[i * k + mi] = n;
+    t.mean[i * k + mi] = mean;
+    t.ss[i * k + mi] = n > 1 ? Math.max(0, sumSq - n * mean * mean) : 0;
+  }
+}
+
+/**
+ * The reference statistics of every identity of `index` (identity key to
+ * point index; `baseline` by point index) from the baseline and the history,
+ * and, with history, the noise model pooled over them, in one pass.
+ */
+export function noiseModel(
+  index: ReadonlyMap<string, number>,
+  baseline: readonly (Point | undefined)[],
+  history: readonly Run[],
+): { refs: RefTable; model: NoiseModel } {
+  const k = KEPT_METRICS.length;
+  const size = index.size * k;
+  const refs: RefTable = { n: new Int32Array(size), mean: new Float64Array(size), ss: new Float64Array(size) };
+  const ss = new Float64Array(k);
+  const df = new Float64Array(k);
+  const xy = { sxy: 0, sxx: 0, syy: 0 };
+  const vals: Float64Array[] = new Array(history.length + 1);
+  const cols = history.map((h) => columnOf(h, index));
+  for (let i = 0; i < index.size; i++) {
+    // The reference values: the baseline's first, then the history runs' in their order.
+    let m = 0;
+    const b = baseline[i];
+    if (b) vals[m++] = b.values;
+    for (const col of cols) {
+      const v = col[i];
+      if (v) vals[m++] = v;
+    }
+    fillRefs(refs, i, vals, m);
+    if (!history.length) continue;
+    for (let mi = 0; mi < k; mi++) {
+      const n = refs.n[i * k + mi]!;
+      if (n > 1) {
+        ss[mi] += refs.ss[i * k + mi]!;
+        df[mi] += n - 1;
+      }
+    }
+    addCrossProducts(vals, m, xy);
   }
   const curveCorrelation = xy.sxx > 0 && xy.syy > 0 ? Math.max(-1, Math.min(1, xy.sxy / Math.sqrt(xy.sxx * xy.syy))) : 0;
-  return { pooledVar: ss.map((s, i) => (df[i]! > 0 ? s / df[i]! : Number.NaN)), pooledDf: df, curveCorrelation };
+  const pooledDf = Array.from(df);
+  return { refs, model: { pooledVar: pooledDf.map((d, i) => (d > 0 ? ss[i]! / d : Number.NaN)), pooledDf, curveCorrelation } };
 }
 
+const XI = KEPT_METRICS.indexOf(CURVE_X);
+const YI = KEPT_METRICS.indexOf(CURVE_Y);
+
 /** Within-point sums of squares and cross-products of log interactivity (x) and log throughput per GPU (y). */
-function addCrossProducts(points: readonly (Point | undefined)[], acc: { sxy: number; sxx: number; syy: number }): void {
-  const xi = KEPT_METRICS.indexOf(CURVE_X);
-  const yi = KEPT_METRICS.indexOf(CURVE_Y);
-  const pairs: [number, number][] = [];
-  for (const p of points) if (p && p.values[xi]! > 0 && p.values[yi]! > 0) pairs.push([Math.log(p.values[xi]!), Math.log(p.values[yi]!)]);
-  if (pairs.length < 2) return;
-  const mx = pairs.reduce((a, q) => a + q[0], 0) / pairs.length;
-  const my = pairs.reduce((a, q) => a + q[1], 0) / pairs.length;
-  for (const [x, y] of pairs) {
-    acc.sxy += (x - mx) * (y - my);
-    acc.sxx += (x - mx) ** 2;
-    acc.syy += (y - my) ** 2;
+function addCrossProducts(vals: readonly Float64Array[], m: number, acc: { sxy: number; sxx: number; syy: number }): void {
+  let c = 0;
+  let sx = 0;
+  let sy = 0;
+  for (let r = 0; r < m; r++) {
+    const x = vals[r]![XI]!;
+    const y = vals[r]![YI]!;
+    if (!(x > 0 && y > 0)) continue;
+    sx += Math.log(x);
+    sy += Math.log(y);
+    c++;
+  }
+  if (c < 2) return;
+  const mx = sx / c;
+  const my = sy / c;
+  for (let r = 0; r < m; r++) {
+    const x = vals[r]![XI]!;
+    const y = vals[r]![YI]!;
+    if (!(x > 0 && y > 0)) continue;
+    const dx = Math.log(x) - mx;
+    const dy = Math.log(y) - my;
+    acc.sxy += dx * dy;
+    acc.sxx += dx ** 2;
+    acc.syy += dy ** 2;
   }
 }
 
-export interface PointNoise {
-  /** Standard deviation of one run's log value (about the coefficient of variation). */
-  sd: number;
-  /** Degrees of freedom of that estimate. */
-  df: number;
-}
-
-/** The noise of one run's value of a point's metric; undefined when nothing estimates it. */
-export function pointNoise(ref: RefStats, mi: number, model: NoiseModel): PointNoise | undefined {
-  const own = ref.n > 1 ? ref.n - 1 : 0;
+/**
+ * The noise of one run's value of a point's metric (`i` indexes `refs` as
+ * RefTable does), as its standard deviation (about the coefficient of
+ * variation) written to `out.sd` and its degrees of freedom returned; 0 when
+ * nothing estimates it.
+ */
+export function pointNoise(refs: RefTable, i: number, mi: number, model: NoiseModel, out: { sd: number }): number {
+  const n = refs.n[i]!;
+  const ss = refs.ss[i]!;
+  const own = n > 1 ? n - 1 : 0;
   const prior = Math.min(PRIOR_DF, model.pooledDf[mi]! - own);
-  if (own + Math.max(0, prior) === 0) return undefined;
-  if (prior <= 0) return { sd: Math.sqrt(ref.ss / own), df: own };
-  const v = (ref.ss + prior * model.pooledVar[mi]!) / (own + prior);
-  return { sd: Math.sqrt(v), df: own + prior };
+  if (own + Math.max(0, prior) === 0) return 0;
+  if (prior <= 0) {
+    out.sd = Math.sqrt(ss / own);
+    return own;
+  }
+  out.sd = Math.sqrt((ss + prior * model.pooledVar[mi]!) / (own + prior));
+  return own + prior;
 }

@@ -196,10 +196,41 @@ export function renderCommentSection(input: CommentSectionInput): string[] {
 
 /** The JSON of a comparison: compact, one point or curve per line (20,000 points would be ~100 MB indented). */
 export function comparisonJson(cmp: Comparison): string {
-  const fields = Object.entries(cmp).map(([k, v]) =>
-    Array.isArray(v) && (k === "points" || k === "curves" || k === "problems")
-      ? `${JSON.stringify(k)}: [${v.length ? "\n" + v.map((x) => JSON.stringify(x)).join(",\n") + "\n" : ""}]`
-      : `${JSON.stringify(k)}: ${JSON.stringify(v)}`,
-  );
-  return `{\n${fields.join(",\n")}\n}\n`;
+  return [...comparisonJsonChunks(cmp)].join("");
+}
+
+/** Size of the pieces `comparisonJsonChunks` yields, in characters. */
+const CHUNK = 1 << 20;
+
+/**
+ * `comparisonJson` in pieces of about a megabyte, made as they are consumed:
+ * written one after the other, the file is never one string in memory (and the
+ * pieces die young).
+ */
+export function* comparisonJsonChunks(cmp: Comparison): Generator<string> {
+  let parts: string[] = ["{\n"];
+  let size = 0;
+  let first = true;
+  for (const [k, v] of Object.entries(cmp)) {
+    parts.push(first ? "" : ",\n", JSON.stringify(k), ": ");
+    first = false;
+    if (!(Array.isArray(v) && (k === "points" || k === "curves" || k === "problems"))) parts.push(JSON.stringify(v));
+    else if (!v.length) parts.push("[]");
+    else {
+      parts.push("[\n");
+      for (let i = 0; i < v.length; i++) {
+        // One JSON.stringify per entry: V8's serializer is faster than any hand-built string.
+        const item = JSON.stringify(v[i]);
+        parts.push(i ? ",\n" : "", item);
+        size += item.length;
+        if (size < CHUNK) continue;
+        yield parts.join("");
+        parts = [];
+        size = 0;
+      }
+      parts.push("\n]");
+    }
+  }
+  parts.push("\n}\n");
+  yield parts.join("");
 }

@@ -17,6 +17,7 @@
 import { compareRuns } from "./compare.js";
 import { runFromRows } from "./load.js";
 import { normalRng } from "./stats.js";
+import type { Comparison, PointResult } from "./types.js";
 
 export interface SimOptions {
   seed: number;
@@ -102,6 +103,21 @@ export function simulatedSweep(
   return rows;
 }
 
+/**
+ * The (point, metric) entries the figures count: every metric of a point with
+ * any metric not unchanged (the JSON names its unchanged ones after the first
+ * in `also_unchanged`), and one entry for a point whose every metric is unchanged.
+ */
+function metricEntries(cmp: Comparison): Pick<PointResult, "identity" | "metric" | "verdict">[] {
+  const moved = new Set(cmp.points.filter((p) => p.verdict !== "unchanged").map((p) => p.identity));
+  const out: Pick<PointResult, "identity" | "metric" | "verdict">[] = [];
+  for (const p of cmp.points) {
+    out.push(p);
+    if (moved.has(p.identity)) for (const metric of p.also_unchanged ?? []) out.push({ identity: p.identity, metric, verdict: "unchanged" });
+  }
+  return out;
+}
+
 export function simulate(opts: SimOptions): SimResult {
   const o: Required<SimOptions> = { curves: 8, concs: [4, 8, 16, 32, 64, 128], floor: 0.05, ...opts };
   const z = normalRng(o.seed);
@@ -148,14 +164,14 @@ export function simulate(opts: SimOptions): SimResult {
     curveFA += aa.curves.filter((c) => called(c.verdict)).length;
 
     const drop = compareOnce(() => 0.9);
-    const tput = drop.points.filter((p) => p.metric === "tput_per_gpu");
+    const tput = metricEntries(drop).filter((p) => p.metric === "tput_per_gpu");
     slowPoints += tput.length;
     detected += tput.filter((p) => p.verdict === "regression").length;
     curveDetected += drop.curves.filter((c) => c.verdict === "regression").length;
 
     const target = (t * 5) % (o.concs.length * 2);
     const iso = compareOnce((_c, i) => (i === target ? 0.9 : 1));
-    for (const p of iso.points) {
+    for (const p of metricEntries(iso)) {
       if (p.identity.conc === o.concs[target % o.concs.length] && p.identity.tp === (target < o.concs.length ? 4 : 8)) {
         if (p.metric === "tput_per_gpu") {
           isoPoints++;

@@ -24,9 +24,10 @@ export function unsafeFileNameReason(name: string): string | undefined {
 /**
  * Writes `data` to `path`, creating or truncating it, but never through a
  * symbolic link at `path` (O_NOFOLLOW): a link there is an error naming it.
- * Throws UserError.
+ * `data` may be pieces of text (an iterable of strings, e.g. a generator),
+ * written as they come: a big output need not be one string. Throws UserError.
  */
-export function writeFileNoFollow(path: string, data: string | Uint8Array): void {
+export function writeFileNoFollow(path: string, data: string | Uint8Array | Iterable<string>): void {
   let fd: number;
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
@@ -36,10 +37,14 @@ export function writeFileNoFollow(path: string, data: string | Uint8Array): void
     throw new UserError(`cannot write ${path}: ${code ?? (e as Error).message}`);
   }
   try {
-    const bytes = typeof data === "string" ? Buffer.from(data) : data;
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    if (typeof data === "string" || data instanceof Uint8Array) writeAll(fd, typeof data === "string" ? Buffer.from(data) : data);
+    else for (const piece of data) writeAll(fd, Buffer.from(piece));
   } finally {
     closeSync(fd);
   }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let off = 0;
+  while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
 }
