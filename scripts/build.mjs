@@ -84,10 +84,11 @@ const actionNames = readdirSync(join(root, "src/actions"))
  * CommonJS dependencies that `require` node's built-ins get a real `require`.
  */
 /**
- * Worker threads the actions start, built beside the chunks under the name the
- * code asks for (`loadRunsInParallel` looks for load-worker.js next to itself).
+ * Worker threads the actions start, built beside the chunks under the names the
+ * code asks for (`loadRunsInParallel` and `curveStats` look for load-worker.js
+ * and curve-worker.js next to themselves).
  */
-const WORKER_ENTRIES = { "load-worker": "src/compare/load-worker.ts" };
+const WORKER_ENTRIES = { "load-worker": "src/compare/load-worker.ts", "curve-worker": "src/compare/curve-worker.ts" };
 
 async function buildActions() {
   const result = await esbuild.build({

@@ -88,6 +88,7 @@ describe("the compare action's history reader", () => {
   it("finds its worker beside the chunks (actions/dist/load-worker.js) and the worker reads a run on its own", async () => {
     const worker = join(ACTIONS, "dist/load-worker.js");
     expect(existsSync(worker)).toBe(true);
+    expect(existsSync(join(ACTIONS, "dist/curve-worker.js")), "the curves' bootstrap worker (curveStats)").toBe(true);
     const parallel = readdirSync(join(ACTIONS, "dist")).filter(
       (f) => f.endsWith(".js") && readFileSync(join(ACTIONS, "dist", f), "utf8").includes("load-worker.js"),
     );

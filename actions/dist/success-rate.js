@@ -1,2 +1,2 @@
 import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a as r}from"./chunk-YKI5B4EO.js";import"./chunk-UPTMQEAS.js";import"./chunk-ZGZRFNBZ.js";import"./chunk-TKCBZUG6.js";import"./chunk-EEUFGP5F.js";import"./chunk-ZBD24WRP.js";import{a as m}from"./chunk-2MBRUUJE.js";import"./chunk-NVL6HGGT.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";await m(r);
+import{a as r}from"./chunk-HTEUPOCB.js";import"./chunk-UPTMQEAS.js";import"./chunk-KKRDPAOS.js";import"./chunk-TKCBZUG6.js";import"./chunk-5NTKEGJ3.js";import"./chunk-ZBD24WRP.js";import{a as m}from"./chunk-XPUA5R7D.js";import"./chunk-XP4ZBVTK.js";import"./chunk-NVL6HGGT.js";import"./chunk-DA7HMYBL.js";await m(r);

@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{c as o}from"./chunk-W7QUAPOX.js";import"./chunk-OL2TXOWF.js";import"./chunk-DA7HMYBL.js";import{workerData as r}from"node:worker_threads";o(r);
