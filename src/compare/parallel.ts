@@ -48,13 +48,22 @@ export async function loadRunsInParallel(jobs: readonly LoadJob[], mainShare: ()
     const w = new Worker(file!);
     workers.push(w);
     return new Promise<void>((resolve, reject) => {
-      const next = () => w.postMessage(queue.shift() ?? null);
+      let ended = false;
+      const next = () => {
+        if (ended) return;
+        const job = queue.shift();
+        ended = job === undefined;
+        w.postMessage(job ?? null);
+      };
       w.on("message", (p: PackedRun) => {
         out[p.index] = unpackRun(p);
         next();
       });
       w.on("error", reject);
       w.on("exit", () => resolve());
+      // Two jobs in flight: the worker starts its next run while this thread,
+      // busy reading a file of its own, has not yet seen the last one's result.
+      next();
       next();
     });
   });
