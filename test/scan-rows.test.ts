@@ -237,6 +237,20 @@ describe("compare reads a file in 1 MB pieces (readFileRows)", () => {
     }
   });
 
+  it("an empty file, a blank one and a document that is not an array: the exact way words each, nothing hangs", () => {
+    const cases: [string, string, RegExp][] = [
+      ["empty.json", "", /the file is empty/],
+      ["blank.json", " \n\t ", /the file is empty/],
+      ["object.json", '{"hw": "b200"}', /not aggregate benchmark rows/],
+    ];
+    for (const [name, text, want] of cases) {
+      writeFileSync(join(dir, name), text);
+      const problems: string[] = [];
+      expect(readFileRows(join(dir, name), name, problems), name).toBeUndefined();
+      expect(problems.join("\n"), name).toMatch(want);
+    }
+  });
+
   it("a bad row in a later piece: the whole file is read the exact way, every problem worded", () => {
     const rows = Array.from({ length: 4000 }, (_, i) => aggRow(i, { date: `d${i}` }));
     rows[3900] = aggRow(3900, { tp: "eight" });

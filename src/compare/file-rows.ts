@@ -230,7 +230,9 @@ function scanFileInPieces(read: ReadAt, size: number, identities: boolean): File
     const n = read(buf, carry, buf.length - carry, position);
     position += n;
     const end = carry + n;
-    if (position === n && buf[skipSpace(buf, 0)] !== OPEN_BRACKET) return undefined; // not an array of rows: the exact way says what it is
+    if (end === 0) return undefined; // empty: the exact way says so
+    const first = position === n ? skipSpace(buf, 0) : end;
+    if (first < end && buf[first] !== OPEN_BRACKET) return undefined; // not an array of rows: the exact way says what it is
     const last = n === 0 || position >= size;
     const cut = last ? end : buf.lastIndexOf(CLOSE_BRACE, end - 1) + 1;
     if (cut === 0) {
