@@ -38,10 +38,10 @@ export interface NoiseModel {
 /** Each run's metric values of the identities of `index`, by index (one pass over the run, no lookup per identity and run). */
 function columnOf(run: Run, index: ReadonlyMap<string, number>): (Float64Array | undefined)[] {
   const col: (Float64Array | undefined)[] = new Array(index.size).fill(undefined);
-  for (const [key, p] of run.points) {
+  run.points.forEach((p, key) => {
     const i = index.get(key);
     if (i !== undefined) col[i] = p.values;
-  }
+  });
   return col;
 }
 
