@@ -27,7 +27,8 @@ function held(sc: RowScanner, i: number): unknown {
   if (t === FIELD_STRING) return sc.str[i];
   if (t === FIELD_NUMBER) return sc.num[i];
   if (t === FIELD_NULL) return null;
-  return t === FIELD_TRUE ? true : (expect(t).toBe(FIELD_FALSE), false);
+  expect([FIELD_TRUE, FIELD_FALSE]).toContain(t);
+  return t === FIELD_TRUE;
 }
 
 /** JSON text of `rows` with whitespace of the given style between tokens. */
@@ -51,7 +52,9 @@ function scanAll(text: string, fields: string[]): unknown[][] | undefined {
     got.push(fields.map((_, i) => held(sc, i)));
     return true;
   });
-  return n === undefined ? undefined : (expect(n).toBe(got.length), got);
+  if (n === undefined) return undefined;
+  expect(n).toBe(got.length);
+  return got;
 }
 
 describe("RowScanner", () => {
