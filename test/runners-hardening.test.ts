@@ -10,30 +10,14 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./support/cli.js";
+import { DRY_RUN_JOB_ENV } from "./support/job-env.js";
 import { interpolate } from "./support/workflow-sim.js";
 import { spawnProc } from "./support/workflow-runner.js";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 const base = {
-  RESULT_FILENAME: "demo",
-  MODEL: "m/x",
-  MODEL_PREFIX: "dsr1",
-  PRECISION: "fp8",
+  ...DRY_RUN_JOB_ENV,
   IMAGE: "lmsysorg/sglang:v0.5.5",
-  FRAMEWORK: "sglang",
-  ISL: "1024",
-  OSL: "128",
-  MAX_MODEL_LEN: "1352",
-  TP: "4",
-  EP_SIZE: "1",
-  DP_ATTENTION: "false",
-  CONC: "8",
-  SPEC_DECODING: "none",
-  RUNNER_TYPE: "b200",
-  INFX_JOB_TAG: "infx-1-1-t",
-  INFX_DRY_RUN: "1",
-  INFX_SERVER_PORT: "9000",
-  PATH: process.env.PATH!,
   // What a runner's environment may hold: none of it may reach the engine.
   GITHUB_TOKEN: "ghs_job_token",
   ACTIONS_RUNTIME_TOKEN: "runtime-token",

@@ -17,6 +17,7 @@ import { testConfig } from "../src/plan/matrix.js";
 import { assignIdsAndNames } from "../src/plan/policies.js";
 import { isMultiNode, type MatrixEntry, type MultiNodeEntry, type SingleNodeEntry } from "../src/plan/types.js";
 import { infx, ROOT } from "./support/cli.js";
+import { DRY_RUN_JOB_ENV } from "./support/job-env.js";
 import { interpolate } from "./support/workflow-sim.js";
 import { spawnProc } from "./support/workflow-runner.js";
 
@@ -155,27 +156,7 @@ describe("launch scripts: dry run of every config key on every cluster of its ru
   });
 });
 
-const base = {
-  RESULT_FILENAME: "demo",
-  MODEL: "m/x",
-  MODEL_PREFIX: "dsr1",
-  PRECISION: "fp8",
-  IMAGE: "img",
-  FRAMEWORK: "sglang",
-  ISL: "1024",
-  OSL: "128",
-  MAX_MODEL_LEN: "1352",
-  TP: "4",
-  EP_SIZE: "1",
-  DP_ATTENTION: "false",
-  CONC: "8",
-  SPEC_DECODING: "none",
-  RUNNER_TYPE: "b200",
-  INFX_JOB_TAG: "infx-1-1-t",
-  INFX_DRY_RUN: "1",
-  INFX_SERVER_PORT: "9000",
-  PATH: process.env.PATH!,
-};
+const base = DRY_RUN_JOB_ENV;
 
 describe("launch scripts: recipes and cluster knobs", () => {
   it("GPU sets: a runner sharing a host gets its own GPUs, or a clear error when too few", async () => {

@@ -7,10 +7,9 @@
  * done, so `compareRuns` stays synchronous. Without the worker file (a
  * single-file bundle, the TypeScript sources under test) everything runs here.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { curveStat, type CurvePoint, type CurveStat } from "./curves.js";
+import { workerBeside } from "./worker-file.js";
 
 /** One curve's input: the head's points, the baseline's and the bootstrap's seed. */
 export interface CurveJob {
@@ -123,26 +122,12 @@ function unpack(s: SharedJobs, k: number): CurveStat | undefined {
   return stat;
 }
 
-/** A file next to this module (a function, so that bundlers do not copy it as an asset). */
-function besideThisModule(name: string): URL {
-  return new URL(name, import.meta.url);
-}
-
-function workerFile(): string | undefined {
-  try {
-    const file = fileURLToPath(besideThisModule("curve-worker.js"));
-    return existsSync(file) ? file : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * `curveStat` of every job at `level` with noise correlation `rho`, on this
  * thread and up to `workers` more; `threads` is how many threads took part.
  */
 export function curveStats(jobs: readonly CurveJob[], level: number, rho: number, workers: number): { stats: (CurveStat | undefined)[]; threads: number } {
-  const file = workers > 0 && jobs.length >= MIN_PARALLEL_CURVES ? workerFile() : undefined;
+  const file = workers > 0 && jobs.length >= MIN_PARALLEL_CURVES ? workerBeside(import.meta.url, "curve-worker.js") : undefined;
   if (!file) return { stats: jobs.map((j) => curveStat(j.head, j.base, level, j.seed, rho)), threads: 1 };
   const s = pack(jobs, level, rho);
   // A worker that cannot start or fails leaves its jobs to the others (see waitForAll).

@@ -6,28 +6,13 @@
  * load-worker.js beside this module: in dist/compare/, and in actions/dist/
  * (scripts/build.mjs builds it there); without it, everything is read here.
  */
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Run } from "./load.js";
 import { type LoadJob, loadPackedRun, type PackedRun, unpackRun } from "./packed.js";
+import { workerBeside } from "./worker-file.js";
 
 export type { LoadJob };
-
-/** A file next to this module (a function, so that bundlers do not copy it as an asset). */
-function besideThisModule(name: string): URL {
-  return new URL(name, import.meta.url);
-}
-
-function workerFile(): string | undefined {
-  try {
-    const file = fileURLToPath(besideThisModule("load-worker.js"));
-    return existsSync(file) ? file : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Loads `jobs` (in their order) on up to `threads` threads including this one
@@ -35,7 +20,7 @@ function workerFile(): string | undefined {
  * reading the baseline and head) while the workers start.
  */
 export async function loadRunsInParallel(jobs: readonly LoadJob[], mainShare: () => void = () => {}, threads = availableParallelism()): Promise<Run[]> {
-  const file = workerFile();
+  const file = workerBeside(import.meta.url, "load-worker.js");
   const nWorkers = file ? Math.min(Math.max(threads - 1, 1), Math.max(jobs.length - 1, 0)) : 0;
   if (nWorkers === 0) {
     mainShare();

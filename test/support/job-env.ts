@@ -1,0 +1,22 @@
+/** A benchmark job's environment as the workflow templates set it (dry run: the launch scripts print, run nothing). */
+export const DRY_RUN_JOB_ENV: Readonly<Record<string, string>> = {
+  RESULT_FILENAME: "demo",
+  MODEL: "m/x",
+  MODEL_PREFIX: "dsr1",
+  PRECISION: "fp8",
+  IMAGE: "img",
+  FRAMEWORK: "sglang",
+  ISL: "1024",
+  OSL: "128",
+  MAX_MODEL_LEN: "1352",
+  TP: "4",
+  EP_SIZE: "1",
+  DP_ATTENTION: "false",
+  CONC: "8",
+  SPEC_DECODING: "none",
+  RUNNER_TYPE: "b200",
+  INFX_JOB_TAG: "infx-1-1-t",
+  INFX_DRY_RUN: "1",
+  INFX_SERVER_PORT: "9000",
+  PATH: process.env.PATH!,
+};
