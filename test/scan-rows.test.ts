@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type FileRows, parsedFileRows, readFileRows, scanFileRows } from "../src/compare/file-rows.js";
+import { CHECKED_AGG_FIELDS, checkAggRow } from "../src/results/rows.js";
 import { FIELD_ABSENT, FIELD_FALSE, FIELD_NULL, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, RowScanner } from "../src/results/scan-rows.js";
 import { SINGLE_NODE_ROW } from "./support/agg-rows.js";
 
@@ -204,6 +205,16 @@ describe("compare's fast path (scanFileRows) against the exact path (parsedFileR
     const noIdentities = scanFileRows(Buffer.from(text), false)!;
     expect(noIdentities.keys).toEqual(exact.keys);
     expect(noIdentities.identities).toEqual([]);
+  });
+
+  it("takes a row exactly when checkAggRow does: every checked field, of every wrong type, single- and multi-node", () => {
+    for (const good of [aggRow(3), multiRow(3)])
+      for (const field of CHECKED_AGG_FIELDS)
+        for (const wrong of [true, "x", 7, null, undefined, 1.5]) {
+          const r = { ...good, [field]: wrong };
+          const fast = scanFileRows(Buffer.from(JSON.stringify([good, r])));
+          expect(fast !== undefined, `${field}: ${JSON.stringify(wrong)}`).toBe(checkAggRow(JSON.parse(JSON.stringify(r))).length === 0);
+        }
   });
 
   it("leaves a file with a bad row or an unusable metric to the exact path", () => {

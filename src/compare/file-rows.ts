@@ -131,8 +131,13 @@ const slotOf = (f: string) => SCAN_FIELDS.indexOf(f);
 const METRIC_SLOTS = KEPT_METRICS.map(slotOf);
 const DATE_SLOT = slotOf("date");
 const MULTINODE_SLOT = slotOf("is_multinode");
-/** `aggRowRules` with each field's slot, for is_multinode true / false / anything else. */
-const RULE_SLOTS = [true, false, undefined].map((m) => aggRowRules(m).map(([k, rule]) => ({ k, rule, slot: slotOf(k) })));
+/** What `fitsScanned` checks, by `AggFieldRule`. */
+const RULE_KIND: Record<AggFieldRule, number> = { "a string": 0, "a finite number": 1, "a number": 2, "true or false": 3 };
+/** `aggRowRules` for is_multinode true / false / anything else, as slots and rule kinds (one tight loop per row). */
+const RULE_SLOTS = [true, false, undefined].map((m) => {
+  const rules = aggRowRules(m);
+  return { slots: Int32Array.from(rules, ([k]) => slotOf(k)), kinds: Uint8Array.from(rules, ([, rule]) => RULE_KIND[rule]) };
+});
 /** The fields `identityOf` reads (`identityFields`), with slots, as RULE_SLOTS. */
 const IDENTITY_SLOTS = [true, false, false].map((m) => identityFields(m).map((k) => ({ k, slot: slotOf(k) })));
 let scanner: RowScanner | undefined;
@@ -146,11 +151,22 @@ function scannedValue(sc: RowScanner, slot: number): unknown {
   return t === FIELD_NULL ? null : undefined;
 }
 
-function fitsScanned(sc: RowScanner, slot: number, rule: AggFieldRule): boolean {
-  const t = sc.type[slot];
-  if (rule === "a string") return t === FIELD_STRING;
-  if (rule === "true or false") return t === FIELD_TRUE || t === FIELD_FALSE;
-  return t === FIELD_NUMBER && (rule === "a number" || Number.isFinite(sc.num[slot]!));
+/** Whether the row keeps every rule of `aggRowRules` (for its is_multinode: `multi`). */
+function fitsRules(sc: RowScanner, multi: number): boolean {
+  const { slots, kinds } = RULE_SLOTS[multi]!;
+  for (let r = 0; r < slots.length; r++) {
+    const slot = slots[r]!;
+    const t = sc.type[slot];
+    const kind = kinds[r];
+    const ok =
+      kind === 0
+        ? t === FIELD_STRING
+        : kind === 3
+          ? t === FIELD_TRUE || t === FIELD_FALSE
+          : t === FIELD_NUMBER && (kind === 2 || Number.isFinite(sc.num[slot]!));
+    if (!ok) return false;
+  }
+  return true;
 }
 
 /** The fields `identityOf` reads, as an object (the row keeps every rule of `aggRowRules`). */
@@ -273,7 +289,7 @@ class ScannedRows {
   /** Adds the scanner's current row; false when it is not for the fast path. */
   add(sc: RowScanner, i: number): boolean {
     const multi = multiOf(sc);
-    for (const { rule, slot } of RULE_SLOTS[multi]!) if (!fitsScanned(sc, slot, rule)) return false;
+    if (!fitsRules(sc, multi)) return false;
     const out = this.out;
     if ((out.n + 1) * K > out.values.length) out.values = growValues(out.values);
     if (!scannedMetrics(sc, out.values, out.n * K)) return false;
