@@ -13,6 +13,7 @@ import type { ArtifactStore, StoredArtifact } from "../src/github/artifact.js";
 import { createOctokit } from "../src/github/octokit.js";
 import { envOf, resultName, syntheticRaw, writeBmkArtifacts, type Config } from "./fixtures/results/generate.js";
 import { infx, ROOT } from "./support/cli.js";
+import { scenarioChangelogRepo } from "./support/git-fixture.js";
 
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
@@ -82,22 +83,6 @@ function changelogRepo(): { repo: string; base: string; head: string } {
 }
 
 const CLI_ENV = { INFX_NO_CACHE: "1" };
-
-/** The 2026-08 examples (scenarios configs, labels runner map) in a repository whose changelog gains both example entries. */
-function scenarioChangelogRepo(): { repo: string; base: string; head: string } {
-  const repo = tmp("parity-2026-08-");
-  cpSync(join(ROOT, "examples/2026-08"), join(repo, "configs"), { recursive: true });
-  const full = readFileSync(join(repo, "configs/perf-changelog.yaml"), "utf8");
-  const git = (...a: string[]) => execFileSync("git", ["-c", "user.email=a@b.c", "-c", "user.name=t", ...a], { cwd: repo, encoding: "utf8" }).trim();
-  writeFileSync(join(repo, "perf-changelog.yaml"), "");
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-qm", "base");
-  const base = git("rev-parse", "HEAD");
-  writeFileSync(join(repo, "perf-changelog.yaml"), full);
-  git("commit", "-qam", "head");
-  return { repo, base, head: git("rev-parse", "HEAD") };
-}
 
 describe("action and CLI give the same results", () => {
   let repo: string;
@@ -180,6 +165,7 @@ describe("action and CLI give the same results", () => {
         "github",
         "--out-dir",
         "sweep-plan",
+        "--canary", // what the label full-sweep-enabled adds (decideSweep)
       ],
       { cwd: r.repo, env: CLI_ENV },
     );
@@ -187,6 +173,7 @@ describe("action and CLI give the same results", () => {
     const planned = filesUnder(join(r.repo, "sweep-plan"));
     const plan = JSON.parse(planned["plan.json"]!);
     expect(plan.changelog_metadata.entries).toHaveLength(2);
+    expect(plan.summary["canary-shard"]).toBe("canary");
     expect(a.artifacts.get("sweep-plan")).toEqual(planned);
   });
 

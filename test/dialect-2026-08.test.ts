@@ -20,6 +20,7 @@ import { Fraction } from "../src/plan/dialects/fraction.js";
 import { agenticMultiExpName, agenticSingleExpName, maxModelLen, totalCpuDramGb } from "../src/plan/dialects/2026-08.js";
 import { expandConfigKeys, fnmatchRegExp } from "../src/plan/scenario-matrix.js";
 import { infx, ROOT } from "./support/cli.js";
+import { scenarioChangelogRepo } from "./support/git-fixture.js";
 import { readRunnerMap } from "../src/config/runner-map.js";
 import { computeSuccessRates, gpuTypeOfRunnerKey } from "../src/results/success-rate.js";
 import { summarizePlan } from "../src/report/comment.js";
@@ -336,5 +337,36 @@ describe("rules", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("changelog --canary", () => {
+  it("marks one cheap single-node throughput row canary, first in its bucket; none without the flag", async () => {
+    const r = scenarioChangelogRepo();
+    const plan = async (...extra: string[]) => {
+      const files = ["--config-files", "configs/nvidia-master.yaml", "configs/amd-master.yaml", "--runner-config", "configs/runners.yaml"];
+      const out = await infx(["changelog", "--base-ref", r.base, "--head-ref", r.head, ...files, ...extra], { cwd: r.repo, env: { INFX_NO_CACHE: "1" } });
+      expect(out.code, out.stderr).toBe(0);
+      return JSON.parse(out.stdout) as { single_node: Record<string, Row[]>; multi_node: Record<string, Row[]> };
+    };
+    const all = (p: { single_node: Record<string, Row[]>; multi_node: Record<string, Row[]> }) =>
+      [...Object.values(p.single_node), ...Object.values(p.multi_node)].flat();
+    expect(all(await plan()).some((e) => e.canary)).toBe(false);
+    const withCanary = await plan("--canary");
+    const marked = all(withCanary).filter((e) => e.canary === true);
+    expect(marked).toHaveLength(1);
+    const canary = marked[0]!;
+    const [bucket] = Object.entries(withCanary.single_node).find(([, rows]) => rows.includes(canary))!;
+    expect(withCanary.single_node[bucket]![0]).toBe(canary);
+    expect(canary["run-eval"]).toBe(false);
+    expect([1024, 8192]).toContain(canary.isl);
+    expect(canary.osl).toBe(1024);
+    const candidates = Object.values(withCanary.single_node)
+      .flat()
+      .filter((e) => !e["run-eval"] && e.osl === 1024 && (e.isl === 1024 || e.isl === 8192));
+    expect(canary.conc).toBe(Math.min(...candidates.map((e) => e.conc as number)));
+    // The same rows otherwise: the flag marks and moves, it adds or drops nothing.
+    const strip = (rows: Row[]) => rows.map(({ canary: _, ...e }) => JSON.stringify(e)).sort();
+    expect(strip(all(withCanary))).toEqual(strip(all(await plan())));
   });
 });

@@ -9,7 +9,7 @@ import { describeDialect } from "../config/dialect.js";
 import { planningInputsFromTexts, type PlanningInputs, type SourceText } from "../config/load.js";
 import type { ScenarioType } from "../config/scenario-types.js";
 import { UserError } from "../errors.js";
-import { assignIdsAndNames, type PolicyOptions } from "../plan/policies.js";
+import { assignIdsAndNames, pickCanary, type PolicyOptions } from "../plan/policies.js";
 import { scenarioInputs, scenarioTestConfig, type ScenarioRow } from "../plan/scenario-matrix.js";
 import type { MatrixEntry } from "../plan/types.js";
 import { appendOnlyDelta, checkAppendOnlyScope, type Selection } from "./append-only.js";
@@ -101,6 +101,25 @@ function withIdsAndNames(plan: ScenarioChangelogPlan): void {
   for (const list of lists) for (let j = 0; j < list.length; j++) list[j] = named[i++]!;
 }
 
+/**
+ * --canary in the 2026-08 layout: `pickCanary` over the single-node throughput
+ * rows of every sequence bucket; the chosen row is marked `canary: true` and
+ * moved first in its own bucket (the buckets keep the layout's order).
+ */
+function markScenarioCanary(plan: ScenarioChangelogPlan): void {
+  const rows = Object.values(plan.single_node).flat();
+  const [first, ...rest] = pickCanary(rows as unknown as MatrixEntry[]) as unknown as ScenarioRow[];
+  if (!first || (first as { canary?: boolean }).canary !== true) return;
+  const others = new Set(rest);
+  const chosen = rows.find((r) => !others.has(r))!;
+  for (const list of Object.values(plan.single_node)) {
+    const i = list.indexOf(chosen);
+    if (i < 0) continue;
+    list.splice(i, 1);
+    list.unshift(first);
+  }
+}
+
 /** The 2026-08 plan of the changelog entries new between the two versions. */
 export async function planScenarioChangelogDiff(r: ScenarioDiffRequest, v: ChangelogVersions, inputs: PlanningInputs): Promise<ScenarioDiffPlan> {
   const flags: ChangelogFlags = { trimConc: r.policies.trimConc === true, allEvals: r.policies.allEvals === true, evalsOnly: r.policies.evalsOnly === true };
@@ -121,6 +140,7 @@ export async function planScenarioChangelogDiff(r: ScenarioDiffRequest, v: Chang
     v.headRef,
     work.map((w) => w.entry),
   );
+  if (r.policies.canary) markScenarioCanary(plan);
   if (r.policies.ids) withIdsAndNames(plan);
   return { matrix: bucketLists(plan).flat() as unknown as MatrixEntry[], plan, entries: work.map((w) => w.entry) };
 }

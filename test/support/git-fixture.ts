@@ -3,9 +3,10 @@
 // pair a two-commit history of one file, so a test suite costs a few git
 // processes, not a few per case.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ROOT } from "./cli.js";
 
 export interface CommitPair {
   base: string;
@@ -116,4 +117,20 @@ export function commitTreeChains(dir: string, chains: Record<string, string>[][]
       }),
   );
   return marks.map((ms) => ms.map((m) => sha.get(m)!));
+}
+
+/** The 2026-08 examples (scenarios configs, labels runner map) in a repository whose changelog gains both example entries. */
+export function scenarioChangelogRepo(): { repo: string; base: string; head: string } {
+  const repo = mkdtempSync(join(tmpdir(), "infx-2026-08-"));
+  cpSync(join(ROOT, "examples/2026-08"), join(repo, "configs"), { recursive: true });
+  const full = readFileSync(join(repo, "configs/perf-changelog.yaml"), "utf8");
+  const git = (...a: string[]) => execFileSync("git", ["-c", "user.email=a@b.c", "-c", "user.name=t", ...a], { cwd: repo, encoding: "utf8" }).trim();
+  writeFileSync(join(repo, "perf-changelog.yaml"), "");
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-qm", "base");
+  const base = git("rev-parse", "HEAD");
+  writeFileSync(join(repo, "perf-changelog.yaml"), full);
+  git("commit", "-qam", "head");
+  return { repo, base, head: git("rev-parse", "HEAD") };
 }
