@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { collect } from "../src/results/collect.js";
 import { benchmarkIdentity, compareAggRows } from "../src/results/rows.js";
 import type { AggRow } from "../src/results/types.js";
-import { configGrid, resultName, rowOf, syntheticRaw, writeBmkArtifacts, type Config } from "./fixtures/results/generate.js";
+import { configGrid, MULTI_NODE_CONFIG, resultName, rowOf, syntheticRaw, writeBmkArtifacts } from "./fixtures/results/generate.js";
 import { fixtureRow, RAW_FIXTURES } from "./fixtures/raw/rows.js";
 import { infx } from "./support/cli.js";
 
@@ -95,18 +95,7 @@ describe("collect --kind bmk", () => {
 
   it("multi-node rows from the reference golden env are collected after single-node rows", async () => {
     const dir = tmp();
-    const multi: Config = {
-      prefix: "dsr1",
-      model: "deepseek-ai/DeepSeek-R1-0528",
-      hw: "gb200",
-      framework: "dynamo-trt",
-      precision: "fp4",
-      isl: 1024,
-      osl: 1024,
-      tp: 8,
-      conc: 64,
-      multinode: { prefillGpus: 8, decodeGpus: 8 },
-    };
+    const multi = MULTI_NODE_CONFIG;
     writeBmkArtifacts(dir, [multi, { ...multi, multinode: undefined, hw: "b200" }]);
     const r = await collect(dir, "bmk");
     expect(r.rows.map((row) => row.is_multinode)).toEqual([false, true]);

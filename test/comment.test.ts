@@ -5,23 +5,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { GITHUB_COMMENT_LIMIT, renderSweepComment, STICKY_MARKER, summarizePlan, topResults } from "../src/report/comment.js";
 import type { AggRow, EvalRow } from "../src/results/types.js";
 import { fixtureRow } from "./fixtures/raw/rows.js";
-import { rowOf } from "./fixtures/results/generate.js";
+import { MULTI_NODE_CONFIG, rowOf } from "./fixtures/results/generate.js";
 import { infx, ROOT } from "./support/cli.js";
 import { startFakeGitHub, type FakeGitHub } from "./support/fake-github.js";
 
 /** Benchmark rows: the client's raw fixtures through processResult (single-node), and a generated multi-node row. */
-const MULTI = rowOf({
-  prefix: "dsr1",
-  model: "deepseek-ai/DeepSeek-R1-0528",
-  hw: "gb200",
-  framework: "dynamo-trt",
-  precision: "fp4",
-  isl: 1024,
-  osl: 1024,
-  tp: 8,
-  conc: 64,
-  multinode: { prefillGpus: 8, decodeGpus: 8 },
-});
+const MULTI = rowOf(MULTI_NODE_CONFIG);
 function goldenRows(): AggRow[] {
   return [fixtureRow("sim_conc1.json"), fixtureRow("sim_conc4.json"), fixtureRow("sim_conc16.json"), MULTI];
 }

@@ -4,22 +4,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CSV_COLUMNS, toCsv, toPoints } from "../src/results/export.js";
 import type { AggRow } from "../src/results/types.js";
-import { configGrid, rowOf, type Config } from "./fixtures/results/generate.js";
+import { configGrid, MULTI_NODE_CONFIG, rowOf, type Config } from "./fixtures/results/generate.js";
 import { fixtureRow } from "./fixtures/raw/rows.js";
 import { infx } from "./support/cli.js";
 
-const multi: Config = {
-  prefix: "dsr1",
-  model: "deepseek-ai/DeepSeek-R1-0528",
-  hw: "gb200",
-  framework: "dynamo-trt",
-  precision: "fp4",
-  isl: 1024,
-  osl: 1024,
-  tp: 8,
-  conc: 64,
-  multinode: { prefillGpus: 8, decodeGpus: 8 },
-};
+const multi: Config = MULTI_NODE_CONFIG;
 // A row from a raw result the client saved (test/fixtures/raw), through the real processResult.
 const golden = fixtureRow("sim_conc1.json");
 

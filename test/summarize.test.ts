@@ -6,23 +6,12 @@ import { describe, expect, it } from "vitest";
 import { chartGroups, throughputFrontier } from "../src/report/charts.js";
 import { fitSummaryBudget, renderBenchmarkTable, renderEvalTable, renderSummary, roundRobinOrder, STEP_SUMMARY_LIMIT } from "../src/report/summary.js";
 import type { AggRow, EvalRow } from "../src/results/types.js";
-import { configGrid, rowOf, type Config } from "./fixtures/results/generate.js";
+import { configGrid, MULTI_NODE_CONFIG, rowOf, type Config } from "./fixtures/results/generate.js";
 import { infx, ROOT } from "./support/cli.js";
 
 const rows = configGrid().map(rowOf);
 const evalExample = JSON.parse(readFileSync(join(ROOT, "test/fixtures/results/eval-rows.json"), "utf8")) as EvalRow[];
-const multi: Config = {
-  prefix: "dsr1",
-  model: "deepseek-ai/DeepSeek-R1-0528",
-  hw: "gb200",
-  framework: "dynamo-trt",
-  precision: "fp4",
-  isl: 1024,
-  osl: 1024,
-  tp: 8,
-  conc: 64,
-  multinode: { prefillGpus: 8, decodeGpus: 8 },
-};
+const multi: Config = MULTI_NODE_CONFIG;
 
 /** The mermaid blocks of a markdown text. */
 const mermaidBlocks = (md: string) => [...md.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);

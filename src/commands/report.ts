@@ -1,17 +1,15 @@
 import { statSync } from "node:fs";
-import { readUserFile } from "../io/read-user-file.js";
 import { writeFileNoFollow } from "../io/write-user-file.js";
 import { resolve } from "node:path";
 import { defineSpec, type OptionsOf } from "../cli/args.js";
 import { UsageError, UserError, type Io } from "../cli/io.js";
 import { collect } from "../results/collect.js";
-import { parseJson } from "../results/json.js";
 import { clientDateToIso } from "../results/rows.js";
 import type { RunStats } from "../results/success-rate.js";
 import type { AggRow } from "../results/types.js";
 import { renderReportPage } from "../report/page.js";
 import type { CompareInput, Provenance } from "../report/page-data.js";
-import { readSummaryRows } from "../report/summary-rows.js";
+import { readSummaryRows, readUserJson } from "../report/summary-rows.js";
 import { loadChartLibrary } from "../report/vendor.js";
 
 export const spec = defineSpec({
@@ -55,18 +53,6 @@ The charts are drawn by Observable Plot (with d3), inlined from node_modules.`,
 
 export type ReportOptions = OptionsOf<typeof spec>;
 
-function readJson(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readUserFile(path);
-  } catch (e) {
-    throw new UserError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const parsed = parseJson(text);
-  if (!parsed.ok) throw new UserError(`${path} is not valid JSON: ${parsed.error}`);
-  return parsed.value;
-}
-
 async function readBmk(path: string, io: Io): Promise<AggRow[]> {
   let isDir = false;
   try {
@@ -85,7 +71,7 @@ async function readBmk(path: string, io: Io): Promise<AggRow[]> {
 const warnTo = (io: Io) => (line: string) => io.err(`${line}\n`);
 
 function readCompare(path: string): CompareInput {
-  const v = readJson(path, "comparison") as CompareInput;
+  const v = readUserJson(path, "comparison") as CompareInput;
   if (typeof v !== "object" || v === null || !Array.isArray(v.points) || typeof v.summary !== "object")
     throw new UserError(`${path}: not the JSON of 'infx compare --format json' (expected {"summary": {...}, "points": [...], "curves": [...]})`);
   const bad = v.points.findIndex(
@@ -121,7 +107,7 @@ export async function run(a: ReportOptions, io: Io): Promise<number> {
   const bmkPath = resolve(io.cwd, a.bmk);
   const bmk = await readBmk(bmkPath, io);
   const evals = a.evals !== undefined ? readSummaryRows(undefined, resolve(io.cwd, a.evals), warnTo(io)).evals : [];
-  const runStats = typeof a.runStats === "string" ? (readJson(resolve(io.cwd, a.runStats), "run stats") as RunStats) : undefined;
+  const runStats = typeof a.runStats === "string" ? (readUserJson(resolve(io.cwd, a.runStats), "run stats") as RunStats) : undefined;
   if (runStats !== undefined && (typeof runStats !== "object" || runStats === null || Array.isArray(runStats)))
     throw new UserError(`${a.runStats}: expected run_stats.json ({"<gpu>": {"n_success": N, "total": N}})`);
   const compare = typeof a.compare === "string" ? readCompare(resolve(io.cwd, a.compare)) : undefined;

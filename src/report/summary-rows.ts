@@ -9,7 +9,8 @@ import { parseJson } from "../results/json.js";
 import { checkAggRow } from "../results/rows.js";
 import type { AggRow, EvalRow } from "../results/types.js";
 
-function readRows(path: string, what: string): unknown[] {
+/** A user's JSON file (rows, a comparison, run stats), or a UserError naming the file and what it should have been. */
+export function readUserJson(path: string, what: string): unknown {
   let text: string;
   try {
     text = readUserFile(path);
@@ -18,11 +19,15 @@ function readRows(path: string, what: string): unknown[] {
   }
   const parsed = parseJson(text);
   if (!parsed.ok) throw new UserError(`${path} is not valid JSON: ${parsed.error}`);
-  if (!Array.isArray(parsed.value)) throw new UserError(`${path}: expected a JSON array of rows (as 'infx collect' writes), got ${typeof parsed.value}`);
   return parsed.value;
 }
 
-/** Benchmark rows of `bmkPath` and eval rows of `evalPath` (either may be absent); `warn` gets one line per problem. */
+function readRows(path: string, what: string): unknown[] {
+  const value = readUserJson(path, what);
+  if (!Array.isArray(value)) throw new UserError(`${path}: expected a JSON array of rows (as 'infx collect' writes), got ${typeof value}`);
+  return value;
+}
+
 export function readSummaryRows(bmkPath: string | undefined, evalPath: string | undefined, warn: (line: string) => void): { bmk: AggRow[]; evals: EvalRow[] } {
   const bmk: AggRow[] = [];
   if (bmkPath) {

@@ -20,8 +20,8 @@ const MULTI_NUMBERS = [
   "num_decode_gpu",
 ] as const;
 
-/** Configuration fields of a single-node row, in sort order. */
-export const SINGLE_IDENTITY = [
+/** The configuration fields every row has, first in sort order. */
+const COMMON_IDENTITY = [
   "infmax_model_prefix",
   "model",
   "isl",
@@ -33,24 +33,12 @@ export const SINGLE_IDENTITY = [
   "spec_decoding",
   "disagg",
   "image",
-  "tp",
-  "ep",
-  "dp_attention",
-  "conc",
 ] as const;
+/** Configuration fields of a single-node row, in sort order. */
+export const SINGLE_IDENTITY = [...COMMON_IDENTITY, "tp", "ep", "dp_attention", "conc"] as const;
 /** Configuration fields of a multi-node row, in sort order. */
 export const MULTI_IDENTITY = [
-  "infmax_model_prefix",
-  "model",
-  "isl",
-  "osl",
-  "is_multinode",
-  "hw",
-  "framework",
-  "precision",
-  "spec_decoding",
-  "disagg",
-  "image",
+  ...COMMON_IDENTITY,
   "num_prefill_gpu",
   "prefill_num_workers",
   "prefill_tp",

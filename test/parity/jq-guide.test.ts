@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AggRow, EvalRow } from "../../src/results/types.js";
-import { configGrid, writeBmkArtifacts, type Config } from "../fixtures/results/generate.js";
+import { configGrid, MULTI_NODE_CONFIG, writeBmkArtifacts, type Config } from "../fixtures/results/generate.js";
 import { infx, ROOT } from "../support/cli.js";
 import { SEEDS_DIR } from "../support/reference.js";
 
@@ -49,21 +49,7 @@ let evals: EvalRow[];
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "infx-jq-"));
-  const configs: Config[] = [
-    ...configGrid(),
-    {
-      prefix: "dsr1",
-      model: "deepseek-ai/DeepSeek-R1-0528",
-      hw: "gb200",
-      framework: "dynamo-trt",
-      precision: "fp4",
-      isl: 1024,
-      osl: 1024,
-      tp: 8,
-      conc: 256,
-      multinode: { prefillGpus: 8, decodeGpus: 8 },
-    },
-  ];
+  const configs: Config[] = [...configGrid(), { ...MULTI_NODE_CONFIG, conc: 256 }];
   writeBmkArtifacts(join(work, "artifacts"), configs);
   mkdirSync(join(work, "results"));
   const c1 = await infx(["collect", "artifacts", "--kind", "bmk", "--out", "results/agg_bmk.json"], { cwd: work });

@@ -21,6 +21,22 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: "test@example.com",
 };
 
+/** Runs `git fast-import` on `input` and returns the commit id of each mark of `marks`. */
+function fastImport(dir: string, input: string, marks: number[][]): string[][] {
+  const marksFile = join(dir, ".git", "infx-marks");
+  execFileSync("git", ["fast-import", "--quiet", `--export-marks=${marksFile}`], { cwd: dir, input, env: GIT_ENV, maxBuffer: 256 * 1024 * 1024 });
+  const sha = new Map(
+    readFileSync(marksFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => {
+        const [m, s] = l.split(" ");
+        return [Number(m!.slice(1)), s!] as const;
+      }),
+  );
+  return marks.map((ms) => ms.map((m) => sha.get(m)!));
+}
+
 /** A fresh repository in a temp dir; `cleanup()` removes it. */
 export function tempRepo(prefix = "infx-changelog-"): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -52,18 +68,7 @@ export function commitChains(dir: string, path: string, chains: (string | undefi
     });
     marks.push(ms);
   });
-  const marksFile = join(dir, ".git", "infx-marks");
-  execFileSync("git", ["fast-import", "--quiet", `--export-marks=${marksFile}`], { cwd: dir, input: parts.join(""), env: GIT_ENV });
-  const sha = new Map(
-    readFileSync(marksFile, "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => {
-        const [m, s] = l.split(" ");
-        return [Number(m!.slice(1)), s!] as const;
-      }),
-  );
-  return marks.map((ms) => ms.map((m) => sha.get(m)!));
+  return fastImport(dir, parts.join(""), marks);
 }
 
 /**
@@ -100,23 +105,7 @@ export function commitTreeChains(dir: string, chains: Record<string, string>[][]
     });
     marks.push(ms);
   });
-  const marksFile = join(dir, ".git", "infx-tree-marks");
-  execFileSync("git", ["fast-import", "--quiet", `--export-marks=${marksFile}`], {
-    cwd: dir,
-    input: parts.join(""),
-    env: GIT_ENV,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const sha = new Map(
-    readFileSync(marksFile, "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => {
-        const [m, s] = l.split(" ");
-        return [Number(m!.slice(1)), s!] as const;
-      }),
-  );
-  return marks.map((ms) => ms.map((m) => sha.get(m)!));
+  return fastImport(dir, parts.join(""), marks);
 }
 
 /** The 2026-08 examples (scenarios configs, labels runner map) in a repository whose changelog gains both example entries. */
