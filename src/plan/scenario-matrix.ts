@@ -191,6 +191,20 @@ function entryDramGb(key: string, cfg: ScenarioConfig, block: AgenticCodingScena
   return R.totalCpuDramGb(hw["available-cpu-dram-mib"], block["dram-utilization"]!, gpus, hw["gpus-per-node"]);
 }
 
+/** The fields every fixed-seq-len row starts with, in the reference's order. */
+function fixedRowHead(cfg: ScenarioConfig, b: FixedSeqLenScenario<unknown>, runner: string) {
+  return {
+    image: cfg.image,
+    model: cfg.model,
+    "model-prefix": cfg["model-prefix"],
+    precision: cfg.precision,
+    framework: cfg.framework,
+    runner,
+    isl: b.isl,
+    osl: b.osl,
+  };
+}
+
 function singleFixedRow(
   cfg: ScenarioConfig,
   b: FixedSeqLenScenario<unknown>,
@@ -200,14 +214,7 @@ function singleFixedRow(
   ep: number | undefined,
 ): ScenarioRow {
   const row: ScenarioRow = {
-    image: cfg.image,
-    model: cfg.model,
-    "model-prefix": cfg["model-prefix"],
-    precision: cfg.precision,
-    framework: cfg.framework,
-    runner,
-    isl: b.isl,
-    osl: b.osl,
+    ...fixedRowHead(cfg, b, runner),
     tp: ss.tp,
     pp: ss.pp ?? 1,
     "dcp-size": ss["dcp-size"] ?? 1,
@@ -226,14 +233,7 @@ function singleFixedRow(
 
 function multiFixedRow(cfg: ScenarioConfig, b: FixedSeqLenScenario<unknown>, ss: ScenarioMultiSearchSpace, runner: string, concs: number[]): ScenarioRow {
   const row: ScenarioRow = {
-    image: cfg.image,
-    model: cfg.model,
-    "model-prefix": cfg["model-prefix"],
-    precision: cfg.precision,
-    framework: cfg.framework,
-    runner,
-    isl: b.isl,
-    osl: b.osl,
+    ...fixedRowHead(cfg, b, runner),
     "spec-decoding": ss["spec-decoding"] ?? "none",
     prefill: withParallelismDefaults(ss.prefill),
     decode: withParallelismDefaults(ss.decode),
