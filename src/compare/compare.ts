@@ -6,6 +6,7 @@
 import { type CurveJob, curveStats } from "./curve-pool.js";
 import type { CurvePoint, CurveStat } from "./curves.js";
 import { KEPT_METRICS, type Point, type Run } from "./load.js";
+import { pointAt } from "./run.js";
 import { COMPANION, CURVE_X, CURVE_Y, curveIdentityOf, curveKeyOf, METRICS, pointName, type MetricSpec } from "./metrics.js";
 import { noiseModel, pointNoise, type NoiseModel, type RefTable } from "./noise.js";
 import { hash32, tQuantile } from "./stats.js";
@@ -79,8 +80,9 @@ interface Context {
   noise: NoiseModel;
   opts: Required<CompareOptions>;
   /** Every identity of head or baseline: baseline's first, then the head's others. */
-  keys: string[];
-  /** The points of `keys[i]` in the baseline and the head. */
+  /** Every identity of head or baseline (ids of the runs' table): baseline's first, then the head's others. */
+  ids: number[];
+  /** The points of `ids[i]` in the baseline and the head. */
   base: (Point | undefined)[];
   heads: (Point | undefined)[];
   /** Reference statistics, computed once (see RefTable). */
@@ -103,24 +105,33 @@ function tCache(p: number): (df: number) => number {
 
 /**
  * The identities of head or baseline (the baseline's, then the head's others:
- * the order of a Set of both), their index and their points in each run.
+ * the order of a Set of both), their points in each run, and the point of each
+ * identity id (-1: none). Every run must share one identity table.
  */
-function pointsOf(baseline: Run, head: Run): { keys: string[]; index: Map<string, number>; base: (Point | undefined)[]; heads: (Point | undefined)[] } {
-  const keys = [...baseline.points.keys()];
-  const base: (Point | undefined)[] = [...baseline.points.values()];
-  const index = new Map(keys.map((k, i) => [k, i]));
-  const heads: (Point | undefined)[] = new Array(keys.length).fill(undefined);
-  for (const [k, p] of head.points) {
-    const i = index.get(k);
-    if (i !== undefined) heads[i] = p;
+function pointsOf(baseline: Run, head: Run): { ids: number[]; pointOfId: Int32Array; base: (Point | undefined)[]; heads: (Point | undefined)[] } {
+  const table = baseline.table;
+  if (head.table !== table) throw new Error("compareRuns: the baseline and the head must share one identity table");
+  const pointOfId = new Int32Array(table.size).fill(-1);
+  const ids: number[] = [];
+  const base: (Point | undefined)[] = [];
+  for (let j = 0; j < baseline.ids.length; j++) {
+    pointOfId[baseline.ids[j]!] = ids.length;
+    ids.push(baseline.ids[j]!);
+    base.push(pointAt(baseline, j));
+  }
+  const heads: (Point | undefined)[] = new Array(ids.length).fill(undefined);
+  for (let j = 0; j < head.ids.length; j++) {
+    const id = head.ids[j]!;
+    const i = pointOfId[id]!;
+    if (i >= 0) heads[i] = pointAt(head, j);
     else {
-      index.set(k, keys.length);
-      keys.push(k);
+      pointOfId[id] = ids.length;
+      ids.push(id);
       base.push(undefined);
-      heads.push(p);
+      heads.push(pointAt(head, j));
     }
   }
-  return { keys, index, base, heads };
+  return { ids, pointOfId, base, heads };
 }
 
 function metricInfos(opts: Required<CompareOptions>): MetricInfo[] {
@@ -132,12 +143,13 @@ function metricInfos(opts: Required<CompareOptions>): MetricInfo[] {
 }
 
 function contextOf(baseline: Run, head: Run, history: readonly Run[], opts: Required<CompareOptions>): Context {
-  const { keys, index, base, heads } = pointsOf(baseline, head);
-  const { refs, model } = noiseModel(index, base, history);
+  const { ids, pointOfId, base, heads } = pointsOf(baseline, head);
+  if (history.some((h) => h.table !== baseline.table)) throw new Error("compareRuns: every run must share one identity table");
+  const { refs, model } = noiseModel(pointOfId, base, history);
   return {
     noise: model,
     opts,
-    keys,
+    ids,
     base,
     heads,
     refs,
@@ -163,7 +175,7 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
     schema: "infx-comparison/1",
     summary: {
       ...perPoint,
-      points: ctx.keys.length,
+      points: ctx.ids.length,
       curves: count(curveResults.map((c) => c.verdict)),
       metrics: perMetric,
       noise: history.length && ctx.noise.pooledDf.some((d) => d > 0) ? "history" : "none",
@@ -211,7 +223,7 @@ function comparePoints(ctx: Context, curveVerdicts: readonly Verdict[]): { point
   const perPoint = count([]);
   const perMetric = count([]);
   const all = ctx.opts.allMetrics;
-  for (let i = 0; i < ctx.keys.length; i++) {
+  for (let i = 0; i < ctx.ids.length; i++) {
     const seq = comparePoint(ctx, i, curveVerdicts[i], !all);
     let verdict: Verdict = "unchanged";
     for (const e of seq) {
@@ -226,7 +238,7 @@ function comparePoints(ctx: Context, curveVerdicts: readonly Verdict[]): { point
   return { points, perPoint, perMetric };
 }
 
-const info = (r: Run): RunInfo => ({ label: r.label, files: r.files, points: r.points.size, duplicates: r.duplicates });
+const info = (r: Run): RunInfo => ({ label: r.label, files: r.files, points: r.ids.length, duplicates: r.duplicates });
 
 const RANK: Record<Verdict, number> = { regression: 0, improvement: 1, inconclusive: 2, new: 3, missing: 4, unchanged: 5 };
 
@@ -396,11 +408,11 @@ function metricVerdict(ctx: Context, i: number, p: Point, name: string, m: Metri
 
 // --- curves ----------------------------------------------------------------------
 
-/** Every curve's result, and per point (index of `ctx.keys`) the verdict of its curve. */
+/** Every curve's result, and per point (index of `ctx.ids`) the verdict of its curve. */
 function compareCurves(ctx: Context): { results: CurveResult[]; verdictOf: Verdict[]; threads: number } {
   const groups = new Map<string, number[]>();
-  const groupOf: number[][] = new Array(ctx.keys.length);
-  for (let i = 0; i < ctx.keys.length; i++) {
+  const groupOf: number[][] = new Array(ctx.ids.length);
+  for (let i = 0; i < ctx.ids.length; i++) {
     const p = (ctx.heads[i] ?? ctx.base[i])!;
     const g = curveKeyOf(p.identity);
     let members = groups.get(g);
@@ -411,7 +423,7 @@ function compareCurves(ctx: Context): { results: CurveResult[]; verdictOf: Verdi
   const cases = [...groups].map(([g, members]) => curveCase(ctx, g, members));
   const jobs = cases.flatMap((c) => (c.job ? [c.job] : []));
   const { stats, threads } = curveStats(jobs, CI_LEVEL, ctx.noise.curveCorrelation, ctx.opts.curveWorkers);
-  const verdictOf: Verdict[] = new Array(ctx.keys.length);
+  const verdictOf: Verdict[] = new Array(ctx.ids.length);
   const results: CurveResult[] = [];
   let k = 0;
   for (const c of cases) {

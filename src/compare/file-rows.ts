@@ -11,9 +11,10 @@ import { isUtf8 } from "node:buffer";
 import { decodeUtf8Strict, MAX_USER_FILE_BYTES, type ReadAt, readUserBytes, withUserFile } from "../io/read-user-file.js";
 import { parseJson } from "../results/json.js";
 import { type AggFieldRule, aggRowRules, CHECKED_AGG_FIELDS, checkAggRow, looksLikeAggRow, looksLikeRawResult } from "../results/rows.js";
-import { FIELD_FALSE, FIELD_NULL, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, RowScanner } from "../results/scan-rows.js";
+import { FIELD_FALSE, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, RowScanner } from "../results/scan-rows.js";
 import type { AggRow } from "../results/types.js";
-import { type Identity, identityFields, identityKey, identityOf, KEPT_METRICS } from "./metrics.js";
+import { localIdentities } from "./identities.js";
+import { identityFields, identityOf, KEPT_METRICS } from "./metrics.js";
 import type { FileRows } from "./run.js";
 
 export { type FileRows, KEPT_METRICS, rowPath } from "./run.js";
@@ -25,16 +26,17 @@ let valuesScratch = new Float64Array(0);
 
 function emptyRows(capacity: number): FileRows {
   if (valuesScratch.length < capacity * K) valuesScratch = new Float64Array(Math.ceil(capacity * 1.25) * K);
-  return { n: 0, keys: [], identities: [], values: valuesScratch, bad: [], dates: [], index: [] };
+  return { n: 0, ids: [], values: valuesScratch, bad: [], dates: [], index: [] };
 }
 
 /**
  * Reads one file; problems (unreadable, not JSON, bad rows) go to `problems`.
- * Undefined when nothing could be read. `identities`: see `scanFileRows`.
+ * Undefined when nothing could be read. Identities are ids of this thread's
+ * table (`localIdentities`).
  */
-export function readFileRows(file: string, display: string, problems: string[], identities = true): FileRows | undefined {
+export function readFileRows(file: string, display: string, problems: string[]): FileRows | undefined {
   try {
-    const fast = withUserFile(file, MAX_USER_FILE_BYTES, (read, size) => scanFileInPieces(read, size, identities));
+    const fast = withUserFile(file, MAX_USER_FILE_BYTES, (read, size) => scanFileInPieces(read, size));
     if (fast) return fast;
     const doc = parseDoc(readUserBytes(file), file, display, problems);
     return doc === undefined ? undefined : parsedFileRows(doc, display, problems);
@@ -108,19 +110,13 @@ export function parsedFileRows(doc: unknown, display: string, problems: string[]
       return;
     }
     const row = r as AggRow;
-    const identity = identityOf(row);
     out.bad.push(metricValues(row as unknown as Record<string, unknown>, out.values, out.n * K, `${display}: ${at}`, problems));
-    pushRow(out, identity, typeof row.date === "string" ? row.date : "", Array.isArray(doc) ? i : -1);
+    out.ids.push(localIdentities().idOf(identityOf(row)));
+    out.dates.push(typeof row.date === "string" ? row.date : "");
+    out.index.push(Array.isArray(doc) ? i : -1);
+    out.n++;
   });
   return out;
-}
-
-function pushRow(out: FileRows, identity: Identity, date: string, index: number): void {
-  out.keys.push(identityKey(identity));
-  out.identities.push(identity);
-  out.dates.push(date);
-  out.index.push(index);
-  out.n++;
 }
 
 // --- the fast way ----------------------------------------------------------------
@@ -138,18 +134,9 @@ const RULE_SLOTS = [true, false, undefined].map((m) => {
   const rules = aggRowRules(m);
   return { slots: Int32Array.from(rules, ([k]) => slotOf(k)), kinds: Uint8Array.from(rules, ([, rule]) => RULE_KIND[rule]) };
 });
-/** The fields `identityOf` reads (`identityFields`), with slots, as RULE_SLOTS. */
-const IDENTITY_SLOTS = [true, false, false].map((m) => identityFields(m).map((k) => ({ k, slot: slotOf(k) })));
+/** The fields `identityOf` reads (`identityFields`), with their slots, as RULE_SLOTS (the third kind is never read: it breaks a rule). */
+const IDENTITY_SLOTS = [true, false, false].map((m) => Int32Array.from(identityFields(m), slotOf));
 let scanner: RowScanner | undefined;
-
-/** A scanned field as `JSON.parse` would have given it (undefined when absent). */
-function scannedValue(sc: RowScanner, slot: number): unknown {
-  const t = sc.type[slot];
-  if (t === FIELD_STRING) return sc.str[slot];
-  if (t === FIELD_NUMBER) return sc.num[slot];
-  if (t === FIELD_TRUE || t === FIELD_FALSE) return t === FIELD_TRUE;
-  return t === FIELD_NULL ? null : undefined;
-}
 
 /** Whether the row keeps every rule of `aggRowRules` (for its is_multinode: `multi`). */
 function fitsRules(sc: RowScanner, multi: number): boolean {
@@ -169,13 +156,6 @@ function fitsRules(sc: RowScanner, multi: number): boolean {
   return true;
 }
 
-/** The fields `identityOf` reads, as an object (the row keeps every rule of `aggRowRules`). */
-function scannedRow(sc: RowScanner, multi: number): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  for (const { k, slot } of IDENTITY_SLOTS[multi]!) row[k] = scannedValue(sc, slot);
-  return row;
-}
-
 /** Writes the row's metrics at `out[at..]` when each is a positive number or absent (null counts as absent); else false. */
 function scannedMetrics(sc: RowScanner, out: Float64Array, at: number): boolean {
   for (let m = 0; m < K; m++) {
@@ -189,24 +169,6 @@ function scannedMetrics(sc: RowScanner, out: Float64Array, at: number): boolean 
   return true;
 }
 
-/** Reused by `scannedKey`: the identity's values of the current row. */
-const keyValues: unknown[] = [];
-
-/**
- * The row's identity key straight from the scanned fields, without the
- * identity object: `identityKey` is the JSON text of the identity's values, so
- * this stringifies those values in `identityOf`'s order (one flat string; a
- * key built piece by piece would keep its pieces alive). `scanFileRows` checks
- * it against `identityKey(identityOf(row))` on the first row of each file and
- * uses the objects when they differ.
- */
-function scannedKey(sc: RowScanner, multi: number): string {
-  const slots = IDENTITY_SLOTS[multi]!;
-  keyValues.length = slots.length;
-  for (let j = 0; j < slots.length; j++) keyValues[j] = scannedValue(sc, slots[j]!.slot);
-  return JSON.stringify(keyValues);
-}
-
 function multiOf(sc: RowScanner): number {
   const m = sc.type[MULTINODE_SLOT];
   return m === FIELD_TRUE ? 0 : m === FIELD_FALSE ? 1 : 2;
@@ -215,12 +177,11 @@ function multiOf(sc: RowScanner): number {
 /**
  * The rows of a file read the fast way (`RowScanner`), when the file is an
  * array of valid rows whose metrics are all usable; otherwise undefined (read
- * it the exact way, which words each problem). `identities`: keep each row's
- * identity object (baseline and head need them; history runs only keys).
+ * it the exact way, which words each problem).
  */
-export function scanFileRows(bytes: Buffer, identities = true): FileRows | undefined {
+export function scanFileRows(bytes: Buffer): FileRows | undefined {
   const sc = (scanner ??= new RowScanner(SCAN_FIELDS));
-  const rows = new ScannedRows(Math.ceil(bytes.length / 512), identities);
+  const rows = new ScannedRows(Math.ceil(bytes.length / 512));
   sc.begin();
   return isUtf8(bytes) && sc.feed(bytes, true, (i) => rows.add(sc, i)) ? rows.out : undefined;
 }
@@ -233,9 +194,9 @@ let pieceBuffer = Buffer.alloc(0);
  * `scanFileRows` over a file read in pieces of PIECE bytes, each cut just
  * after its last `}` (the rest starts the next piece).
  */
-function scanFileInPieces(read: ReadAt, size: number, identities: boolean): FileRows | undefined {
+function scanFileInPieces(read: ReadAt, size: number): FileRows | undefined {
   const sc = (scanner ??= new RowScanner(SCAN_FIELDS));
-  const rows = new ScannedRows(Math.ceil(size / 512), identities);
+  const rows = new ScannedRows(Math.ceil(size / 512));
   const onRow = (i: number) => rows.add(sc, i);
   if (pieceBuffer.length < PIECE) pieceBuffer = Buffer.allocUnsafeSlow(PIECE);
   let buf = pieceBuffer;
@@ -275,14 +236,10 @@ function skipSpace(b: Uint8Array, i: number): number {
 
 /** The rows of one fast read, as they are scanned. */
 class ScannedRows {
-  out: FileRows;
-  /** Whether `scannedKey` agrees with `identityKey` (checked on the first row). */
-  private quickKeys = true;
+  readonly out: FileRows;
+  private readonly table = localIdentities();
 
-  constructor(
-    capacity: number,
-    private readonly identities: boolean,
-  ) {
+  constructor(capacity: number) {
     this.out = emptyRows(capacity);
   }
 
@@ -293,14 +250,7 @@ class ScannedRows {
     const out = this.out;
     if ((out.n + 1) * K > out.values.length) out.values = growValues(out.values);
     if (!scannedMetrics(sc, out.values, out.n * K)) return false;
-    const identity = this.identities || i === 0 || !this.quickKeys ? identityOf(scannedRow(sc, multi) as unknown as AggRow) : undefined;
-    let key = this.quickKeys ? scannedKey(sc, multi) : identityKey(identity!);
-    if (i === 0 && key !== identityKey(identity!)) {
-      this.quickKeys = false;
-      key = identityKey(identity!);
-    }
-    out.keys.push(key);
-    if (this.identities) out.identities.push(identity!);
+    out.ids.push(this.table.idOfScanned(sc, IDENTITY_SLOTS[multi]!));
     out.bad.push(0);
     out.dates.push(sc.type[DATE_SLOT] === FIELD_STRING ? sc.str[DATE_SLOT]! : "");
     out.index.push(i);

@@ -9,7 +9,7 @@ import { METRIC_NAMES } from "./metrics.js";
 /** A baseline or head: every `.json` file under a directory is one run's rows. */
 export function readRun(label: string, path: string): Run {
   const run = loadRun(label, filesOf(path, `--${label}`), isDir(path) ? path : undefined);
-  if (run.points.size === 0) {
+  if (run.ids.length === 0) {
     throw new UserError(
       `--${label} ${path}: no usable benchmark rows, nothing to compare${run.problems.length ? ":" : " (the file holds no rows)"}`,
       run.problems.slice(0, 20),

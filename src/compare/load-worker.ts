@@ -1,13 +1,19 @@
 /**
  * Worker entry of `loadRunsInParallel`: reads the runs it is sent (one message
- * per run) and posts back each as a packed run (`loadPackedRun`: keys and two
- * transferred buffers; history runs need no identities).
+ * per run) and posts back each as a packed run (`loadPackedRun`: three
+ * transferred buffers, and the identities first met in it, so the
+ * main thread can translate this thread's ids: `runFromWorker`).
  */
 import { parentPort } from "node:worker_threads";
+import { localIdentities } from "./identities.js";
 import { type LoadJob, loadPackedRun } from "./packed.js";
 
+let sent = 0;
 parentPort!.on("message", (job: LoadJob | null) => {
   if (job === null) return void parentPort!.close();
-  const { slots: _, ...packed } = loadPackedRun(job);
-  parentPort!.postMessage(packed, [packed.values.buffer as ArrayBuffer, packed.bad.buffer as ArrayBuffer]);
+  const packed = loadPackedRun(job);
+  const table = localIdentities();
+  packed.newIdentities = table.tuplesFrom(sent);
+  sent = table.size;
+  parentPort!.postMessage(packed, [packed.values.buffer as ArrayBuffer, packed.bad.buffer as ArrayBuffer, packed.ids.buffer as ArrayBuffer]);
 });

@@ -8,7 +8,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { KEPT_METRICS, parsedFileRows } from "./file-rows.js";
-import { loadPackedRun, PackedBuilder, type Point, type Run, unpackRun } from "./packed.js";
+import { loadPackedRun, PackedBuilder, type Point, type Run, runOf } from "./packed.js";
 
 export { KEPT_METRICS, type Point, type Run };
 
@@ -42,16 +42,16 @@ export function filesOf(path: string, what: string): string[] {
   return files;
 }
 
-/** Reads the files as one run (with identities: a baseline or a head). `root` shortens the paths in problems. */
+/** Reads the files as one run. `root` shortens the paths in problems. */
 export function loadRun(label: string, files: readonly string[], root?: string): Run {
-  return unpackRun(loadPackedRun({ index: 0, label, files: [...files], ...(root ? { root } : {}) }, true));
+  return runOf(loadPackedRun({ index: 0, label, files: [...files], ...(root ? { root } : {}) }));
 }
 
 /** Builds a run from rows already in memory (tests, the simulation). */
 export function runFromRows(label: string, rows: readonly unknown[]): Run {
-  const b = new PackedBuilder(true);
+  const b = new PackedBuilder();
   const problems: string[] = [];
   const got = parsedFileRows(rows, label, problems);
   if (got) b.merge(got, label, problems);
-  return unpackRun(b.done(0, label, problems, 1));
+  return runOf(b.done(0, label, problems, 1));
 }

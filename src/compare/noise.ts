@@ -35,25 +35,26 @@ export interface NoiseModel {
   curveCorrelation: number;
 }
 
-/** Each run's metric values of the identities of `index`, by index (one pass over the run, no lookup per identity and run). */
-function columnOf(run: Run, index: ReadonlyMap<string, number>): (Float64Array | undefined)[] {
-  const col: (Float64Array | undefined)[] = new Array(index.size).fill(undefined);
-  run.points.forEach((p, key) => {
-    const i = index.get(key);
-    if (i !== undefined) col[i] = p.values;
-  });
-  return col;
+/** Where each point's values start in a history run (`point * K`), or -1: one pass over the run, by id. */
+function offsetsOf(run: Run, pointOfId: Int32Array, points: number): Int32Array {
+  const k = KEPT_METRICS.length;
+  const at = new Int32Array(points).fill(-1);
+  for (let j = 0; j < run.ids.length; j++) {
+    const i = pointOfId[run.ids[j]!]!;
+    if (i >= 0) at[i] = j * k;
+  }
+  return at;
 }
 
-/** Fills row `i` of `t` from `m` runs' values: n, mean and sum of squared deviations of the positive values' logs. */
-function fillRefs(t: RefTable, i: number, vals: readonly Float64Array[], m: number): void {
+/** Fills row `i` of `t` from `m` runs' values (run r's at `src[r][off[r] ..]`): n, mean and sum of squared deviations of the positive values' logs. */
+function fillRefs(t: RefTable, i: number, src: readonly Float64Array[], off: Int32Array, m: number): void {
   const k = KEPT_METRICS.length;
   for (let mi = 0; mi < k; mi++) {
     let n = 0;
     let sum = 0;
     let sumSq = 0;
     for (let r = 0; r < m; r++) {
-      const v = vals[r]![mi]!;
+      const v = src[r]![off[r]! + mi]!;
       if (!(v > 0)) continue;
       const y = Math.log(v);
       n++;
@@ -68,33 +69,36 @@ function fillRefs(t: RefTable, i: number, vals: readonly Float64Array[], m: numb
 }
 
 /**
- * The reference statistics of every identity of `index` (identity key to
- * point index; `baseline` by point index) from the baseline and the history,
- * and, with history, the noise model pooled over them, in one pass.
+ * The reference statistics of every point (`baseline` by point index;
+ * `pointOfId`: identity id -> point index or -1) from the baseline and the
+ * history, and, with history, the noise model pooled over them, in one pass.
  */
-export function noiseModel(
-  index: ReadonlyMap<string, number>,
-  baseline: readonly (Point | undefined)[],
-  history: readonly Run[],
-): { refs: RefTable; model: NoiseModel } {
+export function noiseModel(pointOfId: Int32Array, baseline: readonly (Point | undefined)[], history: readonly Run[]): { refs: RefTable; model: NoiseModel } {
   const k = KEPT_METRICS.length;
-  const size = index.size * k;
+  const points = baseline.length;
+  const size = points * k;
   const refs: RefTable = { n: new Int32Array(size), mean: new Float64Array(size), ss: new Float64Array(size) };
   const ss = new Float64Array(k);
   const df = new Float64Array(k);
   const xy = { sxy: 0, sxx: 0, syy: 0 };
-  const vals: Float64Array[] = new Array(history.length + 1);
-  const cols = history.map((h) => columnOf(h, index));
-  for (let i = 0; i < index.size; i++) {
+  const src: Float64Array[] = new Array(history.length + 1);
+  const off = new Int32Array(history.length + 1);
+  const offsets = history.map((h) => offsetsOf(h, pointOfId, points));
+  for (let i = 0; i < points; i++) {
     // The reference values: the baseline's first, then the history runs' in their order.
     let m = 0;
     const b = baseline[i];
-    if (b) vals[m++] = b.values;
-    for (const col of cols) {
-      const v = col[i];
-      if (v) vals[m++] = v;
+    if (b) {
+      src[m] = b.values;
+      off[m++] = 0;
     }
-    fillRefs(refs, i, vals, m);
+    for (let r = 0; r < history.length; r++) {
+      const at = offsets[r]![i]!;
+      if (at < 0) continue;
+      src[m] = history[r]!.values;
+      off[m++] = at;
+    }
+    fillRefs(refs, i, src, off, m);
     if (!history.length) continue;
     for (let mi = 0; mi < k; mi++) {
       const n = refs.n[i * k + mi]!;
@@ -103,7 +107,7 @@ export function noiseModel(
         df[mi] += n - 1;
       }
     }
-    addCrossProducts(vals, m, xy);
+    addCrossProducts(src, off, m, xy);
   }
   const curveCorrelation = xy.sxx > 0 && xy.syy > 0 ? Math.max(-1, Math.min(1, xy.sxy / Math.sqrt(xy.sxx * xy.syy))) : 0;
   const pooledDf = Array.from(df);
@@ -114,13 +118,13 @@ const XI = KEPT_METRICS.indexOf(CURVE_X);
 const YI = KEPT_METRICS.indexOf(CURVE_Y);
 
 /** Within-point sums of squares and cross-products of log interactivity (x) and log throughput per GPU (y). */
-function addCrossProducts(vals: readonly Float64Array[], m: number, acc: { sxy: number; sxx: number; syy: number }): void {
+function addCrossProducts(src: readonly Float64Array[], off: Int32Array, m: number, acc: { sxy: number; sxx: number; syy: number }): void {
   let c = 0;
   let sx = 0;
   let sy = 0;
   for (let r = 0; r < m; r++) {
-    const x = vals[r]![XI]!;
-    const y = vals[r]![YI]!;
+    const x = src[r]![off[r]! + XI]!;
+    const y = src[r]![off[r]! + YI]!;
     if (!(x > 0 && y > 0)) continue;
     sx += Math.log(x);
     sy += Math.log(y);
@@ -130,8 +134,8 @@ function addCrossProducts(vals: readonly Float64Array[], m: number, acc: { sxy: 
   const mx = sx / c;
   const my = sy / c;
   for (let r = 0; r < m; r++) {
-    const x = vals[r]![XI]!;
-    const y = vals[r]![YI]!;
+    const x = src[r]![off[r]! + XI]!;
+    const y = src[r]![off[r]! + YI]!;
     if (!(x > 0 && y > 0)) continue;
     const dx = Math.log(x) - mx;
     const dy = Math.log(y) - my;

@@ -1,14 +1,14 @@
 /**
- * Runs in flat arrays: keys, metric values and bad bits (and, for the
- * baseline and the head, identities), with no object per point kept: a
- * comparison looks points up by key, and `PackedPoints` makes a Point when
- * asked. A run of 20,000 points costs a few arrays instead of 100,000 objects
- * for the garbage collector to move, and a history run crosses from a worker
- * thread as two transferable buffers.
+ * Runs in flat arrays: identity ids, metric values and bad bits, with no
+ * object per point: a comparison meets two runs' points by id, and `pointAt`
+ * makes a Point when asked. A run of 20,000 points costs a few arrays instead
+ * of 100,000 objects for the garbage collector to move, and a history run
+ * crosses from a worker thread as transferable buffers plus the identities
+ * that thread met first (`PackedRun.newIdentities`).
  */
 import { relative } from "node:path";
 import { type FileRows, KEPT_METRICS, readFileRows, rowPath } from "./file-rows.js";
-import type { Identity } from "./metrics.js";
+import { type IdentityTable, localIdentities, type Tuples } from "./identities.js";
 import type { Point, Run } from "./run.js";
 
 export type { Point, Run };
@@ -30,29 +30,26 @@ export interface LoadJob {
   root?: string;
 }
 
+/** A run as read on some thread: ids of that thread's table. */
 export interface PackedRun {
   index: number;
   label: string;
-  keys: string[];
-  /** keys.length × KEPT_METRICS.length, point after point. */
+  ids: Int32Array;
+  /** ids.length × KEPT_METRICS.length, point after point. */
   values: Float64Array;
   bad: Int32Array;
-  /** Per point, for the baseline and the head (never sent from a worker). */
-  identities?: Identity[];
-  /** Key -> index, when the run was read on this thread (a Map is not worth sending between threads). */
-  slots?: Map<string, number>;
   problems: string[];
   files: number;
   duplicates: number;
+  /** From a worker: the tuples of its table's ids new since the last run it sent. */
+  newIdentities?: Tuples;
 }
 
 const K = KEPT_METRICS.length;
 
 /** Collects a run's rows (newest `date` wins among duplicates, later row on a tie, as `loadRun`). */
 export class PackedBuilder {
-  readonly keys: string[] = [];
-  /** Kept when constructed with `identities`. */
-  readonly identities: Identity[] | undefined;
+  readonly ids: number[] = [];
   values = new Float64Array(1024 * K);
   readonly bad: number[] = [];
   readonly dates: string[] = [];
@@ -60,19 +57,17 @@ export class PackedBuilder {
   readonly fileOf: number[] = [];
   readonly rowOf: number[] = [];
   readonly displays: string[] = [];
-  readonly slots = new Map<string, number>();
+  /** Identity id -> point + 1 (0: none yet). */
+  private slotOfId = new Int32Array(1024);
   duplicates = 0;
-
-  constructor(identities: boolean) {
-    this.identities = identities ? [] : undefined;
-  }
 
   merge(rows: FileRows, display: string, problems: string[]): void {
     const file = this.displays.push(display) - 1;
     for (let j = 0; j < rows.n; j++) {
-      const key = rows.keys[j]!;
-      let slot = this.slots.get(key);
-      if (slot !== undefined) {
+      const id = rows.ids[j]!;
+      if (id >= this.slotOfId.length) this.growSlots(id);
+      let slot = this.slotOfId[id]! - 1;
+      if (slot >= 0) {
         this.duplicates++;
         const old = { source: this.source(slot), date: this.dates[slot]! };
         const point = { source: `${display} ${rowPath(rows, j)}`, date: rows.dates[j]! };
@@ -80,9 +75,9 @@ export class PackedBuilder {
         problems.push(duplicateProblem(display, rowPath(rows, j), old, newer ? point : old));
         if (!newer) continue;
       } else {
-        slot = this.keys.length;
-        this.slots.set(key, slot);
-        this.keys.push(key);
+        slot = this.ids.length;
+        this.slotOfId[id] = slot + 1;
+        this.ids.push(id);
         if ((slot + 1) * K > this.values.length) this.grow();
       }
       for (let m = 0; m < K; m++) this.values[slot * K + m] = rows.values[j * K + m]!;
@@ -90,7 +85,6 @@ export class PackedBuilder {
       this.dates[slot] = rows.dates[j]!;
       this.fileOf[slot] = file;
       this.rowOf[slot] = rows.index[j]!;
-      if (this.identities) this.identities[slot] = rows.identities[j]!;
     }
   }
 
@@ -105,17 +99,21 @@ export class PackedBuilder {
     this.values = bigger;
   }
 
+  private growSlots(id: number): void {
+    const bigger = new Int32Array(Math.max(id + 1, this.slotOfId.length * 2));
+    bigger.set(this.slotOfId);
+    this.slotOfId = bigger;
+  }
+
   /** The run collected (the builder is not used after). */
   done(index: number, label: string, problems: string[], files: number): PackedRun {
-    const n = this.keys.length;
+    const n = this.ids.length;
     return {
       index,
       label,
-      keys: this.keys,
+      ids: Int32Array.from(this.ids),
       values: this.values.slice(0, n * K),
       bad: Int32Array.from(this.bad),
-      ...(this.identities ? { identities: this.identities } : {}),
-      slots: this.slots,
       problems,
       files,
       duplicates: this.duplicates,
@@ -123,76 +121,30 @@ export class PackedBuilder {
   }
 }
 
-/** Reads a job's files as one packed run; `identities` for a baseline or head (a history run needs keys and values). */
-export function loadPackedRun(job: LoadJob, identities = false): PackedRun {
-  const b = new PackedBuilder(identities);
+/** Reads a job's files as one packed run, with ids of this thread's table. */
+export function loadPackedRun(job: LoadJob): PackedRun {
+  const b = new PackedBuilder();
   const problems: string[] = [];
   for (const f of job.files) {
     const display = displayPath(f, job.root);
-    const rows = readFileRows(f, display, problems, identities);
+    const rows = readFileRows(f, display, problems);
     if (rows) b.merge(rows, display, problems);
   }
   return b.done(job.index, job.label, problems, job.files.length);
 }
 
-/**
- * A read-only Map over a packed run: a Point is made when asked for (its
- * values a view into the run's array). Writing to it throws.
- */
-export class PackedPoints extends Map<string, Point> {
-  constructor(private readonly packed: PackedRun) {
-    super();
-  }
-
-  private index(): Map<string, number> {
-    this.packed.slots ??= new Map(this.packed.keys.map((k, i) => [k, i]));
-    return this.packed.slots;
-  }
-
-  private point(i: number): Point {
-    const p = this.packed;
-    return { key: p.keys[i]!, identity: p.identities?.[i] ?? {}, values: p.values.subarray(i * K, (i + 1) * K), bad: p.bad[i]! };
-  }
-
-  override get(key: string): Point | undefined {
-    const i = this.index().get(key);
-    return i === undefined ? undefined : this.point(i);
-  }
-  override has(key: string): boolean {
-    return this.index().has(key);
-  }
-  override get size(): number {
-    return this.packed.keys.length;
-  }
-  override *keys(): MapIterator<string> {
-    yield* this.packed.keys;
-  }
-  override *values(): MapIterator<Point> {
-    for (let i = 0; i < this.packed.keys.length; i++) yield this.point(i);
-  }
-  override *entries(): MapIterator<[string, Point]> {
-    for (let i = 0; i < this.packed.keys.length; i++) yield [this.packed.keys[i]!, this.point(i)];
-  }
-  override [Symbol.iterator](): MapIterator<[string, Point]> {
-    return this.entries();
-  }
-  /** The cheap way through every point (no iterator, no entry array). */
-  override forEach(f: (value: Point, key: string, map: Map<string, Point>) => void): void {
-    const keys = this.packed.keys;
-    for (let i = 0; i < keys.length; i++) f(this.point(i), keys[i]!, this);
-  }
-  override set(): this {
-    throw new Error("PackedPoints is read-only");
-  }
-  override delete(): boolean {
-    throw new Error("PackedPoints is read-only");
-  }
-  override clear(): void {
-    throw new Error("PackedPoints is read-only");
-  }
+/** A packed run read on this thread as a Run. */
+export function runOf(p: PackedRun, table: IdentityTable = localIdentities()): Run {
+  return { label: p.label, table, ids: p.ids, values: p.values, bad: p.bad, problems: p.problems, files: p.files, duplicates: p.duplicates };
 }
 
-/** A packed run as a Run whose points are made on lookup. */
-export function unpackRun(p: PackedRun): Run {
-  return { label: p.label, points: new PackedPoints(p), problems: p.problems, files: p.files, duplicates: p.duplicates };
+/**
+ * Translates a worker's runs into this thread's ids: `remap` (worker id ->
+ * id here) grows by the identities each message brings.
+ */
+export function runFromWorker(p: PackedRun, remap: number[], table: IdentityTable = localIdentities()): Run {
+  if (p.newIdentities) table.idsOfTuples(p.newIdentities, remap);
+  const ids = p.ids;
+  for (let j = 0; j < ids.length; j++) ids[j] = remap[ids[j]!]!;
+  return runOf(p, table);
 }

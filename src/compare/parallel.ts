@@ -9,7 +9,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Run } from "./load.js";
-import { type LoadJob, loadPackedRun, type PackedRun, unpackRun } from "./packed.js";
+import { type LoadJob, loadPackedRun, type PackedRun, runFromWorker, runOf } from "./packed.js";
 import { workerBeside } from "./worker-file.js";
 
 export type { LoadJob };
@@ -24,7 +24,7 @@ export async function loadRunsInParallel(jobs: readonly LoadJob[], mainShare: ()
   const nWorkers = file ? Math.min(Math.max(threads - 1, 1), Math.max(jobs.length - 1, 0)) : 0;
   if (nWorkers === 0) {
     mainShare();
-    return jobs.map((j) => unpackRun(loadPackedRun(j)));
+    return jobs.map((j) => runOf(loadPackedRun(j)));
   }
   const out: Run[] = new Array(jobs.length);
   const queue = [...jobs];
@@ -32,6 +32,7 @@ export async function loadRunsInParallel(jobs: readonly LoadJob[], mainShare: ()
   const done = Array.from({ length: nWorkers }, () => {
     const w = new Worker(file!);
     workers.push(w);
+    const remap: number[] = [];
     return new Promise<void>((resolve, reject) => {
       let ended = false;
       const next = () => {
@@ -41,7 +42,7 @@ export async function loadRunsInParallel(jobs: readonly LoadJob[], mainShare: ()
         w.postMessage(job ?? null);
       };
       w.on("message", (p: PackedRun) => {
-        out[p.index] = unpackRun(p);
+        out[p.index] = runFromWorker(p, remap);
         next();
       });
       w.on("error", reject);
@@ -60,7 +61,7 @@ export async function loadRunsInParallel(jobs: readonly LoadJob[], mainShare: ()
   }
   // This thread takes jobs too, one at a time, letting worker messages in between.
   for (let job = queue.shift(); job; job = queue.shift()) {
-    out[job.index] = unpackRun(loadPackedRun(job));
+    out[job.index] = runOf(loadPackedRun(job));
     await new Promise((r) => setImmediate(r));
   }
   await Promise.all(done);

@@ -1,11 +1,10 @@
-/** A run as a comparison sees it: points by identity key (src/compare/packed.ts reads them). */
-import type { Identity } from "./metrics.js";
+/** A run as a comparison sees it: points by identity id (src/compare/packed.ts reads them). */
+import type { IdentityTable } from "./identities.js";
+import { type Identity, KEPT_METRICS } from "./metrics.js";
 
 export { KEPT_METRICS } from "./metrics.js";
 
 export interface Point {
-  key: string;
-  /** Empty for a history run (it needs values only). */
   identity: Identity;
   /** Metric values in KEPT_METRICS order; NaN when absent, non-numeric or not positive. */
   values: Float64Array;
@@ -13,9 +12,14 @@ export interface Point {
   bad: number;
 }
 
+/** A run's points in flat arrays: point j is `ids[j]` (an id of `table`, once per run) with its values at `values[j * K ..]`. */
 export interface Run {
   label: string;
-  points: Map<string, Point>;
+  table: IdentityTable;
+  ids: Int32Array;
+  /** ids.length × KEPT_METRICS.length, point after point. */
+  values: Float64Array;
+  bad: Int32Array;
   /** One line per problem: `file: $[3].tput_per_gpu: ...`. */
   problems: string[];
   /** Number of files read. */
@@ -24,12 +28,26 @@ export interface Run {
   duplicates: number;
 }
 
+const K = KEPT_METRICS.length;
+
+/** Point j of a run as an object (its values a view into the run's array). */
+export function pointAt(run: Run, j: number): Point {
+  const id = run.ids[j]!;
+  return { identity: run.table.identity(id), values: run.values.subarray(j * K, (j + 1) * K), bad: run.bad[j]! };
+}
+
+/** The point of an identity key in a run, if it has one (tests; a comparison goes by id). */
+export function pointOfKey(run: Run, key: string): Point | undefined {
+  const id = run.table.find(key);
+  const j = id === undefined ? -1 : run.ids.indexOf(id);
+  return j < 0 ? undefined : pointAt(run, j);
+}
+
 /** The valid rows of one file. Valid until the next read on this thread (`values` is reused). */
 export interface FileRows {
   n: number;
-  keys: string[];
-  /** Per row, when asked for (empty for a history run read the fast way). */
-  identities: Identity[];
+  /** Per row: its identity's id in this thread's table (`localIdentities`). */
+  ids: number[];
   /** n × KEPT_METRICS.length, row after row; NaN where absent or unusable. */
   values: Float64Array;
   /** Per row: which metrics were present but unusable (bit i = KEPT_METRICS[i]). */

@@ -71,6 +71,13 @@ function hashStep(h: number, c: number): number {
   return (Math.imul(h, 31) + c) | 0;
 }
 
+/** The hash `RowScanner` gives a string value: over its UTF-16 code units (an ASCII string's bytes). */
+export function stringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = hashStep(h, s.charCodeAt(i));
+  return h;
+}
+
 function isDigit(c: number | undefined): boolean {
   return c !== undefined && c >= ZERO && c <= NINE;
 }
@@ -84,6 +91,32 @@ function skipEscape(b: Uint8Array, i: number): number {
   const e = b[i + 1];
   if (e === 0x75) return isHex(b[i + 2]) && isHex(b[i + 3]) && isHex(b[i + 4]) && isHex(b[i + 5]) ? i + 6 : NOT_FLAT;
   return e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74 ? i + 2 : NOT_FLAT;
+}
+
+/** The index after the rest of a string whose opening quote is before `i` (no value kept), or NOT_FLAT. */
+function skipString(b: Uint8Array, i: number): number {
+  for (let c = b[i]; c !== QUOTE; c = b[i]) {
+    if (c === BACKSLASH) {
+      i = skipEscape(b, i);
+      if (i === NOT_FLAT) return NOT_FLAT;
+    } else if (c === undefined || c < 0x20) return NOT_FLAT;
+    else i++;
+  }
+  return i + 1;
+}
+
+const NO_KEY = new Uint8Array(0);
+
+/**
+ * The index after a key's closing quote when the key from `i` is the bytes
+ * `key` (checked bytes with no quote, backslash or control character), else
+ * NOT_FLAT.
+ */
+function predictedKey(b: Uint8Array, i: number, key: Uint8Array): number {
+  const n = key.length;
+  if (n === 0) return NOT_FLAT;
+  for (let j = 0; j < n; j++) if (b[i + j] !== key[j]) return NOT_FLAT;
+  return b[i + n] === QUOTE ? i + n + 1 : NOT_FLAT;
 }
 
 /** The index after a number by JSON's grammar starting at `i`, or NOT_FLAT. */
@@ -105,36 +138,18 @@ function skipNumber(b: Uint8Array, i: number): number {
   return i;
 }
 
-/**
- * The number in [start, end) (grammar already checked) when it is exact the
- * quick way, else NaN: at most 15 significant digits and no exponent is an
- * exact integer divided by an exact power of ten (Clinger's fast path: one
- * correctly rounded division, so the same double as `JSON.parse`).
- */
-function quickNumberAt(b: Uint8Array, start: number, end: number): number {
-  let mantissa = 0;
-  let digits = 0;
-  let fraction = -1;
-  for (let i = b[start] === MINUS ? start + 1 : start; i < end; i++) {
-    const c = b[i]!;
-    if (c === DOT) fraction = 0;
-    else if (c > NINE) return Number.NaN;
-    else {
-      if (digits > 0 || c !== ZERO) digits++;
-      mantissa = mantissa * 10 + (c - ZERO);
-      if (fraction >= 0) fraction++;
-    }
-  }
-  if (digits > 15 || fraction >= EXACT_POW10.length) return Number.NaN;
-  const v = fraction > 0 ? mantissa / EXACT_POW10[fraction]! : mantissa;
-  return b[start] === MINUS ? -v : v;
-}
-
 export class RowScanner {
   /** Per wanted field (in `fields` order), for the row handed to the callback. */
   readonly type: Uint8Array;
   readonly num: Float64Array;
   readonly str: (string | undefined)[];
+  /** A string value's hash (`stringHash` of the decoded string: equal strings, equal hashes, however escaped). */
+  readonly strHash: Int32Array;
+  /** Per field: whether `str` holds a plain ASCII value of an earlier row (see `stringValue`). */
+  private readonly plain: Uint8Array;
+  /** Per key position: the previous row's key bytes there and its field (see `object`). */
+  private readonly predKeys: Uint8Array[] = [];
+  private readonly predFields: number[] = [];
   private readonly keyBytes: Uint8Array[];
   /** Open-addressed table: key hash -> field index + 1 (0 = empty). */
   private readonly table: Int32Array;
@@ -149,6 +164,8 @@ export class RowScanner {
     this.type = new Uint8Array(fields.length);
     this.num = new Float64Array(fields.length);
     this.str = new Array(fields.length).fill(undefined);
+    this.strHash = new Int32Array(fields.length);
+    this.plain = new Uint8Array(fields.length);
     this.keyBytes = fields.map((f) => Buffer.from(f, "utf8"));
     let size = 16;
     while (size < fields.length * 4) size *= 2;
@@ -212,31 +229,60 @@ export class RowScanner {
     return !last || this.phase === PHASE_END;
   }
 
-  /** One object from `i`, its wanted fields into `type`/`num`/`str`; the index after it, or NOT_FLAT. */
+  /**
+   * One object from `i`, its wanted fields into `type`/`num`/`str`; the index
+   * after it, or NOT_FLAT. Rows of one file list their keys in one order, so
+   * the k-th key is first compared with the previous row's k-th key
+   * (`predictedKey`): one pass over its bytes, no hash, no lookup.
+   */
   private object(b: Buffer, i: number): number {
     this.type.fill(FIELD_ABSENT);
     if (b[i++] !== OPEN_BRACE) return NOT_FLAT;
     i = skipSpace(b, i);
     if (b[i] === CLOSE_BRACE) return i + 1;
-    for (;;) {
+    for (let k = 0; ; k++) {
       if (b[i++] !== QUOTE) return NOT_FLAT;
-      const keyStart = i;
-      let h = 0;
-      for (let c = b[i]; c !== QUOTE; c = b[++i]) {
-        if (c === undefined || c === BACKSLASH || c < 0x20) return NOT_FLAT;
-        h = hashStep(h, c);
+      let field: number;
+      const after = k < this.predKeys.length ? predictedKey(b, i, this.predKeys[k]!) : NOT_FLAT;
+      if (after !== NOT_FLAT) {
+        field = this.predFields[k]!;
+        i = after;
+      } else {
+        const keyStart = i;
+        let h = 0;
+        for (let c = b[i]; c !== QUOTE; c = b[++i]) {
+          if (c === undefined || c === BACKSLASH || c < 0x20) return NOT_FLAT;
+          h = hashStep(h, c);
+        }
+        field = this.fieldOf(b, h, keyStart, i);
+        this.predict(k, b.subarray(keyStart, i++), field);
       }
-      const field = this.fieldOf(b, h, keyStart, i++);
-      i = skipSpace(b, i);
-      if (b[i++] !== COLON) return NOT_FLAT;
+      if (b[i] === COLON) i++;
+      else {
+        i = skipSpace(b, i);
+        if (b[i++] !== COLON) return NOT_FLAT;
+      }
       i = this.value(b, skipSpace(b, i), field);
       if (i === NOT_FLAT) return NOT_FLAT;
-      i = skipSpace(b, i);
-      const c = b[i++];
+      let c = b[i++];
+      if (isSpace(c!)) {
+        i = skipSpace(b, i);
+        c = b[i++];
+      }
       if (c === CLOSE_BRACE) return i;
       if (c !== COMMA) return NOT_FLAT;
       i = skipSpace(b, i);
     }
+  }
+
+  /** Remembers the k-th key of this row (a copy of its bytes) and its field, for the next row. */
+  private predict(k: number, key: Uint8Array, field: number): void {
+    while (this.predKeys.length < k) {
+      this.predKeys.push(NO_KEY);
+      this.predFields.push(-1);
+    }
+    this.predKeys[k] = new Uint8Array(key);
+    this.predFields[k] = field;
   }
 
   /** The wanted field whose name is the bytes [start, end) with hash `h`, or -1. */
@@ -255,20 +301,58 @@ export class RowScanner {
   /** One value from `i` into `field` (-1: not wanted); the index after it, or NOT_FLAT (a nested value too). */
   private value(b: Buffer, i: number, field: number): number {
     const c = b[i];
-    if (c === QUOTE) return this.stringValue(b, i, field);
-    if (c === MINUS || isDigit(c)) {
-      const end = skipNumber(b, i);
-      if (end !== NOT_FLAT && field >= 0) {
-        this.type[field] = FIELD_NUMBER;
-        const v = quickNumberAt(b, i, end);
-        this.num[field] = Number.isNaN(v) ? Number(latin1(b, i, end)) : v;
-      }
-      return end;
-    }
+    if (c === QUOTE) return field >= 0 ? this.stringValue(b, i, field) : skipString(b, i + 1);
+    if (c === MINUS || isDigit(c)) return field >= 0 ? this.numberValue(b, i, field) : skipNumber(b, i);
     if (c === 0x74) return this.literal(b, i, "true", field, FIELD_TRUE);
     if (c === 0x66) return this.literal(b, i, "false", field, FIELD_FALSE);
     if (c === 0x6e) return this.literal(b, i, "null", field, FIELD_NULL);
     return NOT_FLAT;
+  }
+
+  /**
+   * A wanted number from `i`, read in the pass that checks its grammar: its
+   * digits as an integer, exact while below 2^53, over an exact power of ten
+   * (Clinger's fast path: one correctly rounded division, so the double
+   * `JSON.parse` gives); `Number` of its text otherwise (more digits, an
+   * exponent).
+   */
+  private numberValue(b: Buffer, i: number, field: number): number {
+    const start = i;
+    if (b[i] === MINUS) i++;
+    let c = b[i];
+    let mantissa = 0;
+    if (c === ZERO) c = b[++i];
+    else if (isDigit(c)) {
+      do {
+        mantissa = mantissa * 10 + (c! - ZERO);
+        c = b[++i];
+      } while (isDigit(c));
+    } else return NOT_FLAT;
+    let fraction = 0;
+    if (c === DOT) {
+      c = b[++i];
+      if (!isDigit(c)) return NOT_FLAT;
+      do {
+        mantissa = mantissa * 10 + (c! - ZERO);
+        fraction++;
+        c = b[++i];
+      } while (isDigit(c));
+    }
+    let exact = mantissa < 2 ** 53 && fraction < EXACT_POW10.length;
+    if (c === 0x65 || c === 0x45) {
+      exact = false;
+      c = b[++i];
+      if (c === PLUS || c === MINUS) c = b[++i];
+      if (!isDigit(c)) return NOT_FLAT;
+      while (isDigit(b[i])) i++;
+    }
+    this.type[field] = FIELD_NUMBER;
+    if (!exact) this.num[field] = Number(latin1(b, start, i));
+    else {
+      const v = fraction ? mantissa / EXACT_POW10[fraction]! : mantissa;
+      this.num[field] = b[start] === MINUS ? -v : v;
+    }
+    return i;
   }
 
   private literal(b: Buffer, i: number, word: string, field: number, type: number): number {
@@ -277,8 +361,16 @@ export class RowScanner {
     return i + word.length;
   }
 
+  /**
+   * A wanted string value from its opening quote at `i`. The field's value
+   * in the previous row, when plain ASCII, is tried first: identity fields
+   * repeat from row to row, and an equal value needs no hash and no new string.
+   */
   private stringValue(b: Buffer, i: number, field: number): number {
     const start = ++i;
+    this.type[field] = FIELD_STRING;
+    const last = this.str[field];
+    if (this.plain[field] === 1 && sameAscii(last!, b, start, start + last!.length) && b[start + last!.length] === QUOTE) return start + last!.length + 1;
     let h = 0;
     let escaped = false;
     let ascii = true;
@@ -294,13 +386,15 @@ export class RowScanner {
       h = hashStep(h, c);
       i++;
     }
-    if (field >= 0) {
-      this.type[field] = FIELD_STRING;
-      this.str[field] = escaped
-        ? (JSON.parse(b.toString("utf8", start - 1, i + 1)) as string)
-        : ascii
-          ? this.intern(b, h, start, i)
-          : b.toString("utf8", start, i);
+    if (ascii && !escaped) {
+      this.str[field] = this.intern(b, h, start, i);
+      this.strHash[field] = h;
+      this.plain[field] = 1;
+    } else {
+      const s = escaped ? (JSON.parse(b.toString("utf8", start - 1, i + 1)) as string) : b.toString("utf8", start, i);
+      this.str[field] = s;
+      this.strHash[field] = stringHash(s);
+      this.plain[field] = 0;
     }
     return i + 1;
   }
