@@ -13,6 +13,8 @@
  * numbers to the same double (Clinger's exact fast path, else `Number`).
  */
 
+import { decimalQuotient } from "./decimal.js";
+
 /** What a wanted field held in the current row. */
 export const FIELD_ABSENT = 0;
 export const FIELD_STRING = 1;
@@ -105,18 +107,37 @@ function skipString(b: Uint8Array, i: number): number {
   return i + 1;
 }
 
-const NO_KEY = new Uint8Array(0);
+/** A key met at some position of the previous row: its bytes with the closing quote, and those as 32-bit words. */
+interface KnownKey {
+  bytes: Uint8Array;
+  words: Int32Array;
+  field: number;
+}
+
+const NO_KEY: KnownKey = { bytes: new Uint8Array(0), words: new Int32Array(0), field: -1 };
+
+function knownKey(key: Uint8Array, field: number): KnownKey {
+  const bytes = new Uint8Array(key.length + 1);
+  bytes.set(key);
+  bytes[key.length] = QUOTE;
+  const view = new DataView(bytes.buffer);
+  const words = Int32Array.from({ length: bytes.length >> 2 }, (_, w) => view.getInt32(4 * w, true));
+  return { bytes, words, field };
+}
 
 /**
- * The index after a key's closing quote when the key from `i` is the bytes
- * `key` (checked bytes with no quote, backslash or control character), else
- * NOT_FLAT.
+ * The index after a key's closing quote when the key from `i` is `key` (bytes
+ * checked when it was first met: no quote, backslash or control character),
+ * else NOT_FLAT. Compared four bytes at a time (`view` is `b`'s bytes).
  */
-function predictedKey(b: Uint8Array, i: number, key: Uint8Array): number {
-  const n = key.length;
-  if (n === 0) return NOT_FLAT;
-  for (let j = 0; j < n; j++) if (b[i + j] !== key[j]) return NOT_FLAT;
-  return b[i + n] === QUOTE ? i + n + 1 : NOT_FLAT;
+function predictedKey(b: Uint8Array, view: DataView, i: number, key: KnownKey): number {
+  const n = key.bytes.length;
+  if (n < 2 || i + n > b.length) return NOT_FLAT;
+  const words = key.words;
+  let j = 0;
+  for (let w = 0; w < words.length; w++, j += 4) if (view.getInt32(i + j, true) !== words[w]) return NOT_FLAT;
+  for (; j < n; j++) if (b[i + j] !== key.bytes[j]) return NOT_FLAT;
+  return i + n;
 }
 
 /** The index after a number by JSON's grammar starting at `i`, or NOT_FLAT. */
@@ -148,8 +169,9 @@ export class RowScanner {
   /** Per field: whether `str` holds a plain ASCII value of an earlier row (see `stringValue`). */
   private readonly plain: Uint8Array;
   /** Per key position: the previous row's key bytes there and its field (see `object`). */
-  private readonly predKeys: Uint8Array[] = [];
-  private readonly predFields: number[] = [];
+  private readonly predKeys: KnownKey[] = [];
+  /** The bytes of the piece being read, for `predictedKey`. */
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   private readonly keyBytes: Uint8Array[];
   /** Open-addressed table: key hash -> field index + 1 (0 = empty). */
   private readonly table: Int32Array;
@@ -203,6 +225,8 @@ export class RowScanner {
    * when the document is not for the fast path or `onRow` returned false.
    */
   feed(b: Buffer, last: boolean, onRow: (row: number) => boolean): boolean {
+    if (this.view.buffer !== b.buffer || this.view.byteOffset !== b.byteOffset || this.view.byteLength !== b.length)
+      this.view = new DataView(b.buffer, b.byteOffset, b.length);
     let i = skipSpace(b, 0);
     if (this.phase === PHASE_START) {
       if (b[i++] !== OPEN_BRACKET) return false;
@@ -243,9 +267,10 @@ export class RowScanner {
     for (let k = 0; ; k++) {
       if (b[i++] !== QUOTE) return NOT_FLAT;
       let field: number;
-      const after = k < this.predKeys.length ? predictedKey(b, i, this.predKeys[k]!) : NOT_FLAT;
+      const known = k < this.predKeys.length ? this.predKeys[k]! : NO_KEY;
+      const after = predictedKey(b, this.view, i, known);
       if (after !== NOT_FLAT) {
-        field = this.predFields[k]!;
+        field = known.field;
         i = after;
       } else {
         const keyStart = i;
@@ -277,12 +302,8 @@ export class RowScanner {
 
   /** Remembers the k-th key of this row (a copy of its bytes) and its field, for the next row. */
   private predict(k: number, key: Uint8Array, field: number): void {
-    while (this.predKeys.length < k) {
-      this.predKeys.push(NO_KEY);
-      this.predFields.push(-1);
-    }
-    this.predKeys[k] = new Uint8Array(key);
-    this.predFields[k] = field;
+    while (this.predKeys.length < k) this.predKeys.push(NO_KEY);
+    this.predKeys[k] = knownKey(key, field);
   }
 
   /** The wanted field whose name is the bytes [start, end) with hash `h`, or -1. */
@@ -311,47 +332,57 @@ export class RowScanner {
 
   /**
    * A wanted number from `i`, read in the pass that checks its grammar: its
-   * digits as an integer, exact while below 2^53, over an exact power of ten
-   * (Clinger's fast path: one correctly rounded division, so the double
-   * `JSON.parse` gives); `Number` of its text otherwise (more digits, an
-   * exponent).
+   * first 15 significant digits as an exact integer and up to 3 more apart,
+   * over a power of ten. Up to 15 digits that is Clinger's fast path (one
+   * correctly rounded division of exact doubles); up to 18, `decimalQuotient`;
+   * beyond, with an exponent, or a near tie, `Number` of its text. Every way
+   * gives the double `JSON.parse` gives.
    */
   private numberValue(b: Buffer, i: number, field: number): number {
     const start = i;
     if (b[i] === MINUS) i++;
     let c = b[i];
-    let mantissa = 0;
+    let hi = 0;
+    let lo = 0;
+    let k = 0;
+    let fraction = 0;
     if (c === ZERO) c = b[++i];
     else if (isDigit(c)) {
       do {
-        mantissa = mantissa * 10 + (c! - ZERO);
+        if (hi < 1e14) hi = hi * 10 + (c! - ZERO);
+        else {
+          lo = lo * 10 + (c! - ZERO);
+          k++;
+        }
         c = b[++i];
       } while (isDigit(c));
     } else return NOT_FLAT;
-    let fraction = 0;
     if (c === DOT) {
       c = b[++i];
       if (!isDigit(c)) return NOT_FLAT;
       do {
-        mantissa = mantissa * 10 + (c! - ZERO);
+        if (hi < 1e14) hi = hi * 10 + (c! - ZERO);
+        else {
+          lo = lo * 10 + (c! - ZERO);
+          k++;
+        }
         fraction++;
         c = b[++i];
       } while (isDigit(c));
     }
-    let exact = mantissa < 2 ** 53 && fraction < EXACT_POW10.length;
+    let v = Number.NaN;
     if (c === 0x65 || c === 0x45) {
-      exact = false;
       c = b[++i];
       if (c === PLUS || c === MINUS) c = b[++i];
       if (!isDigit(c)) return NOT_FLAT;
       while (isDigit(b[i])) i++;
+    } else if (fraction < EXACT_POW10.length) {
+      if (k === 0) v = fraction ? hi / EXACT_POW10[fraction]! : hi;
+      else if (k <= 3 && hi > 0) v = decimalQuotient(hi, k, lo, fraction);
     }
+    if (Number.isNaN(v)) v = Number(latin1(b, b[start] === MINUS ? start + 1 : start, i));
     this.type[field] = FIELD_NUMBER;
-    if (!exact) this.num[field] = Number(latin1(b, start, i));
-    else {
-      const v = fraction ? mantissa / EXACT_POW10[fraction]! : mantissa;
-      this.num[field] = b[start] === MINUS ? -v : v;
-    }
+    this.num[field] = b[start] === MINUS ? -v : v;
     return i;
   }
 
