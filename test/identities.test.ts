@@ -25,7 +25,10 @@ const multi = (extra: Record<string, unknown> = {}) =>
     num_decode_gpu: 16,
     ...extra,
   });
-const scannedIds = (rows: unknown[], text = JSON.stringify(rows)) => scanFileRows(Buffer.from(text))!.ids;
+const scannedIds = (rows: unknown[], text = JSON.stringify(rows)) => {
+  const got = scanFileRows(Buffer.from(text))!;
+  return [...got.ids.subarray(0, got.n)];
+};
 
 describe("IdentityTable", () => {
   it("a scanned row and the parsed row get one id, whose identity and key are the exact reader's", () => {

@@ -178,13 +178,14 @@ const multiRow = (i: number) => ({
 /** A file's rows with their ids spelled out: the key and the identity object each stands for. */
 function plain(r: FileRows) {
   const table = localIdentities();
+  const ids = [...r.ids.subarray(0, r.n)];
   return {
-    keys: r.ids.map((id) => table.key(id)),
-    identities: r.ids.map((id) => table.identity(id)),
+    keys: ids.map((id) => table.key(id)),
+    identities: ids.map((id) => table.identity(id)),
     values: Array.from(r.values.subarray(0, r.n * 7), (v) => (Number.isNaN(v) ? "NaN" : v)),
-    bad: r.bad,
+    bad: [...r.bad.subarray(0, r.n)],
     dates: r.dates,
-    index: r.index,
+    index: [...r.index.subarray(0, r.n)],
   };
 }
 

@@ -22,11 +22,28 @@ export { type FileRows, KEPT_METRICS, rowPath } from "./run.js";
 const K = KEPT_METRICS.length;
 
 /** Per thread: the values array, reused from file to file. */
-let valuesScratch = new Float64Array(0);
+const scratch: FileRows = { n: 0, ids: new Int32Array(0), values: new Float64Array(0), bad: new Int32Array(0), dates: [], index: new Int32Array(0) };
 
+/** Empty rows with room for `capacity` (this thread's arrays, reused from file to file). */
 function emptyRows(capacity: number): FileRows {
-  if (valuesScratch.length < capacity * K) valuesScratch = new Float64Array(Math.ceil(capacity * 1.25) * K);
-  return { n: 0, ids: [], values: valuesScratch, bad: [], dates: [], index: [] };
+  if (scratch.ids.length < capacity) grow(scratch, capacity);
+  scratch.n = 0;
+  scratch.dates = [];
+  return scratch;
+}
+
+/** Room for at least `capacity` rows, the rows so far kept. */
+function grow(rows: FileRows, capacity: number): void {
+  const size = Math.max(Math.ceil(capacity * 1.25), 1024);
+  const more = <T extends Int32Array | Float64Array>(old: T, make: new (n: number) => T, per: number): T => {
+    const a = new make(size * per);
+    a.set(old.subarray(0, rows.n * per) as never);
+    return a;
+  };
+  rows.ids = more(rows.ids, Int32Array, 1);
+  rows.values = more(rows.values, Float64Array, K);
+  rows.bad = more(rows.bad, Int32Array, 1);
+  rows.index = more(rows.index, Int32Array, 1);
 }
 
 /**
@@ -110,11 +127,11 @@ export function parsedFileRows(doc: unknown, display: string, problems: string[]
       return;
     }
     const row = r as AggRow;
-    out.bad.push(metricValues(row as unknown as Record<string, unknown>, out.values, out.n * K, `${display}: ${at}`, problems));
-    out.ids.push(localIdentities().idOf(identityOf(row)));
-    out.dates.push(typeof row.date === "string" ? row.date : "");
-    out.index.push(Array.isArray(doc) ? i : -1);
-    out.n++;
+    const n = out.n++;
+    out.bad[n] = metricValues(row as unknown as Record<string, unknown>, out.values, n * K, `${display}: ${at}`, problems);
+    out.ids[n] = localIdentities().idOf(identityOf(row));
+    out.dates[n] = typeof row.date === "string" ? row.date : "";
+    out.index[n] = Array.isArray(doc) ? i : -1;
   });
   return out;
 }
@@ -181,7 +198,7 @@ function multiOf(sc: RowScanner): number {
  */
 export function scanFileRows(bytes: Buffer): FileRows | undefined {
   const sc = (scanner ??= new RowScanner(SCAN_FIELDS));
-  const rows = new ScannedRows(Math.ceil(bytes.length / 512));
+  const rows = new ScannedRows(bytes.length);
   sc.begin();
   return isUtf8(bytes) && sc.feed(bytes, true, (i) => rows.add(sc, i)) ? rows.out : undefined;
 }
@@ -196,7 +213,7 @@ let pieceBuffer = Buffer.alloc(0);
  */
 function scanFileInPieces(read: ReadAt, size: number): FileRows | undefined {
   const sc = (scanner ??= new RowScanner(SCAN_FIELDS));
-  const rows = new ScannedRows(Math.ceil(size / 512));
+  const rows = new ScannedRows(size);
   const onRow = (i: number) => rows.add(sc, i);
   if (pieceBuffer.length < PIECE) pieceBuffer = Buffer.allocUnsafeSlow(PIECE);
   let buf = pieceBuffer;
@@ -239,8 +256,10 @@ class ScannedRows {
   readonly out: FileRows;
   private readonly table = localIdentities();
 
-  constructor(capacity: number) {
-    this.out = emptyRows(capacity);
+  /** `bytes`: the file's size (rows of the results pipeline take about 1 KB each; fewer bytes a row only grows the arrays). */
+  constructor(bytes: number) {
+    this.out = emptyRows(Math.ceil(bytes / 1024));
+    this.table.reserve(Math.ceil(bytes / 1024));
   }
 
   /** Adds the scanner's current row; false when it is not for the fast path. */
@@ -248,19 +267,14 @@ class ScannedRows {
     const multi = multiOf(sc);
     if (!fitsRules(sc, multi)) return false;
     const out = this.out;
-    if ((out.n + 1) * K > out.values.length) out.values = growValues(out.values);
-    if (!scannedMetrics(sc, out.values, out.n * K)) return false;
-    out.ids.push(this.table.idOfScanned(sc, IDENTITY_SLOTS[multi]!));
-    out.bad.push(0);
-    out.dates.push(sc.type[DATE_SLOT] === FIELD_STRING ? sc.str[DATE_SLOT]! : "");
-    out.index.push(i);
-    out.n++;
+    const n = out.n;
+    if (n >= out.ids.length) grow(out, n * 2);
+    if (!scannedMetrics(sc, out.values, n * K)) return false;
+    out.ids[n] = this.table.idOfScanned(sc, IDENTITY_SLOTS[multi]!);
+    out.bad[n] = 0;
+    out.dates[n] = sc.type[DATE_SLOT] === FIELD_STRING ? sc.str[DATE_SLOT]! : "";
+    out.index[n] = i;
+    out.n = n + 1;
     return true;
   }
-}
-
-function growValues(old: Float64Array): Float64Array {
-  valuesScratch = new Float64Array(old.length * 2);
-  valuesScratch.set(old);
-  return valuesScratch;
 }

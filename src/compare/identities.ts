@@ -3,13 +3,12 @@
  * many runs by identity; matching them by a string key per row (the JSON of
  * the identity's values) costs a string and a hashed Map lookup per row of
  * every run. Here each distinct identity gets an id once per thread, kept as
- * a tuple of typed values (the fields of `identityFields`, in order: string,
- * number or boolean), and a row finds its id by a hash of its values and a
- * field-by-field check of the tuple in typed arrays, with no string or
- * object made. Runs then hold `Int32Array`s of ids, and two runs meet by
- * array index.
+ * a tuple of values (the fields of `identityFields`, in order: strings,
+ * numbers, booleans), and a row finds its id by a hash of its values and a
+ * value-by-value check of the tuple, with no string or object made. Runs then
+ * hold `Int32Array`s of ids, and two runs meet by array index.
  *
- * Values are compared as `JSON.parse` gives them, so an id stands for
+ * Values are compared as `JSON.parse` gives them (===), so an id stands for
  * exactly what `identityOf` and `identityKey` call one identity; the identity
  * object and key are made only when asked for (`identity`, `key`). Ids of
  * another thread's table are translated through their tuples (`tuplesFrom`,
@@ -18,9 +17,10 @@
 import { FIELD_FALSE, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, type RowScanner, stringHash } from "../results/scan-rows.js";
 import { type Identity, identityFields, identityKey } from "./metrics.js";
 
-/** Room per tuple: the most identity fields (multi-node). */
-const WIDTH = Math.max(identityFields(true).length, identityFields(false).length);
+type Value = string | number | boolean;
 
+/** Room for the tuple being looked up: the most identity fields (multi-node). */
+const WIDTH = Math.max(identityFields(true).length, identityFields(false).length);
 const MULTI_WIDTH = identityFields(true).length;
 const SINGLE_TEMPLATE: Identity = Object.fromEntries(identityFields(false).map((k) => [k, 0]));
 const MULTI_TEMPLATE: Identity = Object.fromEntries(identityFields(true).map((k) => [k, 0]));
@@ -39,49 +39,55 @@ function numberHash(v: number): number {
   return mix(i32[0]!, i32[1]!);
 }
 
-/** A tuple's values from some source, in typed arrays (see `IdentityTable.tuple`). */
-interface Tuple {
-  n: number;
-  types: Uint8Array;
-  nums: Float64Array;
-  strs: (string | undefined)[];
-  /** Per value: a string's `stringHash`, a number's `numberHash`, a boolean's type. */
-  hashes: Int32Array;
+/** A value's contribution to a tuple's hash: a string's `stringHash` (the scanner's), a number's bits, a boolean's scanner type. */
+function valueHash(v: Value): number {
+  return typeof v === "string" ? stringHash(v) : typeof v === "number" ? numberHash(v) : v ? FIELD_TRUE : FIELD_FALSE;
 }
 
 /** The tuples of a table's ids from `first` on, to send to another thread (`IdentityTable.idsOfTuples`). */
 export interface Tuples {
   first: number;
-  lengths: Uint8Array;
-  types: Uint8Array;
-  nums: Float64Array;
-  strs: (string | undefined)[];
+  /** Where each tuple starts in `values`, and where the last ends. */
+  starts: Int32Array;
+  values: Value[];
 }
 
 export class IdentityTable {
   /** Open-addressed: tuple hash -> id + 1 (0 empty), with the hash kept beside it. */
   private slots = new Int32Array(1 << 12);
   private hashes = new Int32Array(1 << 12);
-  /** Per id: its tuple's length, and WIDTH values (type, number, string). */
-  private lengths = new Uint8Array(1024);
-  private types = new Uint8Array(1024 * WIDTH);
-  private nums = new Float64Array(1024 * WIDTH);
-  private strs: (string | undefined)[] = [];
+  /** Per id: where its tuple starts in `types`/`nums` (it ends where the next starts). */
+  private starts = new Int32Array(1025);
+  /**
+   * The tuples' values one after another, in typed arrays (a JS array of
+   * values would grow, and be traced by the garbage collector, value by
+   * value): the scanner's type, and the number, the index of the string in
+   * `strings`, or 1/0 for true/false.
+   */
+  private types = new Uint8Array(1024 * 16);
+  private nums = new Float64Array(1024 * 16);
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
   private count = 0;
   /** Made on demand, per id. */
-  private objects: (Identity | undefined)[] = [];
-  private keys: (string | undefined)[] = [];
-  /** The tuple being looked up. */
-  private readonly t: Tuple = {
-    n: 0,
-    types: new Uint8Array(WIDTH),
-    nums: new Float64Array(WIDTH),
-    strs: new Array(WIDTH).fill(undefined),
-    hashes: new Int32Array(WIDTH),
-  };
+  private readonly objects: (Identity | undefined)[] = [];
+  private readonly keys: (string | undefined)[] = [];
+  /** The tuple being looked up: its length, values and their hashes. */
+  private n = 0;
+  private readonly tuple: Value[] = new Array<Value>(WIDTH).fill(0);
+  private readonly tupleHashes = new Int32Array(WIDTH);
 
   get size(): number {
     return this.count;
+  }
+
+  /** Makes room for `ids` identities in all (call before a big read: the arrays then do not grow in its hot loop). */
+  reserve(ids: number): void {
+    if (ids + 1 > this.starts.length) this.growStarts(ids + 1);
+    if (ids * WIDTH > this.types.length) this.growValues(ids * WIDTH);
+    let size = this.slots.length;
+    while (size < ids * 2) size *= 2;
+    if (size > this.slots.length) this.rehash(size);
   }
 
   /**
@@ -89,39 +95,34 @@ export class IdentityTable {
    * (in `identityFields` order; the row keeps every rule of `aggRowRules`).
    */
   idOfScanned(sc: RowScanner, slots: Int32Array): number {
-    const t = this.t;
-    t.n = slots.length;
+    const tuple = this.tuple;
+    const hashes = this.tupleHashes;
+    this.n = slots.length;
     for (let j = 0; j < slots.length; j++) {
       const slot = slots[j]!;
       const type = sc.type[slot]!;
-      t.types[j] = type;
       if (type === FIELD_STRING) {
-        t.strs[j] = sc.str[slot];
-        t.hashes[j] = sc.strHash[slot]!;
+        tuple[j] = sc.str[slot]!;
+        hashes[j] = sc.strHash[slot]!;
       } else if (type === FIELD_NUMBER) {
-        t.nums[j] = sc.num[slot]!;
-        t.hashes[j] = numberHash(sc.num[slot]!);
-      } else t.hashes[j] = type;
+        tuple[j] = sc.num[slot]!;
+        hashes[j] = numberHash(sc.num[slot]!);
+      } else {
+        tuple[j] = type === FIELD_TRUE;
+        hashes[j] = type;
+      }
     }
     return this.idOfTuple();
   }
 
   /** The id of an identity made by `identityOf` (its fields are `identityFields`, in order). */
   idOf(identity: Identity): number {
-    const t = this.t;
     const names = identityFields(identity.is_multinode === true);
-    t.n = names.length;
+    this.n = names.length;
     names.forEach((name, j) => {
-      const v = identity[name];
-      if (typeof v === "string") {
-        t.types[j] = FIELD_STRING;
-        t.strs[j] = v;
-        t.hashes[j] = stringHash(v);
-      } else if (typeof v === "number") {
-        t.types[j] = FIELD_NUMBER;
-        t.nums[j] = v;
-        t.hashes[j] = numberHash(v);
-      } else t.hashes[j] = t.types[j] = v ? FIELD_TRUE : FIELD_FALSE;
+      const v = identity[name]!;
+      this.tuple[j] = v;
+      this.tupleHashes[j] = valueHash(v);
     });
     return this.idOfTuple();
   }
@@ -130,15 +131,12 @@ export class IdentityTable {
   identity(id: number): Identity {
     let o = this.objects[id];
     if (o) return o;
-    const multi = this.lengths[id] === MULTI_WIDTH;
+    const at = this.starts[id]!;
+    const multi = this.starts[id + 1]! - at === MULTI_WIDTH;
     const names = identityFields(multi);
     // A copy of a template with every field: the stores below then change values, never the object's shape.
     o = { ...(multi ? MULTI_TEMPLATE : SINGLE_TEMPLATE) };
-    for (let j = 0; j < names.length; j++) {
-      const at = id * WIDTH + j;
-      const type = this.types[at];
-      o[names[j]!] = type === FIELD_STRING ? this.strs[at]! : type === FIELD_NUMBER ? this.nums[at]! : type === FIELD_TRUE;
-    }
+    for (let j = 0; j < names.length; j++) o[names[j]!] = this.value(at + j);
     this.objects[id] = o;
     return o;
   }
@@ -156,37 +154,33 @@ export class IdentityTable {
 
   /** The tuples of ids `first`.. (to send to another thread). */
   tuplesFrom(first: number): Tuples {
+    const from = this.starts[first]!;
+    const to = this.starts[this.count]!;
     return {
       first,
-      lengths: this.lengths.slice(first, this.count),
-      types: this.types.slice(first * WIDTH, this.count * WIDTH),
-      nums: this.nums.slice(first * WIDTH, this.count * WIDTH),
-      strs: this.strs.slice(first * WIDTH, this.count * WIDTH),
+      starts: this.starts.slice(first, this.count + 1).map((at) => at - from),
+      values: Array.from({ length: to - from }, (_, j) => this.value(from + j)),
     };
   }
 
   /** The ids here of another table's tuples (`tuplesFrom`), written to `into[first + k]`. */
   idsOfTuples(from: Tuples, into: number[]): void {
-    const t = this.t;
-    for (let k = 0; k < from.lengths.length; k++) {
-      t.n = from.lengths[k]!;
-      for (let j = 0; j < t.n; j++) {
-        const at = k * WIDTH + j;
-        const type = from.types[at]!;
-        t.types[j] = type;
-        t.strs[j] = from.strs[at];
-        t.nums[j] = from.nums[at]!;
-        t.hashes[j] = type === FIELD_STRING ? stringHash(from.strs[at]!) : type === FIELD_NUMBER ? numberHash(from.nums[at]!) : type;
+    for (let k = 0; k + 1 < from.starts.length; k++) {
+      const start = from.starts[k]!;
+      this.n = from.starts[k + 1]! - start;
+      for (let j = 0; j < this.n; j++) {
+        const v = from.values[start + j]!;
+        this.tuple[j] = v;
+        this.tupleHashes[j] = valueHash(v);
       }
       into[from.first + k] = this.idOfTuple();
     }
   }
 
-  /** The id of the tuple in `t`, a new one if it is new. */
+  /** The id of the tuple being looked up, a new one if it is new. */
   private idOfTuple(): number {
-    const t = this.t;
-    let h = t.n;
-    for (let j = 0; j < t.n; j++) h = mix(h, t.hashes[j]!);
+    let h = this.n;
+    for (let j = 0; j < this.n; j++) h = mix(h, this.tupleHashes[j]!);
     const mask = this.slots.length - 1;
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const id = this.slots[s]! - 1;
@@ -195,55 +189,82 @@ export class IdentityTable {
     }
   }
 
-  /** Whether id's tuple is the one in `t` (is_multinode is a field, so the same fields too). */
+  /** Whether id's tuple is the one being looked up (is_multinode is a value, so the same fields too). */
   private holds(id: number): boolean {
-    const t = this.t;
-    if (this.lengths[id] !== t.n) return false;
-    const at = id * WIDTH;
-    for (let j = 0; j < t.n; j++) {
-      const type = t.types[j]!;
-      if (this.types[at + j] !== type) return false;
-      if (type === FIELD_NUMBER ? this.nums[at + j] !== t.nums[j] : type === FIELD_STRING && this.strs[at + j] !== t.strs[j]) return false;
+    const at = this.starts[id]!;
+    if (this.starts[id + 1]! - at !== this.n) return false;
+    for (let j = 0; j < this.n; j++) {
+      const v = this.tuple[j];
+      const type = this.types[at + j];
+      const same =
+        typeof v === "string"
+          ? type === FIELD_STRING && this.strings[this.nums[at + j]!] === v
+          : typeof v === "number"
+            ? type === FIELD_NUMBER && this.nums[at + j] === v
+            : type === (v ? FIELD_TRUE : FIELD_FALSE);
+      if (!same) return false;
     }
     return true;
   }
 
+  /** The value at `at` of the tuples' arrays. */
+  private value(at: number): Value {
+    const type = this.types[at];
+    return type === FIELD_STRING ? this.strings[this.nums[at]!]! : type === FIELD_NUMBER ? this.nums[at]! : type === FIELD_TRUE;
+  }
+
   private insert(s: number, h: number): number {
-    const t = this.t;
     const id = this.count++;
-    if (id >= this.lengths.length) this.grow();
+    if (id + 2 > this.starts.length) this.growStarts(this.starts.length * 2);
+    const at = this.starts[id]!;
+    if (at + this.n > this.types.length) this.growValues(this.types.length * 2);
     this.slots[s] = id + 1;
     this.hashes[s] = h;
-    this.lengths[id] = t.n;
-    const at = id * WIDTH;
-    for (let j = 0; j < WIDTH; j++) {
-      const type = j < t.n ? t.types[j]! : 0;
-      this.types[at + j] = type;
-      this.nums[at + j] = type === FIELD_NUMBER ? t.nums[j]! : 0;
-      this.strs[at + j] = type === FIELD_STRING ? t.strs[j] : undefined;
+    for (let j = 0; j < this.n; j++) {
+      const v = this.tuple[j]!;
+      if (typeof v === "string") {
+        this.types[at + j] = FIELD_STRING;
+        this.nums[at + j] = this.stringId(v);
+      } else if (typeof v === "number") {
+        this.types[at + j] = FIELD_NUMBER;
+        this.nums[at + j] = v;
+      } else this.types[at + j] = v ? FIELD_TRUE : FIELD_FALSE;
     }
-    if (this.count * 2 > this.slots.length) this.rehash();
+    this.starts[id + 1] = at + this.n;
+    if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     return id;
   }
 
-  private grow(): void {
-    const lengths = new Uint8Array(this.lengths.length * 2);
-    lengths.set(this.lengths);
-    this.lengths = lengths;
-    const types = new Uint8Array(lengths.length * WIDTH);
+  private stringId(v: string): number {
+    let id = this.stringIds.get(v);
+    if (id === undefined) {
+      id = this.strings.push(v) - 1;
+      this.stringIds.set(v, id);
+    }
+    return id;
+  }
+
+  private growValues(size: number): void {
+    const types = new Uint8Array(size);
     types.set(this.types);
     this.types = types;
-    const nums = new Float64Array(lengths.length * WIDTH);
+    const nums = new Float64Array(size);
     nums.set(this.nums);
     this.nums = nums;
   }
 
-  private rehash(): void {
+  private growStarts(size: number): void {
+    const starts = new Int32Array(size);
+    starts.set(this.starts);
+    this.starts = starts;
+  }
+
+  private rehash(size: number): void {
     const oldSlots = this.slots;
     const oldHashes = this.hashes;
-    this.slots = new Int32Array(oldSlots.length * 2);
-    this.hashes = new Int32Array(oldSlots.length * 2);
-    const mask = this.slots.length - 1;
+    this.slots = new Int32Array(size);
+    this.hashes = new Int32Array(size);
+    const mask = size - 1;
     for (let o = 0; o < oldSlots.length; o++) {
       if (!oldSlots[o]) continue;
       let s = oldHashes[o]! & mask;

@@ -46,15 +46,15 @@ export function pointOfKey(run: Run, key: string): Point | undefined {
 /** The valid rows of one file. Valid until the next read on this thread (`values` is reused). */
 export interface FileRows {
   n: number;
-  /** Per row: its identity's id in this thread's table (`localIdentities`). */
-  ids: number[];
+  /** Per row: its identity's id in this thread's table (`localIdentities`). The arrays may be longer than n. */
+  ids: Int32Array;
   /** n × KEPT_METRICS.length, row after row; NaN where absent or unusable. */
   values: Float64Array;
   /** Per row: which metrics were present but unusable (bit i = KEPT_METRICS[i]). */
-  bad: number[];
+  bad: Int32Array;
   dates: string[];
   /** Per row: its index in the file's array, or -1 for a file holding one row object. */
-  index: number[];
+  index: Int32Array;
 }
 
 /** A row's JSON path: `$[12]`, or `$` for a file holding one row object. */

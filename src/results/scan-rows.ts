@@ -60,12 +60,8 @@ const PHASE_END = 3;
 /** What a scan step returns when the bytes are not for the fast path. */
 const NOT_FLAT = -1;
 
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
 function skipSpace(b: Uint8Array, i: number): number {
-  while (isSpace(b[i]!)) i++;
+  for (let c = b[i]!; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = b[++i]!);
   return i;
 }
 
@@ -78,10 +74,6 @@ export function stringHash(s: string): number {
   let h = 0;
   for (let i = 0; i < s.length; i++) h = hashStep(h, s.charCodeAt(i));
   return h;
-}
-
-function isDigit(c: number | undefined): boolean {
-  return c !== undefined && c >= ZERO && c <= NINE;
 }
 
 function isHex(c: number | undefined): boolean {
@@ -140,21 +132,31 @@ function predictedKey(b: Uint8Array, view: DataView, i: number, key: KnownKey): 
   return i + n;
 }
 
-/** The index after a number by JSON's grammar starting at `i`, or NOT_FLAT. */
+/**
+ * The index after a number by JSON's grammar starting at `i`, or NOT_FLAT.
+ * Byte tests are written out in the loops (no call per byte): the reader runs
+ * its first rows in V8's interpreter, where a call costs more than the test.
+ */
 function skipNumber(b: Uint8Array, i: number): number {
-  if (b[i] === MINUS) i++;
-  if (b[i] === ZERO) i++;
-  else if (isDigit(b[i])) while (isDigit(b[i])) i++;
-  else return NOT_FLAT;
-  if (b[i] === DOT) {
-    if (!isDigit(b[++i])) return NOT_FLAT;
-    while (isDigit(b[i])) i++;
+  let c = b[i]!;
+  if (c === MINUS) c = b[++i]!;
+  if (c === ZERO) c = b[++i]!;
+  else if (c >= ZERO && c <= NINE) {
+    do c = b[++i]!;
+    while (c >= ZERO && c <= NINE);
+  } else return NOT_FLAT;
+  if (c === DOT) {
+    c = b[++i]!;
+    if (!(c >= ZERO && c <= NINE)) return NOT_FLAT;
+    do c = b[++i]!;
+    while (c >= ZERO && c <= NINE);
   }
-  if (b[i] === 0x65 || b[i] === 0x45) {
-    i++;
-    if (b[i] === PLUS || b[i] === MINUS) i++;
-    if (!isDigit(b[i])) return NOT_FLAT;
-    while (isDigit(b[i])) i++;
+  if (c === 0x65 || c === 0x45) {
+    c = b[++i]!;
+    if (c === PLUS || c === MINUS) c = b[++i]!;
+    if (!(c >= ZERO && c <= NINE)) return NOT_FLAT;
+    do c = b[++i]!;
+    while (c >= ZERO && c <= NINE);
   }
   return i;
 }
@@ -282,21 +284,17 @@ export class RowScanner {
         field = this.fieldOf(b, h, keyStart, i);
         this.predict(k, b.subarray(keyStart, i++), field);
       }
-      if (b[i] === COLON) i++;
-      else {
-        i = skipSpace(b, i);
-        if (b[i++] !== COLON) return NOT_FLAT;
-      }
-      i = this.value(b, skipSpace(b, i), field);
+      // Whitespace is tested for before skipSpace is called: compact rows have none.
+      if (b[i]! <= 0x20) i = skipSpace(b, i);
+      if (b[i++] !== COLON) return NOT_FLAT;
+      if (b[i]! <= 0x20) i = skipSpace(b, i);
+      i = this.value(b, i, field);
       if (i === NOT_FLAT) return NOT_FLAT;
-      let c = b[i++];
-      if (isSpace(c!)) {
-        i = skipSpace(b, i);
-        c = b[i++];
-      }
+      if (b[i]! <= 0x20) i = skipSpace(b, i);
+      const c = b[i++];
       if (c === CLOSE_BRACE) return i;
       if (c !== COMMA) return NOT_FLAT;
-      i = skipSpace(b, i);
+      if (b[i]! <= 0x20) i = skipSpace(b, i);
     }
   }
 
@@ -323,7 +321,7 @@ export class RowScanner {
   private value(b: Buffer, i: number, field: number): number {
     const c = b[i];
     if (c === QUOTE) return field >= 0 ? this.stringValue(b, i, field) : skipString(b, i + 1);
-    if (c === MINUS || isDigit(c)) return field >= 0 ? this.numberValue(b, i, field) : skipNumber(b, i);
+    if (c === MINUS || (c! >= ZERO && c! <= NINE)) return field >= 0 ? this.numberValue(b, i, field) : skipNumber(b, i);
     if (c === 0x74) return this.literal(b, i, "true", field, FIELD_TRUE);
     if (c === 0x66) return this.literal(b, i, "false", field, FIELD_FALSE);
     if (c === 0x6e) return this.literal(b, i, "null", field, FIELD_NULL);
@@ -341,41 +339,42 @@ export class RowScanner {
   private numberValue(b: Buffer, i: number, field: number): number {
     const start = i;
     if (b[i] === MINUS) i++;
-    let c = b[i];
+    let c = b[i]!;
     let hi = 0;
     let lo = 0;
     let k = 0;
     let fraction = 0;
-    if (c === ZERO) c = b[++i];
-    else if (isDigit(c)) {
+    if (c === ZERO) c = b[++i]!;
+    else if (c >= ZERO && c <= NINE) {
       do {
-        if (hi < 1e14) hi = hi * 10 + (c! - ZERO);
+        if (hi < 1e14) hi = hi * 10 + (c - ZERO);
         else {
-          lo = lo * 10 + (c! - ZERO);
+          lo = lo * 10 + (c - ZERO);
           k++;
         }
-        c = b[++i];
-      } while (isDigit(c));
+        c = b[++i]!;
+      } while (c >= ZERO && c <= NINE);
     } else return NOT_FLAT;
     if (c === DOT) {
-      c = b[++i];
-      if (!isDigit(c)) return NOT_FLAT;
+      c = b[++i]!;
+      if (!(c >= ZERO && c <= NINE)) return NOT_FLAT;
       do {
-        if (hi < 1e14) hi = hi * 10 + (c! - ZERO);
+        if (hi < 1e14) hi = hi * 10 + (c - ZERO);
         else {
-          lo = lo * 10 + (c! - ZERO);
+          lo = lo * 10 + (c - ZERO);
           k++;
         }
         fraction++;
-        c = b[++i];
-      } while (isDigit(c));
+        c = b[++i]!;
+      } while (c >= ZERO && c <= NINE);
     }
     let v = Number.NaN;
     if (c === 0x65 || c === 0x45) {
-      c = b[++i];
-      if (c === PLUS || c === MINUS) c = b[++i];
-      if (!isDigit(c)) return NOT_FLAT;
-      while (isDigit(b[i])) i++;
+      c = b[++i]!;
+      if (c === PLUS || c === MINUS) c = b[++i]!;
+      if (!(c >= ZERO && c <= NINE)) return NOT_FLAT;
+      do c = b[++i]!;
+      while (c >= ZERO && c <= NINE);
     } else if (fraction < EXACT_POW10.length) {
       if (k === 0) v = fraction ? hi / EXACT_POW10[fraction]! : hi;
       else if (k <= 3 && hi > 0) v = decimalQuotient(hi, k, lo, fraction);
