@@ -49,23 +49,25 @@ const K = KEPT_METRICS.length;
 
 /** Collects a run's rows (newest `date` wins among duplicates, later row on a tie, as `loadRun`). */
 export class PackedBuilder {
-  readonly ids: number[] = [];
-  values = new Float64Array(1024 * K);
-  readonly bad: number[] = [];
-  readonly dates: string[] = [];
-  /** Where each point came from: its file (index into `displays`) and row. */
-  readonly fileOf: number[] = [];
-  readonly rowOf: number[] = [];
+  /** Points so far; per point, in typed arrays grown by `reserve`: id, values, bad bits, file (index into `displays`) and row. */
+  n = 0;
+  ids = new Int32Array(0);
+  values = new Float64Array(0);
+  bad = new Int32Array(0);
+  fileOf = new Int32Array(0);
+  rowOf = new Int32Array(0);
+  dates: string[] = [];
   readonly displays: string[] = [];
   /** Identity id -> point + 1 (0: none yet). */
-  private slotOfId = new Int32Array(1024);
+  private slotOfId = new Int32Array(0);
   duplicates = 0;
 
   merge(rows: FileRows, display: string, problems: string[]): void {
     const file = this.displays.push(display) - 1;
+    this.reserve(this.n + rows.n);
     for (let j = 0; j < rows.n; j++) {
       const id = rows.ids[j]!;
-      if (id >= this.slotOfId.length) this.growSlots(id);
+      if (id >= this.slotOfId.length) this.slotOfId = grown(this.slotOfId, Math.max(id + 1, 2 * this.slotOfId.length));
       let slot = this.slotOfId[id]! - 1;
       if (slot >= 0) {
         this.duplicates++;
@@ -75,10 +77,9 @@ export class PackedBuilder {
         problems.push(duplicateProblem(display, rowPath(rows, j), old, newer ? point : old));
         if (!newer) continue;
       } else {
-        slot = this.ids.length;
+        slot = this.n++;
         this.slotOfId[id] = slot + 1;
-        this.ids.push(id);
-        if ((slot + 1) * K > this.values.length) this.grow();
+        this.ids[slot] = id;
       }
       for (let m = 0; m < K; m++) this.values[slot * K + m] = rows.values[j * K + m]!;
       this.bad[slot] = rows.bad[j]!;
@@ -93,32 +94,38 @@ export class PackedBuilder {
     return `${this.displays[this.fileOf[slot]!]} ${i < 0 ? "$" : `$[${i}]`}`;
   }
 
-  private grow(): void {
-    const bigger = new Float64Array(this.values.length * 2);
-    bigger.set(this.values);
-    this.values = bigger;
+  /** Room for `points` points. */
+  private reserve(points: number): void {
+    if (points <= this.ids.length) return;
+    const size = Math.max(points, 2 * this.ids.length);
+    this.ids = grown(this.ids, size);
+    this.values = grown(this.values, size * K);
+    this.bad = grown(this.bad, size);
+    this.fileOf = grown(this.fileOf, size);
+    this.rowOf = grown(this.rowOf, size);
   }
 
-  private growSlots(id: number): void {
-    const bigger = new Int32Array(Math.max(id + 1, this.slotOfId.length * 2));
-    bigger.set(this.slotOfId);
-    this.slotOfId = bigger;
-  }
-
-  /** The run collected (the builder is not used after). */
+  /** The run collected, in views of the builder's arrays (no copy; the builder is not used after). */
   done(index: number, label: string, problems: string[], files: number): PackedRun {
-    const n = this.ids.length;
+    const n = this.n;
     return {
       index,
       label,
-      ids: Int32Array.from(this.ids),
-      values: this.values.slice(0, n * K),
-      bad: Int32Array.from(this.bad),
+      ids: this.ids.subarray(0, n),
+      values: this.values.subarray(0, n * K),
+      bad: this.bad.subarray(0, n),
       problems,
       files,
       duplicates: this.duplicates,
     };
   }
+}
+
+/** A copy of `a` in a bigger array of `size`. */
+function grown<T extends Int32Array | Float64Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a as never);
+  return b;
 }
 
 /** Reads a job's files as one packed run, with ids of this thread's table. */
