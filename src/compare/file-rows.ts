@@ -28,7 +28,7 @@ const scratch: FileRows = { n: 0, ids: new Int32Array(0), values: new Float64Arr
 function emptyRows(capacity: number): FileRows {
   if (scratch.ids.length < capacity) grow(scratch, capacity);
   scratch.n = 0;
-  scratch.dates = [];
+  scratch.dates = new Array<string>(capacity); // room made at once (growing it row by row copies it again and again)
   return scratch;
 }
 

@@ -55,15 +55,20 @@ export class PackedBuilder {
   values = new Float64Array(0);
   bad = new Int32Array(0);
   fileOf = new Int32Array(0);
+  /** Per point: its row in its file's `FileRows` (the file's dates are kept, not copied). */
   rowOf = new Int32Array(0);
-  dates: string[] = [];
   readonly displays: string[] = [];
+  /** Per file: its rows' dates and indexes in the file's array. */
+  private readonly fileDates: string[][] = [];
+  private readonly fileIndex: Int32Array[] = [];
   /** Identity id -> point + 1 (0: none yet). */
   private slotOfId = new Int32Array(0);
   duplicates = 0;
 
   merge(rows: FileRows, display: string, problems: string[]): void {
     const file = this.displays.push(display) - 1;
+    this.fileDates.push(rows.dates);
+    this.fileIndex.push(rows.index.slice(0, rows.n));
     this.reserve(this.n + rows.n);
     for (let j = 0; j < rows.n; j++) {
       const id = rows.ids[j]!;
@@ -71,7 +76,7 @@ export class PackedBuilder {
       let slot = this.slotOfId[id]! - 1;
       if (slot >= 0) {
         this.duplicates++;
-        const old = { source: this.source(slot), date: this.dates[slot]! };
+        const old = { source: this.source(slot), date: this.date(slot) };
         const point = { source: `${display} ${rowPath(rows, j)}`, date: rows.dates[j]! };
         const newer = point.date >= old.date;
         problems.push(duplicateProblem(display, rowPath(rows, j), old, newer ? point : old));
@@ -83,15 +88,18 @@ export class PackedBuilder {
       }
       for (let m = 0; m < K; m++) this.values[slot * K + m] = rows.values[j * K + m]!;
       this.bad[slot] = rows.bad[j]!;
-      this.dates[slot] = rows.dates[j]!;
       this.fileOf[slot] = file;
-      this.rowOf[slot] = rows.index[j]!;
+      this.rowOf[slot] = j;
     }
   }
 
   private source(slot: number): string {
-    const i = this.rowOf[slot]!;
+    const i = this.fileIndex[this.fileOf[slot]!]![this.rowOf[slot]!]!;
     return `${this.displays[this.fileOf[slot]!]} ${i < 0 ? "$" : `$[${i}]`}`;
+  }
+
+  private date(slot: number): string {
+    return this.fileDates[this.fileOf[slot]!]![this.rowOf[slot]!]!;
   }
 
   /** Room for `points` points. */

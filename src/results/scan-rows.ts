@@ -13,7 +13,7 @@
  * numbers to the same double (Clinger's exact fast path, else `Number`).
  */
 
-import { decimalQuotient } from "./decimal.js";
+import { decimalOut, decimalQuotient } from "./decimal.js";
 
 /** What a wanted field held in the current row. */
 export const FIELD_ABSENT = 0;
@@ -377,7 +377,7 @@ export class RowScanner {
       while (c >= ZERO && c <= NINE);
     } else if (fraction < EXACT_POW10.length) {
       if (k === 0) v = fraction ? hi / EXACT_POW10[fraction]! : hi;
-      else if (k <= 3 && hi > 0) v = decimalQuotient(hi, k, lo, fraction);
+      else if (k <= 3 && decimalQuotient(hi, k, lo, fraction)) v = decimalOut[0]!;
     }
     if (Number.isNaN(v)) v = Number(latin1(b, b[start] === MINUS ? start + 1 : start, i));
     this.type[field] = FIELD_NUMBER;
