@@ -44,12 +44,19 @@ function valueHash(v: Value): number {
   return typeof v === "string" ? stringHash(v) : typeof v === "number" ? numberHash(v) : v ? FIELD_TRUE : FIELD_FALSE;
 }
 
-/** The tuples of a table's ids from `first` on, to send to another thread (`IdentityTable.idsOfTuples`). */
+/**
+ * The tuples of a table's ids from `first` on, to send to another thread
+ * (`IdentityTable.idsOfTuples`): typed arrays and the table's few distinct
+ * strings, no object per value (cheap to copy between threads).
+ */
 export interface Tuples {
   first: number;
-  /** Where each tuple starts in `values`, and where the last ends. */
+  /** Where each tuple starts in `types`/`nums`, and where the last ends. */
   starts: Int32Array;
-  values: Value[];
+  types: Uint8Array;
+  /** Numbers, string indexes (into `strings`) and booleans as the table keeps them. */
+  nums: Float64Array;
+  strings: string[];
 }
 
 export class IdentityTable {
@@ -159,7 +166,9 @@ export class IdentityTable {
     return {
       first,
       starts: this.starts.slice(first, this.count + 1).map((at) => at - from),
-      values: Array.from({ length: to - from }, (_, j) => this.value(from + j)),
+      types: this.types.slice(from, to),
+      nums: this.nums.slice(from, to),
+      strings: [...this.strings],
     };
   }
 
@@ -169,9 +178,10 @@ export class IdentityTable {
       const start = from.starts[k]!;
       this.n = from.starts[k + 1]! - start;
       for (let j = 0; j < this.n; j++) {
-        const v = from.values[start + j]!;
-        this.tuple[j] = v;
-        this.tupleHashes[j] = valueHash(v);
+        const type = from.types[start + j]!;
+        const v = from.nums[start + j]!;
+        this.tuple[j] = type === FIELD_STRING ? from.strings[v]! : type === FIELD_NUMBER ? v : type === FIELD_TRUE;
+        this.tupleHashes[j] = type === FIELD_STRING ? stringHash(from.strings[v]!) : type === FIELD_NUMBER ? numberHash(v) : type;
       }
       into[from.first + k] = this.idOfTuple();
     }

@@ -15,5 +15,7 @@ parentPort!.on("message", (job: LoadJob | null) => {
   const table = localIdentities();
   packed.newIdentities = table.tuplesFrom(sent);
   sent = table.size;
-  parentPort!.postMessage(packed, [packed.values.buffer as ArrayBuffer, packed.bad.buffer as ArrayBuffer, packed.ids.buffer as ArrayBuffer]);
+  const t = packed.newIdentities;
+  const buffers = [packed.values, packed.bad, packed.ids, t.starts, t.types, t.nums].map((a) => a.buffer as ArrayBuffer);
+  parentPort!.postMessage(packed, buffers);
 });
