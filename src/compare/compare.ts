@@ -253,23 +253,61 @@ function magnitude(t: { ratio: number | null; change?: number | null }): number 
   return r !== null && r > 0 ? Math.abs(Math.log(r)) : 0;
 }
 
-/** Changed first, largest change first; then inconclusive, new, missing, unchanged (sort keys computed once per item). */
+/**
+ * Changed first, largest change first; then inconclusive, new, missing,
+ * unchanged; equal verdict and size by name, then as they came (a stable sort).
+ * Without a comparator over all items (40,000 entries): the sizes are ranked
+ * by a native sort of their values, the items placed by counting (verdict,
+ * size rank), and only items equal in both (few and small runs) are compared by name.
+ */
 function sortResults<T extends { verdict: Verdict; name: string; ratio: number | null; change?: number | null }>(items: T[]): void {
-  const rank = new Int32Array(items.length);
-  const mag = new Float64Array(items.length);
-  const order = new Array<number>(items.length);
-  for (let i = 0; i < items.length; i++) {
-    rank[i] = RANK[items[i]!.verdict];
-    mag[i] = magnitude(items[i]!);
-    order[i] = i;
+  const n = items.length;
+  const mag = new Float64Array(n);
+  for (let i = 0; i < n; i++) mag[i] = magnitude(items[i]!);
+  const sizes = mag.slice().sort();
+  let u = 0;
+  for (let i = 0; i < n; i++) if (u === 0 || sizes[i] !== sizes[u - 1]) sizes[u++] = sizes[i]!;
+  // key: verdict rank, then size rank, largest first
+  const key = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = mag[i]!;
+    let lo = 0;
+    let hi = u - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sizes[mid]! < m) lo = mid + 1;
+      else hi = mid;
+    }
+    key[i] = RANK[items[i]!.verdict] * u + (u - 1 - lo);
   }
-  order.sort((a, b) => {
+  const start = new Int32Array(6 * u + 1);
+  for (let i = 0; i < n; i++) start[key[i]! + 1]!++;
+  for (let k = 0; k < 6 * u; k++) start[k + 1]! += start[k]!;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[start[key[i]!]!++] = i;
+  const sorted = new Array<T>(n);
+  for (let s = 0; s < n; ) {
+    let e = s + 1;
+    while (e < n && key[order[e]!] === key[order[s]!]) e++;
+    if (e - s > 1) byName(items, order.subarray(s, e));
+    for (let j = s; j < e; j++) sorted[j] = items[order[j]!]!;
+    s = e;
+  }
+  for (let i = 0; i < n; i++) items[i] = sorted[i]!;
+}
+
+/** Sorts `run` (indices of `items`, ascending) by the items' names, stably; a run of one name (a point's metrics) is left as it is. */
+function byName(items: readonly { name: string }[], run: Int32Array): void {
+  const first = items[run[0]!]!.name;
+  let same = true;
+  for (let j = 1; j < run.length && same; j++) same = items[run[j]!]!.name === first;
+  if (same) return;
+  const sorted = Array.from(run).sort((a, b) => {
     const na = items[a]!.name;
     const nb = items[b]!.name;
-    return rank[a]! - rank[b]! || mag[b]! - mag[a]! || (na < nb ? -1 : na > nb ? 1 : 0);
+    return na < nb ? -1 : na > nb ? 1 : 0;
   });
-  const sorted = order.map((i) => items[i]!);
-  for (let i = 0; i < items.length; i++) items[i] = sorted[i]!;
+  run.set(sorted);
 }
 
 // --- points ----------------------------------------------------------------------

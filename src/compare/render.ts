@@ -3,8 +3,20 @@
  * section of the sticky PR comment (`renderCommentSection`). Changed points
  * and curves first, largest first, then the counts.
  */
-import { count as thousands, tableHeader, tableRow } from "../report/markdown.js";
+import { count, tableHeader, tableRow } from "../report/markdown.js";
 import type { Comparison, Counts, CurveResult, PointResult, Verdict } from "./types.js";
+
+/**
+ * `12,345`: what `count` (toLocaleString "en-US") writes for an integer, without
+ * its first call's cost (~40 ms to set up the locale's number format); `count` for any other number.
+ */
+export function thousands(n: number): string {
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return count(n);
+  const s = String(Math.abs(n));
+  let out = s.length > 3 ? s.slice(0, ((s.length - 1) % 3) + 1) : s;
+  for (let i = out.length; i < s.length; i += 3) out += `,${s.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
+}
 
 const ICON: Record<Verdict, string> = { regression: "🔴", improvement: "🟢", unchanged: "⚪", inconclusive: "🟡", new: "🆕", missing: "➖" };
 
@@ -85,10 +97,13 @@ export interface RenderOptions {
   maxRows?: number;
 }
 
-function table(header: string, rows: string[], max: number, what: string): string[] {
-  const out = [header, ...rows.slice(0, max)];
-  if (rows.length > max) out.push("", `_… ${thousands(rows.length - max)} more ${what} in comparison.json._`);
-  return [...out, ""];
+/** A table of the first `max` items (only those are rendered: 20,000 points make 20,000 rows nobody sees), then how many more. */
+function table<T>(header: string, items: readonly T[], row: (item: T) => string, max: number, what: string): string[] {
+  const out = [header];
+  for (let i = 0; i < items.length && i < max; i++) out.push(row(items[i]!));
+  if (items.length > max) out.push("", `_… ${thousands(items.length - max)} more ${what} in comparison.json._`);
+  out.push("");
+  return out;
 }
 
 function headline(cmp: Comparison): string {
@@ -111,19 +126,19 @@ export function renderComparison(cmp: Comparison, opts: RenderOptions = {}): str
   const max = opts.maxRows ?? 200;
   const lines = [`## ${opts.title ?? "Comparison with the baseline"}`, "", headline(cmp), "", methodLine(cmp), ""];
   const moved = cmp.curves.filter((c) => c.verdict !== "unchanged");
-  if (moved.length) lines.push("### Curves (throughput per GPU vs interactivity)", "", ...table(CURVE_HEADER, moved.map(curveRow), max, "curves"));
+  if (moved.length) lines.push("### Curves (throughput per GPU vs interactivity)", "", ...table(CURVE_HEADER, moved, curveRow, max, "curves"));
   const changed = cmp.points.filter((p) => p.verdict === "regression" || p.verdict === "improvement");
   lines.push(
     "### Changed points",
     "",
-    ...(changed.length ? table(POINT_HEADER, changed.map(pointRow), max, "changed metrics") : ["_None beyond the floor and the noise._", ""]),
+    ...(changed.length ? table(POINT_HEADER, changed, pointRow, max, "changed metrics") : ["_None beyond the floor and the noise._", ""]),
   );
   const other = cmp.points.filter((p) => p.verdict === "inconclusive" || p.verdict === "new" || p.verdict === "missing");
   if (other.length) {
     lines.push(
       `<details><summary>Inconclusive, new and missing (${thousands(other.length)})</summary>`,
       "",
-      ...table(POINT_HEADER, other.map(pointRow), max, "rows"),
+      ...table(POINT_HEADER, other, pointRow, max, "rows"),
       "</details>",
       "",
     );
