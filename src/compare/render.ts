@@ -4,7 +4,7 @@
  * and curves first, largest first, then the counts.
  */
 import { count, tableHeader, tableRow } from "../report/markdown.js";
-import type { Comparison, Counts, CurveResult, PointResult, Verdict } from "./types.js";
+import { type PointList, pointList, type Comparison, type Counts, type CurveResult, type PointResult, type Verdict } from "./types.js";
 
 /**
  * `12,345`: what `count` (toLocaleString "en-US") writes for an integer, without
@@ -97,11 +97,32 @@ export interface RenderOptions {
   maxRows?: number;
 }
 
+/** Some items of a longer list: its first ones and how many it has. */
+interface Head<T> {
+  items: readonly T[];
+  total: number;
+}
+
+const isChange = (v: Verdict) => v === "regression" || v === "improvement";
+
+/** The first `max` point entries whose verdict passes `keep`, and how many pass (the entries are made only for those shown: see pointList). */
+function firstPoints(cmp: Comparison, keep: (v: Verdict) => boolean, max: number): Head<PointResult> {
+  const list = pointList(cmp);
+  const items: PointResult[] = [];
+  let total = 0;
+  for (let n = 0; n < list.length; n++) {
+    if (!keep(list.verdict(n))) continue;
+    if (total++ < max) items.push(list.at(n));
+  }
+  return { items, total };
+}
+
 /** A table of the first `max` items (only those are rendered: 20,000 points make 20,000 rows nobody sees), then how many more. */
-function table<T>(header: string, items: readonly T[], row: (item: T) => string, max: number, what: string): string[] {
+function table<T>(header: string, head: readonly T[] | Head<T>, row: (item: T) => string, max: number, what: string): string[] {
+  const { items, total } = Array.isArray(head) ? { items: head as readonly T[], total: head.length } : (head as Head<T>);
   const out = [header];
   for (let i = 0; i < items.length && i < max; i++) out.push(row(items[i]!));
-  if (items.length > max) out.push("", `_… ${thousands(items.length - max)} more ${what} in comparison.json._`);
+  if (total > max) out.push("", `_… ${thousands(total - max)} more ${what} in comparison.json._`);
   out.push("");
   return out;
 }
@@ -127,16 +148,16 @@ export function renderComparison(cmp: Comparison, opts: RenderOptions = {}): str
   const lines = [`## ${opts.title ?? "Comparison with the baseline"}`, "", headline(cmp), "", methodLine(cmp), ""];
   const moved = cmp.curves.filter((c) => c.verdict !== "unchanged");
   if (moved.length) lines.push("### Curves (throughput per GPU vs interactivity)", "", ...table(CURVE_HEADER, moved, curveRow, max, "curves"));
-  const changed = cmp.points.filter((p) => p.verdict === "regression" || p.verdict === "improvement");
+  const changed = firstPoints(cmp, isChange, max);
   lines.push(
     "### Changed points",
     "",
-    ...(changed.length ? table(POINT_HEADER, changed, pointRow, max, "changed metrics") : ["_None beyond the floor and the noise._", ""]),
+    ...(changed.total ? table(POINT_HEADER, changed, pointRow, max, "changed metrics") : ["_None beyond the floor and the noise._", ""]),
   );
-  const other = cmp.points.filter((p) => p.verdict === "inconclusive" || p.verdict === "new" || p.verdict === "missing");
-  if (other.length) {
+  const other = firstPoints(cmp, (v) => v === "inconclusive" || v === "new" || v === "missing", max);
+  if (other.total) {
     lines.push(
-      `<details><summary>Inconclusive, new and missing (${thousands(other.length)})</summary>`,
+      `<details><summary>Inconclusive, new and missing (${thousands(other.total)})</summary>`,
       "",
       ...table(POINT_HEADER, other, pointRow, max, "rows"),
       "</details>",
@@ -202,7 +223,7 @@ export function renderCommentSection(input: CommentSectionInput): string[] {
         .join(" · ")}`,
       "",
     );
-  const top = cmp.points.filter((p) => p.verdict === "regression" || p.verdict === "improvement").slice(0, input.top ?? 5);
+  const top = firstPoints(cmp, isChange, input.top ?? 5).items;
   if (top.length) lines.push(POINT_HEADER, ...top.map(pointRow), "");
   if (s.noise === "none") lines.push("_No noise estimate (no history runs): changes were called on the floor alone._", "");
   lines.push(input.url ? `[Full comparison](${input.url})` : "Full comparison: the `comparison` artifact.", "");
@@ -226,16 +247,20 @@ export function* comparisonJsonChunks(cmp: Comparison): Generator<string> {
   let parts: string[] = ["{\n"];
   let size = 0;
   let first = true;
-  for (const [k, v] of Object.entries(cmp)) {
+  for (const k of Object.keys(cmp) as (keyof Comparison)[]) {
     parts.push(first ? "" : ",\n", JSON.stringify(k), ": ");
     first = false;
-    if (!(Array.isArray(v) && (k === "points" || k === "curves" || k === "problems"))) parts.push(JSON.stringify(v));
-    else if (!v.length) parts.push("[]");
+    // The points one at a time (made as they are written when compareRuns made them: see pointList).
+    const v = k === "points" ? pointList(cmp) : cmp[k];
+    if (!(k === "points" || (Array.isArray(v) && (k === "curves" || k === "problems")))) parts.push(JSON.stringify(v));
+    else if (!(v as ArrayLike<unknown>).length) parts.push("[]");
     else {
+      const at = k === "points" ? (i: number) => (v as PointList).at(i) : (i: number) => (v as readonly unknown[])[i];
+      const length = (v as ArrayLike<unknown>).length;
       parts.push("[\n");
-      for (let i = 0; i < v.length; i++) {
+      for (let i = 0; i < length; i++) {
         // One JSON.stringify per entry: V8's serializer is faster than any hand-built string.
-        const item = JSON.stringify(v[i]);
+        const item = JSON.stringify(at(i));
         parts.push(i ? ",\n" : "", item);
         size += item.length;
         if (size < CHUNK) continue;

@@ -91,3 +91,27 @@ export interface Comparison {
   /** Every problem with the input, one line each (file, row, field, what was done). */
   problems: string[];
 }
+
+/** The point entries of a comparison read one at a time: `compareRuns` makes each entry only when it is read (see `pointList`). */
+export interface PointList {
+  readonly length: number;
+  /** The verdict of entry `n` (without making it). */
+  verdict(n: number): Verdict;
+  /** Entry `n`, in the order of `points`. */
+  at(n: number): PointResult;
+}
+
+const LISTS = new WeakMap<Comparison, PointList>();
+
+/** Says that `cmp.points` can be read one entry at a time through `list` (see `pointList`). */
+export function attachPointList(cmp: Comparison, list: PointList): void {
+  LISTS.set(cmp, list);
+}
+
+/** The points of `cmp` one at a time: its list when `compareRuns` made it (entries made as read), else over `cmp.points`. */
+export function pointList(cmp: Comparison): PointList {
+  const list = LISTS.get(cmp);
+  if (list) return list;
+  const points = cmp.points;
+  return { length: points.length, verdict: (n) => points[n]!.verdict, at: (n) => points[n]! };
+}
