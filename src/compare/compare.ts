@@ -270,7 +270,7 @@ function sortResults<T extends { verdict: Verdict; name: string; ratio: number |
  * (verdict, size rank), and only items equal in both (few and small runs) are
  * compared by name.
  */
-function sortOrder(n: number, rank: Uint8Array, mag: Float64Array, nameOf: (i: number) => string): Int32Array {
+function sortOrder(n: number, rank: Uint8Array, mag: Float64Array, nameOf: (i: number) => string, group?: Int32Array): Int32Array {
   const sizes = mag.slice(0, n).sort();
   let u = 0;
   for (let i = 0; i < n; i++) if (u === 0 || sizes[i] !== sizes[u - 1]) sizes[u++] = sizes[i]!;
@@ -295,14 +295,23 @@ function sortOrder(n: number, rank: Uint8Array, mag: Float64Array, nameOf: (i: n
   for (let s = 0; s < n; ) {
     let e = s + 1;
     while (e < n && key[order[e]!] === key[order[s]!]) e++;
-    if (e - s > 1) byName(order.subarray(s, e), nameOf);
+    if (e - s > 1) byName(order.subarray(s, e), nameOf, group);
     s = e;
   }
   return order;
 }
 
-/** Sorts `run` (item numbers, ascending) by the items' names, stably; a run of one name (a point's metrics) is left as it is. */
-function byName(run: Int32Array, nameOf: (i: number) => string): void {
+/**
+ * Sorts `run` (item numbers, ascending) by the items' names, stably; a run of
+ * one name, or of one `group` (a point's metrics: no name needed), is left as it is.
+ */
+function byName(run: Int32Array, nameOf: (i: number) => string, group?: Int32Array): void {
+  if (group) {
+    const g = group[run[0]!];
+    let one = true;
+    for (let j = 1; j < run.length && one; j++) one = group[run[j]!] === g;
+    if (one) return;
+  }
   const first = nameOf(run[0]!);
   let same = true;
   for (let j = 1; j < run.length && same; j++) same = nameOf(run[j]!) === first;
@@ -426,7 +435,7 @@ class PointTable implements PointList {
   }
 
   sort(): void {
-    this.order = sortOrder(this.count, this.rank, this.mag, (k) => this.nameOf(this.point[k]!));
+    this.order = sortOrder(this.count, this.rank, this.mag, (k) => this.nameOf(this.point[k]!), this.point);
   }
 
   verdict(n: number): Verdict {
