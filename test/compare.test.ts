@@ -9,7 +9,7 @@ import { compareRuns, round } from "../src/compare/compare.js";
 import { frontier, interpolate, logRatios } from "../src/compare/curves.js";
 import { runFromRows } from "../src/compare/load.js";
 import { CURVE_FIELDS, identityFields, identityKey, identityOf, MULTI_SHAPE, SINGLE_SHAPE } from "../src/compare/metrics.js";
-import { comparisonJson, renderCommentSection, renderComparison, thousands } from "../src/compare/render.js";
+import { comparisonJson, comparisonJsonBytes, renderCommentSection, renderComparison, thousands } from "../src/compare/render.js";
 import { simulatedSweep } from "../src/compare/simulate.js";
 import { normalQuantile, normalRng, normalsInto, tQuantile } from "../src/compare/stats.js";
 import type { Comparison, PointResult } from "../src/compare/types.js";
@@ -315,6 +315,7 @@ describe("output of a big comparison", () => {
     const eager = { ...mixed() }; // a plain object: its points read once, as an array
     expect(new Set(eager.points.map((p) => p.verdict))).toEqual(new Set(["regression", "improvement", "unchanged", "inconclusive", "new", "missing"]));
     expect(comparisonJson(lazy)).toBe(comparisonJson(eager));
+    expect(Buffer.concat([...comparisonJsonBytes(mixed())]).toString("utf8")).toBe(comparisonJson(eager));
     expect(renderComparison(lazy, { maxRows: 3 })).toBe(renderComparison(eager, { maxRows: 3 }));
     expect(renderCommentSection({ comparison: lazy })).toEqual(renderCommentSection({ comparison: eager }));
     expect(JSON.parse(comparisonJson(lazy))).toEqual(JSON.parse(JSON.stringify(eager)));
