@@ -9,17 +9,7 @@ import { KEPT_METRICS, type Point, type Run } from "./load.js";
 import { COMPANION, CURVE_X, CURVE_Y, curveIdentityOf, curveKeyOf, METRICS, pointName, type MetricSpec } from "./metrics.js";
 import { noiseModel, pointNoise, type NoiseModel, type RefTable } from "./noise.js";
 import { hash32, tQuantile } from "./stats.js";
-import {
-  attachPointList,
-  type Comparison,
-  type Counts,
-  type CurveResult,
-  type NoiseInfo,
-  type PointList,
-  type PointResult,
-  type RunInfo,
-  type Verdict,
-} from "./types.js";
+import { attachPointList, type Comparison, type Counts, type CurveResult, type PointList, type PointResult, type RunInfo, type Verdict } from "./types.js";
 
 export interface CompareOptions {
   /** Practical floor as a fraction (0.05 = 5%). */
@@ -408,14 +398,9 @@ class PointTable implements PointList {
     return k;
   }
 
-  /** The values compared by entry `k`: [baseline, head] (NaN when absent). */
-  private values(k: number): [number, number] {
-    if (this.why[k] === R_NO_METRIC) return [Number.NaN, Number.NaN];
-    const i = this.point[k]!;
-    const mi = this.ctx.metrics[this.metric[k]!]!.mi;
-    const b = this.ctx.base[i];
-    const h = this.ctx.heads[i];
-    return [b ? b.values[mi]! : Number.NaN, h ? h.values[mi]! : Number.NaN];
+  /** The value of entry `k`'s metric in `pt` (NaN when absent, and for an entry without a usable metric). */
+  private value(k: number, pt: Point | undefined): number {
+    return pt && this.why[k] !== R_NO_METRIC ? pt.values[this.ctx.metrics[this.metric[k]!]!.mi]! : Number.NaN;
   }
 
   /** Entry `k`'s size of change: |log(1 + change)|, or |log ratio| without a change. */
@@ -424,7 +409,9 @@ class PointTable implements PointList {
     let r: number | null;
     if (!Number.isNaN(c)) r = 1 + c;
     else {
-      const [bv, hv] = this.values(k);
+      const i = this.point[k]!;
+      const bv = this.value(k, this.ctx.base[i]);
+      const hv = this.value(k, this.ctx.heads[i]);
       r = bv > 0 && hv > 0 ? round(hv / bv) : null;
     }
     this.mag[k] = r !== null && r > 0 ? Math.abs(Math.log(r)) : 0;
@@ -458,20 +445,40 @@ class PointTable implements PointList {
     return this.objects;
   }
 
+  /** Entry `k` as an object, made whole in one go (one object shape for every entry). */
   private make(k: number): PointResult {
     const ctx = this.ctx;
     const i = this.point[k]!;
     const m = ctx.metrics[this.metric[k]!]!;
-    const [bv, hv] = this.values(k);
+    const b = ctx.base[i];
+    const h = ctx.heads[i];
+    const bv = this.value(k, b);
+    const hv = this.value(k, h);
     const df = this.df[k]!;
-    const st: Stats = {
+    const e: PointResult = {
+      identity: (h ?? b)!.identity,
+      name: this.nameOf(i),
+      metric: m.spec.name,
+      better: m.spec.better,
+      baseline: num(bv),
+      head: num(hv),
+      ratio: bv > 0 && hv > 0 ? round(hv / bv) : null,
       reference: nullIfNaN(this.reference[k]!),
       change: nullIfNaN(this.change[k]!),
       samples: this.samples[k]!,
       noise: df ? { cv: nullIfNaN(this.cv[k]!) as number, df } : null,
       threshold: nullIfNaN(this.threshold[k]!),
+      floor: m.floor,
+      verdict: VERDICT_OF_RANK[this.rank[k]!]!,
+      reason: reasonText(this.why[k]!, m, this.param[k]!),
     };
-    const e = entry(ctx, i, this.pointOf(i), this.nameOf(i), m, bv, hv, VERDICT_OF_RANK[this.rank[k]!]!, reasonText(this.why[k]!, m, this.param[k]!), st);
+    if (m.companion >= 0) {
+      e.companion = {
+        metric: KEPT_METRICS[m.companion]!,
+        baseline: num(b ? b.values[m.companion]! : Number.NaN),
+        head: num(h ? h.values[m.companion]! : Number.NaN),
+      };
+    }
     const also = this.also[k]!;
     if (also) {
       const unchanged: string[] = [];
@@ -606,57 +613,6 @@ const surelyUnchanged = (ctx: Context, i: number, m: MetricInfo, bv: number, hv:
 
 const absent = (pt: Point, mi: number) => Number.isNaN(pt.values[mi]!) && !(pt.bad & (1 << mi));
 const num = (v: number) => (Number.isFinite(v) ? v : null);
-
-/** The reference statistics of an entry (none for new, missing and unusable ones). */
-interface Stats {
-  reference: number | null;
-  change: number | null;
-  samples: number;
-  noise: NoiseInfo | null;
-  threshold: number | null;
-}
-
-/** One metric's entry, made whole in one go (one object shape for every entry). */
-function entry(
-  ctx: Context,
-  i: number,
-  p: Point,
-  name: string,
-  m: MetricInfo,
-  bv: number,
-  hv: number,
-  verdict: Verdict,
-  reason: string,
-  st: Stats,
-): PointResult {
-  const e: PointResult = {
-    identity: p.identity,
-    name,
-    metric: m.spec.name,
-    better: m.spec.better,
-    baseline: num(bv),
-    head: num(hv),
-    ratio: bv > 0 && hv > 0 ? round(hv / bv) : null,
-    reference: st.reference,
-    change: st.change,
-    samples: st.samples,
-    noise: st.noise,
-    threshold: st.threshold,
-    floor: m.floor,
-    verdict,
-    reason,
-  };
-  if (m.companion >= 0) {
-    const b = ctx.base[i];
-    const h = ctx.heads[i];
-    e.companion = {
-      metric: KEPT_METRICS[m.companion]!,
-      baseline: num(b ? b.values[m.companion]! : Number.NaN),
-      head: num(h ? h.values[m.companion]! : Number.NaN),
-    };
-  }
-  return e;
-}
 
 /**
  * The verdict of metric `j` of matched point `i`, added to `table` (returns
