@@ -18,7 +18,7 @@ export interface CompareOptions {
   floors?: Record<string, number>;
   /** Floor of a curve's geometric-mean ratio (default 0.02). */
   curveFloor?: number;
-  /** One entry per metric, unchanged ones included (default: unchanged metrics after the first are named in `also_unchanged` of the first, see `fold`). */
+  /** One entry per metric, unchanged ones included (default: unchanged metrics after the first are named in `also_unchanged` of the first, see `comparePoints`). */
   allMetrics?: boolean;
   /** Threads besides this one for the curves' bootstrap (default 0; see `curveStats`). */
   curveWorkers?: number;
@@ -576,7 +576,7 @@ function comparePoints(ctx: Context, curveVerdicts: readonly Verdict[]): { point
 
 /**
  * The entries of point `i` into `table`, one per compared metric in METRICS
- * order; with `fold`, a metric after the first that is unchanged is only a bit
+ * order; when folding, a metric after the first that is unchanged is only a bit
  * of the first entry's `also` (surely unchanged ones, `surelyUnchanged`, are not even computed).
  */
 function comparePoint(ctx: Context, table: PointTable, i: number, curve: Verdict | undefined, fold: boolean): void {

@@ -43,7 +43,7 @@ export interface PointResult {
   floor: number;
   verdict: Verdict;
   reason: string;
-  /** Of a point's first entry: its other metrics that are unchanged, named here instead of one entry each (unless --all-metrics); see `fold`. */
+  /** Of a point's first entry: its other metrics that are unchanged, named here instead of one entry each (unless --all-metrics); see `comparePoints` in compare.ts. */
   also_unchanged?: string[];
   /** A metric shown next to this one (median_intvty next to median_tpot). */
   companion?: { metric: string; baseline: number | null; head: number | null };
