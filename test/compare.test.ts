@@ -9,10 +9,10 @@ import { compareRuns, round } from "../src/compare/compare.js";
 import { frontier, interpolate, logRatios } from "../src/compare/curves.js";
 import { runFromRows } from "../src/compare/load.js";
 import { CURVE_FIELDS, identityFields, identityKey, identityOf, MULTI_SHAPE, SINGLE_SHAPE } from "../src/compare/metrics.js";
-import { renderCommentSection } from "../src/compare/render.js";
+import { comparisonJson, comparisonJsonBytes, renderCommentSection, renderComparison, thousands } from "../src/compare/render.js";
 import { simulatedSweep } from "../src/compare/simulate.js";
 import { normalQuantile, normalRng, normalsInto, tQuantile } from "../src/compare/stats.js";
-import type { Comparison } from "../src/compare/types.js";
+import type { Comparison, PointResult } from "../src/compare/types.js";
 import type { AggRow } from "../src/results/types.js";
 import { infx, infxProcess, ROOT } from "./support/cli.js";
 import { SINGLE_NODE_ROW } from "./support/agg-rows.js";
@@ -295,6 +295,49 @@ describe("compareRuns", () => {
     expect(cmp.curves[0]).toMatchObject({ verdict: "regression", ci_method: "bootstrap" });
     expect(cmp.curves[0]!.ratio!).toBeGreaterThan(0.95);
     expect(cmp.curves[0]!.ci![1]).toBeLessThan(1);
+  });
+});
+
+describe("output of a big comparison", () => {
+  /** Mixed verdicts: noisy history, a slower curve, a new and a missing point, a bad value. */
+  function mixed(): Comparison {
+    const z = normalRng(11);
+    const o = { cv: 0.05, curves: 4, concs: [4, 8, 16, 32, 64] };
+    const history = [0, 1, 2].map((k) => runFromRows(`h${k}`, simulatedSweep(z, o)));
+    const base = simulatedSweep(z, o);
+    const head = simulatedSweep(z, o, (c, i) => (c === 1 ? 0.7 : c === 2 ? 1.4 : i === 3 ? 0.9 : 1)).slice(1);
+    head.push({ ...head[0]!, conc: 512 }, { ...head[1]!, median_ttft: -1 });
+    return compareRuns(runFromRows("b", base), runFromRows("h", head), history, { floor: 0.05 });
+  }
+
+  it("the entries made as they are written (JSON, markdown) are those of points", () => {
+    const lazy = mixed();
+    const eager = { ...mixed() }; // a plain object: its points read once, as an array
+    expect(new Set(eager.points.map((p) => p.verdict))).toEqual(new Set(["regression", "improvement", "unchanged", "inconclusive", "new", "missing"]));
+    expect(comparisonJson(lazy)).toBe(comparisonJson(eager));
+    expect(Buffer.concat([...comparisonJsonBytes(mixed())]).toString("utf8")).toBe(comparisonJson(eager));
+    expect(renderComparison(lazy, { maxRows: 3 })).toBe(renderComparison(eager, { maxRows: 3 }));
+    expect(renderCommentSection({ comparison: lazy })).toEqual(renderCommentSection({ comparison: eager }));
+    expect(JSON.parse(comparisonJson(lazy))).toEqual(JSON.parse(JSON.stringify(eager)));
+    expect(lazy.points).toEqual(eager.points);
+  });
+
+  it("entries in order: changed first, larger change first, then inconclusive, new, missing, unchanged; ties by name", () => {
+    const rank = ["regression", "improvement", "inconclusive", "new", "missing", "unchanged"];
+    const size = (p: PointResult) => {
+      const r = p.change !== null ? 1 + p.change : p.ratio;
+      return r !== null && r > 0 ? Math.abs(Math.log(r)) : 0;
+    };
+    const pts = mixed().points;
+    for (let k = 1; k < pts.length; k++) {
+      const [a, b] = [pts[k - 1]!, pts[k]!];
+      const order = rank.indexOf(a.verdict) - rank.indexOf(b.verdict) || size(b) - size(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      expect(order, `${k}: ${a.name} ${a.metric} before ${b.name} ${b.metric}`).toBeLessThanOrEqual(0);
+    }
+  });
+
+  it("counts with thousands separators, as toLocaleString writes them", () => {
+    for (const n of [0, 7, 999, 1000, 12345, 1234567, -4321, 2 ** 53 - 1, 1.5]) expect(thousands(n)).toBe(n.toLocaleString("en-US"));
   });
 });
 

@@ -18,7 +18,6 @@ function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
-endQuietlyOnClosedPipe(process.stdout);
-endQuietlyOnClosedPipe(process.stderr);
-const code = await runCli(process.argv.slice(2), processIo());
+// On each of stdout and stderr before its first write (see processIo).
+const code = await runCli(process.argv.slice(2), processIo(endQuietlyOnClosedPipe));
 process.exitCode = code;

@@ -9,7 +9,7 @@ import { historyJobs, parseFloors, readRun } from "../compare/inputs.js";
 import type { Run } from "../compare/load.js";
 import { loadRunsInParallel } from "../compare/parallel.js";
 import { METRIC_NAMES } from "../compare/metrics.js";
-import { comparisonJsonChunks, renderComparison } from "../compare/render.js";
+import { comparisonJsonBytes, comparisonJsonChunks, renderComparison } from "../compare/render.js";
 
 /** Exit code of --fail-on regression when something regressed (1 and 2 are bad input and bad usage). */
 export const REGRESSION_EXIT = 3;
@@ -142,10 +142,9 @@ export async function run(o: CompareOptions, io: Io): Promise<number> {
 
   // The markdown only when asked for; the JSON (most of the output's cost) as pieces, made as they are written.
   const md = o.format === "markdown" || o.stepSummary ? renderComparison(cmp, o.title !== undefined ? { title: o.title } : {}) : "";
-  const output = () => (o.format === "json" ? comparisonJsonChunks(cmp) : [md]);
-  if (o.out !== undefined) writeFileNoFollow(path(o.out), output());
-  else for (const piece of output()) io.out(piece);
-  if (o.jsonOut !== undefined) writeFileNoFollow(path(o.jsonOut), comparisonJsonChunks(cmp));
+  if (o.out !== undefined) writeFileNoFollow(path(o.out), o.format === "json" ? comparisonJsonBytes(cmp) : md);
+  else for (const piece of o.format === "json" ? comparisonJsonChunks(cmp) : [md]) io.out(piece);
+  if (o.jsonOut !== undefined) writeFileNoFollow(path(o.jsonOut), comparisonJsonBytes(cmp));
   if (o.stepSummary) {
     if (!io.env.GITHUB_STEP_SUMMARY) throw new UsageError("--step-summary: GITHUB_STEP_SUMMARY is not set (it is set inside GitHub Actions steps)");
     appendFileSync(io.env.GITHUB_STEP_SUMMARY, md);

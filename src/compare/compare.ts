@@ -10,7 +10,7 @@ import { pointAt } from "./run.js";
 import { COMPANION, CURVE_X, CURVE_Y, curveIdentityOf, curveKeyOf, METRICS, pointName, type MetricSpec } from "./metrics.js";
 import { noiseModel, pointNoise, type NoiseModel, type RefTable } from "./noise.js";
 import { hash32, tQuantile } from "./stats.js";
-import type { Comparison, Counts, CurveResult, PointResult, RunInfo, Verdict } from "./types.js";
+import { attachPointList, type Comparison, type Counts, type CurveResult, type PointList, type PointResult, type RunInfo, type Verdict } from "./types.js";
 
 export interface CompareOptions {
   /** Practical floor as a fraction (0.05 = 5%). */
@@ -19,7 +19,7 @@ export interface CompareOptions {
   floors?: Record<string, number>;
   /** Floor of a curve's geometric-mean ratio (default 0.02). */
   curveFloor?: number;
-  /** One entry per metric, unchanged ones included (default: unchanged metrics after the first are named in `also_unchanged` of the first, see `fold`). */
+  /** One entry per metric, unchanged ones included (default: unchanged metrics after the first are named in `also_unchanged` of the first, see `comparePoints`). */
   allMetrics?: boolean;
   /** Threads besides this one for the curves' bootstrap (default 0; see `curveStats`). */
   curveWorkers?: number;
@@ -62,7 +62,19 @@ export function round(v: number | null): number | null {
   const r = k >= 0 ? m / P10[k]! : m * P10[-k]!;
   return v < 0 ? -r : r;
 }
-const pct = (f: number) => `${Number((f * 100).toFixed(1))}%`;
+/**
+ * `13.7%`: the same text as `${Number((f * 100).toFixed(1))}%`, 5x faster (it
+ * is in the reason of most entries): the tenths by rounding, toFixed itself
+ * where they are near a rounding tie, negative or large.
+ */
+function pct(f: number): string {
+  const x = f * 100;
+  const tenths = x * 10;
+  if (!(x >= 0 && x < 1e9) || Math.abs(tenths - Math.floor(tenths) - 0.5) < 1e-6) return `${Number(x.toFixed(1))}%`;
+  const k = Math.round(tenths);
+  const d = k % 10;
+  return d ? `${(k - d) / 10}.${d}%` : `${k / 10}%`;
+}
 
 /** What every point of a metric shares: its index, floor and companion. */
 interface MetricInfo {
@@ -167,11 +179,11 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
   opts.onStage(curves.threads > 1 ? `curves on ${curves.threads} threads` : "curves");
   const { points, perPoint, perMetric } = comparePoints(ctx, curves.verdictOf);
   opts.onStage("points");
-  sortResults(points);
+  points.sort();
   const curveResults = curves.results;
   sortResults(curveResults);
   opts.onStage("sort");
-  return {
+  const cmp: Comparison = {
     schema: "infx-comparison/1",
     summary: {
       ...perPoint,
@@ -180,7 +192,7 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
       metrics: perMetric,
       noise: history.length && ctx.noise.pooledDf.some((d) => d > 0) ? "history" : "none",
     },
-    points,
+    points: [],
     curves: curveResults,
     baseline: info(baseline),
     head: info(head),
@@ -195,47 +207,17 @@ export function compareRuns(baseline: Run, head: Run, history: readonly Run[], o
     },
     problems: [baseline, head, ...history].flatMap((r) => r.problems.map((p) => `${r.label}: ${p}`)),
   };
-}
-
-/**
- * A point's entries with its unchanged metrics folded (most entries of a big
- * comparison are unchanged): its first entry (tput_per_gpu, the frontier's
- * throughput, when measured) is always kept and names in `also_unchanged` the
- * other metrics that are unchanged (an entry with that verdict, or just the
- * metric's name: see `comparePoint`); the others are kept when not unchanged.
- */
-function fold(seq: readonly (PointResult | string)[], into: PointResult[]): void {
-  const first = seq[0] as PointResult;
-  into.push(first);
-  const unchanged: string[] = [];
-  for (let k = 1; k < seq.length; k++) {
-    const e = seq[k]!;
-    if (typeof e === "string") unchanged.push(e);
-    else if (e.verdict === "unchanged") unchanged.push(e.metric);
-    else into.push(e);
-  }
-  if (unchanged.length) first.also_unchanged = unchanged;
-}
-
-/** Every point's entries (folded unless allMetrics) and the counts per point and per metric. */
-function comparePoints(ctx: Context, curveVerdicts: readonly Verdict[]): { points: PointResult[]; perPoint: Counts; perMetric: Counts } {
-  const points: PointResult[] = [];
-  const perPoint = count([]);
-  const perMetric = count([]);
-  const all = ctx.opts.allMetrics;
-  for (let i = 0; i < ctx.ids.length; i++) {
-    const seq = comparePoint(ctx, i, curveVerdicts[i], !all);
-    let verdict: Verdict = "unchanged";
-    for (const e of seq) {
-      const v = typeof e === "string" ? "unchanged" : e.verdict;
-      tally(perMetric, v);
-      if (RANK[v] < RANK[verdict]) verdict = v;
-    }
-    tally(perPoint, verdict);
-    if (seq.length === 1 || all) for (const e of seq) points.push(e as PointResult);
-    else fold(seq, points);
-  }
-  return { points, perPoint, perMetric };
+  // The entries are made when read: all of them by `points`, one at a time through pointList (the JSON, the markdown).
+  Object.defineProperty(cmp, "points", {
+    enumerable: true,
+    configurable: true,
+    get: () => points.all(),
+    set: (v: PointResult[]) => {
+      points.objects = v;
+    },
+  });
+  attachPointList(cmp, points);
+  return cmp;
 }
 
 const info = (r: Run): RunInfo => ({ label: r.label, files: r.files, points: r.ids.length, duplicates: r.duplicates });
@@ -265,52 +247,376 @@ function magnitude(t: { ratio: number | null; change?: number | null }): number 
   return r !== null && r > 0 ? Math.abs(Math.log(r)) : 0;
 }
 
-/** Changed first, largest change first; then inconclusive, new, missing, unchanged (sort keys computed once per item). */
+/**
+ * Changed first, largest change first; then inconclusive, new, missing,
+ * unchanged; equal verdict and size by name, then as they came (a stable sort).
+ */
 function sortResults<T extends { verdict: Verdict; name: string; ratio: number | null; change?: number | null }>(items: T[]): void {
-  const rank = new Int32Array(items.length);
+  const rank = new Uint8Array(items.length);
   const mag = new Float64Array(items.length);
-  const order = new Array<number>(items.length);
   for (let i = 0; i < items.length; i++) {
     rank[i] = RANK[items[i]!.verdict];
     mag[i] = magnitude(items[i]!);
-    order[i] = i;
   }
-  order.sort((a, b) => {
-    const na = items[a]!.name;
-    const nb = items[b]!.name;
-    return rank[a]! - rank[b]! || mag[b]! - mag[a]! || (na < nb ? -1 : na > nb ? 1 : 0);
-  });
-  const sorted = order.map((i) => items[i]!);
+  const sorted = Array.from(
+    sortOrder(items.length, rank, mag, (i) => items[i]!.name),
+    (i) => items[i]!,
+  );
   for (let i = 0; i < items.length; i++) items[i] = sorted[i]!;
+}
+
+/**
+ * The order of `sortResults` over `n` items given their verdict ranks, sizes
+ * and names. Without a comparator over all items (40,000 entries): the sizes
+ * are ranked by a native sort of their values, the items placed by counting
+ * (verdict, size rank), and only items equal in both (few and small runs) are
+ * compared by name.
+ */
+function sortOrder(n: number, rank: Uint8Array, mag: Float64Array, nameOf: (i: number) => string, group?: Int32Array): Int32Array {
+  const sizes = mag.slice(0, n).sort();
+  let u = 0;
+  for (let i = 0; i < n; i++) if (u === 0 || sizes[i] !== sizes[u - 1]) sizes[u++] = sizes[i]!;
+  // key: verdict rank, then size rank, largest first
+  const key = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = mag[i]!;
+    let lo = 0;
+    let hi = u - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sizes[mid]! < m) lo = mid + 1;
+      else hi = mid;
+    }
+    key[i] = rank[i]! * u + (u - 1 - lo);
+  }
+  const start = new Int32Array(6 * u + 1);
+  for (let i = 0; i < n; i++) start[key[i]! + 1]!++;
+  for (let k = 0; k < 6 * u; k++) start[k + 1]! += start[k]!;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[start[key[i]!]!++] = i;
+  for (let s = 0; s < n; ) {
+    let e = s + 1;
+    while (e < n && key[order[e]!] === key[order[s]!]) e++;
+    if (e - s > 1) byName(order.subarray(s, e), nameOf, group);
+    s = e;
+  }
+  return order;
+}
+
+/**
+ * Sorts `run` (item numbers, ascending) by the items' names, stably; a run of
+ * one name, or of one `group` (a point's metrics: no name needed), is left as it is.
+ */
+function byName(run: Int32Array, nameOf: (i: number) => string, group?: Int32Array): void {
+  if (group) {
+    const g = group[run[0]!];
+    let one = true;
+    for (let j = 1; j < run.length && one; j++) one = group[run[j]!] === g;
+    if (one) return;
+  }
+  const first = nameOf(run[0]!);
+  let same = true;
+  for (let j = 1; j < run.length && same; j++) same = nameOf(run[j]!) === first;
+  if (same) return;
+  const sorted = Array.from(run).sort((a, b) => {
+    const na = nameOf(a);
+    const nb = nameOf(b);
+    return na < nb ? -1 : na > nb ? 1 : 0;
+  });
+  run.set(sorted);
 }
 
 // --- points ----------------------------------------------------------------------
 
 /**
- * The entries of point `i`, one per compared metric in METRICS order. With
- * `lazy` (its unchanged metrics will be folded), a metric after the first that
- * is surely unchanged (`surelyUnchanged`) is only its name: no entry is made.
+ * The entries of a comparison, made only when read (`at`): compareRuns keeps
+ * each entry as numbers (its point, metric, verdict, reason and statistics),
+ * sorts those, and the JSON or the markdown makes the entries it writes (a
+ * big comparison has 40,000; the markdown shows a few hundred, and the JSON's
+ * die as soon as they are written instead of filling the heap).
  */
-function comparePoint(ctx: Context, i: number, curve: Verdict | undefined, lazy: boolean): (PointResult | string)[] {
+class PointTable implements PointList {
+  /** Index in `ctx.ids` of each entry's point; index in `ctx.metrics` of its metric; RANK of its verdict; its reason (R_*) and the reason's number. */
+  readonly point: Int32Array;
+  readonly metric: Uint8Array;
+  readonly rank: Uint8Array;
+  readonly why: Uint8Array;
+  readonly param: Float64Array;
+  /** Reference, change, threshold and noise CV (NaN: null), samples and noise df (0: no noise). */
+  readonly reference: Float64Array;
+  readonly change: Float64Array;
+  readonly threshold: Float64Array;
+  readonly cv: Float64Array;
+  readonly samples: Int32Array;
+  readonly df: Int32Array;
+  /** Of a point's first entry: its unchanged metrics (bit j: ctx.metrics[j]), listed in also_unchanged. */
+  readonly also: Uint8Array;
+  /** Size of the change, for the order (see `magnitude`). */
+  readonly mag: Float64Array;
+  /** Entries added. */
+  count = 0;
+  /** Entry numbers in output order (after `sort`). */
+  order: Int32Array | undefined;
+  private readonly names: (string | undefined)[];
+  /** Every entry as objects, once `all` was called (or points assigned). */
+  objects: PointResult[] | undefined;
+
+  constructor(
+    private readonly ctx: Context,
+    capacity: number,
+  ) {
+    this.point = new Int32Array(capacity);
+    this.metric = new Uint8Array(capacity);
+    this.rank = new Uint8Array(capacity);
+    this.why = new Uint8Array(capacity);
+    this.param = new Float64Array(capacity);
+    this.reference = new Float64Array(capacity);
+    this.change = new Float64Array(capacity);
+    this.threshold = new Float64Array(capacity);
+    this.cv = new Float64Array(capacity);
+    this.samples = new Int32Array(capacity);
+    this.df = new Int32Array(capacity);
+    this.also = new Uint8Array(capacity);
+    this.mag = new Float64Array(capacity);
+    this.names = new Array(ctx.ids.length);
+  }
+
+  /** The short name of point `i` (made once). */
+  nameOf(i: number): string {
+    let name = this.names[i];
+    if (name === undefined) this.names[i] = name = pointName(this.pointOf(i).identity);
+    return name;
+  }
+
+  private pointOf(i: number): Point {
+    return (this.ctx.heads[i] ?? this.ctx.base[i])!;
+  }
+
+  /** Adds an entry without statistics (new, missing, or inconclusive for an unusable value); returns its number. */
+  add(i: number, j: number, rank: number, why: number): number {
+    const k = this.count++;
+    this.point[k] = i;
+    this.metric[k] = j;
+    this.rank[k] = rank;
+    this.why[k] = why;
+    this.param[k] = Number.NaN;
+    this.reference[k] = Number.NaN;
+    this.change[k] = Number.NaN;
+    this.threshold[k] = Number.NaN;
+    this.cv[k] = Number.NaN;
+    this.samples[k] = 0;
+    this.df[k] = 0;
+    this.also[k] = 0;
+    return k;
+  }
+
+  /** The value of entry `k`'s metric in `pt` (NaN when absent, and for an entry without a usable metric). */
+  private value(k: number, pt: Point | undefined): number {
+    return pt && this.why[k] !== R_NO_METRIC ? pt.values[this.ctx.metrics[this.metric[k]!]!.mi]! : Number.NaN;
+  }
+
+  /** Entry `k`'s size of change: |log(1 + change)|, or |log ratio| without a change. */
+  measure(k: number): void {
+    const c = this.change[k]!;
+    let r: number | null;
+    if (!Number.isNaN(c)) r = 1 + c;
+    else {
+      const i = this.point[k]!;
+      const bv = this.value(k, this.ctx.base[i]);
+      const hv = this.value(k, this.ctx.heads[i]);
+      r = bv > 0 && hv > 0 ? round(hv / bv) : null;
+    }
+    this.mag[k] = r !== null && r > 0 ? Math.abs(Math.log(r)) : 0;
+  }
+
+  get length(): number {
+    return this.objects ? this.objects.length : this.count;
+  }
+
+  sort(): void {
+    this.order = sortOrder(this.count, this.rank, this.mag, (k) => this.nameOf(this.point[k]!), this.point);
+  }
+
+  verdict(n: number): Verdict {
+    if (this.objects) return this.objects[n]!.verdict;
+    return VERDICT_OF_RANK[this.rank[this.order ? this.order[n]! : n]!]!;
+  }
+
+  /** The `n`th entry in output order, as an object (a new one each time unless `all` made them). */
+  at(n: number): PointResult {
+    if (this.objects) return this.objects[n]!;
+    return this.make(this.order ? this.order[n]! : n);
+  }
+
+  all(): PointResult[] {
+    if (!this.objects) {
+      const out = new Array<PointResult>(this.count);
+      for (let n = 0; n < this.count; n++) out[n] = this.at(n);
+      this.objects = out;
+    }
+    return this.objects;
+  }
+
+  /** Entry `k` as an object, made whole in one go (one object shape for every entry). */
+  private make(k: number): PointResult {
+    const ctx = this.ctx;
+    const i = this.point[k]!;
+    const m = ctx.metrics[this.metric[k]!]!;
+    const b = ctx.base[i];
+    const h = ctx.heads[i];
+    const bv = this.value(k, b);
+    const hv = this.value(k, h);
+    const df = this.df[k]!;
+    const e: PointResult = {
+      identity: (h ?? b)!.identity,
+      name: this.nameOf(i),
+      metric: m.spec.name,
+      better: m.spec.better,
+      baseline: num(bv),
+      head: num(hv),
+      ratio: bv > 0 && hv > 0 ? round(hv / bv) : null,
+      reference: nullIfNaN(this.reference[k]!),
+      change: nullIfNaN(this.change[k]!),
+      samples: this.samples[k]!,
+      noise: df ? { cv: nullIfNaN(this.cv[k]!) as number, df } : null,
+      threshold: nullIfNaN(this.threshold[k]!),
+      floor: m.floor,
+      verdict: VERDICT_OF_RANK[this.rank[k]!]!,
+      reason: reasonText(this.why[k]!, m, this.param[k]!),
+    };
+    if (m.companion >= 0) {
+      e.companion = {
+        metric: KEPT_METRICS[m.companion]!,
+        baseline: num(b ? b.values[m.companion]! : Number.NaN),
+        head: num(h ? h.values[m.companion]! : Number.NaN),
+      };
+    }
+    const also = this.also[k]!;
+    if (also) {
+      const unchanged: string[] = [];
+      for (let j = 0; j < ctx.metrics.length; j++) if (also & (1 << j)) unchanged.push(ctx.metrics[j]!.spec.name);
+      e.also_unchanged = unchanged;
+    }
+    return e;
+  }
+}
+
+const nullIfNaN = (v: number) => (Number.isNaN(v) ? null : v);
+
+const VERDICT_OF_RANK: readonly Verdict[] = ["regression", "improvement", "inconclusive", "new", "missing", "unchanged"];
+
+/** Reasons of an entry (`reasonText`). */
+const R_MISSING = 0;
+const R_NEW = 1;
+const R_NO_METRIC = 2;
+const R_BASELINE_ABSENT = 3;
+const R_BASELINE_UNUSABLE = 4;
+const R_HEAD_ABSENT = 5;
+const R_HEAD_UNUSABLE = 6;
+const R_NO_NOISE_BEYOND = 7;
+const R_NO_NOISE_WITHIN = 8;
+const R_WITHIN = 9;
+const R_STRONG = 10;
+const R_SUPPORTED = 11;
+const R_WITHIN_NOISE = 12;
+
+/** `99.8%`, the confidence of a point called on its own noise. */
+const POINT_LEVEL = pct(1 - ALPHA_POINT);
+/** `90%`, the one-sided confidence of a point supported by its curve. */
+const SUPPORTED_LEVEL = pct(1 - ALPHA_SUPPORTED);
+
+/** The reason of an entry of metric `m` from its kind (R_*) and number (a margin or threshold). */
+function reasonText(why: number, m: MetricInfo, param: number): string {
+  switch (why) {
+    case R_MISSING:
+      return "only in the baseline";
+    case R_NEW:
+      return "only in the head";
+    case R_NO_METRIC:
+      return "no usable metric on either side";
+    case R_BASELINE_ABSENT:
+      return "the baseline value is absent or not a positive number";
+    case R_BASELINE_UNUSABLE:
+      return "the baseline value is not usable";
+    case R_HEAD_ABSENT:
+      return "the head value is absent or not a positive number";
+    case R_HEAD_UNUSABLE:
+      return "the head value is not usable";
+    case R_NO_NOISE_BEYOND:
+      return `no noise estimate: beyond the ${m.floorPct} floor`;
+    case R_NO_NOISE_WITHIN:
+      return `no noise estimate: within the ${m.floorPct} floor`;
+    case R_WITHIN:
+      return `within the ${m.floorPct} floor`;
+    case R_STRONG:
+      return `beyond the floor and the noise (±${pct(param)} at ${POINT_LEVEL})`;
+    case R_SUPPORTED:
+      return `beyond the floor and the one-sided ${SUPPORTED_LEVEL} noise margin (±${pct(param)}), and its curve moved the same way`;
+    default:
+      return `above the ${m.floorPct} floor but within the noise (needs ±${pct(param)})`;
+  }
+}
+
+/**
+ * Every point's entries and the counts per point and per metric. Unless
+ * allMetrics, a point's unchanged metrics are folded (most entries of a big
+ * comparison are unchanged): its first entry (tput_per_gpu, the frontier's
+ * throughput, when measured) is always kept and names in `also_unchanged` the
+ * other metrics that are unchanged; the others are kept when not unchanged.
+ */
+function comparePoints(ctx: Context, curveVerdicts: readonly Verdict[]): { points: PointTable; perPoint: Counts; perMetric: Counts } {
+  const table = new PointTable(ctx, ctx.ids.length * Math.max(1, ctx.metrics.length));
+  const perPoint = count([]);
+  const perMetric = count([]);
+  const fold = !ctx.opts.allMetrics;
+  for (let i = 0; i < ctx.ids.length; i++) {
+    const first = table.count;
+    comparePoint(ctx, table, i, curveVerdicts[i], fold);
+    let worstRank = RANK.unchanged;
+    for (let k = first; k < table.count; k++) {
+      const r = table.rank[k]!;
+      tally(perMetric, VERDICT_OF_RANK[r]!);
+      if (r < worstRank) worstRank = r;
+      table.measure(k);
+    }
+    // metrics folded without an entry
+    for (let bits = table.also[first]!; bits; bits &= bits - 1) tally(perMetric, "unchanged");
+    tally(perPoint, VERDICT_OF_RANK[worstRank]!);
+  }
+  return { points: table, perPoint, perMetric };
+}
+
+/**
+ * The entries of point `i` into `table`, one per compared metric in METRICS
+ * order; when folding, a metric after the first that is unchanged is only a bit
+ * of the first entry's `also` (surely unchanged ones, `surelyUnchanged`, are not even computed).
+ */
+function comparePoint(ctx: Context, table: PointTable, i: number, curve: Verdict | undefined, fold: boolean): void {
   const b = ctx.base[i];
   const h = ctx.heads[i];
-  const p = (h ?? b)!;
-  const name = pointName(p.identity);
-  const out: (PointResult | string)[] = [];
-  for (const m of ctx.metrics) {
+  const first = table.count;
+  for (let j = 0; j < ctx.metrics.length; j++) {
+    const m = ctx.metrics[j]!;
     const mi = m.mi;
     const hv = h ? h.values[mi]! : Number.NaN;
     const bv = b ? b.values[mi]! : Number.NaN;
     if (!b || !h) {
       if (Number.isNaN(hv) && Number.isNaN(bv)) continue;
-      out.push(entry(ctx, i, p, name, m, bv, hv, b ? "missing" : "new", b ? "only in the baseline" : "only in the head"));
+      table.add(i, j, b ? RANK.missing : RANK.new, b ? R_MISSING : R_NEW);
       continue;
     }
     if (absent(b, mi) && absent(h, mi)) continue;
-    out.push(lazy && out.length && surelyUnchanged(ctx, i, m, bv, hv) ? m.spec.name : metricVerdict(ctx, i, p, name, m, bv, hv, curve));
+    if (fold && table.count > first && surelyUnchanged(ctx, i, m, bv, hv)) {
+      table.also[first]! |= 1 << j;
+      continue;
+    }
+    const k = metricVerdict(ctx, table, i, j, bv, hv, curve);
+    if (fold && k > first && table.rank[k] === RANK.unchanged) {
+      table.also[first]! |= 1 << j;
+      table.count--;
+    }
   }
-  if (!out.length) out.push(entry(ctx, i, p, name, ctx.metrics[0]!, Number.NaN, Number.NaN, "inconclusive", "no usable metric on either side"));
-  return out;
+  if (table.count === first) table.add(i, 0, RANK.inconclusive, R_NO_METRIC);
 }
 
 /** Within the floor: what `metricVerdict` calls unchanged whether there is a noise estimate or not (rule 2). */
@@ -320,39 +626,9 @@ const surelyUnchanged = (ctx: Context, i: number, m: MetricInfo, bv: number, hv:
 const absent = (pt: Point, mi: number) => Number.isNaN(pt.values[mi]!) && !(pt.bad & (1 << mi));
 const num = (v: number) => (Number.isFinite(v) ? v : null);
 
-/** One metric's entry, with no reference statistics yet (`metricVerdict` adds them). */
-function entry(ctx: Context, i: number, p: Point, name: string, m: MetricInfo, bv: number, hv: number, verdict: Verdict, reason: string): PointResult {
-  const e: PointResult = {
-    identity: p.identity,
-    name,
-    metric: m.spec.name,
-    better: m.spec.better,
-    baseline: num(bv),
-    head: num(hv),
-    ratio: bv > 0 && hv > 0 ? round(hv / bv) : null,
-    reference: null,
-    change: null,
-    samples: 0,
-    noise: null,
-    threshold: null,
-    floor: m.floor,
-    verdict,
-    reason,
-  };
-  if (m.companion >= 0) {
-    const b = ctx.base[i];
-    const h = ctx.heads[i];
-    e.companion = {
-      metric: KEPT_METRICS[m.companion]!,
-      baseline: num(b ? b.values[m.companion]! : Number.NaN),
-      head: num(h ? h.values[m.companion]! : Number.NaN),
-    };
-  }
-  return e;
-}
-
 /**
- * The verdict of one metric of a matched point (the rule, in order):
+ * The verdict of metric `j` of matched point `i`, added to `table` (returns
+ * the entry's number). The rule, in order:
  * 1. a value that is absent or not a positive number on either side: inconclusive;
  * 2. |log(head / reference)| within the floor: unchanged;
  * 3. no noise estimate: called on the floor alone, and says so;
@@ -361,49 +637,42 @@ function entry(ctx: Context, i: number, p: Point, name: string, m: MetricInfo, b
  *    frontier whose curve was called the same way: called;
  * 6. otherwise inconclusive (above the floor but within noise).
  */
-function metricVerdict(ctx: Context, i: number, p: Point, name: string, m: MetricInfo, bv: number, hv: number, curve: Verdict | undefined): PointResult {
+function metricVerdict(ctx: Context, table: PointTable, i: number, j: number, bv: number, hv: number, curve: Verdict | undefined): number {
+  const m = ctx.metrics[j]!;
   if (!(bv > 0) || !(hv > 0)) {
-    const side = !(bv > 0) ? "baseline" : "head";
-    const why = Number.isNaN(side === "baseline" ? bv : hv) ? "absent or not a positive number" : "not usable";
-    return entry(ctx, i, p, name, m, bv, hv, "inconclusive", `the ${side} value is ${why}`);
+    const why = !(bv > 0) ? (Number.isNaN(bv) ? R_BASELINE_ABSENT : R_BASELINE_UNUSABLE) : Number.isNaN(hv) ? R_HEAD_ABSENT : R_HEAD_UNUSABLE;
+    return table.add(i, j, RANK.inconclusive, why);
   }
   const r = i * K + m.mi;
   const refN = ctx.refs.n[r]!;
   const d = Math.log(hv) - ctx.refs.mean[r]!;
   const floorLog = m.floorLog;
-  const called: Verdict = (m.spec.better === "higher" ? d < 0 : d > 0) ? "regression" : "improvement";
+  const called = (m.spec.better === "higher" ? d < 0 : d > 0) ? RANK.regression : RANK.improvement;
   const sd = { sd: 0 };
   const df = pointNoise(ctx.refs, r, m.mi, ctx.noise, sd);
-  const e = entry(ctx, i, p, name, m, bv, hv, "unchanged", "");
-  e.reference = round(Math.exp(ctx.refs.mean[r]!));
-  e.change = round(Math.expm1(d));
-  e.samples = refN;
-  e.noise = df ? { cv: round(sd.sd)!, df } : null;
-  const verdict = (v: Verdict, reason: string) => {
-    e.verdict = v;
-    e.reason = reason;
-    return e;
+  const k = table.add(i, j, RANK.unchanged, R_WITHIN);
+  table.reference[k] = round(Math.exp(ctx.refs.mean[r]!)) ?? Number.NaN;
+  table.change[k] = round(Math.expm1(d)) ?? Number.NaN;
+  table.samples[k] = refN;
+  table.df[k] = df;
+  table.cv[k] = df ? (round(sd.sd) ?? Number.NaN) : Number.NaN;
+  table.threshold[k] = m.floor;
+  const verdict = (v: number, why: number, param = Number.NaN) => {
+    table.rank[k] = v;
+    table.why[k] = why;
+    table.param[k] = param;
+    return k;
   };
-  if (!df) {
-    e.threshold = m.floor;
-    return Math.abs(d) > floorLog
-      ? verdict(called, `no noise estimate: beyond the ${m.floorPct} floor`)
-      : verdict("unchanged", `no noise estimate: within the ${m.floorPct} floor`);
-  }
+  if (!df) return Math.abs(d) > floorLog ? verdict(called, R_NO_NOISE_BEYOND) : verdict(RANK.unchanged, R_NO_NOISE_WITHIN);
   const se = sd.sd * Math.sqrt(1 + 1 / refN);
   const strong = ctx.tStrong(df) * se;
   const threshold = round(Math.expm1(Math.max(floorLog, strong)))!;
-  e.threshold = threshold;
-  if (Math.abs(d) <= floorLog) return verdict("unchanged", `within the ${m.floorPct} floor`);
-  if (Math.abs(d) > strong) return verdict(called, `beyond the floor and the noise (±${pct(Math.expm1(strong))} at ${pct(1 - ALPHA_POINT)})`);
+  table.threshold[k] = threshold;
+  if (Math.abs(d) <= floorLog) return verdict(RANK.unchanged, R_WITHIN);
+  if (Math.abs(d) > strong) return verdict(called, R_STRONG, Math.expm1(strong));
   const supported = ctx.tSupported(df) * se;
-  if (m.spec.onCurve && curve === called && Math.abs(d) > supported) {
-    return verdict(
-      called,
-      `beyond the floor and the one-sided ${pct(1 - ALPHA_SUPPORTED)} noise margin (±${pct(Math.expm1(supported))}), and its curve moved the same way`,
-    );
-  }
-  return verdict("inconclusive", `above the ${m.floorPct} floor but within the noise (needs ±${pct(threshold)})`);
+  if (m.spec.onCurve && curve === VERDICT_OF_RANK[called] && Math.abs(d) > supported) return verdict(called, R_SUPPORTED, Math.expm1(supported));
+  return verdict(RANK.inconclusive, R_WITHIN_NOISE, threshold);
 }
 
 // --- curves ----------------------------------------------------------------------

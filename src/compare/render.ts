@@ -3,8 +3,20 @@
  * section of the sticky PR comment (`renderCommentSection`). Changed points
  * and curves first, largest first, then the counts.
  */
-import { count as thousands, tableHeader, tableRow } from "../report/markdown.js";
-import type { Comparison, Counts, CurveResult, PointResult, Verdict } from "./types.js";
+import { count, tableHeader, tableRow } from "../report/markdown.js";
+import { type PointList, pointList, type Comparison, type Counts, type CurveResult, type PointResult, type Verdict } from "./types.js";
+
+/**
+ * `12,345`: what `count` (toLocaleString "en-US") writes for an integer, without
+ * its first call's cost (~40 ms to set up the locale's number format); `count` for any other number.
+ */
+export function thousands(n: number): string {
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return count(n);
+  const s = String(Math.abs(n));
+  let out = s.length > 3 ? s.slice(0, ((s.length - 1) % 3) + 1) : s;
+  for (let i = out.length; i < s.length; i += 3) out += `,${s.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
+}
 
 const ICON: Record<Verdict, string> = { regression: "🔴", improvement: "🟢", unchanged: "⚪", inconclusive: "🟡", new: "🆕", missing: "➖" };
 
@@ -85,10 +97,34 @@ export interface RenderOptions {
   maxRows?: number;
 }
 
-function table(header: string, rows: string[], max: number, what: string): string[] {
-  const out = [header, ...rows.slice(0, max)];
-  if (rows.length > max) out.push("", `_… ${thousands(rows.length - max)} more ${what} in comparison.json._`);
-  return [...out, ""];
+/** Some items of a longer list: its first ones and how many it has. */
+interface Head<T> {
+  items: readonly T[];
+  total: number;
+}
+
+const isChange = (v: Verdict) => v === "regression" || v === "improvement";
+
+/** The first `max` point entries whose verdict passes `keep`, and how many pass (the entries are made only for those shown: see pointList). */
+function firstPoints(cmp: Comparison, keep: (v: Verdict) => boolean, max: number): Head<PointResult> {
+  const list = pointList(cmp);
+  const items: PointResult[] = [];
+  let total = 0;
+  for (let n = 0; n < list.length; n++) {
+    if (!keep(list.verdict(n))) continue;
+    if (total++ < max) items.push(list.at(n));
+  }
+  return { items, total };
+}
+
+/** A table of the first `max` items (only those are rendered: 20,000 points make 20,000 rows nobody sees), then how many more. */
+function table<T>(header: string, head: readonly T[] | Head<T>, row: (item: T) => string, max: number, what: string): string[] {
+  const { items, total } = Array.isArray(head) ? { items: head as readonly T[], total: head.length } : (head as Head<T>);
+  const out = [header];
+  for (let i = 0; i < items.length && i < max; i++) out.push(row(items[i]!));
+  if (total > max) out.push("", `_… ${thousands(total - max)} more ${what} in comparison.json._`);
+  out.push("");
+  return out;
 }
 
 function headline(cmp: Comparison): string {
@@ -111,19 +147,19 @@ export function renderComparison(cmp: Comparison, opts: RenderOptions = {}): str
   const max = opts.maxRows ?? 200;
   const lines = [`## ${opts.title ?? "Comparison with the baseline"}`, "", headline(cmp), "", methodLine(cmp), ""];
   const moved = cmp.curves.filter((c) => c.verdict !== "unchanged");
-  if (moved.length) lines.push("### Curves (throughput per GPU vs interactivity)", "", ...table(CURVE_HEADER, moved.map(curveRow), max, "curves"));
-  const changed = cmp.points.filter((p) => p.verdict === "regression" || p.verdict === "improvement");
+  if (moved.length) lines.push("### Curves (throughput per GPU vs interactivity)", "", ...table(CURVE_HEADER, moved, curveRow, max, "curves"));
+  const changed = firstPoints(cmp, isChange, max);
   lines.push(
     "### Changed points",
     "",
-    ...(changed.length ? table(POINT_HEADER, changed.map(pointRow), max, "changed metrics") : ["_None beyond the floor and the noise._", ""]),
+    ...(changed.total ? table(POINT_HEADER, changed, pointRow, max, "changed metrics") : ["_None beyond the floor and the noise._", ""]),
   );
-  const other = cmp.points.filter((p) => p.verdict === "inconclusive" || p.verdict === "new" || p.verdict === "missing");
-  if (other.length) {
+  const other = firstPoints(cmp, (v) => v === "inconclusive" || v === "new" || v === "missing", max);
+  if (other.total) {
     lines.push(
-      `<details><summary>Inconclusive, new and missing (${thousands(other.length)})</summary>`,
+      `<details><summary>Inconclusive, new and missing (${thousands(other.total)})</summary>`,
       "",
-      ...table(POINT_HEADER, other.map(pointRow), max, "rows"),
+      ...table(POINT_HEADER, other, pointRow, max, "rows"),
       "</details>",
       "",
     );
@@ -187,7 +223,7 @@ export function renderCommentSection(input: CommentSectionInput): string[] {
         .join(" · ")}`,
       "",
     );
-  const top = cmp.points.filter((p) => p.verdict === "regression" || p.verdict === "improvement").slice(0, input.top ?? 5);
+  const top = firstPoints(cmp, isChange, input.top ?? 5).items;
   if (top.length) lines.push(POINT_HEADER, ...top.map(pointRow), "");
   if (s.noise === "none") lines.push("_No noise estimate (no history runs): changes were called on the floor alone._", "");
   lines.push(input.url ? `[Full comparison](${input.url})` : "Full comparison: the `comparison` artifact.", "");
@@ -199,7 +235,7 @@ export function comparisonJson(cmp: Comparison): string {
   return [...comparisonJsonChunks(cmp)].join("");
 }
 
-/** Size of the pieces `comparisonJsonChunks` yields, in characters. */
+/** Size of the pieces `comparisonJsonChunks` yields, in characters, and `comparisonJsonBytes`, in bytes. */
 const CHUNK = 1 << 20;
 
 /**
@@ -208,29 +244,62 @@ const CHUNK = 1 << 20;
  * pieces die young).
  */
 export function* comparisonJsonChunks(cmp: Comparison): Generator<string> {
-  let parts: string[] = ["{\n"];
+  let parts: string[] = [];
   let size = 0;
-  let first = true;
-  for (const [k, v] of Object.entries(cmp)) {
-    parts.push(first ? "" : ",\n", JSON.stringify(k), ": ");
-    first = false;
-    if (!(Array.isArray(v) && (k === "points" || k === "curves" || k === "problems"))) parts.push(JSON.stringify(v));
-    else if (!v.length) parts.push("[]");
-    else {
-      parts.push("[\n");
-      for (let i = 0; i < v.length; i++) {
-        // One JSON.stringify per entry: V8's serializer is faster than any hand-built string.
-        const item = JSON.stringify(v[i]);
-        parts.push(i ? ",\n" : "", item);
-        size += item.length;
-        if (size < CHUNK) continue;
-        yield parts.join("");
-        parts = [];
-        size = 0;
-      }
-      parts.push("\n]");
-    }
+  for (const text of comparisonJsonTexts(cmp)) {
+    parts.push(text);
+    size += text.length;
+    if (size < CHUNK) continue;
+    yield parts.join("");
+    parts = [];
+    size = 0;
   }
-  parts.push("\n}\n");
   yield parts.join("");
+}
+
+/**
+ * `comparisonJson` as UTF-8 in pieces of about a megabyte, for a file: each
+ * entry's text is encoded straight into the piece's buffer (4x less CPU than
+ * joining the texts and encoding the joined string).
+ */
+export function* comparisonJsonBytes(cmp: Comparison): Generator<Uint8Array> {
+  let buf = Buffer.allocUnsafe(CHUNK);
+  let used = 0;
+  for (const text of comparisonJsonTexts(cmp)) {
+    const most = text.length * 3; // UTF-8 bytes of a UTF-16 code unit: at most 3
+    if (used + most > buf.length) {
+      if (used) yield buf.subarray(0, used);
+      buf = Buffer.allocUnsafe(Math.max(CHUNK, most));
+      used = 0;
+    }
+    used += buf.write(text, used);
+  }
+  if (used) yield buf.subarray(0, used);
+}
+
+/** The texts of `comparisonJson`, one after the other: one per point, curve and problem, and what is between them. */
+function* comparisonJsonTexts(cmp: Comparison): Generator<string> {
+  yield "{\n";
+  let first = true;
+  for (const k of Object.keys(cmp) as (keyof Comparison)[]) {
+    yield `${first ? "" : ",\n"}${JSON.stringify(k)}: `;
+    first = false;
+    // The points one at a time (made as they are written when compareRuns made them: see pointList).
+    const v = k === "points" ? pointList(cmp) : cmp[k];
+    if (!(k === "points" || (Array.isArray(v) && (k === "curves" || k === "problems")))) {
+      yield JSON.stringify(v);
+      continue;
+    }
+    const length = (v as ArrayLike<unknown>).length;
+    if (!length) {
+      yield "[]";
+      continue;
+    }
+    const at = k === "points" ? (i: number) => (v as PointList).at(i) : (i: number) => (v as readonly unknown[])[i];
+    yield "[\n";
+    // One JSON.stringify per entry: V8's serializer is faster than any hand-built string.
+    for (let i = 0; i < length; i++) yield i ? `,\n${JSON.stringify(at(i))}` : JSON.stringify(at(i));
+    yield "\n]";
+  }
+  yield "\n}\n";
 }

@@ -43,7 +43,7 @@ export interface PointResult {
   floor: number;
   verdict: Verdict;
   reason: string;
-  /** Of a point's first entry: its other metrics that are unchanged, named here instead of one entry each (unless --all-metrics); see `fold`. */
+  /** Of a point's first entry: its other metrics that are unchanged, named here instead of one entry each (unless --all-metrics); see `comparePoints` in compare.ts. */
   also_unchanged?: string[];
   /** A metric shown next to this one (median_intvty next to median_tpot). */
   companion?: { metric: string; baseline: number | null; head: number | null };
@@ -90,4 +90,28 @@ export interface Comparison {
   options: { floor: number; floors: Record<string, number>; curve_floor: number; alpha_point: number; alpha_supported: number; ci_level: number };
   /** Every problem with the input, one line each (file, row, field, what was done). */
   problems: string[];
+}
+
+/** The point entries of a comparison read one at a time: `compareRuns` makes each entry only when it is read (see `pointList`). */
+export interface PointList {
+  readonly length: number;
+  /** The verdict of entry `n` (without making it). */
+  verdict(n: number): Verdict;
+  /** Entry `n`, in the order of `points`. */
+  at(n: number): PointResult;
+}
+
+const LISTS = new WeakMap<Comparison, PointList>();
+
+/** Says that `cmp.points` can be read one entry at a time through `list` (see `pointList`). */
+export function attachPointList(cmp: Comparison, list: PointList): void {
+  LISTS.set(cmp, list);
+}
+
+/** The points of `cmp` one at a time: its list when `compareRuns` made it (entries made as read), else over `cmp.points`. */
+export function pointList(cmp: Comparison): PointList {
+  const list = LISTS.get(cmp);
+  if (list) return list;
+  const points = cmp.points;
+  return { length: points.length, verdict: (n) => points[n]!.verdict, at: (n) => points[n]! };
 }

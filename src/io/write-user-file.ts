@@ -24,10 +24,10 @@ export function unsafeFileNameReason(name: string): string | undefined {
 /**
  * Writes `data` to `path`, creating or truncating it, but never through a
  * symbolic link at `path` (O_NOFOLLOW): a link there is an error naming it.
- * `data` may be pieces of text (an iterable of strings, e.g. a generator),
+ * `data` may be pieces of text or bytes (an iterable, e.g. a generator),
  * written as they come: a big output need not be one string. Throws UserError.
  */
-export function writeFileNoFollow(path: string, data: string | Uint8Array | Iterable<string>): void {
+export function writeFileNoFollow(path: string, data: string | Uint8Array | Iterable<string | Uint8Array>): void {
   let fd: number;
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
@@ -38,7 +38,7 @@ export function writeFileNoFollow(path: string, data: string | Uint8Array | Iter
   }
   try {
     if (typeof data === "string" || data instanceof Uint8Array) writeAll(fd, typeof data === "string" ? Buffer.from(data) : data);
-    else for (const piece of data) writeAll(fd, Buffer.from(piece));
+    else for (const piece of data) writeAll(fd, typeof piece === "string" ? Buffer.from(piece) : piece);
   } finally {
     closeSync(fd);
   }
