@@ -35,6 +35,12 @@ export interface NoiseModel {
   curveCorrelation: number;
 }
 
+const XI = KEPT_METRICS.indexOf(CURVE_X);
+const YI = KEPT_METRICS.indexOf(CURVE_Y);
+/** The current point's log interactivity and log throughput per run (NaN: not positive), from `fillRefs` for `addCrossProducts`. */
+let logX = new Float64Array(16);
+let logY = new Float64Array(16);
+
 /** Where each point's values start in a history run (`point * K`), or -1: one pass over the run, by id. */
 function offsetsOf(run: Run, pointOfId: Int32Array, points: number): Int32Array {
   const k = KEPT_METRICS.length;
@@ -53,10 +59,12 @@ function fillRefs(t: RefTable, i: number, src: readonly Float64Array[], off: Int
     let n = 0;
     let sum = 0;
     let sumSq = 0;
+    const keep = mi === XI ? logX : mi === YI ? logY : undefined;
     for (let r = 0; r < m; r++) {
       const v = src[r]![off[r]! + mi]!;
+      const y = v > 0 ? Math.log(v) : Number.NaN;
+      if (keep) keep[r] = y;
       if (!(v > 0)) continue;
-      const y = Math.log(v);
       n++;
       sum += y;
       sumSq += y * y;
@@ -84,6 +92,10 @@ export function noiseModel(pointOfId: Int32Array, baseline: readonly (Point | un
   const src: Float64Array[] = new Array(history.length + 1);
   const off = new Int32Array(history.length + 1);
   const offsets = history.map((h) => offsetsOf(h, pointOfId, points));
+  if (logX.length < history.length + 1) {
+    logX = new Float64Array(history.length + 1);
+    logY = new Float64Array(history.length + 1);
+  }
   for (let i = 0; i < points; i++) {
     // The reference values: the baseline's first, then the history runs' in their order.
     let m = 0;
@@ -107,38 +119,35 @@ export function noiseModel(pointOfId: Int32Array, baseline: readonly (Point | un
         df[mi] += n - 1;
       }
     }
-    addCrossProducts(src, off, m, xy);
+    addCrossProducts(m, xy);
   }
   const curveCorrelation = xy.sxx > 0 && xy.syy > 0 ? Math.max(-1, Math.min(1, xy.sxy / Math.sqrt(xy.sxx * xy.syy))) : 0;
   const pooledDf = Array.from(df);
   return { refs, model: { pooledVar: pooledDf.map((d, i) => (d > 0 ? ss[i]! / d : Number.NaN)), pooledDf, curveCorrelation } };
 }
 
-const XI = KEPT_METRICS.indexOf(CURVE_X);
-const YI = KEPT_METRICS.indexOf(CURVE_Y);
-
 /** Within-point sums of squares and cross-products of log interactivity (x) and log throughput per GPU (y). */
-function addCrossProducts(src: readonly Float64Array[], off: Int32Array, m: number, acc: { sxy: number; sxx: number; syy: number }): void {
+function addCrossProducts(m: number, acc: { sxy: number; sxx: number; syy: number }): void {
   let c = 0;
   let sx = 0;
   let sy = 0;
   for (let r = 0; r < m; r++) {
-    const x = src[r]![off[r]! + XI]!;
-    const y = src[r]![off[r]! + YI]!;
-    if (!(x > 0 && y > 0)) continue;
-    sx += Math.log(x);
-    sy += Math.log(y);
+    const x = logX[r]!;
+    const y = logY[r]!;
+    if (Number.isNaN(x) || Number.isNaN(y)) continue;
+    sx += x;
+    sy += y;
     c++;
   }
   if (c < 2) return;
   const mx = sx / c;
   const my = sy / c;
   for (let r = 0; r < m; r++) {
-    const x = src[r]![off[r]! + XI]!;
-    const y = src[r]![off[r]! + YI]!;
-    if (!(x > 0 && y > 0)) continue;
-    const dx = Math.log(x) - mx;
-    const dy = Math.log(y) - my;
+    const x = logX[r]!;
+    const y = logY[r]!;
+    if (Number.isNaN(x) || Number.isNaN(y)) continue;
+    const dx = x - mx;
+    const dy = y - my;
     acc.sxy += dx * dy;
     acc.sxx += dx ** 2;
     acc.syy += dy ** 2;
