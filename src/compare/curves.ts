@@ -12,7 +12,7 @@
  *   (the exponential of the mean log ratio; inverse-variance weighted when
  *   there is a noise estimate, see `curveStat`).
  */
-import { normalStream, tQuantile } from "./stats.js";
+import { NormalStream, tQuantile } from "./stats.js";
 
 /** A point in log space with the standard deviation of each coordinate. */
 export interface CurvePoint {
@@ -45,8 +45,7 @@ function withSlopes(f: Front): Front {
 }
 
 /** Indices by decreasing x, then decreasing y (insertion sort up to 64 points: the usual tens). */
-function sortedDescending(xs: ArrayLike<number>, ys: ArrayLike<number>): Int32Array {
-  const n = xs.length;
+function sortedDescending(xs: ArrayLike<number>, ys: ArrayLike<number>, n = xs.length): Int32Array {
   if (n > 64) return Int32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => xs[b]! - xs[a]! || ys[b]! - ys[a]!));
   const order = new Int32Array(n);
   for (let k = 0; k < n; k++) {
@@ -149,11 +148,7 @@ export function interpolate(front: readonly XY[], x: number): number {
   return f.y[i]! + f.s[i]! * (x - f.x[i]!);
 }
 
-/**
- * Log ratios head - baseline at the common levels (every frontier x of either
- * run inside the common range, in increasing order); undefined when the
- * frontiers share no interactivity range.
- */
+/** The noise that weights the levels (see `curveStat`). */
 interface Weights {
   vx: number;
   vy: number;
@@ -163,14 +158,25 @@ interface Weights {
   cov: number;
 }
 
-/** Log ratios (and, with weights, their inverse-variance weights) at the levels, in reusable arrays. */
+/** Every level weighs the same. */
+const UNWEIGHTED: Weights = { vx: 0, vy: 1, rho: 0, cov: 0 };
+
+/** Log ratios at the levels (in reusable arrays) and their weighted mean. */
 interface Levels {
   r: Float64Array;
-  w: Float64Array;
   n: number;
+  mean: number;
 }
 
-const levelsFor = (size: number): Levels => ({ r: new Float64Array(size), w: new Float64Array(size), n: 0 });
+const levelsFor = (size: number): Levels => ({ r: new Float64Array(size), n: 0, mean: Number.NaN });
+
+/** The bootstrap's levels, reused from curve to curve. */
+let scratchLevels = levelsFor(0);
+
+function levelsOf(size: number): Levels {
+  if (scratchLevels.r.length < size) scratchLevels = levelsFor(size);
+  return scratchLevels;
+}
 
 /** Index of the frontier's segment holding x, searching on from `i` (levels come in increasing x). */
 function segmentAt(f: Front, x: number, i: number): number {
@@ -178,12 +184,24 @@ function segmentAt(f: Front, x: number, i: number): number {
   return i;
 }
 
-function ratiosOf(fh: Front, fb: Front, out: Levels, weights?: Weights): boolean {
+/**
+ * Log ratios head - baseline at the common levels (every frontier x of either
+ * run inside the common range, in increasing order) into `out`, with their
+ * mean weighted by the inverse variance of each level's gap; false when the
+ * frontiers share no interactivity range.
+ */
+function ratiosOf(fh: Front, fb: Front, out: Levels, weights: Weights = UNWEIGHTED): boolean {
   out.n = 0;
+  out.mean = Number.NaN;
   if (!fh.n || !fb.n) return false;
   const lo = Math.max(fh.x[0]!, fb.x[0]!);
   const hi = Math.min(fh.x[fh.n - 1]!, fb.x[fb.n - 1]!);
   if (lo > hi) return false;
+  const { vx, vy, cov } = weights;
+  const r = out.r;
+  let n = 0;
+  let sum = 0;
+  let sumW = 0;
   let i = 0;
   let j = 0;
   let sh = 0;
@@ -195,15 +213,16 @@ function ratiosOf(fh: Front, fb: Front, out: Levels, weights?: Weights): boolean
     last = x;
     sh = segmentAt(fh, x, sh);
     sb = segmentAt(fb, x, sb);
-    out.r[out.n] = fh.y[sh]! + fh.s[sh]! * (x - fh.x[sh]!) - (fb.y[sb]! + fb.s[sb]! * (x - fb.x[sb]!));
-    if (weights) {
-      const slope = (fh.s[sh]! + fb.s[sb]!) / 2;
-      // Variance of the vertical gap when a point's noise moves it by (ex, ey): var(ey - slope ex).
-      const v = weights.vy + slope * slope * weights.vx - 2 * slope * weights.cov;
-      out.w[out.n] = 1 / Math.max(v, 1e-12);
-    }
-    out.n++;
+    const ratio = fh.y[sh]! + fh.s[sh]! * (x - fh.x[sh]!) - (fb.y[sb]! + fb.s[sb]! * (x - fb.x[sb]!));
+    const slope = (fh.s[sh]! + fb.s[sb]!) / 2;
+    // Variance of the vertical gap when a point's noise moves it by (ex, ey): var(ey - slope ex).
+    const w = 1 / Math.max(vy + slope * slope * vx - 2 * slope * cov, 1e-12);
+    r[n++] = ratio;
+    sum += ratio * w;
+    sumW += w;
   }
+  out.n = n;
+  out.mean = sum / sumW;
   return true;
 }
 
@@ -218,18 +237,26 @@ const frontOf = (ps: readonly XY[]) =>
     Float64Array.from(ps, (p) => p.y),
   );
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-/** The weighted mean of the levels' log ratios. */
-const weightedMean = (l: Levels) => {
-  let sw = 0;
-  let s = 0;
-  for (let i = 0; i < l.n; i++) {
-    s += l.r[i]! * l.w[i]!;
-    sw += l.w[i]!;
+/**
+ * The levels' weights: the mean noise variance of each coordinate over the
+ * points (head at full noise, baseline means at theirs); undefined unless
+ * every point has a noise estimate.
+ */
+function weightsOf(head: readonly CurvePoint[], base: readonly CurvePoint[], rho: number): Weights | undefined {
+  let vx = 0;
+  let vy = 0;
+  for (const ps of [head, base]) {
+    for (const p of ps) {
+      if (!(p.sx > 0 && p.sy > 0)) return undefined;
+      vx += p.sx * p.sx;
+      vy += p.sy * p.sy;
+    }
   }
-  return s / sw;
-};
-/** Mean noise variance of a coordinate over the points (head at full noise, baseline means at theirs). */
-const meanVar = (ps: readonly CurvePoint[], k: "sx" | "sy") => ps.reduce((a, p) => a + p[k] * p[k], 0) / ps.length;
+  const n = head.length + base.length;
+  vx /= n;
+  vy /= n;
+  return { vx, vy, rho, cov: rho * Math.sqrt(vx * vy) };
+}
 
 export interface CurveStat {
   /** Mean log ratio (log of the geometric-mean ratio). */
@@ -269,23 +296,21 @@ export const BOOTSTRAP_RESAMPLES = 200;
  * the levels.
  */
 export function curveStat(head: readonly CurvePoint[], base: readonly CurvePoint[], level: number, seed: number, rho = 0): CurveStat | undefined {
-  const noisy = [...head, ...base].every((p) => p.sx > 0 && p.sy > 0);
-  if (!noisy) return tInterval(head, base, level);
-  const vx = meanVar([...head, ...base], "sx");
-  const vy = meanVar([...head, ...base], "sy");
-  const weights: Weights = { vx, vy, rho, cov: rho * Math.sqrt(vx * vy) };
-  const r = levelsFor(head.length + base.length);
-  const h = cloudOf(head);
-  const b = cloudOf(base);
+  const weights = weightsOf(head, base, rho);
+  if (!weights) return tInterval(head, base, level);
+  const r = levelsOf(head.length + base.length);
+  const h = cloudOf(head, heads);
+  const b = cloudOf(base, bases);
   if (!ratiosOf(observedFront(h), observedFront(b), r, weights)) return undefined;
-  const logRatio = weightedMean(r);
+  const logRatio = r.mean;
+  const levels = r.n;
   const z = tQuantile(1 - (1 - level) / 2, Infinity);
   const boot = bootstrap(h, b, seed, weights);
   // A frontier of noisy points sits above the true curve (it keeps the lucky draws), the
   // head's (one run) more than the baseline's (a mean of runs): the resamples measure that
   // bias (at RESAMPLE_SPREAD times the noise, so divided by it).
   const bias = Number.isFinite(boot.mean) ? (boot.mean - logRatio) / RESAMPLE_SPREAD : 0;
-  return { logRatio: logRatio - bias, levels: r.n, halfWidth: z * boot.sd, method: "bootstrap" };
+  return { logRatio: logRatio - bias, levels, halfWidth: z * boot.sd, method: "bootstrap" };
 }
 
 function tInterval(head: readonly CurvePoint[], base: readonly CurvePoint[], level: number): CurveStat | undefined {
@@ -310,26 +335,39 @@ interface Cloud {
   /** This resample's coordinates. */
   rx: Float64Array;
   ry: Float64Array;
+  /** This resample's frontier, and the observed one. */
   front: Front;
+  observed: Front;
 }
 
-function cloudOf(ps: readonly CurvePoint[]): Cloud {
+const cloudFor = (n: number): Cloud => ({
+  n: 0,
+  x: new Float64Array(n),
+  y: new Float64Array(n),
+  sx: new Float64Array(n),
+  sy: new Float64Array(n),
+  guard: new Int32Array(n),
+  rx: new Float64Array(n),
+  ry: new Float64Array(n),
+  front: frontFor(n),
+  observed: frontFor(n),
+});
+
+/** The head's and the baseline's clouds, reused from curve to curve (grown as needed). */
+const heads = { cloud: cloudFor(0) };
+const bases = { cloud: cloudFor(0) };
+
+/** The points of one run as a cloud (in `scratch`'s, grown when too small). */
+function cloudOf(ps: readonly CurvePoint[], scratch: { cloud: Cloud }): Cloud {
   const n = ps.length;
-  const order = sortedDescending(
-    Float64Array.from(ps, (p) => p.x),
-    Float64Array.from(ps, (p) => p.y),
-  );
-  const c: Cloud = {
-    n,
-    x: new Float64Array(n),
-    y: new Float64Array(n),
-    sx: new Float64Array(n),
-    sy: new Float64Array(n),
-    guard: new Int32Array(n),
-    rx: new Float64Array(n),
-    ry: new Float64Array(n),
-    front: frontFor(n),
-  };
+  if (scratch.cloud.x.length < n) scratch.cloud = cloudFor(n);
+  const c = scratch.cloud;
+  c.n = n;
+  for (let k = 0; k < n; k++) {
+    c.x[k] = ps[k]!.x;
+    c.y[k] = ps[k]!.y;
+  }
+  const order = sortedDescending(c.x, c.y, n);
   for (let k = 0; k < n; k++) {
     const p = ps[order[k]!]!;
     c.x[k] = p.x;
@@ -344,9 +382,9 @@ function cloudOf(ps: readonly CurvePoint[]): Cloud {
 /** The observed frontier of `c` (its points are already in the frontier's sort order). */
 function observedFront(c: Cloud): Front {
   keysFor(c.n);
-  keyX.set(c.x);
-  keyY.set(c.y);
-  return frontOfKeys(c.n, frontFor(c.n));
+  keyX.set(c.x.subarray(0, c.n));
+  keyY.set(c.y.subarray(0, c.n));
+  return frontOfKeys(c.n, c.observed);
 }
 
 /**
@@ -421,18 +459,18 @@ function bootstrap(h: Cloud, b: Cloud, seed: number, weights: Weights): { mean: 
     normalsY = new Float64Array(points);
   }
   keysFor(Math.max(h.n, b.n));
-  const fill = normalStream(seed);
-  const r = levelsFor(points);
+  const normals = new NormalStream(seed);
+  const r = levelsOf(points);
   let n = 0;
   let sum = 0;
   let sumSq = 0;
   for (let i = 0; i < BOOTSTRAP_RESAMPLES; i++) {
-    fill(normalsX, points);
-    if (rest !== 0) fill(normalsY, points);
+    normals.fill(normalsX, points);
+    if (rest !== 0) normals.fill(normalsY, points);
     const fh = resampledFront(h, normalsX, normalsY, 0, rho, rest);
     const fb = resampledFront(b, normalsX, normalsY, h.n, rho, rest);
     if (!ratiosOf(fh, fb, r, weights) || !r.n) continue;
-    const m = weightedMean(r);
+    const m = r.mean;
     n++;
     sum += m;
     sumSq += m * m;

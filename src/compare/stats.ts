@@ -97,55 +97,92 @@ const zigK = new Int32Array(2 * ZIG_LAYERS);
   }
 }
 
+/** Scratch of `NormalStream.fill`: where the draws that missed the layer below go, and those draws (finished after its loop). */
+let missAt = new Int32Array(0);
+let missDraw = new Int32Array(0);
+
 /**
  * A seeded stream of standard normals by the ziggurat: `fill(out, n)` writes
- * the stream's next `n` values to `out[0..n)`. A 32-bit mulberry32 draw (the
+ * `n` independent standard normals to `out[0..n)`, the same numbers for the
+ * same seed and the same sequence of `n`. A 32-bit mulberry32 draw (the
  * generator of `rng` in src/bench/random.ts, inlined) picks the layer (low 8
- * bits), the sign (bit 8) and the position in the layer (top 23 bits).
+ * bits), the sign (bit 8) and the position in the layer (top 23 bits); the 1%
+ * of draws that miss the layer below are finished after the loop, each from
+ * its own further draws.
  */
-export function normalStream(seed: number): (out: Float64Array, n: number) => void {
-  let a = ((seed >>> 0) ^ 0x9e3779b9) | 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) | 0;
+export class NormalStream {
+  /** mulberry32's state. */
+  private a: number;
+
+  constructor(seed: number) {
+    this.a = ((seed >>> 0) ^ 0x9e3779b9) | 0;
+  }
+
+  /** The next 32-bit draw, as a signed integer. */
+  private next(): number {
+    const a = (this.a = (this.a + 0x6d2b79f5) | 0);
     let t = Math.imul(a ^ (a >>> 15), a | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return t ^ (t >>> 14);
-  };
+  }
+
   /** A uniform in [0, 1). */
-  const unit = () => (next() >>> 0) / 4294967296;
+  private unit(): number {
+    return (this.next() >>> 0) / 4294967296;
+  }
+
   /** A draw that missed the layer below: the wedge (layer i > 0) or the tail (layer 0); -1 to draw again. */
-  const slow = (i: number, bits: number): number => {
+  private slow(i: number, bits: number): number {
     const x = bits * zigW[i]!;
     if (i === 0) {
       if (x < ZIG_R) return x;
       // Marsaglia's tail: R + an exponential of rate R, accepted with probability exp(-x²/2) / its envelope.
       for (;;) {
-        const e = -Math.log(1 - unit()) / ZIG_R;
-        if (-2 * Math.log(1 - unit()) >= e * e) return ZIG_R + e;
+        const e = -Math.log(1 - this.unit()) / ZIG_R;
+        if (-2 * Math.log(1 - this.unit()) >= e * e) return ZIG_R + e;
       }
     }
-    const y = zigF[i]! + unit() * (zigF[i + 1]! - zigF[i]!);
+    const y = zigF[i]! + this.unit() * (zigF[i + 1]! - zigF[i]!);
     return y < Math.exp(-0.5 * x * x) ? x : -1;
-  };
-  return (out, n) => {
-    let s = a;
-    for (let k = 0; k < n; ) {
-      s = (s + 0x6d2b79f5) | 0;
-      let t = Math.imul(s ^ (s >>> 15), s | 1);
+  }
+
+  /** The normal of draw t, a draw that missed the layer below: the rest of the ziggurat, with further draws as needed. */
+  private finish(t: number): number {
+    for (;;) {
+      const i = t & 511;
+      const bits = t >>> 9;
+      if (bits < zigK[i]!) return bits * zigW[i]!;
+      const x = this.slow(i & 255, bits);
+      if (x >= 0) return i & 256 ? -x : x;
+      t = this.next();
+    }
+  }
+
+  fill(out: Float64Array, n: number): void {
+    if (missAt.length < n) {
+      missAt = new Int32Array(n);
+      missDraw = new Int32Array(n);
+    }
+    // `| 0`: the loop's state stays an untagged int32 (a field's value could be boxed).
+    let a = this.a | 0;
+    let m = 0;
+    for (let k = 0; k < n; k++) {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), a | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
       t ^= t >>> 14;
       const i = t & 511;
       const bits = t >>> 9;
-      if (bits < zigK[i]!) out[k++] = bits * zigW[i]!;
+      if (bits < zigK[i]!) out[k] = bits * zigW[i]!;
       else {
-        a = s;
-        const x = slow(i & 255, bits);
-        s = a;
-        if (x >= 0) out[k++] = i & 256 ? -x : x;
+        // The 1% of draws that miss are finished after this loop, each from its own further draws.
+        missAt[m] = k;
+        missDraw[m++] = t;
       }
     }
-    a = s;
-  };
+    this.a = a;
+    for (let j = 0; j < m; j++) out[missAt[j]!] = this.finish(missDraw[j]!);
+  }
 }
 
 /** FNV-1a hash of a string, for per-curve seeds that do not depend on the order curves are visited. */
