@@ -245,14 +245,13 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 function weightsOf(head: readonly CurvePoint[], base: readonly CurvePoint[], rho: number): Weights | undefined {
   let vx = 0;
   let vy = 0;
-  for (const ps of [head, base]) {
-    for (const p of ps) {
-      if (!(p.sx > 0 && p.sy > 0)) return undefined;
-      vx += p.sx * p.sx;
-      vy += p.sy * p.sy;
-    }
-  }
   const n = head.length + base.length;
+  for (let i = 0; i < n; i++) {
+    const p = i < head.length ? head[i]! : base[i - head.length]!;
+    if (!(p.sx > 0 && p.sy > 0)) return undefined;
+    vx += p.sx * p.sx;
+    vy += p.sy * p.sy;
+  }
   vx /= n;
   vy /= n;
   return { vx, vy, rho, cov: rho * Math.sqrt(vx * vy) };
@@ -412,21 +411,21 @@ function guardsOf(c: Cloud): void {
 }
 
 /**
- * One resample's frontier of `c`: every point redrawn from its noise with the
- * normals zx[from...] and zy[from...] (one of each per point; zy unused when
- * the axes' noise is fully correlated, rest = 0), the points their guard
+ * One resample's frontier of `c` (into c.front): every point redrawn from its
+ * noise with the normals z[from...] for x and z[ys + from...] for y's own part
+ * (unused when the axes' noise is fully correlated, rest = 0), the points their guard
  * dominates dropped, the rest sorted (they start in the observed order, so the
  * sort is short) and the frontier taken.
  */
-function resampledFront(c: Cloud, zx: Float64Array, zy: Float64Array, from: number, rho: number, rest: number): Front {
+function resampledFront(c: Cloud, z: Float64Array, from: number, ys: number, rho: number, rest: number): Front {
   const { n, x, y, sx, sy, guard, rx, ry } = c;
   const kx = keyX;
   const ky = keyY;
   let m = 0;
   for (let i = 0; i < n; i++) {
-    const ex = zx[from + i]!;
+    const ex = z[from + i]!;
     const px = x[i]! + sx[i]! * ex;
-    const py = y[i]! + sy[i]! * (rest === 0 ? rho * ex : rho * ex + rest * zy[from + i]!);
+    const py = y[i]! + sy[i]! * (rest === 0 ? rho * ex : rho * ex + rest * z[ys + from + i]!);
     rx[i] = px;
     ry[i] = py;
     // A guard is an earlier point: already redrawn.
@@ -441,35 +440,30 @@ function resampledFront(c: Cloud, zx: Float64Array, zy: Float64Array, from: numb
 }
 
 /** Scratch space for the bootstrap's normals, kept between curves. */
-let normalsX = new Float64Array(0);
-let normalsY = new Float64Array(0);
+let normals = new Float64Array(0);
 
 /**
  * Mean and standard deviation of the weighted mean log ratio over the
  * resamples. Each resample takes the next normals of the curve's seeded
  * stream: one per point (head, then baseline) for x, then, unless the axes'
- * noise is fully correlated, one per point for y's own part.
+ * noise is fully correlated, one per point for y's own part. (One call site
+ * per step: the optimizing compiler inlines each once.)
  */
 function bootstrap(h: Cloud, b: Cloud, seed: number, weights: Weights): { mean: number; sd: number } {
   const rho = weights.rho;
   const rest = Math.sqrt(Math.max(0, 1 - rho * rho));
   const points = h.n + b.n;
-  if (normalsX.length < points) {
-    normalsX = new Float64Array(points);
-    normalsY = new Float64Array(points);
-  }
+  if (normals.length < 2 * points) normals = new Float64Array(2 * points);
   keysFor(Math.max(h.n, b.n));
-  const normals = new NormalStream(seed);
+  const stream = new NormalStream(seed);
   const r = levelsOf(points);
   let n = 0;
   let sum = 0;
   let sumSq = 0;
   for (let i = 0; i < BOOTSTRAP_RESAMPLES; i++) {
-    normals.fill(normalsX, points);
-    if (rest !== 0) normals.fill(normalsY, points);
-    const fh = resampledFront(h, normalsX, normalsY, 0, rho, rest);
-    const fb = resampledFront(b, normalsX, normalsY, h.n, rho, rest);
-    if (!ratiosOf(fh, fb, r, weights) || !r.n) continue;
+    stream.fill(normals, rest === 0 ? points : 2 * points);
+    for (let k = 0; k < 2; k++) resampledFront(k ? b : h, normals, k ? h.n : 0, points, rho, rest);
+    if (!ratiosOf(h.front, b.front, r, weights) || !r.n) continue;
     const m = r.mean;
     n++;
     sum += m;
