@@ -442,6 +442,14 @@ function resampledFront(c: Cloud, z: Float64Array, from: number, ys: number, rho
 /** Scratch space for the bootstrap's normals, kept between curves. */
 let normals = new Float64Array(0);
 
+/** One resample's weighted mean log ratio (NaN when the frontiers share no level). */
+function resample(h: Cloud, b: Cloud, stream: NormalStream, weights: Weights, rest: number, r: Levels): number {
+  const points = h.n + b.n;
+  stream.fill(normals, rest === 0 ? points : 2 * points);
+  for (let k = 0; k < 2; k++) resampledFront(k ? b : h, normals, k ? h.n : 0, points, weights.rho, rest);
+  return ratiosOf(h.front, b.front, r, weights) && r.n ? r.mean : Number.NaN;
+}
+
 /**
  * Mean and standard deviation of the weighted mean log ratio over the
  * resamples. Each resample takes the next normals of the curve's seeded
@@ -461,10 +469,8 @@ function bootstrap(h: Cloud, b: Cloud, seed: number, weights: Weights): { mean: 
   let sum = 0;
   let sumSq = 0;
   for (let i = 0; i < BOOTSTRAP_RESAMPLES; i++) {
-    stream.fill(normals, rest === 0 ? points : 2 * points);
-    for (let k = 0; k < 2; k++) resampledFront(k ? b : h, normals, k ? h.n : 0, points, rho, rest);
-    if (!ratiosOf(h.front, b.front, r, weights) || !r.n) continue;
-    const m = r.mean;
+    const m = resample(h, b, stream, weights, rest, r);
+    if (Number.isNaN(m)) continue;
     n++;
     sum += m;
     sumSq += m * m;
