@@ -202,19 +202,23 @@ function ratiosOf(fh: Front, fb: Front, out: Levels, weights: Weights = UNWEIGHT
   let n = 0;
   let sum = 0;
   let sumW = 0;
+  const { x: hx, y: hy, s: hs, n: hn } = fh;
+  const { x: bx, y: by, s: bs, n: bn } = fb;
   let i = 0;
   let j = 0;
   let sh = 0;
   let sb = 0;
   let last = Number.NaN;
-  while (i < fh.n || j < fb.n) {
-    const x = j >= fb.n || (i < fh.n && fh.x[i]! <= fb.x[j]!) ? fh.x[i++]! : fb.x[j++]!;
-    if (x < lo || x > hi || x === last) continue;
+  while (i < hn || j < bn) {
+    // The merged x increase: past hi, done.
+    const x = j >= bn || (i < hn && hx[i]! <= bx[j]!) ? hx[i++]! : bx[j++]!;
+    if (x > hi) break;
+    if (x < lo || x === last) continue;
     last = x;
-    sh = segmentAt(fh, x, sh);
-    sb = segmentAt(fb, x, sb);
-    const ratio = fh.y[sh]! + fh.s[sh]! * (x - fh.x[sh]!) - (fb.y[sb]! + fb.s[sb]! * (x - fb.x[sb]!));
-    const slope = (fh.s[sh]! + fb.s[sb]!) / 2;
+    while (sh < hn - 1 && hx[sh + 1]! < x) sh++;
+    while (sb < bn - 1 && bx[sb + 1]! < x) sb++;
+    const ratio = hy[sh]! + hs[sh]! * (x - hx[sh]!) - (by[sb]! + bs[sb]! * (x - bx[sb]!));
+    const slope = (hs[sh]! + bs[sb]!) / 2;
     // Variance of the vertical gap when a point's noise moves it by (ex, ey): var(ey - slope ex).
     const w = 1 / Math.max(vy + slope * slope * vx - 2 * slope * cov, 1e-12);
     r[n++] = ratio;
