@@ -3,7 +3,7 @@
  * verdict that calls a change only when it is larger than both the practical
  * floor and the noise. The method and its measured error rates: docs/compare.md.
  */
-import { type CurveJob, curveStats, prestartCurveWorkers } from "./curve-pool.js";
+import { type CurveJob, curveStats } from "./curve-pool.js";
 import type { CurvePoint, CurveStat } from "./curves.js";
 import { KEPT_METRICS, type Point, type Run } from "./load.js";
 import { COMPANION, CURVE_FIELDS, CURVE_X, CURVE_Y, curveIdentityOf, curveKeyOf, METRICS, pointName, type MetricSpec } from "./metrics.js";
@@ -149,7 +149,6 @@ function contextOf(baseline: Run, head: Run, history: readonly Run[], opts: Requ
 
 export function compareRuns(baseline: Run, head: Run, history: readonly Run[], options: CompareOptions): Comparison {
   const opts = { floors: {}, curveFloor: DEFAULT_CURVE_FLOOR, allMetrics: false, curveWorkers: 0, onStage: () => {}, ...options };
-  prestartCurveWorkers(opts.curveWorkers);
   const ctx = contextOf(baseline, head, history, opts);
   opts.onStage("noise");
   const curves = compareCurves(ctx);
