@@ -2,13 +2,10 @@
  * The curves' statistics (`curveStat`, mostly its bootstrap) on several
  * threads. Curves are independent and each has its own seed, so the results
  * are the same, bit for bit, whichever thread computes which curve: the jobs
- * sit in shared memory, every thread claims the next one with an atomic
- * counter, and this thread waits (Atomics.wait) until all are done, so
- * `compareRuns` stays synchronous. Workers started ahead
- * (`prestartCurveWorkers`) are warm when the jobs come: this thread, whose
- * code is not yet optimized, then leaves the curves to them; otherwise it
- * claims curves too. Without the worker file (a single-file bundle, the
- * TypeScript sources under test) everything runs here.
+ * sit in shared memory, every thread (this one included) claims the next one
+ * with an atomic counter, and this thread waits (Atomics.wait) until all are
+ * done, so `compareRuns` stays synchronous. Without the worker file (a
+ * single-file bundle, the TypeScript sources under test) everything runs here.
  */
 import { Worker } from "node:worker_threads";
 import { curveStat, type CurvePoint, type CurveStat } from "./curves.js";
@@ -136,70 +133,28 @@ function unpack(s: SharedJobs, k: number): CurveStat | undefined {
   return stat;
 }
 
-/** A worker on `file`, or undefined when it cannot start; one that fails later leaves its jobs to the others (see waitForAll). */
-function spawn(file: string, workerData: SharedJobs | { warm: true }): Worker | undefined {
-  try {
-    const w = new Worker(file, { workerData });
-    w.unref();
-    w.on("error", () => {});
-    return w;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Workers started ahead by `prestartCurveWorkers`, warm, waiting for the next `curveStats`'s jobs. */
-const started: Worker[] = [];
-
-/**
- * Starts up to `workers` curve workers now: their start-up and warm-up (a few
- * synthetic curves, so the optimizing compiler has done its work) overlap what
- * runs before the curves (the noise model), and the next `curveStats` hands
- * them its jobs. Nothing without the worker file; the results do not depend on
- * it (each curve has its own seed).
- */
-export function prestartCurveWorkers(workers: number): void {
-  const file = workers > 0 ? workerBeside(import.meta.url, "curve-worker.js") : undefined;
-  for (let t = started.length; file && t < workers; t++) {
-    const w = spawn(file, { warm: true });
-    if (!w) break;
-    started.push(w);
-  }
-}
-
-/** The workers for `s`: the started ones first (handed the jobs), new ones for the rest; started ones not needed end. */
-function workersFor(file: string, s: SharedJobs, want: number): Worker[] {
-  const threads: Worker[] = [];
-  for (const w of started.splice(0)) {
-    if (threads.length < want) {
-      w.postMessage(s);
-      threads.push(w);
-    } else void w.terminate();
-  }
-  while (threads.length < want) {
-    const w = spawn(file, s);
-    if (!w) break;
-    threads.push(w);
-  }
-  return threads;
-}
-
 /**
  * `curveStat` of every job at `level` with noise correlation `rho`, on this
- * thread and up to `workers` more (those `prestartCurveWorkers` started
- * first); `threads` is how many threads took part.
+ * thread and up to `workers` more; `threads` is how many threads took part.
  */
 export function curveStats(jobs: readonly CurveJob[], level: number, rho: number, workers: number): { stats: (CurveStat | undefined)[]; threads: number } {
   const file = workers > 0 && jobs.length >= MIN_PARALLEL_CURVES ? workerBeside(import.meta.url, "curve-worker.js") : undefined;
-  if (!file) {
-    for (const w of started.splice(0)) void w.terminate();
-    return { stats: jobs.map((j) => curveStat(j.head, j.base, level, j.seed, rho)), threads: 1 };
-  }
+  if (!file) return { stats: jobs.map((j) => curveStat(j.head, j.base, level, j.seed, rho)), threads: 1 };
   const s = pack(jobs, level, rho);
-  const warm = started.length > 0;
-  const threads = workersFor(file, s, Math.min(workers, Math.ceil(jobs.length / MIN_PARALLEL_CURVES)));
+  // A worker that cannot start or fails leaves its jobs to the others (see waitForAll).
+  const threads: Worker[] = [];
+  for (let t = 0; t < Math.min(workers, Math.ceil(jobs.length / MIN_PARALLEL_CURVES)); t++) {
+    try {
+      const w = new Worker(file, { workerData: s });
+      w.unref();
+      w.on("error", () => {});
+      threads.push(w);
+    } catch {
+      break;
+    }
+  }
   try {
-    if (!warm || !threads.length) claimJobs(s);
+    claimJobs(s);
     waitForAll(s);
   } finally {
     for (const w of threads) void w.terminate();
