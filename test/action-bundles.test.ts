@@ -100,11 +100,13 @@ describe("the compare action's history reader", () => {
     const row = { ...SINGLE_NODE_ROW, tput_per_gpu: 1234.5, output_tput_per_gpu: 600.25, input_tput_per_gpu: 634.25, median_tpot: 0.01, median_intvty: 100 };
     writeFileSync(join(dir, "agg_bmk.json"), JSON.stringify([row, { ...row, conc: 16 }]));
     const w = new Worker(worker);
-    const packed = await new Promise<{ ids: Int32Array; values: Float64Array; problems: string[]; newIdentities: { first: number; starts: Int32Array } }>((done, fail) => {
-      w.once("message", done);
-      w.once("error", fail);
-      w.postMessage({ index: 0, label: "history", files: [join(dir, "agg_bmk.json")] });
-    });
+    const packed = await new Promise<{ ids: Int32Array; values: Float64Array; problems: string[]; newIdentities: { first: number; starts: Int32Array } }>(
+      (done, fail) => {
+        w.once("message", done);
+        w.once("error", fail);
+        w.postMessage({ index: 0, label: "history", files: [join(dir, "agg_bmk.json")] });
+      },
+    );
     await w.terminate();
     expect(packed.problems).toEqual([]);
     expect(packed.ids).toHaveLength(2);

@@ -11,7 +11,7 @@ import { runFromRows } from "../src/compare/load.js";
 import { CURVE_FIELDS, identityFields, identityKey, identityOf, MULTI_SHAPE, SINGLE_SHAPE } from "../src/compare/metrics.js";
 import { comparisonJson, comparisonJsonBytes, renderCommentSection, renderComparison, thousands } from "../src/compare/render.js";
 import { simulatedSweep } from "../src/compare/simulate.js";
-import { normalQuantile, normalRng, normalsInto, tQuantile } from "../src/compare/stats.js";
+import { normalQuantile, NormalStream, normalRng, tQuantile } from "../src/compare/stats.js";
 import type { Comparison, PointResult } from "../src/compare/types.js";
 import type { AggRow } from "../src/results/types.js";
 import { infx, infxProcess, ROOT } from "./support/cli.js";
@@ -84,18 +84,42 @@ describe("statistics", () => {
     expect([round(Number.NaN), round(Number.POSITIVE_INFINITY), round(null)]).toEqual([null, null, null]);
   });
 
-  it("normalsInto writes the same stream as normalRng, bit for bit (the bootstrap's draws)", () => {
-    for (const [seed, n] of [
-      [7, 1000],
-      [20260801, 999],
-      [0, 2],
-    ] as const) {
-      const z = normalRng(seed);
-      const out = new Float64Array(n + 1).fill(42);
-      normalsInto(seed, out, n);
-      expect(Array.from(out.subarray(0, n))).toEqual(Array.from({ length: n }, () => z()));
-      expect(out[n]).toBe(42);
+  it("NormalStream: the ziggurat's normals are standard (moments and quantiles), the same for the same seed", () => {
+    const n = 400000;
+    const xs = new Float64Array(n);
+    new NormalStream(20260801).fill(xs, n);
+    let m1 = 0;
+    let m2 = 0;
+    let m4 = 0;
+    for (const x of xs) {
+      m1 += x;
+      m2 += x * x;
+      m4 += x ** 4;
     }
+    expect(Math.abs(m1 / n)).toBeLessThan(0.006);
+    expect(Math.abs(m2 / n - 1)).toBeLessThan(0.01);
+    expect(Math.abs(m4 / n - 3)).toBeLessThan(0.07);
+    // The share below each normal quantile, within 4.5 standard errors (tail and wedge draws included).
+    for (const p of [0.0005, 0.005, 0.05, 0.25, 0.5, 0.75, 0.95, 0.995, 0.9995]) {
+      const q = normalQuantile(p);
+      const below = xs.reduce((a, x) => a + (x < q ? 1 : 0), 0) / n;
+      expect(Math.abs(below - p)).toBeLessThan(4.5 * Math.sqrt((p * (1 - p)) / n));
+    }
+    const again = new Float64Array(n);
+    new NormalStream(20260801).fill(again, n);
+    expect(Buffer.from(again.buffer).equals(Buffer.from(xs.buffer))).toBe(true);
+    // Filled a resample at a time (as the bootstrap does): still standard.
+    const stream = new NormalStream(7);
+    const piece = new Float64Array(126);
+    let sq = 0;
+    for (let k = 0; k < 2000; k++) {
+      stream.fill(piece, 126);
+      for (const x of piece) sq += x * x;
+    }
+    expect(Math.abs(sq / (2000 * 126) - 1)).toBeLessThan(0.015);
+    const other = new Float64Array(8);
+    new NormalStream(20260802).fill(other, 8);
+    expect(other).not.toEqual(xs.subarray(0, 8));
   });
 });
 

@@ -7,7 +7,7 @@ import { type CurveJob, curveStats } from "./curve-pool.js";
 import type { CurvePoint, CurveStat } from "./curves.js";
 import { KEPT_METRICS, type Point, type Run } from "./load.js";
 import { pointAt } from "./run.js";
-import { COMPANION, CURVE_X, CURVE_Y, curveIdentityOf, curveKeyOf, METRICS, pointName, type MetricSpec } from "./metrics.js";
+import { COMPANION, CURVE_FIELDS, CURVE_X, CURVE_Y, curveIdentityOf, curveKeyOf, METRICS, pointName, type MetricSpec } from "./metrics.js";
 import { noiseModel, pointNoise, type NoiseModel, type RefTable } from "./noise.js";
 import { hash32, tQuantile } from "./stats.js";
 import { attachPointList, type Comparison, type Counts, type CurveResult, type PointList, type PointResult, type RunInfo, type Verdict } from "./types.js";
@@ -680,14 +680,19 @@ function metricVerdict(ctx: Context, table: PointTable, i: number, j: number, bv
 /** Every curve's result, and per point (index of `ctx.ids`) the verdict of its curve. */
 function compareCurves(ctx: Context): { results: CurveResult[]; verdictOf: Verdict[]; threads: number } {
   const groups = new Map<string, number[]>();
-  const groupOf: number[][] = new Array(ctx.ids.length);
+  let last: Point["identity"] | undefined;
+  let lastMembers: number[] = [];
   for (let i = 0; i < ctx.ids.length; i++) {
-    const p = (ctx.heads[i] ?? ctx.base[i])!;
-    const g = curveKeyOf(p.identity);
-    let members = groups.get(g);
-    if (!members) groups.set(g, (members = []));
-    members.push(i);
-    groupOf[i] = members;
+    const id = (ctx.heads[i] ?? ctx.base[i])!.identity;
+    // Points of one curve mostly come together: the previous point's curve when its curve fields are the same values.
+    if (!last || !sameCurve(last, id)) {
+      const g = curveKeyOf(id);
+      let members = groups.get(g);
+      if (!members) groups.set(g, (members = []));
+      lastMembers = members;
+      last = id;
+    }
+    lastMembers.push(i);
   }
   const cases = [...groups].map(([g, members]) => curveCase(ctx, g, members));
   const jobs = cases.flatMap((c) => (c.job ? [c.job] : []));
@@ -703,6 +708,12 @@ function compareCurves(ctx: Context): { results: CurveResult[]; verdictOf: Verdi
     for (const i of c.members) verdictOf[i] = result.verdict;
   }
   return { results, verdictOf, threads };
+}
+
+/** Whether two identities have the same curve fields (the same values: then the same `curveKeyOf`). */
+function sameCurve(a: Point["identity"], b: Point["identity"]): boolean {
+  for (const f of CURVE_FIELDS) if (a[f] !== b[f]) return false;
+  return true;
 }
 
 type ResultOf = (verdict: Verdict, reason: string, extra?: Partial<CurveResult>) => CurveResult;

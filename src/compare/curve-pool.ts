@@ -58,10 +58,21 @@ function pack(jobs: readonly CurveJob[], level: number, rho: number): SharedJobs
   s.params[0] = level;
   s.params[1] = rho;
   let at = 0;
+  const c = s.coords;
   jobs.forEach((j, k) => {
-    s.index.set([at, j.head.length, j.base.length], 3 * k);
+    s.index[3 * k] = at;
+    s.index[3 * k + 1] = j.head.length;
+    s.index[3 * k + 2] = j.base.length;
     s.seeds[k] = j.seed;
-    for (const p of [...j.head, ...j.base]) s.coords.set([p.x, p.y, p.sx, p.sy], 4 * at++);
+    for (const ps of [j.head, j.base]) {
+      for (let i = 0; i < ps.length; i++, at++) {
+        const p = ps[i]!;
+        c[4 * at] = p.x;
+        c[4 * at + 1] = p.y;
+        c[4 * at + 2] = p.sx;
+        c[4 * at + 3] = p.sy;
+      }
+    }
   });
   return s;
 }

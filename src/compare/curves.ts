@@ -12,7 +12,7 @@
  *   (the exponential of the mean log ratio; inverse-variance weighted when
  *   there is a noise estimate, see `curveStat`).
  */
-import { normalsInto, tQuantile } from "./stats.js";
+import { NormalStream, tQuantile } from "./stats.js";
 
 /** A point in log space with the standard deviation of each coordinate. */
 export interface CurvePoint {
@@ -27,17 +27,26 @@ interface XY {
   y: number;
 }
 
-/** A frontier as parallel arrays, by increasing x. */
+/** A frontier as parallel arrays, by increasing x, with the slope of each segment (0 for the last point). */
 interface Front {
   x: Float64Array;
   y: Float64Array;
+  s: Float64Array;
   n: number;
 }
 
-/** Indices by decreasing x, then decreasing y (insertion sort for the usual tens of points). */
-function sortedDescending(xs: ArrayLike<number>, ys: ArrayLike<number>): Int32Array {
-  const n = xs.length;
-  if (n > 32) return Int32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => xs[b]! - xs[a]! || ys[b]! - ys[a]!));
+const frontFor = (n: number): Front => ({ x: new Float64Array(n), y: new Float64Array(n), s: new Float64Array(n), n: 0 });
+
+/** Sets the slopes of `f`'s segments: the frontier's x are strictly increasing. */
+function withSlopes(f: Front): Front {
+  for (let i = 0; i < f.n - 1; i++) f.s[i] = (f.y[i + 1]! - f.y[i]!) / (f.x[i + 1]! - f.x[i]!);
+  if (f.n) f.s[f.n - 1] = 0;
+  return f;
+}
+
+/** Indices by decreasing x, then decreasing y (insertion sort up to 64 points: the usual tens). */
+function sortedDescending(xs: ArrayLike<number>, ys: ArrayLike<number>, n = xs.length): Int32Array {
+  if (n > 64) return Int32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => xs[b]! - xs[a]! || ys[b]! - ys[a]!));
   const order = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     let j = k;
@@ -50,54 +59,38 @@ function sortedDescending(xs: ArrayLike<number>, ys: ArrayLike<number>): Int32Ar
   return order;
 }
 
-/** Scratch of `frontierOf`: the coordinates in `order`'s order, kept between calls. */
+/** Scratch of the frontiers: the coordinates by decreasing x, then y, kept between calls. */
 let keyX = new Float64Array(0);
 let keyY = new Float64Array(0);
 
-/**
- * Re-sorts `order` (indices by decreasing x, then y) in place after the values
- * moved a little: insertion sort, linear on nearly sorted input, on copies of
- * the coordinates (keyX, keyY) that move with the indices.
- */
-function resort(order: Int32Array, xs: Float64Array, ys: Float64Array): void {
-  const n = order.length;
-  if (keyX.length < n) {
-    keyX = new Float64Array(n);
-    keyY = new Float64Array(n);
-  }
+function keysFor(n: number): void {
+  if (keyX.length >= n) return;
+  keyX = new Float64Array(n);
+  keyY = new Float64Array(n);
+}
+
+/** Sorts keyX[0..n) by decreasing x, then decreasing y (keyY moving along): insertion sort, linear on nearly sorted input. */
+function sortKeys(n: number): void {
   const kx = keyX;
   const ky = keyY;
-  for (let k = 0; k < n; k++) {
-    kx[k] = xs[order[k]!]!;
-    ky[k] = ys[order[k]!]!;
-  }
   for (let k = 1; k < n; k++) {
-    const v = order[k]!;
     const vx = kx[k]!;
     const vy = ky[k]!;
     let j = k;
     while (j > 0 && (kx[j - 1]! < vx || (kx[j - 1]! === vx && ky[j - 1]! < vy))) {
-      order[j] = order[j - 1]!;
       kx[j] = kx[j - 1]!;
       ky[j] = ky[j - 1]!;
       j--;
     }
-    order[j] = v;
     kx[j] = vx;
     ky[j] = vy;
   }
 }
 
-/**
- * The Pareto frontier of points (xs[i], ys[i]): by increasing x, so by
- * decreasing y. `order` and `into` (reused across resamples) are re-sorted and
- * overwritten in place.
- */
-function frontierOf(xs: Float64Array, ys: Float64Array, order: Int32Array = sortedDescending(xs, ys), into?: Front): Front {
-  const n = xs.length;
-  resort(order, xs, ys);
-  const fx = into?.x ?? new Float64Array(n);
-  const fy = into?.y ?? new Float64Array(n);
+/** The Pareto frontier of the sorted keyX/keyY[0..n), by increasing x (so decreasing y), written to `into`. */
+function frontOfKeys(n: number, into: Front): Front {
+  const fx = into.x;
+  const fy = into.y;
   let m = 0;
   let best = -Infinity;
   for (let k = 0; k < n; k++) {
@@ -117,9 +110,20 @@ function frontierOf(xs: Float64Array, ys: Float64Array, order: Int32Array = sort
     fx[b] = tx;
     fy[b] = ty;
   }
-  const f = into ?? { x: fx, y: fy, n: m };
-  f.n = m;
-  return f;
+  into.n = m;
+  return withSlopes(into);
+}
+
+/** The Pareto frontier of points (xs[i], ys[i]), by increasing x (so by decreasing y). */
+function frontierOf(xs: Float64Array, ys: Float64Array): Front {
+  const n = xs.length;
+  const order = sortedDescending(xs, ys);
+  keysFor(n);
+  for (let k = 0; k < n; k++) {
+    keyX[k] = xs[order[k]!]!;
+    keyY[k] = ys[order[k]!]!;
+  }
+  return frontOfKeys(n, frontFor(n));
 }
 
 /** The Pareto frontier, by increasing x (so by decreasing y). */
@@ -131,32 +135,48 @@ export function frontier(points: readonly XY[]): XY[] {
   return Array.from({ length: f.n }, (_, i) => ({ x: f.x[i]!, y: f.y[i]! }));
 }
 
-/** y of the frontier at x by linear interpolation (x must lie within its range). */
+/** y of the frontier (by strictly increasing x) at x by linear interpolation (x must lie within its range). */
 export function interpolate(front: readonly XY[], x: number): number {
-  const f = { x: Float64Array.from(front, (p) => p.x), y: Float64Array.from(front, (p) => p.y), n: front.length };
-  return yOn(f, segmentAt(f, x, 0), x);
+  const f = frontFor(front.length);
+  front.forEach((p, i) => {
+    f.x[i] = p.x;
+    f.y[i] = p.y;
+  });
+  f.n = front.length;
+  withSlopes(f);
+  const i = segmentAt(f, x, 0);
+  return f.y[i]! + f.s[i]! * (x - f.x[i]!);
 }
 
-/**
- * Log ratios head - baseline at the common levels (every frontier x of either
- * run inside the common range, in increasing order); undefined when the
- * frontiers share no interactivity range.
- */
+/** The noise that weights the levels (see `curveStat`). */
 interface Weights {
   vx: number;
   vy: number;
   /** Correlation of the x and y noise. */
   rho: number;
+  /** Their covariance: rho sqrt(vx vy). */
+  cov: number;
 }
 
-/** Log ratios (and, with weights, their inverse-variance weights) at the levels, in reusable arrays. */
+/** Every level weighs the same. */
+const UNWEIGHTED: Weights = { vx: 0, vy: 1, rho: 0, cov: 0 };
+
+/** Log ratios at the levels (in reusable arrays) and their weighted mean. */
 interface Levels {
   r: Float64Array;
-  w: Float64Array;
   n: number;
+  mean: number;
 }
 
-const levelsFor = (size: number): Levels => ({ r: new Float64Array(size), w: new Float64Array(size), n: 0 });
+const levelsFor = (size: number): Levels => ({ r: new Float64Array(size), n: 0, mean: Number.NaN });
+
+/** The bootstrap's levels, reused from curve to curve. */
+let scratchLevels = levelsFor(0);
+
+function levelsOf(size: number): Levels {
+  if (scratchLevels.r.length < size) scratchLevels = levelsFor(size);
+  return scratchLevels;
+}
 
 /** Index of the frontier's segment holding x, searching on from `i` (levels come in increasing x). */
 function segmentAt(f: Front, x: number, i: number): number {
@@ -164,45 +184,49 @@ function segmentAt(f: Front, x: number, i: number): number {
   return i;
 }
 
-/** y of the frontier at x on segment i, by linear interpolation in it (x must lie within the frontier's range). */
-function yOn(f: Front, i: number, x: number): number {
-  const j = Math.min(i + 1, f.n - 1);
-  if (f.x[j] === f.x[i]) return Math.max(f.y[i]!, f.y[j]!);
-  return f.y[i]! + ((f.y[j]! - f.y[i]!) * (x - f.x[i]!)) / (f.x[j]! - f.x[i]!);
-}
-
-/** Slope dy/dx of segment i (0 for a single point). */
-function slopeOn(f: Front, i: number): number {
-  const j = Math.min(i + 1, f.n - 1);
-  return f.x[j] === f.x[i] ? 0 : (f.y[j]! - f.y[i]!) / (f.x[j]! - f.x[i]!);
-}
-
-function ratiosOf(fh: Front, fb: Front, out: Levels, weights?: Weights): boolean {
+/**
+ * Log ratios head - baseline at the common levels (every frontier x of either
+ * run inside the common range, in increasing order) into `out`, with their
+ * mean weighted by the inverse variance of each level's gap; false when the
+ * frontiers share no interactivity range.
+ */
+function ratiosOf(fh: Front, fb: Front, out: Levels, weights: Weights = UNWEIGHTED): boolean {
   out.n = 0;
+  out.mean = Number.NaN;
   if (!fh.n || !fb.n) return false;
   const lo = Math.max(fh.x[0]!, fb.x[0]!);
   const hi = Math.min(fh.x[fh.n - 1]!, fb.x[fb.n - 1]!);
   if (lo > hi) return false;
+  const { vx, vy, cov } = weights;
+  const r = out.r;
+  let n = 0;
+  let sum = 0;
+  let sumW = 0;
+  const { x: hx, y: hy, s: hs, n: hn } = fh;
+  const { x: bx, y: by, s: bs, n: bn } = fb;
   let i = 0;
   let j = 0;
   let sh = 0;
   let sb = 0;
   let last = Number.NaN;
-  while (i < fh.n || j < fb.n) {
-    const x = j >= fb.n || (i < fh.n && fh.x[i]! <= fb.x[j]!) ? fh.x[i++]! : fb.x[j++]!;
-    if (x < lo || x > hi || x === last) continue;
+  while (i < hn || j < bn) {
+    // The merged x increase: past hi, done.
+    const x = j >= bn || (i < hn && hx[i]! <= bx[j]!) ? hx[i++]! : bx[j++]!;
+    if (x > hi) break;
+    if (x < lo || x === last) continue;
     last = x;
-    sh = segmentAt(fh, x, sh);
-    sb = segmentAt(fb, x, sb);
-    out.r[out.n] = yOn(fh, sh, x) - yOn(fb, sb, x);
-    if (weights) {
-      const slope = (slopeOn(fh, sh) + slopeOn(fb, sb)) / 2;
-      // Variance of the vertical gap when a point's noise moves it by (ex, ey): var(ey - slope ex).
-      const v = weights.vy + slope * slope * weights.vx - 2 * slope * weights.rho * Math.sqrt(weights.vx * weights.vy);
-      out.w[out.n] = 1 / Math.max(v, 1e-12);
-    }
-    out.n++;
+    while (sh < hn - 1 && hx[sh + 1]! < x) sh++;
+    while (sb < bn - 1 && bx[sb + 1]! < x) sb++;
+    const ratio = hy[sh]! + hs[sh]! * (x - hx[sh]!) - (by[sb]! + bs[sb]! * (x - bx[sb]!));
+    const slope = (hs[sh]! + bs[sb]!) / 2;
+    // Variance of the vertical gap when a point's noise moves it by (ex, ey): var(ey - slope ex).
+    const w = 1 / Math.max(vy + slope * slope * vx - 2 * slope * cov, 1e-12);
+    r[n++] = ratio;
+    sum += ratio * w;
+    sumW += w;
   }
+  out.n = n;
+  out.mean = sum / sumW;
   return true;
 }
 
@@ -217,18 +241,25 @@ const frontOf = (ps: readonly XY[]) =>
     Float64Array.from(ps, (p) => p.y),
   );
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-/** The weighted mean of the levels' log ratios. */
-const weightedMean = (l: Levels) => {
-  let sw = 0;
-  let s = 0;
-  for (let i = 0; i < l.n; i++) {
-    s += l.r[i]! * l.w[i]!;
-    sw += l.w[i]!;
+/**
+ * The levels' weights: the mean noise variance of each coordinate over the
+ * points (head at full noise, baseline means at theirs); undefined unless
+ * every point has a noise estimate.
+ */
+function weightsOf(head: readonly CurvePoint[], base: readonly CurvePoint[], rho: number): Weights | undefined {
+  let vx = 0;
+  let vy = 0;
+  const n = head.length + base.length;
+  for (let i = 0; i < n; i++) {
+    const p = i < head.length ? head[i]! : base[i - head.length]!;
+    if (!(p.sx > 0 && p.sy > 0)) return undefined;
+    vx += p.sx * p.sx;
+    vy += p.sy * p.sy;
   }
-  return s / sw;
-};
-/** Mean noise variance of a coordinate over the points (head at full noise, baseline means at theirs). */
-const meanVar = (ps: readonly CurvePoint[], k: "sx" | "sy") => ps.reduce((a, p) => a + p[k] * p[k], 0) / ps.length;
+  vx /= n;
+  vy /= n;
+  return { vx, vy, rho, cov: rho * Math.sqrt(vx * vy) };
+}
 
 export interface CurveStat {
   /** Mean log ratio (log of the geometric-mean ratio). */
@@ -268,19 +299,21 @@ export const BOOTSTRAP_RESAMPLES = 200;
  * the levels.
  */
 export function curveStat(head: readonly CurvePoint[], base: readonly CurvePoint[], level: number, seed: number, rho = 0): CurveStat | undefined {
-  const noisy = [...head, ...base].every((p) => p.sx > 0 && p.sy > 0);
-  if (!noisy) return tInterval(head, base, level);
-  const weights: Weights = { vx: meanVar([...head, ...base], "sx"), vy: meanVar([...head, ...base], "sy"), rho };
-  const r = levelsFor(head.length + base.length);
-  if (!ratiosOf(frontOf(head), frontOf(base), r, weights)) return undefined;
-  const logRatio = weightedMean(r);
+  const weights = weightsOf(head, base, rho);
+  if (!weights) return tInterval(head, base, level);
+  const r = levelsOf(head.length + base.length);
+  const h = cloudOf(head, heads);
+  const b = cloudOf(base, bases);
+  if (!ratiosOf(observedFront(h), observedFront(b), r, weights)) return undefined;
+  const logRatio = r.mean;
+  const levels = r.n;
   const z = tQuantile(1 - (1 - level) / 2, Infinity);
-  const boot = bootstrap(head, base, seed, weights);
+  const boot = bootstrap(h, b, seed, weights);
   // A frontier of noisy points sits above the true curve (it keeps the lucky draws), the
   // head's (one run) more than the baseline's (a mean of runs): the resamples measure that
   // bias (at RESAMPLE_SPREAD times the noise, so divided by it).
   const bias = Number.isFinite(boot.mean) ? (boot.mean - logRatio) / RESAMPLE_SPREAD : 0;
-  return { logRatio: logRatio - bias, levels: r.n, halfWidth: z * boot.sd, method: "bootstrap" };
+  return { logRatio: logRatio - bias, levels, halfWidth: z * boot.sd, method: "bootstrap" };
 }
 
 function tInterval(head: readonly CurvePoint[], base: readonly CurvePoint[], level: number): CurveStat | undefined {
@@ -292,70 +325,156 @@ function tInterval(head: readonly CurvePoint[], base: readonly CurvePoint[], lev
   return { logRatio, levels: r.length, halfWidth: (tQuantile(1 - (1 - level) / 2, r.length - 1) * sd) / Math.sqrt(r.length), method: "t-interval" };
 }
 
-/** One run's points as arrays: position and the resample spread of each coordinate. */
+/** One run's points as arrays, by decreasing x, then y: position and the resample spread of each coordinate. */
 interface Cloud {
+  n: number;
   x: Float64Array;
   y: Float64Array;
   /** RESAMPLE_SPREAD × the coordinate's standard deviation. */
   sx: Float64Array;
   sy: Float64Array;
+  /** Per point: an earlier point that dominates it as observed (see `guardsOf`), or -1. */
+  guard: Int32Array;
   /** This resample's coordinates. */
   rx: Float64Array;
   ry: Float64Array;
-  order: Int32Array;
+  /** This resample's frontier, and the observed one. */
   front: Front;
+  observed: Front;
 }
 
-function cloudOf(ps: readonly CurvePoint[]): Cloud {
+const cloudFor = (n: number): Cloud => ({
+  n: 0,
+  x: new Float64Array(n),
+  y: new Float64Array(n),
+  sx: new Float64Array(n),
+  sy: new Float64Array(n),
+  guard: new Int32Array(n),
+  rx: new Float64Array(n),
+  ry: new Float64Array(n),
+  front: frontFor(n),
+  observed: frontFor(n),
+});
+
+/** The head's and the baseline's clouds, reused from curve to curve (grown as needed). */
+const heads = { cloud: cloudFor(0) };
+const bases = { cloud: cloudFor(0) };
+
+/** The points of one run as a cloud (in `scratch`'s, grown when too small). */
+function cloudOf(ps: readonly CurvePoint[], scratch: { cloud: Cloud }): Cloud {
   const n = ps.length;
-  const c: Cloud = {
-    x: Float64Array.from(ps, (p) => p.x),
-    y: Float64Array.from(ps, (p) => p.y),
-    sx: Float64Array.from(ps, (p) => RESAMPLE_SPREAD * p.sx),
-    sy: Float64Array.from(ps, (p) => RESAMPLE_SPREAD * p.sy),
-    rx: new Float64Array(n),
-    ry: new Float64Array(n),
-    order: new Int32Array(0),
-    front: { x: new Float64Array(n), y: new Float64Array(n), n: 0 },
-  };
-  c.order = sortedDescending(c.x, c.y);
+  if (scratch.cloud.x.length < n) scratch.cloud = cloudFor(n);
+  const c = scratch.cloud;
+  c.n = n;
+  for (let k = 0; k < n; k++) {
+    c.x[k] = ps[k]!.x;
+    c.y[k] = ps[k]!.y;
+  }
+  const order = sortedDescending(c.x, c.y, n);
+  for (let k = 0; k < n; k++) {
+    const p = ps[order[k]!]!;
+    c.x[k] = p.x;
+    c.y[k] = p.y;
+    c.sx[k] = RESAMPLE_SPREAD * p.sx;
+    c.sy[k] = RESAMPLE_SPREAD * p.sy;
+  }
+  guardsOf(c);
   return c;
 }
 
-/** Redraws every point of `c` from its noise, with the normals at `z[from...]` (two per point); returns the next unused index. */
-function draw(c: Cloud, z: Float64Array, from: number, rho: number, rest: number): number {
-  let k = from;
-  for (let i = 0; i < c.x.length; i++) {
-    const zx = z[k++]!;
-    const zy = z[k++]!;
-    c.rx[i] = c.x[i]! + c.sx[i]! * zx;
-    c.ry[i] = c.y[i]! + c.sy[i]! * (rho * zx + rest * zy);
+/** The observed frontier of `c` (its points are already in the frontier's sort order). */
+function observedFront(c: Cloud): Front {
+  keysFor(c.n);
+  keyX.set(c.x.subarray(0, c.n));
+  keyY.set(c.y.subarray(0, c.n));
+  return frontOfKeys(c.n, c.observed);
+}
+
+/**
+ * Most points of a curve lie below its frontier, and a point that another
+ * point dominates (no lower on both axes) in a resample cannot be on that
+ * resample's frontier: each point below the observed frontier gets as guard
+ * the frontier point that dominates it by the most noise, and a resample drops
+ * the points their guard still dominates before the frontier is built. The
+ * frontier is the same as without (guards are never dropped).
+ */
+function guardsOf(c: Cloud): void {
+  for (let j = 0; j < c.n; j++) {
+    let best = -1;
+    let margin = 0;
+    for (let k = 0; k < j; k++) {
+      if (c.guard[k] !== -1) continue;
+      const m = Math.min((c.x[k]! - c.x[j]!) / (c.sx[k]! + c.sx[j]!), (c.y[k]! - c.y[j]!) / (c.sy[k]! + c.sy[j]!));
+      if (m > margin) {
+        best = k;
+        margin = m;
+      }
+    }
+    c.guard[j] = best;
   }
-  return k;
+}
+
+/**
+ * One resample's frontier of `c` (into c.front): every point redrawn from its
+ * noise with the normals z[from...] for x and z[ys + from...] for y's own part
+ * (unused when the axes' noise is fully correlated, rest = 0), the points their guard
+ * dominates dropped, the rest sorted (they start in the observed order, so the
+ * sort is short) and the frontier taken.
+ */
+function resampledFront(c: Cloud, z: Float64Array, from: number, ys: number, rho: number, rest: number): Front {
+  const { n, x, y, sx, sy, guard, rx, ry } = c;
+  const kx = keyX;
+  const ky = keyY;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const ex = z[from + i]!;
+    const px = x[i]! + sx[i]! * ex;
+    const py = y[i]! + sy[i]! * (rest === 0 ? rho * ex : rho * ex + rest * z[ys + from + i]!);
+    rx[i] = px;
+    ry[i] = py;
+    // A guard is an earlier point: already redrawn.
+    const g = guard[i]!;
+    if (g >= 0 && rx[g]! >= px && ry[g]! >= py) continue;
+    kx[m] = px;
+    ky[m] = py;
+    m++;
+  }
+  sortKeys(m);
+  return frontOfKeys(m, c.front);
 }
 
 /** Scratch space for the bootstrap's normals, kept between curves. */
 let normals = new Float64Array(0);
 
-/** Mean and standard deviation of the weighted mean log ratio over the resamples. */
-function bootstrap(head: readonly CurvePoint[], base: readonly CurvePoint[], seed: number, weights: Weights): { mean: number; sd: number } {
+/** One resample's weighted mean log ratio (NaN when the frontiers share no level). */
+function resample(h: Cloud, b: Cloud, stream: NormalStream, weights: Weights, rest: number, r: Levels): number {
+  const points = h.n + b.n;
+  stream.fill(normals, rest === 0 ? points : 2 * points);
+  for (let k = 0; k < 2; k++) resampledFront(k ? b : h, normals, k ? h.n : 0, points, weights.rho, rest);
+  return ratiosOf(h.front, b.front, r, weights) && r.n ? r.mean : Number.NaN;
+}
+
+/**
+ * Mean and standard deviation of the weighted mean log ratio over the
+ * resamples. Each resample takes the next normals of the curve's seeded
+ * stream: one per point (head, then baseline) for x, then, unless the axes'
+ * noise is fully correlated, one per point for y's own part. (One call site
+ * per step: the optimizing compiler inlines each once.)
+ */
+function bootstrap(h: Cloud, b: Cloud, seed: number, weights: Weights): { mean: number; sd: number } {
   const rho = weights.rho;
-  const rest = Math.sqrt(1 - rho * rho);
-  const perResample = 2 * (head.length + base.length);
-  const total = perResample * BOOTSTRAP_RESAMPLES;
-  if (normals.length < total) normals = new Float64Array(total);
-  normalsInto(seed, normals, total);
-  const h = cloudOf(head);
-  const b = cloudOf(base);
-  const r = levelsFor(head.length + base.length);
+  const rest = Math.sqrt(Math.max(0, 1 - rho * rho));
+  const points = h.n + b.n;
+  if (normals.length < 2 * points) normals = new Float64Array(2 * points);
+  keysFor(Math.max(h.n, b.n));
+  const stream = new NormalStream(seed);
+  const r = levelsOf(points);
   let n = 0;
   let sum = 0;
   let sumSq = 0;
-  let k = 0;
   for (let i = 0; i < BOOTSTRAP_RESAMPLES; i++) {
-    k = draw(b, normals, draw(h, normals, k, rho, rest), rho, rest);
-    if (!ratiosOf(frontierOf(h.rx, h.ry, h.order, h.front), frontierOf(b.rx, b.ry, b.order, b.front), r, weights) || !r.n) continue;
-    const m = weightedMean(r);
+    const m = resample(h, b, stream, weights, rest, r);
+    if (Number.isNaN(m)) continue;
     n++;
     sum += m;
     sumSq += m * m;
