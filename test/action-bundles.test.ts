@@ -99,15 +99,19 @@ describe("the compare action's history reader", () => {
     const dir = mkdtempSync(join(tmpdir(), "bundle-worker-"));
     const row = { ...SINGLE_NODE_ROW, tput_per_gpu: 1234.5, output_tput_per_gpu: 600.25, input_tput_per_gpu: 634.25, median_tpot: 0.01, median_intvty: 100 };
     writeFileSync(join(dir, "agg_bmk.json"), JSON.stringify([row, { ...row, conc: 16 }]));
-    const w = new Worker(worker);
-    const packed = await new Promise<{ ids: Int32Array; values: Float64Array; problems: string[]; newIdentities: { first: number; starts: Int32Array } }>(
-      (done, fail) => {
-        w.once("message", done);
-        w.once("error", fail);
-        w.postMessage({ index: 0, label: "history", files: [join(dir, "agg_bmk.json")] });
-      },
-    );
-    await w.terminate();
+    // The jobs and the shared counter the threads claim them with (LoadShare): the worker claims both and exits.
+    const jobs = [0, 1].map((index) => ({ index, label: `history ${index}`, files: [join(dir, "agg_bmk.json")] }));
+    const w = new Worker(worker, { workerData: { jobs, next: new Int32Array(new SharedArrayBuffer(4)) } });
+    const runs: { index: number; ids: Int32Array; values: Float64Array; problems: string[]; newIdentities: { first: number; starts: Int32Array } }[] = [];
+    const exited = new Promise((done, fail) => {
+      w.once("exit", done);
+      w.once("error", fail);
+    });
+    await new Promise<void>((done) => w.on("message", (m) => runs.push(m) === 2 && done()));
+    await exited;
+    const packed = runs[0]!;
+    expect(runs.map((r) => r.index)).toEqual([0, 1]);
+    expect(runs[1]!.newIdentities.starts, "the second run brings no identity the first did not").toHaveLength(1);
     expect(packed.problems).toEqual([]);
     expect(packed.ids).toHaveLength(2);
     expect(packed.values[0]).toBe(1234.5);

@@ -46,8 +46,8 @@ Duplicate identities inside a run keep the newest row by date (reported).
 
 Environment: INFX_COMPARE_TIMINGS=1 prints each stage's wall and CPU
 milliseconds to stderr; INFX_COMPARE_THREADS=N sets the threads of the curves'
-bootstrap (default: the cores, at most 8; 1: one thread). The result does not
-depend on the number of threads.
+bootstrap (default: one on a machine of 2 cores or fewer, else the cores, at
+most 8). The result does not depend on the number of threads.
 
 Exit codes: 0 done, 1 bad input, 2 bad usage, ${REGRESSION_EXIT} a regression with --fail-on regression.`,
   options: [
@@ -101,10 +101,17 @@ function stageTimer(io: Io): (stage: string) => void {
   };
 }
 
-/** Threads for the curves' bootstrap: the cores, at most 8; INFX_COMPARE_THREADS=N overrides (1: this thread only). */
+/**
+ * Threads for the curves' bootstrap: the cores, at most 8, but this one alone
+ * on 2 cores or fewer (a worker's start and JIT warm-up cost about what it
+ * takes over there: 239-257 ms on one thread, 269-367 on two, for the
+ * bench's 318 curves); INFX_COMPARE_THREADS=N overrides (1: this thread only).
+ */
 function curveThreads(io: Io): number {
   const n = Number(io.env.INFX_COMPARE_THREADS);
-  return Number.isInteger(n) && n >= 1 ? n : Math.min(availableParallelism(), 8);
+  if (Number.isInteger(n) && n >= 1) return n;
+  const cores = availableParallelism();
+  return cores <= 2 ? 1 : Math.min(cores, 8);
 }
 
 export async function run(o: CompareOptions, io: Io): Promise<number> {

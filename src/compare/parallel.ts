@@ -5,6 +5,11 @@
  * comparison; this divides it by the cores there are. The worker is
  * load-worker.js beside this module: in dist/compare/, and in actions/dist/
  * (scripts/build.mjs builds it there); without it, everything is read here.
+ *
+ * Every thread claims the next job itself from a counter in shared memory
+ * (`claimLoadJob`): a worker never waits for this thread, which is busy
+ * reading the baseline and the head and sees the workers' messages only
+ * between its own jobs.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
@@ -13,6 +18,17 @@ import { type LoadJob, loadPackedRun, type PackedRun, runFromWorker, runOf } fro
 import { workerBeside } from "./worker-file.js";
 
 export type { LoadJob };
+
+/** What a load worker starts with (its `workerData`): the jobs and the shared counter of the next one. */
+export interface LoadShare {
+  jobs: readonly LoadJob[];
+  next: Int32Array;
+}
+
+/** The next job nobody has claimed, or undefined when all are taken. */
+export function claimLoadJob(share: LoadShare): LoadJob | undefined {
+  return share.jobs[Atomics.add(share.next, 0, 1)];
+}
 
 /**
  * Loads `jobs` (in their order) on up to `threads` threads including this one
@@ -27,42 +43,31 @@ export async function loadRunsInParallel(jobs: readonly LoadJob[], mainShare: ()
     return jobs.map((j) => runOf(loadPackedRun(j)));
   }
   const out: Run[] = new Array(jobs.length);
-  const queue = [...jobs];
+  const share: LoadShare = { jobs, next: new Int32Array(new SharedArrayBuffer(4)) };
   const workers: Worker[] = [];
   const done = Array.from({ length: nWorkers }, () => {
-    const w = new Worker(file!);
+    const w = new Worker(file!, { workerData: share });
     workers.push(w);
+    // A worker's ids are its own table's: translated here, in the order its runs arrive.
     const remap: number[] = [];
     return new Promise<void>((resolve, reject) => {
-      let ended = false;
-      const next = () => {
-        if (ended) return;
-        const job = queue.shift();
-        ended = job === undefined;
-        w.postMessage(job ?? null);
-      };
       w.on("message", (p: PackedRun) => {
         out[p.index] = runFromWorker(p, remap);
-        next();
       });
       w.on("error", reject);
       w.on("exit", () => resolve());
-      // Two jobs in flight: the worker starts its next run while this thread,
-      // busy reading a file of its own, has not yet seen the last one's result.
-      next();
-      next();
     });
   });
   try {
     mainShare();
+    // This thread takes jobs too, letting worker messages in between.
+    for (let job = claimLoadJob(share); job; job = claimLoadJob(share)) {
+      out[job.index] = runOf(loadPackedRun(job));
+      await new Promise((r) => setImmediate(r));
+    }
   } catch (e) {
     await Promise.all(workers.map((w) => w.terminate()));
     throw e;
-  }
-  // This thread takes jobs too, one at a time, letting worker messages in between.
-  for (let job = queue.shift(); job; job = queue.shift()) {
-    out[job.index] = runOf(loadPackedRun(job));
-    await new Promise((r) => setImmediate(r));
   }
   await Promise.all(done);
   return out;
