@@ -1,6 +1,6 @@
 /**
  * One `agg_bmk.json` file as the points a comparison needs: per valid row its
- * identity, key, metric values and date. Two ways give the same answer:
+ * identity (an id of this thread's `IdentityTable`), metric values and date. Two ways give the same answer:
  * `scanFileRows` (fast, `RowScanner`: no document is built) for a file of
  * valid rows with usable metrics, and `parsedFileRows` (exact, `JSON.parse`)
  * for everything else, which words each problem. A bad row never becomes a

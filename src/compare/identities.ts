@@ -68,8 +68,8 @@ export class IdentityTable {
   /**
    * The tuples' values one after another, in typed arrays (a JS array of
    * values would grow, and be traced by the garbage collector, value by
-   * value): the scanner's type, and the number, the index of the string in
-   * `strings`, or 1/0 for true/false.
+   * value): the scanner's type (FIELD_TRUE or FIELD_FALSE for a boolean),
+   * and the number or the index of the string in `strings`.
    */
   private types = new Uint8Array(1024 * 16);
   private nums = new Float64Array(1024 * 16);
@@ -151,12 +151,6 @@ export class IdentityTable {
   /** The identity's key (`identityKey`). */
   key(id: number): string {
     return (this.keys[id] ??= identityKey(this.identity(id)));
-  }
-
-  /** The id of an identity key, if this table has it (tests; a linear search). */
-  find(key: string): number | undefined {
-    for (let id = 0; id < this.count; id++) if (this.key(id) === key) return id;
-    return undefined;
   }
 
   /** The tuples of ids `first`.. (to send to another thread). */

@@ -36,13 +36,6 @@ export function pointAt(run: Run, j: number): Point {
   return { identity: run.table.identity(id), values: run.values.subarray(j * K, (j + 1) * K), bad: run.bad[j]! };
 }
 
-/** The point of an identity key in a run, if it has one (tests; a comparison goes by id). */
-export function pointOfKey(run: Run, key: string): Point | undefined {
-  const id = run.table.find(key);
-  const j = id === undefined ? -1 : run.ids.indexOf(id);
-  return j < 0 ? undefined : pointAt(run, j);
-}
-
 /** The valid rows of one file. Valid until the next read on this thread (`values` is reused). */
 export interface FileRows {
   n: number;

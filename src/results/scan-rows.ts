@@ -10,9 +10,9 @@
  * BOM) makes `scan` return `undefined`, and the caller reads the file the
  * exact way (`parseJson`), which names the problem. What it accepts, it reads
  * as `JSON.parse` would: strict JSON grammar, the last of duplicate keys,
- * numbers to the same double (Clinger's exact fast path, else `Number`).
+ * numbers to the same double (`numberValue`: Clinger's exact fast path, then
+ * `decimalQuotient`, else `Number`).
  */
-
 import { decimalOut, decimalQuotient } from "./decimal.js";
 
 /** What a wanted field held in the current row. */
