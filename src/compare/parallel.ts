@@ -33,10 +33,17 @@ export function claimLoadJob(share: LoadShare): LoadJob | undefined {
 /**
  * Loads `jobs` (in their order) on up to `threads` threads including this one
  * (default: the machine's cores). `mainShare` runs on this thread first (e.g.
- * reading the baseline and head) while the workers start.
+ * reading the baseline and head) while the workers start. A worker that fails
+ * (it cannot start, runs out of memory, dies) leaves the runs it did not send
+ * to this thread, which reads them at the end: which thread reads a run does
+ * not change the result. `file`: the worker's script (tests give others).
  */
-export async function loadRunsInParallel(jobs: readonly LoadJob[], mainShare: () => void = () => {}, threads = availableParallelism()): Promise<Run[]> {
-  const file = workerBeside(import.meta.url, "load-worker.js");
+export async function loadRunsInParallel(
+  jobs: readonly LoadJob[],
+  mainShare: () => void = () => {},
+  threads = availableParallelism(),
+  file = workerBeside(import.meta.url, "load-worker.js"),
+): Promise<Run[]> {
   const nWorkers = file ? Math.min(Math.max(threads - 1, 1), Math.max(jobs.length - 1, 0)) : 0;
   if (nWorkers === 0) {
     mainShare();
@@ -46,15 +53,20 @@ export async function loadRunsInParallel(jobs: readonly LoadJob[], mainShare: ()
   const share: LoadShare = { jobs, next: new Int32Array(new SharedArrayBuffer(4)) };
   const workers: Worker[] = [];
   const done = Array.from({ length: nWorkers }, () => {
-    const w = new Worker(file!, { workerData: share });
+    let w: Worker;
+    try {
+      w = new Worker(file!, { workerData: share });
+    } catch {
+      return Promise.resolve();
+    }
     workers.push(w);
     // A worker's ids are its own table's: translated here, in the order its runs arrive.
     const remap: number[] = [];
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve) => {
       w.on("message", (p: PackedRun) => {
         out[p.index] = runFromWorker(p, remap);
       });
-      w.on("error", reject);
+      w.on("error", () => {}); // its unsent runs are read below
       w.on("exit", () => resolve());
     });
   });
@@ -70,5 +82,6 @@ export async function loadRunsInParallel(jobs: readonly LoadJob[], mainShare: ()
     throw e;
   }
   await Promise.all(done);
+  for (const job of jobs) out[job.index] ??= runOf(loadPackedRun(job));
   return out;
 }

@@ -1,0 +1,77 @@
+// loadRunsInParallel (src/compare/parallel.ts): the history read on worker
+// threads is the history read here, whichever thread reads which run, and a
+// worker that fails leaves its runs to this thread instead of failing the
+// comparison.
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { localIdentities } from "../src/compare/identities.js";
+import { identityOf } from "../src/compare/metrics.js";
+import { loadRunsInParallel } from "../src/compare/parallel.js";
+import { KEPT_METRICS, type Run } from "../src/compare/run.js";
+import { simulatedSweep } from "../src/compare/simulate.js";
+import { normalRng } from "../src/compare/stats.js";
+import type { AggRow } from "../src/results/types.js";
+import { SINGLE_NODE_ROW } from "./support/agg-rows.js";
+import { ROOT } from "./support/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "compare-threads-"));
+const z = normalRng(5);
+const jobs = Array.from({ length: 5 }, (_, index) => {
+  const file = join(dir, `run-${index}`, "agg_bmk.json");
+  mkdirSync(join(dir, `run-${index}`));
+  writeFileSync(file, JSON.stringify(simulatedSweep(z, { cv: 0.03, curves: 2, concs: [4, 8, 16] })));
+  return { index, label: `history ${index}`, files: [file] };
+});
+
+/** A run as identity key -> metric values, the way a comparison sees it. */
+const plain = (r: Run) => ({
+  label: r.label,
+  problems: r.problems,
+  points: Object.fromEntries(
+    [...r.ids].map((id, j) => [r.table.key(id), Array.from(r.values.subarray(j * KEPT_METRICS.length, (j + 1) * KEPT_METRICS.length))]),
+  ),
+});
+
+/** A worker script of its own (ES module) in the test's folder. */
+function script(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe("loadRunsInParallel", () => {
+  const here = async () => (await loadRunsInParallel(jobs, () => {}, 1)).map(plain);
+
+  it("the built worker (dist/compare/load-worker.js) reads what this thread reads, ids translated", async () => {
+    // The worker runs the built one, then leaves a mark; this thread waits for the mark before it
+    // claims runs, so every run comes from the worker (the translation is what is tested).
+    const mark = join(dir, "worker-done");
+    const wrapper = script(
+      "wrapper.mjs",
+      `await import(${JSON.stringify(join(ROOT, "dist/compare/load-worker.js"))});\n(await import("node:fs")).writeFileSync(${JSON.stringify(mark)}, "");\n`,
+    );
+    const waitForMark = () => {
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      for (let t = 0; t < 3000 && !existsSync(mark); t++) Atomics.wait(pause, 0, 0, 10);
+      expect(existsSync(mark), "the worker read every run").toBe(true);
+    };
+    // An identity this thread knows and the worker does not: its ids and the worker's differ by one.
+    localIdentities().idOf(identityOf({ ...SINGLE_NODE_ROW, hw: "elsewhere" } as unknown as AggRow));
+    const threads = await loadRunsInParallel(jobs, waitForMark, 2, wrapper);
+    expect(threads.map(plain)).toEqual(await here());
+  });
+
+  it("a worker that fails to start, or dies holding a run it claimed, leaves its runs to this thread", async () => {
+    const throws = script("throws.mjs", 'throw new Error("boom");\n');
+    const dies = script(
+      "dies.mjs",
+      'import { workerData } from "node:worker_threads";\nAtomics.add(workerData.next, 0, 1); // claims the first run\nprocess.exit(3);\n',
+    );
+    for (const file of [throws, dies, join(dir, "missing.mjs")]) {
+      const runs = await loadRunsInParallel(jobs, () => {}, 2, file);
+      expect(runs.map(plain), file).toEqual(await here());
+    }
+  });
+});
