@@ -41,6 +41,16 @@ function script(name: string, text: string): string {
   return file;
 }
 
+/** A line of a worker script that leaves a mark file. */
+const leaveMark = (mark: string) => `(await import("node:fs")).writeFileSync(${JSON.stringify(mark)}, "");\n`;
+
+/** Blocks this thread until a worker has left its mark (a condition, polled; not a fixed delay). */
+function waitFor(mark: string): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let t = 0; t < 3000 && !existsSync(mark); t++) Atomics.wait(pause, 0, 0, 10);
+  expect(existsSync(mark), `the worker left ${mark}`).toBe(true);
+}
+
 describe("loadRunsInParallel", () => {
   const here = async () => (await loadRunsInParallel(jobs, () => {}, 1)).map(plain);
 
@@ -48,30 +58,22 @@ describe("loadRunsInParallel", () => {
     // The worker runs the built one, then leaves a mark; this thread waits for the mark before it
     // claims runs, so every run comes from the worker (the translation is what is tested).
     const mark = join(dir, "worker-done");
-    const wrapper = script(
-      "wrapper.mjs",
-      `await import(${JSON.stringify(join(ROOT, "dist/compare/load-worker.js"))});\n(await import("node:fs")).writeFileSync(${JSON.stringify(mark)}, "");\n`,
-    );
-    const waitForMark = () => {
-      const pause = new Int32Array(new SharedArrayBuffer(4));
-      for (let t = 0; t < 3000 && !existsSync(mark); t++) Atomics.wait(pause, 0, 0, 10);
-      expect(existsSync(mark), "the worker read every run").toBe(true);
-    };
+    const wrapper = script("wrapper.mjs", `await import(${JSON.stringify(join(ROOT, "dist/compare/load-worker.js"))});\n${leaveMark(mark)}`);
     // An identity this thread knows and the worker does not: its ids and the worker's differ by one.
     localIdentities().idOf(identityOf({ ...SINGLE_NODE_ROW, hw: "elsewhere" } as unknown as AggRow));
-    const threads = await loadRunsInParallel(jobs, waitForMark, 2, wrapper);
+    const threads = await loadRunsInParallel(jobs, () => waitFor(mark), 2, wrapper);
     expect(threads.map(plain)).toEqual(await here());
   });
 
-  it("a worker that fails to start, or dies holding a run it claimed, leaves its runs to this thread", async () => {
-    const throws = script("throws.mjs", 'throw new Error("boom");\n');
+  it("a worker that dies holding a run it claimed, or fails to start, leaves its runs to this thread", async () => {
+    const mark = join(dir, "claimed");
     const dies = script(
       "dies.mjs",
-      'import { workerData } from "node:worker_threads";\nAtomics.add(workerData.next, 0, 1); // claims the first run\nprocess.exit(3);\n',
+      `import { workerData } from "node:worker_threads";\nAtomics.add(workerData.next, 0, 1); // claims the first run\n${leaveMark(mark)}process.exit(3);\n`,
     );
-    for (const file of [throws, dies, join(dir, "missing.mjs")]) {
-      const runs = await loadRunsInParallel(jobs, () => {}, 2, file);
-      expect(runs.map(plain), file).toEqual(await here());
-    }
+    const runs = await loadRunsInParallel(jobs, () => waitFor(mark), 2, dies);
+    expect(runs.map(plain)).toEqual(await here());
+    for (const file of [script("throws.mjs", 'throw new Error("boom");\n'), join(dir, "missing.mjs")])
+      expect((await loadRunsInParallel(jobs, () => {}, 2, file)).map(plain), file).toEqual(await here());
   });
 });
