@@ -28,7 +28,10 @@ const scratch: FileRows = { n: 0, ids: new Int32Array(0), values: new Float64Arr
 function emptyRows(capacity: number): FileRows {
   if (scratch.ids.length < capacity) grow(scratch, capacity);
   scratch.n = 0;
-  scratch.dates = new Array<string>(capacity); // room made at once (growing it row by row copies it again and again)
+  // Room made at once, as much as the typed arrays have, and made of strings from the start: a store
+  // past the end, or the first string in an array of holes, sends the reader's optimized code back
+  // to the interpreter (each file would do it again).
+  scratch.dates = new Array<string>(scratch.ids.length).fill("");
   return scratch;
 }
 
@@ -44,6 +47,7 @@ function grow(rows: FileRows, capacity: number): void {
   rows.values = more(rows.values, Float64Array, K);
   rows.bad = more(rows.bad, Int32Array, 1);
   rows.index = more(rows.index, Int32Array, 1);
+  for (let j = rows.dates.length; j < size; j++) rows.dates.push("");
 }
 
 /**
