@@ -148,7 +148,7 @@ const slotOf = (f: string) => SCAN_FIELDS.indexOf(f);
 const METRIC_SLOTS = KEPT_METRICS.map(slotOf);
 const DATE_SLOT = slotOf("date");
 const MULTINODE_SLOT = slotOf("is_multinode");
-/** What `fitsScanned` checks, by `AggFieldRule`. */
+/** What `fitsRules` checks, by `AggFieldRule`. */
 const RULE_KIND: Record<AggFieldRule, number> = { "a string": 0, "a finite number": 1, "a number": 2, "true or false": 3 };
 /** `aggRowRules` for is_multinode true / false / anything else, as slots and rule kinds (one tight loop per row). */
 const RULE_SLOTS = [true, false, undefined].map((m) => {

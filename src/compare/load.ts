@@ -26,8 +26,8 @@ function listJson(dir: string): string[] {
 }
 
 /**
- * The files of a path: itself, or every `.json` file under a directory.
- * `perRun` (for `--history DIR`) groups them by file: each file is one run.
+ * The files of a path: itself, or every `.json` file under a directory (for
+ * `--history DIR`, `historyJobs` makes each subdirectory or file one run).
  */
 export function filesOf(path: string, what: string): string[] {
   let st;

@@ -12,7 +12,7 @@ export interface MetricSpec {
   /** Which way is better. */
   better: Direction;
   label: string;
-  /** Tied to the throughput/interactivity frontier: a significant curve move supports a point verdict (see `pointVerdict`). */
+  /** Tied to the throughput/interactivity frontier: a significant curve move supports a point verdict (see `metricVerdict`, rule 5). */
   onCurve: boolean;
 }
 
