@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { scanFileRows } from "../src/compare/file-rows.js";
 import { IdentityTable, localIdentities } from "../src/compare/identities.js";
-import { identityKey, identityOf } from "../src/compare/metrics.js";
+import { CURVE_FIELDS, identityFields, identityKey, identityOf } from "../src/compare/metrics.js";
 import type { AggRow } from "../src/results/types.js";
 import { SINGLE_NODE_ROW } from "./support/agg-rows.js";
 
@@ -66,6 +66,14 @@ describe("IdentityTable", () => {
     expect(again).toEqual([...first].reverse());
     const table = localIdentities();
     expect(first.map((id) => table.key(id))).toEqual(rows.map((r) => identityKey(identityOf(r as unknown as AggRow))));
+  });
+
+  it("the curve fields lead every identity's values (sameLeadingValues groups points into curves by them)", () => {
+    for (const multi of [true, false]) expect(identityFields(multi).slice(0, CURVE_FIELDS.length)).toEqual([...CURVE_FIELDS]);
+    const table = new IdentityTable();
+    const [a, b, c] = [row({ conc: 1 }), row({ conc: 2, tp: 4 }), row({ precision: "fp4" })].map((r) => table.idOf(identityOf(r as unknown as AggRow)));
+    expect(table.sameLeadingValues(a!, b!, CURVE_FIELDS.length)).toBe(true);
+    expect(table.sameLeadingValues(a!, c!, CURVE_FIELDS.length)).toBe(false);
   });
 
   it("another thread's ids translate through their tuples (tuplesFrom, idsOfTuples): same keys, old ones found, new ones added", () => {

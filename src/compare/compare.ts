@@ -6,6 +6,7 @@
 import { type CurveJob, curveStats } from "./curve-pool.js";
 import type { CurvePoint, CurveStat } from "./curves.js";
 import { KEPT_METRICS, type Point, type Run } from "./load.js";
+import type { IdentityTable } from "./identities.js";
 import { pointAt } from "./run.js";
 import { COMPANION, CURVE_FIELDS, CURVE_X, CURVE_Y, curveIdentityOf, curveKeyOf, METRICS, pointName, type MetricSpec } from "./metrics.js";
 import { noiseModel, pointNoise, type NoiseModel, type RefTable } from "./noise.js";
@@ -91,9 +92,9 @@ interface MetricInfo {
 interface Context {
   noise: NoiseModel;
   opts: Required<CompareOptions>;
-  /** Every identity of head or baseline: baseline's first, then the head's others. */
-  /** Every identity of head or baseline (ids of the runs' table): baseline's first, then the head's others. */
+  /** Every identity of head or baseline (ids of `table`, the runs'): baseline's first, then the head's others. */
   ids: number[];
+  table: IdentityTable;
   /** The points of `ids[i]` in the baseline and the head. */
   base: (Point | undefined)[];
   heads: (Point | undefined)[];
@@ -162,6 +163,7 @@ function contextOf(baseline: Run, head: Run, history: readonly Run[], opts: Requ
     noise: model,
     opts,
     ids,
+    table: baseline.table,
     base,
     heads,
     refs,
@@ -680,13 +682,14 @@ function metricVerdict(ctx: Context, table: PointTable, i: number, j: number, bv
 /** Every curve's result, and per point (index of `ctx.ids`) the verdict of its curve. */
 function compareCurves(ctx: Context): { results: CurveResult[]; verdictOf: Verdict[]; threads: number } {
   const groups = new Map<string, number[]>();
-  let last: Point["identity"] | undefined;
+  let last = -1;
   let lastMembers: number[] = [];
   for (let i = 0; i < ctx.ids.length; i++) {
-    const id = (ctx.heads[i] ?? ctx.base[i])!.identity;
-    // Points of one curve mostly come together: the previous point's curve when its curve fields are the same values.
-    if (!last || !sameCurve(last, id)) {
-      const g = curveKeyOf(id);
+    const id = ctx.ids[i]!;
+    // Points of one curve mostly come together: the previous point's curve when its curve fields
+    // (the first values of an identity: see identityFields) are the same values.
+    if (last < 0 || !ctx.table.sameLeadingValues(last, id, CURVE_FIELDS.length)) {
+      const g = curveKeyOf(ctx.table.identity(id));
       let members = groups.get(g);
       if (!members) groups.set(g, (members = []));
       lastMembers = members;
@@ -708,12 +711,6 @@ function compareCurves(ctx: Context): { results: CurveResult[]; verdictOf: Verdi
     for (const i of c.members) verdictOf[i] = result.verdict;
   }
   return { results, verdictOf, threads };
-}
-
-/** Whether two identities have the same curve fields (the same values: then the same `curveKeyOf`). */
-function sameCurve(a: Point["identity"], b: Point["identity"]): boolean {
-  for (const f of CURVE_FIELDS) if (a[f] !== b[f]) return false;
-  return true;
 }
 
 type ResultOf = (verdict: Verdict, reason: string, extra?: Partial<CurveResult>) => CurveResult;

@@ -153,6 +153,14 @@ export class IdentityTable {
     return (this.keys[id] ??= identityKey(this.identity(id)));
   }
 
+  /** Whether ids `a` and `b` have the same first `count` values (the curve fields lead an identity: `identityFields`). */
+  sameLeadingValues(a: number, b: number, count: number): boolean {
+    const at = this.starts[a]!;
+    const bt = this.starts[b]!;
+    for (let j = 0; j < count; j++) if (this.types[at + j] !== this.types[bt + j] || this.nums[at + j] !== this.nums[bt + j]) return false;
+    return true;
+  }
+
   /** The tuples of ids `first`.. (to send to another thread). */
   tuplesFrom(first: number): Tuples {
     const from = this.starts[first]!;

@@ -30,10 +30,23 @@ export interface Run {
 
 const K = KEPT_METRICS.length;
 
-/** Point j of a run as an object (its values a view into the run's array). */
+/** A run's point: its values a view into the run's array, its identity object made when first read (the markdown reads few). */
+class RunPoint implements Point {
+  constructor(
+    private readonly table: IdentityTable,
+    private readonly id: number,
+    readonly values: Float64Array,
+    readonly bad: number,
+  ) {}
+
+  get identity(): Identity {
+    return this.table.identity(this.id);
+  }
+}
+
+/** Point j of a run as an object. */
 export function pointAt(run: Run, j: number): Point {
-  const id = run.ids[j]!;
-  return { identity: run.table.identity(id), values: run.values.subarray(j * K, (j + 1) * K), bad: run.bad[j]! };
+  return new RunPoint(run.table, run.ids[j]!, run.values.subarray(j * K, (j + 1) * K), run.bad[j]!);
 }
 
 /** The valid rows of one file. Valid until the next read on this thread (`values` is reused). */
