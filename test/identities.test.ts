@@ -6,25 +6,10 @@ import { scanFileRows } from "../src/compare/file-rows.js";
 import { IdentityTable, localIdentities } from "../src/compare/identities.js";
 import { CURVE_FIELDS, identityFields, identityKey, identityOf } from "../src/compare/metrics.js";
 import type { AggRow } from "../src/results/types.js";
-import { SINGLE_NODE_ROW } from "./support/agg-rows.js";
+import { MULTI_NODE_SHAPE, SINGLE_NODE_ROW } from "./support/agg-rows.js";
 
 const row = (extra: Record<string, unknown> = {}) => ({ ...SINGLE_NODE_ROW, tput_per_gpu: 1000, output_tput_per_gpu: 400, input_tput_per_gpu: 600, ...extra });
-const multi = (extra: Record<string, unknown> = {}) =>
-  row({
-    is_multinode: true,
-    disagg: true,
-    prefill_tp: 4,
-    prefill_ep: 4,
-    prefill_num_workers: 1,
-    prefill_dp_attention: "true",
-    decode_tp: 8,
-    decode_ep: 8,
-    decode_num_workers: 2,
-    decode_dp_attention: "false",
-    num_prefill_gpu: 4,
-    num_decode_gpu: 16,
-    ...extra,
-  });
+const multi = (extra: Record<string, unknown> = {}) => row({ ...MULTI_NODE_SHAPE, ...extra });
 const scannedIds = (rows: unknown[], text = JSON.stringify(rows)) => {
   const got = scanFileRows(Buffer.from(text))!;
   return [...got.ids.subarray(0, got.n)];

@@ -11,7 +11,7 @@ import { localIdentities } from "../src/compare/identities.js";
 import { identityKey } from "../src/compare/metrics.js";
 import { CHECKED_AGG_FIELDS, checkAggRow } from "../src/results/rows.js";
 import { FIELD_ABSENT, FIELD_FALSE, FIELD_NULL, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, RowScanner } from "../src/results/scan-rows.js";
-import { SINGLE_NODE_ROW } from "./support/agg-rows.js";
+import { MULTI_NODE_SHAPE, SINGLE_NODE_ROW } from "./support/agg-rows.js";
 
 const KEYS = ["a", "b", "hw", "tput", "é", "x y", "conc"];
 const scalar = fc.oneof(
@@ -161,19 +161,7 @@ function aggRow(i: number, extra: Record<string, unknown> = {}): Record<string, 
   };
 }
 
-const multiRow = (i: number) => ({
-  ...aggRow(i, { is_multinode: true, disagg: true }),
-  prefill_tp: 4,
-  prefill_ep: 4,
-  prefill_num_workers: 1,
-  prefill_dp_attention: "true",
-  decode_tp: 8,
-  decode_ep: 8,
-  decode_num_workers: 2,
-  decode_dp_attention: "false",
-  num_prefill_gpu: 4,
-  num_decode_gpu: 16,
-});
+const multiRow = (i: number) => ({ ...aggRow(i), ...MULTI_NODE_SHAPE });
 
 /** A file's rows with their ids spelled out: the key and the identity object each stands for. */
 function plain(r: FileRows) {

@@ -16,3 +16,19 @@ export const SINGLE_NODE_ROW: Readonly<Record<string, unknown>> = {
   ep: 1,
   dp_attention: "false",
 };
+
+/** The fields that make a valid single-node row a multi-node one (prefill/decode shape), for tests to spread over SINGLE_NODE_ROW. */
+export const MULTI_NODE_SHAPE: Readonly<Record<string, unknown>> = {
+  is_multinode: true,
+  disagg: true,
+  prefill_tp: 4,
+  prefill_ep: 4,
+  prefill_num_workers: 1,
+  prefill_dp_attention: "true",
+  decode_tp: 8,
+  decode_ep: 8,
+  decode_num_workers: 2,
+  decode_dp_attention: "false",
+  num_prefill_gpu: 4,
+  num_decode_gpu: 16,
+};
