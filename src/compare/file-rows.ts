@@ -15,7 +15,7 @@ import { FIELD_FALSE, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, RowScanner } from 
 import type { AggRow } from "../results/types.js";
 import { localIdentities } from "./identities.js";
 import { identityFields, identityOf, KEPT_METRICS } from "./metrics.js";
-import type { FileRows } from "./run.js";
+import { type FileRows, grown } from "./run.js";
 
 export { type FileRows, KEPT_METRICS, rowPath } from "./run.js";
 
@@ -38,15 +38,10 @@ function emptyRows(capacity: number): FileRows {
 /** Room for at least `capacity` rows, the rows so far kept. */
 function grow(rows: FileRows, capacity: number): void {
   const size = Math.max(Math.ceil(capacity * 1.25), 1024);
-  const more = <T extends Int32Array | Float64Array>(old: T, make: new (n: number) => T, per: number): T => {
-    const a = new make(size * per);
-    a.set(old.subarray(0, rows.n * per) as never);
-    return a;
-  };
-  rows.ids = more(rows.ids, Int32Array, 1);
-  rows.values = more(rows.values, Float64Array, K);
-  rows.bad = more(rows.bad, Int32Array, 1);
-  rows.index = more(rows.index, Int32Array, 1);
+  rows.ids = grown(rows.ids, size);
+  rows.values = grown(rows.values, size * K);
+  rows.bad = grown(rows.bad, size);
+  rows.index = grown(rows.index, size);
   for (let j = rows.dates.length; j < size; j++) rows.dates.push("");
 }
 

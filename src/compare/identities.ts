@@ -16,6 +16,7 @@
  */
 import { FIELD_FALSE, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, type RowScanner, stringHash } from "../results/scan-rows.js";
 import { type Identity, identityFields, identityKey } from "./metrics.js";
+import { grown } from "./run.js";
 
 type Value = string | number | boolean;
 
@@ -90,7 +91,7 @@ export class IdentityTable {
 
   /** Makes room for `ids` identities in all (call before a big read: the arrays then do not grow in its hot loop). */
   reserve(ids: number): void {
-    if (ids + 1 > this.starts.length) this.growStarts(ids + 1);
+    if (ids + 1 > this.starts.length) this.starts = grown(this.starts, ids + 1);
     if (ids * WIDTH > this.types.length) this.growValues(ids * WIDTH);
     let size = this.slots.length;
     while (size < ids * 2) size *= 2;
@@ -227,7 +228,7 @@ export class IdentityTable {
 
   private insert(s: number, h: number): number {
     const id = this.count++;
-    if (id + 2 > this.starts.length) this.growStarts(this.starts.length * 2);
+    if (id + 2 > this.starts.length) this.starts = grown(this.starts, this.starts.length * 2);
     const at = this.starts[id]!;
     if (at + this.n > this.types.length) this.growValues(this.types.length * 2);
     this.slots[s] = id + 1;
@@ -257,18 +258,8 @@ export class IdentityTable {
   }
 
   private growValues(size: number): void {
-    const types = new Uint8Array(size);
-    types.set(this.types);
-    this.types = types;
-    const nums = new Float64Array(size);
-    nums.set(this.nums);
-    this.nums = nums;
-  }
-
-  private growStarts(size: number): void {
-    const starts = new Int32Array(size);
-    starts.set(this.starts);
-    this.starts = starts;
+    this.types = grown(this.types, size);
+    this.nums = grown(this.nums, size);
   }
 
   private rehash(size: number): void {

@@ -9,7 +9,7 @@
 import { relative } from "node:path";
 import { type FileRows, KEPT_METRICS, readFileRows, rowPath } from "./file-rows.js";
 import { type IdentityTable, localIdentities, type Tuples } from "./identities.js";
-import type { Point, Run } from "./run.js";
+import { grown, type Point, type Run } from "./run.js";
 
 export type { Point, Run };
 
@@ -127,13 +127,6 @@ export class PackedBuilder {
       duplicates: this.duplicates,
     };
   }
-}
-
-/** A copy of `a` in a bigger array of `size`. */
-function grown<T extends Int32Array | Float64Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a as never);
-  return b;
 }
 
 /** Reads a job's files as one packed run, with ids of this thread's table. */
