@@ -15,7 +15,8 @@ import { FIELD_FALSE, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, RowScanner } from 
 import type { AggRow } from "../results/types.js";
 import { localIdentities } from "./identities.js";
 import { identityFields, identityOf, KEPT_METRICS } from "./metrics.js";
-import { type FileRows, grown } from "./run.js";
+import type { FileRows } from "./run.js";
+import { grown } from "./typed-arrays.js";
 
 export { type FileRows, KEPT_METRICS, rowPath } from "./run.js";
 

@@ -16,7 +16,7 @@
  */
 import { FIELD_FALSE, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, type RowScanner, stringHash } from "../results/scan-rows.js";
 import { type Identity, identityFields, identityKey } from "./metrics.js";
-import { grown } from "./run.js";
+import { grown } from "./typed-arrays.js";
 
 type Value = string | number | boolean;
 

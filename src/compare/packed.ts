@@ -9,7 +9,8 @@
 import { relative } from "node:path";
 import { type FileRows, KEPT_METRICS, readFileRows, rowPath } from "./file-rows.js";
 import { type IdentityTable, localIdentities, type Tuples } from "./identities.js";
-import { grown, type Point, type Run } from "./run.js";
+import type { Point, Run } from "./run.js";
+import { grown } from "./typed-arrays.js";
 
 export type { Point, Run };
 

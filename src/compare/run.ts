@@ -49,13 +49,6 @@ export function pointAt(run: Run, j: number): Point {
   return new RunPoint(run.table, run.ids[j]!, run.values.subarray(j * K, (j + 1) * K), run.bad[j]!);
 }
 
-/** A copy of `a` in a bigger typed array of `size` elements (the growth of every array a reader fills). */
-export function grown<T extends Uint8Array | Int32Array | Float64Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a as never);
-  return b;
-}
-
 /** The valid rows of one file. Valid until the next read on this thread (`values` is reused). */
 export interface FileRows {
   n: number;
