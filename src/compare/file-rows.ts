@@ -17,6 +17,7 @@ import { localIdentities } from "./identities.js";
 import { identityFields, identityOf, KEPT_METRICS } from "./metrics.js";
 import type { FileRows } from "./run.js";
 import { grown } from "./typed-arrays.js";
+import { WASM_PIECE, WasmRowReader } from "./wasm-rows.js";
 
 export { type FileRows, KEPT_METRICS, rowPath } from "./run.js";
 
@@ -53,7 +54,7 @@ function grow(rows: FileRows, capacity: number): void {
  */
 export function readFileRows(file: string, display: string, problems: string[]): FileRows | undefined {
   try {
-    const fast = withUserFile(file, MAX_USER_FILE_BYTES, (read, size) => scanFileInPieces(read, size));
+    const fast = withUserFile(file, MAX_USER_FILE_BYTES, (read, size) => wasmFileRows(read, size) ?? scanFileInPieces(read, size));
     if (fast) return fast;
     const doc = parseDoc(readUserBytes(file), file, display, problems);
     return doc === undefined ? undefined : parsedFileRows(doc, display, problems);
@@ -154,6 +155,39 @@ const RULE_SLOTS = [true, false, undefined].map((m) => {
 /** The fields `identityOf` reads (`identityFields`), with their slots, as RULE_SLOTS (the third kind is never read: it breaks a rule). */
 const IDENTITY_SLOTS = [true, false, false].map((m) => Int32Array.from(identityFields(m), slotOf));
 let scanner: RowScanner | undefined;
+/** The WebAssembly readers of this thread, by piece size (one unless a test asks for small pieces). */
+const wasmReaders = new Map<number, WasmRowReader>();
+
+/** `INFX_COMPARE_READER=js` skips the WebAssembly reader (to compare the two, or to rule it out). */
+const WASM_OFF = process.env.INFX_COMPARE_READER === "js";
+
+/**
+ * The rows of a file read by WebAssembly (`WasmRowReader`: the same checks as
+ * `ScannedRows`), or undefined when the file is not for it.
+ */
+function wasmFileRows(read: ReadAt, size: number, piece = WASM_PIECE): FileRows | undefined {
+  if (WASM_OFF) return undefined;
+  let reader = wasmReaders.get(piece);
+  if (!reader) {
+    reader = new WasmRowReader(
+      { fields: SCAN_FIELDS, rules: RULE_SLOTS, identitySlots: IDENTITY_SLOTS, metricSlots: METRIC_SLOTS, multinodeSlot: MULTINODE_SLOT, dateSlot: DATE_SLOT },
+      piece,
+    );
+    wasmReaders.set(piece, reader);
+  }
+  const out = emptyRows(Math.ceil(size / 1024));
+  return reader.read(read, size, out, localIdentities(), grow) ? out : undefined;
+}
+
+/** `wasmFileRows` of bytes in memory, read in pieces of `piece` bytes (for tests: the same reader as files get). */
+export function wasmScanRows(bytes: Uint8Array, piece = WASM_PIECE): FileRows | undefined {
+  const read: ReadAt = (buf, offset, length, position) => {
+    const n = Math.max(0, Math.min(length, bytes.length - position));
+    buf.set(bytes.subarray(position, position + n), offset);
+    return n;
+  };
+  return wasmFileRows(read, bytes.length, piece);
+}
 
 /** Whether the row keeps every rule of `aggRowRules` (for its is_multinode: `multi`). */
 function fitsRules(sc: RowScanner, multi: number): boolean {

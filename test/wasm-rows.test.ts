@@ -1,0 +1,176 @@
+// The WebAssembly reader of compare (WasmRowReader, through wasmScanRows and readFileRows) reads
+// exactly what JSON.parse + the exact path read, and refuses (undefined) whatever it does not take,
+// so a slower way reads it. Pieces smaller than a file cut rows between calls.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type FileRows, parsedFileRows, readFileRows, scanFileRows, wasmScanRows } from "../src/compare/file-rows.js";
+import { localIdentities } from "../src/compare/identities.js";
+import { KEPT_METRICS } from "../src/compare/metrics.js";
+import { CHECKED_AGG_FIELDS, checkAggRow } from "../src/results/rows.js";
+import { MULTI_NODE_SHAPE, SINGLE_NODE_ROW } from "./support/agg-rows.js";
+
+function aggRow(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ...SINGLE_NODE_ROW,
+    hw: ["b200", "h200", "mi355x"][i % 3],
+    conc: 2 ** (i % 8),
+    osl: 8192,
+    tput_per_gpu: 1000 + i * 0.123456789012345,
+    output_tput_per_gpu: 400.5 + i,
+    input_tput_per_gpu: 599.5,
+    median_ttft: 0.07359583526604434 * (i + 1),
+    p99_ttft: 0.1,
+    median_tpot: 0.011749137119976868,
+    median_intvty: 85.11263336093985,
+    median_e2el: 12.1,
+    date: `2026030${i % 9}-120000`,
+    ...extra,
+  };
+}
+const multiRow = (i: number) => ({ ...aggRow(i), ...MULTI_NODE_SHAPE, conc: 3 * i + 1 });
+
+/** A file's rows spelled out: per row its identity's key, metrics (NaN as a word), bad bits, date and index. */
+function plain(r: FileRows) {
+  const table = localIdentities();
+  const ids = [...r.ids.subarray(0, r.n)];
+  return {
+    keys: ids.map((id) => table.key(id)),
+    values: Array.from(r.values.subarray(0, r.n * KEPT_METRICS.length), (v) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : v)),
+    bad: [...r.bad.subarray(0, r.n)],
+    dates: r.dates.slice(0, r.n),
+    index: [...r.index.subarray(0, r.n)],
+  };
+}
+const exactOf = (text: string) => {
+  const problems: string[] = [];
+  const rows = plain(parsedFileRows(JSON.parse(text), "f", problems)!);
+  expect(problems).toEqual([]);
+  return rows;
+};
+const wasmOf = (text: string, piece?: number) => {
+  const rows = wasmScanRows(Buffer.from(text), piece);
+  return rows && plain(rows);
+};
+const write = (rows: unknown[], style: number) =>
+  style === 0 ? JSON.stringify(rows) : style === 1 ? JSON.stringify(rows, null, 2) : JSON.stringify(rows, null, "\t \r\n");
+
+describe("compare's WebAssembly reader against the exact path (parsedFileRows)", () => {
+  it("gives the same rows, keys, metrics, dates and indexes: single- and multi-node, null and absent metrics, Unicode, any whitespace, rows cut between pieces", () => {
+    const rows = [
+      ...Array.from({ length: 60 }, (_, i) => aggRow(i)),
+      ...Array.from({ length: 9 }, (_, i) => multiRow(i)),
+      aggRow(50, { median_e2el: null }),
+      aggRow(51, { p99_ttft: undefined, date: undefined }),
+      aggRow(52, { hw: "h200-é", framework: "vllm-中文", note: 'an "escaped" \\ unwanted field\n' }),
+      aggRow(53, { spec_decoding: "mtp\u2028", conc: -0, tp: 1e21, ep: 12345678901234567000 }),
+    ];
+    for (const style of [0, 1, 2]) {
+      const text = write(rows, style);
+      const exact = exactOf(text);
+      for (const piece of [undefined, 4096, 1500]) expect(wasmOf(text, piece), `style ${style}, piece ${piece}`).toEqual(exact);
+    }
+  });
+
+  it("finds the same ids whatever the row order (the reader guesses the next id from the previous row)", () => {
+    const rows = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? multiRow(i) : aggRow(i)));
+    const shuffled = fc.sample(fc.shuffledSubarray(rows, { minLength: rows.length }), { numRuns: 3, seed: 7 });
+    for (const order of [rows, ...shuffled, [...rows].reverse(), rows]) {
+      const text = JSON.stringify(order);
+      expect(wasmOf(text, 2048)).toEqual(exactOf(text));
+    }
+  });
+
+  it("numbers: the same double as JSON.parse for shortest, fixed, precision and exponent forms and long digit strings", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: 1e-300, max: 1e300, noNaN: true }), fc.integer({ min: 1, max: 25 })), { minLength: 1, maxLength: 30 }),
+        (xs) => {
+          const forms = xs.flatMap(([x, digits]) => [String(x), x.toFixed(Math.min(digits, 20)), x.toPrecision(digits), x.toExponential(Math.min(digits, 20))]);
+          const usable = forms.filter((f) => Number(f) > 0 && Number.isFinite(Number(f)));
+          const text = `[${usable
+            .map((f, i) =>
+              JSON.stringify(aggRow(i, { median_ttft: "V", conc: "C" }))
+                .replace('"V"', f)
+                .replace('"C"', f),
+            )
+            .join(",")}]`;
+          expect(wasmOf(text)).toEqual(exactOf(text));
+        },
+      ),
+      { numRuns: 150 },
+    );
+    const edge = ["5e-324", "123456789012345678901234567890", "0.30000000000000004", "9007199254740993", "1.7976931348623157e308", "0.1e1", "1E+2"];
+    const text = `[${edge.map((f, i) => JSON.stringify(aggRow(i, { median_ttft: "V", conc: "V" })).replaceAll('"V"', f)).join(",")}]`;
+    expect(wasmOf(text)).toEqual(exactOf(text));
+  });
+
+  it("takes a row exactly when checkAggRow does: every checked field, of every wrong type, single- and multi-node", () => {
+    for (const good of [aggRow(3), multiRow(3)])
+      for (const field of CHECKED_AGG_FIELDS)
+        for (const wrong of [true, "x", 7, null, undefined, 1.5]) {
+          const r = { ...good, [field]: wrong };
+          const fast = wasmScanRows(Buffer.from(JSON.stringify([good, r])));
+          expect(fast !== undefined, `${field}: ${JSON.stringify(wrong)}`).toBe(checkAggRow(JSON.parse(JSON.stringify(r))).length === 0);
+        }
+  });
+
+  it("refuses what it does not read as JSON.parse would: bad rows and metrics, Infinity, invalid UTF-8, escaped wanted strings, nested values, a row bigger than a piece", () => {
+    const refused = [
+      JSON.stringify([aggRow(0), aggRow(1, { tp: "8" })]),
+      JSON.stringify([aggRow(0), aggRow(1, { median_ttft: 0 })]),
+      JSON.stringify([aggRow(0), aggRow(1, { p99_ttft: "n/a" })]),
+      JSON.stringify([aggRow(0), aggRow(1, { conc: "CONC" })]).replace('"CONC"', "1e400"),
+      JSON.stringify([aggRow(0), aggRow(1, { hw: 'h"1' })]),
+      JSON.stringify([aggRow(0), aggRow(1)]).replace('"hw":"h200"', '"hw":"h\\u0032\\u0030\\u0030"'),
+      JSON.stringify([aggRow(0), aggRow(1, { date: [1] })]),
+      JSON.stringify([aggRow(0), { ...aggRow(1), nested: { a: 1 } }]),
+      JSON.stringify(aggRow(0)),
+      JSON.stringify([aggRow(0)]).replace('"hw"', '"\\u0068w"'),
+      `\ufeff${JSON.stringify([aggRow(0)])}`,
+      "",
+      " ",
+      "[",
+      "[1]",
+    ];
+    for (const text of refused) expect(wasmScanRows(Buffer.from(text)), text.slice(0, 80)).toBeUndefined();
+    expect(wasmScanRows(Buffer.from([0x5b, 0xff, 0x5d]))).toBeUndefined();
+    expect(wasmScanRows(Buffer.from(JSON.stringify([aggRow(0), aggRow(1)])), 300), "rows of ~500 bytes in 300-byte pieces").toBeUndefined();
+    expect(wasmOf("[]"), "an empty array is no rows").toEqual({ keys: [], values: [], bad: [], dates: [], index: [] });
+  });
+
+  it("never accepts a text JSON.parse refuses (random damage to valid files)", () => {
+    const base = JSON.stringify([aggRow(0), multiRow(1), aggRow(2)], null, 1);
+    fc.assert(
+      fc.property(fc.nat(), fc.string({ maxLength: 3 }), (at, junk) => {
+        const i = at % (base.length + 1);
+        const mutated = base.slice(0, i) + junk + base.slice(i + 1);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(mutated);
+        } catch {
+          expect(wasmScanRows(Buffer.from(mutated)), mutated).toBeUndefined();
+          return;
+        }
+        const got = wasmOf(mutated);
+        if (got) expect(got).toEqual(exactOf(JSON.stringify(parsed)));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+describe("readFileRows: the WebAssembly reader first, then the JavaScript one, then the exact path", () => {
+  const dir = mkdtempSync(join(tmpdir(), "wasm-rows-"));
+  it("an escaped identity string (refused by WebAssembly) still reads the fast way, to the same rows", () => {
+    const text = JSON.stringify([aggRow(0), aggRow(1, { hw: 'h"1' })]);
+    writeFileSync(join(dir, "escaped.json"), text);
+    expect(wasmScanRows(Buffer.from(text))).toBeUndefined();
+    expect(scanFileRows(Buffer.from(text))).toBeDefined();
+    const problems: string[] = [];
+    expect(plain(readFileRows(join(dir, "escaped.json"), "escaped.json", problems)!)).toEqual(exactOf(text));
+    expect(problems).toEqual([]);
+  });
+});
