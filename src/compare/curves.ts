@@ -13,6 +13,7 @@
  *   there is a noise estimate, see `curveStat`).
  */
 import { NormalStream, tQuantile } from "./stats.js";
+import { wasmBootstrap } from "./wasm-bootstrap.js";
 
 /** A point in log space with the standard deviation of each coordinate. */
 export interface CurvePoint {
@@ -285,6 +286,14 @@ export const RESAMPLE_SPREAD = Math.SQRT2;
 export const BOOTSTRAP_RESAMPLES = 200;
 
 /**
+ * Where the bootstrap runs: WebAssembly (`wasmBootstrap`, the same numbers
+ * bit for bit, faster) unless INFX_COMPARE_WASM=0 asks for the JavaScript of
+ * `bootstrap` below.
+ */
+export type BootstrapWay = "wasm" | "js";
+const BOOTSTRAP_WAY: BootstrapWay = process.env.INFX_COMPARE_WASM === "0" ? "js" : "wasm";
+
+/**
  * The geometric-mean ratio and its confidence interval at `level` (e.g. 0.99).
  * With noise estimates (sx, sy > 0) the levels are weighted by their inverse
  * variance, 1 / var(ey - slope × ex) (the x and y noise correlated by `rho`,
@@ -298,7 +307,14 @@ export const BOOTSTRAP_RESAMPLES = 200;
  * resamples' standard deviation. Without: a t-interval on the log ratios at
  * the levels.
  */
-export function curveStat(head: readonly CurvePoint[], base: readonly CurvePoint[], level: number, seed: number, rho = 0): CurveStat | undefined {
+export function curveStat(
+  head: readonly CurvePoint[],
+  base: readonly CurvePoint[],
+  level: number,
+  seed: number,
+  rho = 0,
+  way: BootstrapWay = BOOTSTRAP_WAY,
+): CurveStat | undefined {
   const weights = weightsOf(head, base, rho);
   if (!weights) return tInterval(head, base, level);
   const r = levelsOf(head.length + base.length);
@@ -308,7 +324,7 @@ export function curveStat(head: readonly CurvePoint[], base: readonly CurvePoint
   const logRatio = r.mean;
   const levels = r.n;
   const z = tQuantile(1 - (1 - level) / 2, Infinity);
-  const boot = bootstrap(h, b, seed, weights);
+  const boot = way === "wasm" ? wasmBootstrap(h, b, seed, BOOTSTRAP_RESAMPLES, weights) : bootstrap(h, b, seed, weights);
   // A frontier of noisy points sits above the true curve (it keeps the lucky draws), the
   // head's (one run) more than the baseline's (a mean of runs): the resamples measure that
   // bias (at RESAMPLE_SPREAD times the noise, so divided by it).

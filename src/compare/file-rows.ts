@@ -158,8 +158,8 @@ let scanner: RowScanner | undefined;
 /** The WebAssembly readers of this thread, by piece size (one unless a test asks for small pieces). */
 const wasmReaders = new Map<number, WasmRowReader>();
 
-/** `INFX_COMPARE_READER=js` skips the WebAssembly reader (to compare the two, or to rule it out). */
-const WASM_OFF = process.env.INFX_COMPARE_READER === "js";
+/** INFX_COMPARE_WASM=0 skips the WebAssembly reader (to compare the two ways, or to rule it out). */
+const WASM_OFF = process.env.INFX_COMPARE_WASM === "0";
 
 /**
  * The rows of a file read by WebAssembly (`WasmRowReader`: the same checks as

@@ -175,19 +175,73 @@ export class IdentityTable {
     };
   }
 
-  /** The ids here of another table's tuples (`tuplesFrom`), written to `into[first + k]`. */
+  /**
+   * The ids here of another table's tuples (`tuplesFrom`), written to
+   * `into[first + k]`. Read straight from the typed arrays: each of their
+   * strings is hashed and given an id here once, and a tuple's values are
+   * compared and copied as they are (thousands of identities cross per run).
+   */
   idsOfTuples(from: Tuples, into: number[]): void {
-    for (let k = 0; k + 1 < from.starts.length; k++) {
-      const start = from.starts[k]!;
-      this.n = from.starts[k + 1]! - start;
-      for (let j = 0; j < this.n; j++) {
-        const type = from.types[start + j]!;
-        const v = from.nums[start + j]!;
-        this.tuple[j] = type === FIELD_STRING ? from.strings[v]! : type === FIELD_NUMBER ? v : type === FIELD_TRUE;
-        this.tupleHashes[j] = type === FIELD_STRING ? stringHash(from.strings[v]!) : type === FIELD_NUMBER ? numberHash(v) : type;
+    const localString = new Float64Array(from.strings.length).fill(-1);
+    const stringHashes = new Int32Array(from.strings.length);
+    const { types, nums, starts } = from;
+    for (let k = 0; k + 1 < starts.length; k++) {
+      const start = starts[k]!;
+      const n = starts[k + 1]! - start;
+      let h = n;
+      for (let j = start; j < start + n; j++) {
+        const type = types[j]!;
+        if (type === FIELD_STRING) {
+          const v = nums[j]!;
+          if (localString[v]! < 0) {
+            localString[v] = this.stringId(from.strings[v]!);
+            stringHashes[v] = stringHash(from.strings[v]!);
+          }
+          h = mix(h, stringHashes[v]!);
+        } else h = mix(h, type === FIELD_NUMBER ? numberHash(nums[j]!) : type === FIELD_TRUE ? FIELD_TRUE : FIELD_FALSE);
       }
-      into[from.first + k] = this.idOfTuple();
+      into[from.first + k] = this.idOfRaw(h, types, nums, start, n, localString);
     }
+  }
+
+  /** `idOfTuple` of a tuple in another table's arrays (`idsOfTuples`), its strings' ids here in `localString`. */
+  private idOfRaw(h: number, types: Uint8Array, nums: Float64Array, start: number, n: number, localString: Float64Array): number {
+    const mask = this.slots.length - 1;
+    let s = h & mask;
+    for (; ; s = (s + 1) & mask) {
+      const id = this.slots[s]! - 1;
+      if (id < 0) break;
+      if (this.hashes[s] === h && this.holdsRaw(id, types, nums, start, n, localString)) return id;
+    }
+    const id = this.count++;
+    if (id + 2 > this.starts.length) this.starts = grown(this.starts, this.starts.length * 2);
+    const at = this.starts[id]!;
+    if (at + n > this.types.length) this.growValues(this.types.length * 2);
+    this.slots[s] = id + 1;
+    this.hashes[s] = h;
+    for (let j = 0; j < n; j++) {
+      const type = types[start + j]!;
+      this.types[at + j] = type === FIELD_STRING || type === FIELD_NUMBER || type === FIELD_TRUE ? type : FIELD_FALSE;
+      this.nums[at + j] = type === FIELD_STRING ? localString[nums[start + j]!]! : type === FIELD_NUMBER ? nums[start + j]! + 0 : 0;
+    }
+    this.starts[id + 1] = at + n;
+    if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    return id;
+  }
+
+  private holdsRaw(id: number, types: Uint8Array, nums: Float64Array, start: number, n: number, localString: Float64Array): boolean {
+    const at = this.starts[id]!;
+    if (this.starts[id + 1]! - at !== n) return false;
+    for (let j = 0; j < n; j++) {
+      const type = types[start + j]!;
+      const mine = this.types[at + j];
+      if (type === FIELD_STRING) {
+        if (mine !== FIELD_STRING || this.nums[at + j] !== localString[nums[start + j]!]) return false;
+      } else if (type === FIELD_NUMBER) {
+        if (mine !== FIELD_NUMBER || this.nums[at + j] !== nums[start + j]) return false;
+      } else if (mine !== (type === FIELD_TRUE ? FIELD_TRUE : FIELD_FALSE)) return false;
+    }
+    return true;
   }
 
   /** The id of the tuple being looked up, a new one if it is new. */

@@ -115,8 +115,16 @@ export class NormalStream {
   private a: number;
 
   constructor(seed: number) {
-    this.a = ((seed >>> 0) ^ 0x9e3779b9) | 0;
+    this.a = NormalStream.initialState(seed);
   }
+
+  /** mulberry32's state for `seed` (what WebAssembly copies of the stream start from: wasm-bootstrap.ts). */
+  static initialState(seed: number): number {
+    return ((seed >>> 0) ^ 0x9e3779b9) | 0;
+  }
+
+  /** The ziggurat's tables, for copies of the stream elsewhere (wasm-bootstrap.ts). */
+  static readonly ziggurat = { w: zigW, k: zigK, f: zigF, r: ZIG_R };
 
   /** The next 32-bit draw, as a signed integer. */
   private next(): number {
