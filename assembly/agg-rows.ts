@@ -315,21 +315,42 @@ function holds(id: i32, base: i32, n: i32): bool {
   return true;
 }
 
+/** Room for `ids` identity ids in all (their starts). */
+function growStarts(ids: i32): void {
+  if (ids + 1 <= tupStartsCap) return;
+  const cap = capFor(tupStartsCap, ids + 1);
+  tupStarts = moved(tupStarts, <usize>tupStartsCap * 4, <usize>cap * 4);
+  if (tupStartsCap == 0) store<i32>(tupStarts, 0);
+  tupStartsCap = cap;
+}
+
+/** Room for `values` tuple values in all (`used` of them kept). */
+function growValues(values: i32, used: i32): void {
+  if (values <= tupValuesCap) return;
+  const cap = capFor(tupValuesCap, values);
+  tupTypes = moved(tupTypes, <usize>used, <usize>cap);
+  tupNums = moved(tupNums, <usize>used * 8, <usize>cap * 8);
+  tupValuesCap = cap;
+}
+
+/**
+ * Room for `ids` identities from the start (call before the first file, with its rows as the
+ * guess): the tables then do not grow by doubling, copying as they go (fresh memory costs).
+ */
+export function reserveIdentities(ids: i32): void {
+  growStarts(ids);
+  const width = max(unchecked(identityCount[0]), unchecked(identityCount[1]));
+  growValues(ids * width, tupCount > 0 ? load<i32>(tupStarts + <usize>tupCount * 4) : 0);
+  let size = tupSlotCount > 0 ? tupSlotCount : 4096;
+  while (size < ids * 2) size *= 2;
+  if (size > tupSlotCount) tupRehash(size);
+}
+
 function insertTuple(s: i32, h: u32, base: i32, n: i32): i32 {
   const id = tupCount++;
-  if (tupCount + 1 > tupStartsCap) {
-    const cap = capFor(tupStartsCap, tupCount + 1);
-    tupStarts = moved(tupStarts, <usize>tupStartsCap * 4, <usize>cap * 4);
-    if (tupStartsCap == 0) store<i32>(tupStarts, 0);
-    tupStartsCap = cap;
-  }
+  growStarts(tupCount);
   const at = load<i32>(tupStarts + <usize>id * 4);
-  if (at + n > tupValuesCap) {
-    const cap = capFor(tupValuesCap, at + n);
-    tupTypes = moved(tupTypes, <usize>at, <usize>cap);
-    tupNums = moved(tupNums, <usize>at * 8, <usize>cap * 8);
-    tupValuesCap = cap;
-  }
+  growValues(at + n, at);
   for (let j = 0; j < n; j++) {
     const slot = unchecked(identitySlot[base + j]);
     const type = unchecked(fieldType[slot]);

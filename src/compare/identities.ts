@@ -75,8 +75,12 @@ export class IdentityTable {
   private types = new Uint8Array(1024 * 16);
   private nums = new Float64Array(1024 * 16);
   private readonly strings: string[] = [];
+  /** Per string: its `stringHash`. */
+  private readonly stringHashes: number[] = [];
   private readonly stringIds = new Map<string, number>();
   private count = 0;
+  /** Ids below this are in `slots`; those from it on were appended (`appendNew`) and are hashed when a lookup next needs them. */
+  private indexed = 0;
   /** Made on demand, per id. */
   private readonly objects: (Identity | undefined)[] = [];
   private readonly keys: (string | undefined)[] = [];
@@ -200,12 +204,65 @@ export class IdentityTable {
           h = mix(h, stringHashes[v]!);
         } else h = mix(h, type === FIELD_NUMBER ? numberHash(nums[j]!) : type === FIELD_TRUE ? FIELD_TRUE : FIELD_FALSE);
       }
-      into[from.first + k] = this.idOfRaw(h, types, nums, start, n, localString);
+      // Threads read the files in one order and give ids in the order first met: the same id first.
+      const guess = from.first + k;
+      into[guess] =
+        guess < this.count && this.holdsRaw(guess, types, nums, start, n, localString) ? guess : this.idOfRaw(h, types, nums, start, n, localString);
     }
+  }
+
+  /**
+   * Appends another table's tuples (`tuplesFrom`, ids `from.first`..) that
+   * are new here and take the same ids: the caller knows (this table holds
+   * exactly the other's ids below `from.first`, see WasmRowReader). No lookup
+   * and no hashing: they are indexed when a lookup next needs them.
+   */
+  appendNew(from: Tuples): void {
+    if (from.first !== this.count) throw new Error("IdentityTable.appendNew: the tuples do not follow this table's ids");
+    const localString = new Float64Array(from.strings.length).fill(-1);
+    const { types, nums, starts } = from;
+    const total = this.count + starts.length - 1;
+    if (total + 1 > this.starts.length) this.starts = grown(this.starts, total + 1);
+    const at0 = this.starts[this.count]!;
+    const end = at0 + starts[starts.length - 1]!;
+    if (end > this.types.length) this.growValues(end);
+    for (let k = 0; k + 1 < starts.length; k++) this.starts[this.count + k + 1] = at0 + starts[k + 1]!;
+    for (let j = 0; j < end - at0; j++) {
+      const type = types[j]!;
+      const v = nums[j]!;
+      if (type === FIELD_STRING && localString[v]! < 0) localString[v] = this.stringId(from.strings[v]!);
+      this.types[at0 + j] = type === FIELD_STRING || type === FIELD_NUMBER || type === FIELD_TRUE ? type : FIELD_FALSE;
+      this.nums[at0 + j] = type === FIELD_STRING ? localString[v]! : type === FIELD_NUMBER ? v + 0 : 0;
+    }
+    this.count = total;
+  }
+
+  /** Puts the appended ids (`appendNew`) into `slots`, so lookups find them. */
+  private ensureIndexed(): void {
+    if (this.indexed === this.count) return;
+    let size = this.slots.length;
+    while (size < this.count * 2) size *= 2;
+    if (size > this.slots.length) this.rehash(size);
+    const mask = this.slots.length - 1;
+    for (let id = this.indexed; id < this.count; id++) {
+      const at = this.starts[id]!;
+      const n = this.starts[id + 1]! - at;
+      let h = n;
+      for (let j = at; j < at + n; j++) {
+        const type = this.types[j]!;
+        h = mix(h, type === FIELD_STRING ? this.stringHashes[this.nums[j]!]! : type === FIELD_NUMBER ? numberHash(this.nums[j]!) : type);
+      }
+      let slot = h & mask;
+      while (this.slots[slot]) slot = (slot + 1) & mask;
+      this.slots[slot] = id + 1;
+      this.hashes[slot] = h;
+    }
+    this.indexed = this.count;
   }
 
   /** `idOfTuple` of a tuple in another table's arrays (`idsOfTuples`), its strings' ids here in `localString`. */
   private idOfRaw(h: number, types: Uint8Array, nums: Float64Array, start: number, n: number, localString: Float64Array): number {
+    this.ensureIndexed();
     const mask = this.slots.length - 1;
     let s = h & mask;
     for (; ; s = (s + 1) & mask) {
@@ -225,6 +282,7 @@ export class IdentityTable {
       this.nums[at + j] = type === FIELD_STRING ? localString[nums[start + j]!]! : type === FIELD_NUMBER ? nums[start + j]! + 0 : 0;
     }
     this.starts[id + 1] = at + n;
+    this.indexed = this.count;
     if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     return id;
   }
@@ -246,6 +304,7 @@ export class IdentityTable {
 
   /** The id of the tuple being looked up, a new one if it is new. */
   private idOfTuple(): number {
+    this.ensureIndexed();
     let h = this.n;
     for (let j = 0; j < this.n; j++) h = mix(h, this.tupleHashes[j]!);
     const mask = this.slots.length - 1;
@@ -298,6 +357,7 @@ export class IdentityTable {
       } else this.types[at + j] = v ? FIELD_TRUE : FIELD_FALSE;
     }
     this.starts[id + 1] = at + this.n;
+    this.indexed = this.count;
     if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     return id;
   }
@@ -306,6 +366,7 @@ export class IdentityTable {
     let id = this.stringIds.get(v);
     if (id === undefined) {
       id = this.strings.push(v) - 1;
+      this.stringHashes.push(stringHash(v));
       this.stringIds.set(v, id);
     }
     return id;

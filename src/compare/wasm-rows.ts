@@ -42,6 +42,7 @@ interface Exports {
   setSlots(multinode: number, date: number): void;
   inputAt(bytes: number): number;
   reserveRows(rows: number): void;
+  reserveIdentities(ids: number): void;
   begin(): void;
   feed(len: number, last: number): number;
   rowCount(): number;
@@ -71,6 +72,12 @@ export class WasmRowReader {
   private readonly strings: string[] = [];
   /** The module's identity ids -> this thread's table's. */
   private readonly toTable: number[] = [];
+  /**
+   * Whether this thread's table holds exactly the module's identities, with
+   * the same ids (nothing else was read here): new ones are then appended
+   * as they are (`IdentityTable.appendNew`), with no lookup.
+   */
+  private lockstep = true;
 
   constructor(
     private readonly config: WasmRowsConfig,
@@ -111,7 +118,9 @@ export class WasmRowReader {
   read(read: ReadAt, size: number, out: FileRows, table: IdentityTable, grow: (rows: FileRows, n: number) => void): boolean {
     const { x, input, piece } = this;
     x.begin();
+    // Rows of the results pipeline take about 1 KB each: room made at once, not by doubling.
     x.reserveRows(Math.ceil(size / 1024));
+    if (x.identityTotal() === 0) x.reserveIdentities(Math.ceil(size / 1024));
     let carry = 0;
     let position = 0;
     for (;;) {
@@ -156,19 +165,23 @@ export class WasmRowReader {
     if (total === first) return;
     const buffer = x.memory.buffer;
     const allStarts = new Int32Array(buffer, x.identityStarts(), total + 1);
-    table.reserve(table.size + total - first);
     const from = allStarts[first]!;
     const to = allStarts[total]!;
-    table.idsOfTuples(
-      {
-        first,
-        starts: allStarts.slice(first).map((at) => at - from),
-        types: new Uint8Array(buffer, x.identityTypes() + from, to - from),
-        nums: new Float64Array(buffer, x.identityNums() + 8 * from, to - from),
-        strings: this.strings,
-      },
-      toTable,
-    );
+    const tuples = {
+      first,
+      starts: allStarts.slice(first).map((at) => at - from),
+      types: new Uint8Array(buffer, x.identityTypes() + from, to - from),
+      nums: new Float64Array(buffer, x.identityNums() + 8 * from, to - from),
+      strings: this.strings,
+    };
+    this.lockstep &&= table.size === first;
+    if (this.lockstep) {
+      table.appendNew(tuples);
+      for (let id = first; id < total; id++) toTable.push(id);
+    } else {
+      table.reserve(table.size + total - first);
+      table.idsOfTuples(tuples, toTable);
+    }
   }
 
   /** The file's rows into `out`. */
