@@ -74,4 +74,26 @@ describe("IdentityTable", () => {
     for (let id = 1; id < theirs.size; id++) expect(ours.key(remap[id]!)).toBe(theirs.key(id));
     expect(ours.size).toBe(3);
   });
+
+  it("tuples appended as they are (appendNew) keep their ids and are found by every later lookup; a new identity gets the next id", () => {
+    const theirs = new IdentityTable();
+    const ours = new IdentityTable();
+    const identities = Array.from({ length: 3000 }, (_, i) =>
+      identityOf((i % 5 ? row({ conc: i, hw: `h${i % 7}` }) : multi({ conc: i })) as unknown as AggRow),
+    );
+    identities.slice(0, 1000).forEach((id) => theirs.idOf(id));
+    ours.appendNew(theirs.tuplesFrom(0));
+    identities.slice(1000).forEach((id) => theirs.idOf(id));
+    ours.appendNew(theirs.tuplesFrom(1000));
+    expect(ours.size).toBe(3000);
+    identities.forEach((identity, id) => {
+      expect(ours.idOf(identity)).toBe(id);
+      expect(ours.key(id)).toBe(identityKey(identity));
+    });
+    expect(ours.idOf(identityOf(row({ conc: 99999 }) as unknown as AggRow))).toBe(3000);
+    const remap: number[] = [];
+    ours.idsOfTuples(theirs.tuplesFrom(0), remap);
+    expect(remap).toEqual(identities.map((_, id) => id));
+    expect(() => ours.appendNew(theirs.tuplesFrom(5))).toThrow(/do not follow/);
+  });
 });
