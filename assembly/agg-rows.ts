@@ -606,24 +606,34 @@ function decimalQuotient(hi: f64, k: i32, lo: f64, f: i32): f64 {
   return NaN;
 }
 
-/** After a wanted number at p, its value in `field` (as JSON.parse reads it: `numberValue` of scan-rows.ts), or NOT_FLAT. */
+/** 10^k as integers, for k <= 3 (the digits past the 15th that `decimalQuotient` takes). */
+const POW10_INT: StaticArray<u64> = [1, 10, 100, 1000];
+
+/**
+ * After a wanted number at p, its value in `field` (as JSON.parse reads it), or NOT_FLAT. The
+ * significant digits are read as one integer m (up to 19 of them), over 10^fraction: below
+ * 2^53 that is Clinger's exact fast path (one correctly rounded division of exact doubles); up to
+ * 18 digits, `decimalQuotient` of its first 15 and the rest; otherwise (more digits, an exponent,
+ * a near tie) JavaScript's `Number` of the text (`slowNumber`). Each way gives the double nearest
+ * the decimal, as `numberValue` of scan-rows.ts does.
+ */
 function numberValue(p: usize, field: i32): usize {
   const start = p;
   const negative = load<u8>(p) == 0x2d;
   if (negative) p++;
   let c = <u32>load<u8>(p);
-  let hi: f64 = 0;
-  let lo: f64 = 0;
-  let k: i32 = 0;
+  let m: u64 = 0;
+  /** Significant digits in m (leading zeros are not), and digits that did not fit. */
+  let digits: i32 = 0;
+  let lost: i32 = 0;
   let fraction: i32 = 0;
   if (c == 0x30) c = load<u8>(++p);
   else if (isDigit(c)) {
     do {
-      if (hi < 1e14) hi = hi * 10 + <f64>(c - 0x30);
-      else {
-        lo = lo * 10 + <f64>(c - 0x30);
-        k++;
-      }
+      if (digits < 19) {
+        m = m * 10 + <u64>(c - 0x30);
+        if (m) digits++;
+      } else lost++;
       c = load<u8>(++p);
     } while (isDigit(c));
   } else return NOT_FLAT;
@@ -631,12 +641,11 @@ function numberValue(p: usize, field: i32): usize {
     c = load<u8>(++p);
     if (!isDigit(c)) return NOT_FLAT;
     do {
-      if (hi < 1e14) hi = hi * 10 + <f64>(c - 0x30);
-      else {
-        lo = lo * 10 + <f64>(c - 0x30);
-        k++;
-      }
-      fraction++;
+      if (digits < 19) {
+        m = m * 10 + <u64>(c - 0x30);
+        if (m) digits++;
+        fraction++;
+      } else lost++;
       c = load<u8>(++p);
     } while (isDigit(c));
   }
@@ -647,9 +656,13 @@ function numberValue(p: usize, field: i32): usize {
     if (!isDigit(c)) return NOT_FLAT;
     do c = load<u8>(++p);
     while (isDigit(c));
-  } else if (fraction < 23) {
-    if (k == 0) v = fraction ? hi / unchecked(POW10[fraction]) : hi;
-    else if (k <= 3) v = decimalQuotient(hi, k, lo, fraction);
+  } else if (lost == 0 && fraction < 23) {
+    if (m < 9007199254740992) v = fraction ? <f64>m / unchecked(POW10[fraction]) : <f64>m;
+    else if (digits <= 18) {
+      const k = digits - 15;
+      const scale = unchecked(POW10_INT[k]);
+      v = decimalQuotient(<f64>(m / scale), k, <f64>(m % scale), fraction);
+    }
   }
   if (isNaN(v)) v = slowNumber(negative ? start + 1 : start, p);
   unchecked((fieldType[field] = NUMBER));
