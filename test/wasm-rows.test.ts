@@ -74,6 +74,29 @@ describe("compare's WebAssembly reader against the exact path (parsedFileRows)",
     }
   });
 
+  it("the last of duplicate keys, as JSON.parse; keys in another order from row to row", () => {
+    const rows = Array.from({ length: 50 }, (_, i) => aggRow(i));
+    const shuffledKeys = rows.map((r, i) =>
+      Object.fromEntries(fc.sample(fc.shuffledSubarray(Object.entries(r), { minLength: Object.keys(r).length }), { numRuns: 1, seed: i })[0]!),
+    );
+    const text = JSON.stringify(shuffledKeys).replaceAll('{"', '{"hw":"first","conc":1e300,"');
+    expect(wasmOf(text)).toEqual(exactOf(text));
+    expect(wasmOf(text)!.keys.length).toBe(50);
+  });
+
+  it("a '}' inside a string where a piece is cut: refused or read right, never wrong", () => {
+    const rows = Array.from({ length: 200 }, (_, i) => aggRow(i, { note: "}".repeat(i % 40) }));
+    const text = JSON.stringify(rows);
+    const exact = exactOf(text);
+    let refused = 0;
+    for (const piece of [2000, 2345, 3001, 4096]) {
+      const got = wasmOf(text, piece);
+      if (got) expect(got).toEqual(exact);
+      else refused++;
+    }
+    expect(refused, "some cut fell inside a string").toBeGreaterThan(0);
+  });
+
   it("finds the same ids whatever the row order (the reader guesses the next id from the previous row)", () => {
     const rows = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? multiRow(i) : aggRow(i)));
     const shuffled = fc.sample(fc.shuffledSubarray(rows, { minLength: rows.length }), { numRuns: 3, seed: 7 });
