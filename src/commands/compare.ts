@@ -45,9 +45,11 @@ to --history, each subdirectory or .json file in it is one earlier run.
 Duplicate identities inside a run keep the newest row by date (reported).
 
 Environment: INFX_COMPARE_TIMINGS=1 prints each stage's wall and CPU
-milliseconds to stderr; INFX_COMPARE_THREADS=N sets the threads of the curves'
-bootstrap (default: one on a machine of 2 cores or fewer, else the cores, at
-most 8). The result does not depend on the number of threads.
+milliseconds and fresh memory pages to stderr; INFX_COMPARE_THREADS=N sets the
+threads of the curves' bootstrap (default: one on a machine of 2 cores or
+fewer, else the cores, at most 8); INFX_COMPARE_WASM=0 reads the files and
+runs the bootstrap in JavaScript instead of WebAssembly. The result is the same
+either way.
 
 Exit codes: 0 done, 1 bad input, 2 bad usage, ${REGRESSION_EXIT} a regression with --fail-on regression.`,
   options: [
