@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FileRows, parsedFileRows, readFileRows, scanFileRows, wasmScanRows } from "../src/compare/file-rows.js";
+import { type FileRows, parsedFileRows, readFileRows, scanFileRows, wasmFileRows, wasmScanRows } from "../src/compare/file-rows.js";
 import { localIdentities } from "../src/compare/identities.js";
 import { KEPT_METRICS } from "../src/compare/metrics.js";
 import { CHECKED_AGG_FIELDS, checkAggRow } from "../src/results/rows.js";
@@ -186,6 +186,21 @@ describe("compare's WebAssembly reader against the exact path (parsedFileRows)",
 });
 
 describe("readFileRows: the WebAssembly reader first, then the JavaScript one, then the exact path", () => {
+  it("a reader that fails mid-file (here its read throws) is dropped: the call answers undefined, the next file reads right", () => {
+    const text = JSON.stringify(Array.from({ length: 30 }, (_, i) => aggRow(i)));
+    const bytes = Buffer.from(text);
+    let calls = 0;
+    const failing = (buf: Uint8Array, offset: number, length: number, position: number) => {
+      if (++calls > 1) throw new Error("EIO");
+      const n = Math.min(length, 2000, bytes.length - position);
+      buf.set(bytes.subarray(position, position + n), offset);
+      return n;
+    };
+    expect(wasmFileRows(failing, bytes.length, 2048)).toBeUndefined();
+    expect(calls).toBe(2);
+    expect(wasmOf(text, 2048)).toEqual(exactOf(text));
+  });
+
   const dir = mkdtempSync(join(tmpdir(), "wasm-rows-"));
   it("an escaped identity string (refused by WebAssembly) still reads the fast way, to the same rows", () => {
     const text = JSON.stringify([aggRow(0), aggRow(1, { hw: 'h"1' })]);

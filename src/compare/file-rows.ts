@@ -1,11 +1,14 @@
 /**
  * One `agg_bmk.json` file as the points a comparison needs: per valid row its
- * identity (an id of this thread's `IdentityTable`), metric values and date. Two ways give the same answer:
- * `scanFileRows` (fast, `RowScanner`: no document is built) for a file of
- * valid rows with usable metrics, and `parsedFileRows` (exact, `JSON.parse`)
- * for everything else, which words each problem. A bad row never becomes a
- * point; a bad metric of a good row is kept as `NaN` (that metric is
- * `inconclusive`) with a problem naming it.
+ * identity (an id of this thread's `IdentityTable`), metric values and date.
+ * Three ways give the same answer, tried in turn: `wasmFileRows`
+ * (WebAssembly: `WasmRowReader`) and `scanFileRows` (JavaScript:
+ * `RowScanner`), both fast and building no document, for a file of valid rows
+ * with usable metrics (the first refuses a little more: escaped strings, rows
+ * over a megabyte); `parsedFileRows` (exact, `JSON.parse`) for everything else,
+ * which words each problem. A bad row never becomes a point; a bad metric of a
+ * good row is kept as `NaN` (that metric is `inconclusive`) with a problem
+ * naming it.
  */
 import { isUtf8 } from "node:buffer";
 import { decodeUtf8Strict, MAX_USER_FILE_BYTES, type ReadAt, readUserBytes, withUserFile } from "../io/read-user-file.js";
@@ -165,18 +168,32 @@ const WASM_OFF = process.env.INFX_COMPARE_WASM === "0";
  * The rows of a file read by WebAssembly (`WasmRowReader`: the same checks as
  * `ScannedRows`), or undefined when the file is not for it.
  */
-function wasmFileRows(read: ReadAt, size: number, piece = WASM_PIECE): FileRows | undefined {
+export function wasmFileRows(read: ReadAt, size: number, piece = WASM_PIECE): FileRows | undefined {
   if (WASM_OFF) return undefined;
   let reader = wasmReaders.get(piece);
-  if (!reader) {
-    reader = new WasmRowReader(
-      { fields: SCAN_FIELDS, rules: RULE_SLOTS, identitySlots: IDENTITY_SLOTS, metricSlots: METRIC_SLOTS, multinodeSlot: MULTINODE_SLOT, dateSlot: DATE_SLOT },
-      piece,
-    );
-    wasmReaders.set(piece, reader);
+  try {
+    if (!reader) {
+      reader = new WasmRowReader(
+        {
+          fields: SCAN_FIELDS,
+          rules: RULE_SLOTS,
+          identitySlots: IDENTITY_SLOTS,
+          metricSlots: METRIC_SLOTS,
+          multinodeSlot: MULTINODE_SLOT,
+          dateSlot: DATE_SLOT,
+        },
+        piece,
+      );
+      wasmReaders.set(piece, reader);
+    }
+    const out = emptyRows(Math.ceil(size / 1024));
+    return reader.read(read, size, out, localIdentities(), grow) ? out : undefined;
+  } catch {
+    // A failure of the module (out of memory, a trap) or of the read: the reader is dropped (its
+    // tables may be half written) and the file goes the JavaScript way, which reads it again.
+    wasmReaders.delete(piece);
+    return undefined;
   }
-  const out = emptyRows(Math.ceil(size / 1024));
-  return reader.read(read, size, out, localIdentities(), grow) ? out : undefined;
 }
 
 /** `wasmFileRows` of bytes in memory, read in pieces of `piece` bytes (for tests: the same reader as files get). */

@@ -1,8 +1,8 @@
 /**
  * The first way `readFileRows` tries: the rows of an `agg_bmk.json` read by
- * WebAssembly (assembly/agg-rows.ts, embedded in agg-rows-wasm.ts by
- * scripts/build-wasm.mjs). It does what the JavaScript fast reader
- * (`RowScanner` with `ScannedRows`) does, at about a quarter of the cost and
+ * WebAssembly (assembly/agg-rows.ts, embedded in generated/agg-rows-wasm.ts
+ * by scripts/build-wasm.mjs). It does what the JavaScript fast reader
+ * (`RowScanner` with `ScannedRows`) does, at about a third of the cost and
  * with no warm-up: the file is read in pieces straight into the module's
  * memory; the module checks each row against `aggRowRules`, keeps its
  * metrics and gives its identity an id of the module's own table; here those
