@@ -262,6 +262,15 @@ function tupRehash(size: i32): void {
   }
 }
 
+/**
+ * The type a tuple keeps for field `slot` of the current row: anything but a string, a number or
+ * true counts as false, as in `IdentityTable` (the rules make every identity field present).
+ */
+@inline function tupleType(slot: i32): u8 {
+  const type = unchecked(fieldType[slot]);
+  return type == STRING || type == NUMBER || type == TRUE ? type : FALSE;
+}
+
 /** The value a tuple keeps for field `slot` of the current row (a string's id; -0 as 0). */
 @inline function tupleValue(slot: i32, type: u8): f64 {
   return type == STRING ? <f64>unchecked(fieldStr[slot]) : type == NUMBER ? unchecked(fieldNum[slot]) + 0.0 : 0.0;
@@ -287,7 +296,7 @@ function lookUpIdentity(base: i32, n: i32): i32 {
   let h64: u64 = <u64>n;
   for (let j = 0; j < n; j++) {
     const slot = unchecked(identitySlot[base + j]);
-    const type = unchecked(fieldType[slot]);
+    const type = tupleType(slot);
     h64 = mix(h64, reinterpret<u64>(tupleValue(slot, type)) + type);
   }
   const h = <u32>(h64 ^ (h64 >> 32));
@@ -308,7 +317,7 @@ function holds(id: i32, base: i32, n: i32): bool {
   if (load<i32>(tupStarts + <usize>id * 4 + 4) - at != n) return false;
   for (let j = 0; j < n; j++) {
     const slot = unchecked(identitySlot[base + j]);
-    const type = unchecked(fieldType[slot]);
+    const type = tupleType(slot);
     if (load<u8>(tupTypes + <usize>(at + j)) != type) return false;
     if (reinterpret<u64>(load<f64>(tupNums + <usize>(at + j) * 8)) != reinterpret<u64>(tupleValue(slot, type))) return false;
   }
@@ -353,7 +362,7 @@ function insertTuple(s: i32, h: u32, base: i32, n: i32): i32 {
   growValues(at + n, at);
   for (let j = 0; j < n; j++) {
     const slot = unchecked(identitySlot[base + j]);
-    const type = unchecked(fieldType[slot]);
+    const type = tupleType(slot);
     store<u8>(tupTypes + <usize>(at + j), type);
     store<f64>(tupNums + <usize>(at + j) * 8, tupleValue(slot, type));
   }
