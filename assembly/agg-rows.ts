@@ -124,6 +124,48 @@ const fieldNum = new StaticArray<f64>(MAX_FIELDS);
 /** A string field's id (in the string table). */
 const fieldStr = new StaticArray<i32>(MAX_FIELDS);
 
+// ---------------------------------------------------------------- open-addressed indexes
+
+/** Ids by hash, open-addressed: per slot id + 1 (0: empty) and the hash beside it; `size` slots, a power of two. */
+class Index {
+  slots: usize = 0;
+  hashes: usize = 0;
+  size: i32 = 0;
+
+  @inline id(s: i32): i32 {
+    return load<i32>(this.slots + (<usize>s << 2)) - 1;
+  }
+
+  @inline hash(s: i32): u32 {
+    return load<u32>(this.hashes + (<usize>s << 2));
+  }
+
+  @inline put(s: i32, id: i32, h: u32): void {
+    store<i32>(this.slots + (<usize>s << 2), id + 1);
+    store<u32>(this.hashes + (<usize>s << 2), h);
+  }
+
+  /** Moves the entries to `size` slots. */
+  resize(size: i32): void {
+    const oldSlots = this.slots;
+    const oldHashes = this.hashes;
+    const oldSize = this.size;
+    this.slots = heap.alloc(<usize>size * 4);
+    this.hashes = heap.alloc(<usize>size * 4);
+    memory.fill(this.slots, 0, <usize>size * 4);
+    this.size = size;
+    const mask = size - 1;
+    for (let o = 0; o < oldSize; o++) {
+      const id = load<i32>(oldSlots + (<usize>o << 2)) - 1;
+      if (id < 0) continue;
+      const h = load<u32>(oldHashes + (<usize>o << 2));
+      let s = h & mask;
+      while (this.id(s) >= 0) s = (s + 1) & mask;
+      this.put(s, id, h);
+    }
+  }
+}
+
 // ---------------------------------------------------------------- strings
 
 /** Distinct string values (wanted fields): bytes in an arena; id -> start, length. */
@@ -133,9 +175,8 @@ let strArenaLen: i32 = 0;
 let strStarts: usize = 0; // i32 per id, and one more
 let strCap: i32 = 0;
 let strCount: i32 = 0;
-let strSlots: usize = 0; // i32: id + 1
-let strHashes: usize = 0; // u32
-let strSlotCount: i32 = 0;
+/** The strings' index (by the hash of their bytes). */
+const strIndex = new Index();
 
 export function stringCount(): i32 {
   return strCount;
@@ -145,26 +186,6 @@ export function stringStarts(): usize {
 }
 export function stringBytes(): usize {
   return strArena;
-}
-
-function strRehash(size: i32): void {
-  const oldSlots = strSlots;
-  const oldHashes = strHashes;
-  const oldCount = strSlotCount;
-  strSlots = heap.alloc(<usize>size * 4);
-  strHashes = heap.alloc(<usize>size * 4);
-  memory.fill(strSlots, 0, <usize>size * 4);
-  strSlotCount = size;
-  const mask = size - 1;
-  for (let o = 0; o < oldCount; o++) {
-    const id = load<i32>(oldSlots + <usize>o * 4);
-    if (id == 0) continue;
-    const h = load<u32>(oldHashes + <usize>o * 4);
-    let s = h & mask;
-    while (load<i32>(strSlots + <usize>s * 4) != 0) s = (s + 1) & mask;
-    store<i32>(strSlots + <usize>s * 4, id);
-    store<u32>(strHashes + <usize>s * 4, h);
-  }
 }
 
 /** Whether the n bytes at a and at b are equal (8 at a time). */
@@ -177,13 +198,13 @@ function strRehash(size: i32): void {
 
 /** The id of the string of bytes [start, start + len) with hash `h`, a new one if it is new. */
 function stringId(start: usize, len: i32, h: u32): i32 {
-  if (strSlotCount == 0) strRehash(1024);
-  const mask = strSlotCount - 1;
+  if (strIndex.size == 0) strIndex.resize(1024);
+  const mask = strIndex.size - 1;
   let s = h & mask;
   for (;;) {
-    const id = load<i32>(strSlots + <usize>s * 4) - 1;
+    const id = strIndex.id(s);
     if (id < 0) break;
-    if (load<u32>(strHashes + <usize>s * 4) == h) {
+    if (strIndex.hash(s) == h) {
       const at = load<i32>(strStarts + <usize>id * 4);
       if (load<i32>(strStarts + <usize>id * 4 + 4) - at == len && sameBytes(strArena + at, start, len)) return id;
     }
@@ -204,9 +225,8 @@ function stringId(start: usize, len: i32, h: u32): i32 {
   store<i32>(strStarts + <usize>id * 4, strArenaLen);
   strArenaLen += len;
   store<i32>(strStarts + <usize>id * 4 + 4, strArenaLen);
-  store<i32>(strSlots + <usize>s * 4, id + 1);
-  store<u32>(strHashes + <usize>s * 4, h);
-  if (strCount * 2 > strSlotCount) strRehash(strSlotCount * 2);
+  strIndex.put(s, id, h);
+  if (strCount * 2 > strIndex.size) strIndex.resize(strIndex.size * 2);
   return id;
 }
 
@@ -219,9 +239,8 @@ let tupCount: i32 = 0;
 let tupTypes: usize = 0; // u8
 let tupNums: usize = 0; // f64
 let tupValuesCap: i32 = 0;
-let tupSlots: usize = 0; // i32 id + 1
-let tupHashes: usize = 0; // u32
-let tupSlotCount: i32 = 0;
+/** The tuples' index (by the hash of their values). */
+const tupIndex = new Index();
 
 export function identityTotal(): i32 {
   return tupCount;
@@ -240,26 +259,6 @@ export function identityNums(): usize {
 @inline function mix(h: u64, v: u64): u64 {
   h = (h ^ v) * 0x9e3779b97f4a7c15;
   return h ^ (h >> 29);
-}
-
-function tupRehash(size: i32): void {
-  const oldSlots = tupSlots;
-  const oldHashes = tupHashes;
-  const oldCount = tupSlotCount;
-  tupSlots = heap.alloc(<usize>size * 4);
-  tupHashes = heap.alloc(<usize>size * 4);
-  memory.fill(tupSlots, 0, <usize>size * 4);
-  tupSlotCount = size;
-  const mask = size - 1;
-  for (let o = 0; o < oldCount; o++) {
-    const id = load<i32>(oldSlots + <usize>o * 4);
-    if (id == 0) continue;
-    const h = load<u32>(oldHashes + <usize>o * 4);
-    let s = h & mask;
-    while (load<i32>(tupSlots + <usize>s * 4) != 0) s = (s + 1) & mask;
-    store<i32>(tupSlots + <usize>s * 4, id);
-    store<u32>(tupHashes + <usize>s * 4, h);
-  }
 }
 
 /**
@@ -300,13 +299,13 @@ function lookUpIdentity(base: i32, n: i32): i32 {
     h64 = mix(h64, reinterpret<u64>(tupleValue(slot, type)) + type);
   }
   const h = <u32>(h64 ^ (h64 >> 32));
-  if (tupSlotCount == 0) tupRehash(4096);
-  const mask = tupSlotCount - 1;
+  if (tupIndex.size == 0) tupIndex.resize(4096);
+  const mask = tupIndex.size - 1;
   let s = h & mask;
   for (;;) {
-    const id = load<i32>(tupSlots + <usize>s * 4) - 1;
+    const id = tupIndex.id(s);
     if (id < 0) break;
-    if (load<u32>(tupHashes + <usize>s * 4) == h && holds(id, base, n)) return id;
+    if (tupIndex.hash(s) == h && holds(id, base, n)) return id;
     s = (s + 1) & mask;
   }
   return insertTuple(s, h, base, n);
@@ -350,9 +349,9 @@ export function reserveIdentities(ids: i32): void {
   growStarts(ids);
   const width = max(unchecked(identityCount[0]), unchecked(identityCount[1]));
   growValues(ids * width, tupCount > 0 ? load<i32>(tupStarts + <usize>tupCount * 4) : 0);
-  let size = tupSlotCount > 0 ? tupSlotCount : 4096;
+  let size = tupIndex.size > 0 ? tupIndex.size : 4096;
   while (size < ids * 2) size *= 2;
-  if (size > tupSlotCount) tupRehash(size);
+  if (size > tupIndex.size) tupIndex.resize(size);
 }
 
 function insertTuple(s: i32, h: u32, base: i32, n: i32): i32 {
@@ -367,9 +366,8 @@ function insertTuple(s: i32, h: u32, base: i32, n: i32): i32 {
     store<f64>(tupNums + <usize>(at + j) * 8, tupleValue(slot, type));
   }
   store<i32>(tupStarts + <usize>id * 4 + 4, at + n);
-  store<i32>(tupSlots + <usize>s * 4, id + 1);
-  store<u32>(tupHashes + <usize>s * 4, h);
-  if (tupCount * 2 > tupSlotCount) tupRehash(tupSlotCount * 2);
+  tupIndex.put(s, id, h);
+  if (tupCount * 2 > tupIndex.size) tupIndex.resize(tupIndex.size * 2);
   return id;
 }
 

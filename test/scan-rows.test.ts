@@ -6,12 +6,12 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FileRows, parsedFileRows, readFileRows, scanFileRows } from "../src/compare/file-rows.js";
-import { localIdentities } from "../src/compare/identities.js";
+import { parsedFileRows, readFileRows, scanFileRows } from "../src/compare/file-rows.js";
 import { identityKey } from "../src/compare/metrics.js";
 import { CHECKED_AGG_FIELDS, checkAggRow } from "../src/results/rows.js";
 import { FIELD_ABSENT, FIELD_FALSE, FIELD_NULL, FIELD_NUMBER, FIELD_STRING, FIELD_TRUE, RowScanner } from "../src/results/scan-rows.js";
-import { MULTI_NODE_SHAPE, SINGLE_NODE_ROW } from "./support/agg-rows.js";
+import { MULTI_NODE_SHAPE, numberedAggRow } from "./support/agg-rows.js";
+import { plainRows } from "./support/file-rows.js";
 
 const KEYS = ["a", "b", "hw", "tput", "é", "x y", "conc"];
 const scalar = fc.oneof(
@@ -141,58 +141,24 @@ describe("RowScanner", () => {
   });
 });
 
-/** A valid aggregate row (single-node unless `multi`). */
-function aggRow(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ...SINGLE_NODE_ROW,
-    hw: ["b200", "h200", "mi355x"][i % 3],
-    conc: 2 ** (i % 8),
-    osl: 8192,
-    tput_per_gpu: 1000 + i * 0.123456789012345,
-    output_tput_per_gpu: 400.5 + i,
-    input_tput_per_gpu: 599.5,
-    median_ttft: 0.07359583526604434 * (i + 1),
-    p99_ttft: 0.1,
-    median_tpot: 0.011749137119976868,
-    median_intvty: 85.11263336093985,
-    median_e2el: 12.1,
-    date: `2026030${i % 9}-120000`,
-    ...extra,
-  };
-}
-
-const multiRow = (i: number) => ({ ...aggRow(i), ...MULTI_NODE_SHAPE });
-
-/** A file's rows with their ids spelled out: the key and the identity object each stands for. */
-function plain(r: FileRows) {
-  const table = localIdentities();
-  const ids = [...r.ids.subarray(0, r.n)];
-  return {
-    keys: ids.map((id) => table.key(id)),
-    identities: ids.map((id) => table.identity(id)),
-    values: Array.from(r.values.subarray(0, r.n * 7), (v) => (Number.isNaN(v) ? "NaN" : v)),
-    bad: [...r.bad.subarray(0, r.n)],
-    dates: r.dates,
-    index: [...r.index.subarray(0, r.n)],
-  };
-}
+const multiRow = (i: number) => ({ ...numberedAggRow(i), ...MULTI_NODE_SHAPE });
 
 describe("compare's fast path (scanFileRows) against the exact path (parsedFileRows)", () => {
   it("gives the same rows, keys and identities for single- and multi-node rows, null and absent metrics, escapes and Unicode", () => {
     const rows = [
-      ...Array.from({ length: 40 }, (_, i) => aggRow(i)),
+      ...Array.from({ length: 40 }, (_, i) => numberedAggRow(i)),
       ...Array.from({ length: 5 }, (_, i) => multiRow(i)),
-      aggRow(50, { median_e2el: null }),
-      aggRow(51, { p99_ttft: undefined }),
-      aggRow(52, { hw: 'h"1\\00', framework: "vllm-é" }),
-      aggRow(53, { spec_decoding: "mtp\u2028" }),
+      numberedAggRow(50, { median_e2el: null }),
+      numberedAggRow(51, { p99_ttft: undefined }),
+      numberedAggRow(52, { hw: 'h"1\\00', framework: "vllm-é" }),
+      numberedAggRow(53, { spec_decoding: "mtp\u2028" }),
     ];
     const text = JSON.stringify(rows, null, 1);
     const fast = scanFileRows(Buffer.from(text));
     expect(fast).toBeDefined();
-    const fastPlain = plain(fast!);
+    const fastPlain = plainRows(fast!);
     const problems: string[] = [];
-    const exact = plain(parsedFileRows(JSON.parse(text), "f", problems)!);
+    const exact = plainRows(parsedFileRows(JSON.parse(text), "f", problems)!);
     expect(problems).toEqual([]);
     expect(fastPlain).toEqual(exact);
     expect(
@@ -202,7 +168,7 @@ describe("compare's fast path (scanFileRows) against the exact path (parsedFileR
   });
 
   it("takes a row exactly when checkAggRow does: every checked field, of every wrong type, single- and multi-node", () => {
-    for (const good of [aggRow(3), multiRow(3)])
+    for (const good of [numberedAggRow(3), multiRow(3)])
       for (const field of CHECKED_AGG_FIELDS)
         for (const wrong of [true, "x", 7, null, undefined, 1.5]) {
           const r = { ...good, [field]: wrong };
@@ -212,9 +178,14 @@ describe("compare's fast path (scanFileRows) against the exact path (parsedFileR
   });
 
   it("leaves a file with a bad row or an unusable metric to the exact path", () => {
-    for (const bad of [aggRow(1, { tp: "8" }), aggRow(1, { median_ttft: 0 }), aggRow(1, { p99_ttft: "n/a" }), { ...aggRow(1), hw: undefined }])
-      expect(scanFileRows(Buffer.from(JSON.stringify([aggRow(0), bad]))), JSON.stringify(bad)).toBeUndefined();
-    const overflow = JSON.stringify([aggRow(0), aggRow(1, { conc: "CONC" })]).replace('"CONC"', "1e400");
+    for (const bad of [
+      numberedAggRow(1, { tp: "8" }),
+      numberedAggRow(1, { median_ttft: 0 }),
+      numberedAggRow(1, { p99_ttft: "n/a" }),
+      { ...numberedAggRow(1), hw: undefined },
+    ])
+      expect(scanFileRows(Buffer.from(JSON.stringify([numberedAggRow(0), bad]))), JSON.stringify(bad)).toBeUndefined();
+    const overflow = JSON.stringify([numberedAggRow(0), numberedAggRow(1, { conc: "CONC" })]).replace('"CONC"', "1e400");
     expect(scanFileRows(Buffer.from(overflow)), "a number beyond a double (Infinity)").toBeUndefined();
     expect(scanFileRows(Buffer.from([0x5b, 0xff, 0x5d]))).toBeUndefined();
   });
@@ -222,20 +193,20 @@ describe("compare's fast path (scanFileRows) against the exact path (parsedFileR
 
 describe("compare reads a file in 1 MB pieces (readFileRows)", () => {
   const dir = mkdtempSync(join(tmpdir(), "scan-pieces-"));
-  const exactOf = (text: string) => plain(parsedFileRows(JSON.parse(text), "f", [])!);
+  const exactOf = (text: string) => plainRows(parsedFileRows(JSON.parse(text), "f", [])!);
   const readBack = (name: string, text: string) => {
     writeFileSync(join(dir, name), text);
     const problems: string[] = [];
     const got = readFileRows(join(dir, name), name, problems);
     expect(problems).toEqual([]);
-    return plain(got!);
+    return plainRows(got!);
   };
 
   it("rows across piece boundaries, Unicode at the cuts, a '}' inside a string, a row bigger than a piece: the same rows as the exact path", () => {
     const rows = Array.from({ length: 3000 }, (_, i) =>
-      aggRow(i, { model: i % 7 === 0 ? "org/m}odel" : i % 5 === 0 ? `é€𝄞${"}".repeat(i % 3)}` : "org/model", date: `2026-${i}` }),
+      numberedAggRow(i, { model: i % 7 === 0 ? "org/m}odel" : i % 5 === 0 ? `é€𝄞${"}".repeat(i % 3)}` : "org/model", date: `2026-${i}` }),
     );
-    rows.splice(1500, 0, aggRow(9999, { image: `huge:${"x}".repeat(700_000)}` }));
+    rows.splice(1500, 0, numberedAggRow(9999, { image: `huge:${"x}".repeat(700_000)}` }));
     for (const [name, text] of [
       ["compact.json", JSON.stringify(rows)],
       ["indented.json", JSON.stringify(rows, null, 2)],
@@ -260,8 +231,8 @@ describe("compare reads a file in 1 MB pieces (readFileRows)", () => {
   });
 
   it("a bad row in a later piece: the whole file is read the exact way, every problem worded", () => {
-    const rows = Array.from({ length: 4000 }, (_, i) => aggRow(i, { date: `d${i}` }));
-    rows[3900] = aggRow(3900, { tp: "eight" });
+    const rows = Array.from({ length: 4000 }, (_, i) => numberedAggRow(i, { date: `d${i}` }));
+    rows[3900] = numberedAggRow(3900, { tp: "eight" });
     const text = JSON.stringify(rows);
     writeFileSync(join(dir, "bad.json"), text);
     const problems: string[] = [];

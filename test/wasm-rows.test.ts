@@ -6,53 +6,22 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type FileRows, parsedFileRows, readFileRows, scanFileRows, wasmFileRows, wasmScanRows } from "../src/compare/file-rows.js";
-import { localIdentities } from "../src/compare/identities.js";
-import { KEPT_METRICS } from "../src/compare/metrics.js";
+import { parsedFileRows, readFileRows, scanFileRows, wasmFileRows, wasmScanRows } from "../src/compare/file-rows.js";
 import { CHECKED_AGG_FIELDS, checkAggRow } from "../src/results/rows.js";
-import { MULTI_NODE_SHAPE, SINGLE_NODE_ROW } from "./support/agg-rows.js";
+import { MULTI_NODE_SHAPE, numberedAggRow } from "./support/agg-rows.js";
+import { plainRows } from "./support/file-rows.js";
 
-function aggRow(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ...SINGLE_NODE_ROW,
-    hw: ["b200", "h200", "mi355x"][i % 3],
-    conc: 2 ** (i % 8),
-    osl: 8192,
-    tput_per_gpu: 1000 + i * 0.123456789012345,
-    output_tput_per_gpu: 400.5 + i,
-    input_tput_per_gpu: 599.5,
-    median_ttft: 0.07359583526604434 * (i + 1),
-    p99_ttft: 0.1,
-    median_tpot: 0.011749137119976868,
-    median_intvty: 85.11263336093985,
-    median_e2el: 12.1,
-    date: `2026030${i % 9}-120000`,
-    ...extra,
-  };
-}
-const multiRow = (i: number) => ({ ...aggRow(i), ...MULTI_NODE_SHAPE, conc: 3 * i + 1 });
+const multiRow = (i: number) => ({ ...numberedAggRow(i), ...MULTI_NODE_SHAPE, conc: 3 * i + 1 });
 
-/** A file's rows spelled out: per row its identity's key, metrics (NaN as a word), bad bits, date and index. */
-function plain(r: FileRows) {
-  const table = localIdentities();
-  const ids = [...r.ids.subarray(0, r.n)];
-  return {
-    keys: ids.map((id) => table.key(id)),
-    values: Array.from(r.values.subarray(0, r.n * KEPT_METRICS.length), (v) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : v)),
-    bad: [...r.bad.subarray(0, r.n)],
-    dates: r.dates.slice(0, r.n),
-    index: [...r.index.subarray(0, r.n)],
-  };
-}
 const exactOf = (text: string) => {
   const problems: string[] = [];
-  const rows = plain(parsedFileRows(JSON.parse(text), "f", problems)!);
+  const rows = plainRows(parsedFileRows(JSON.parse(text), "f", problems)!);
   expect(problems).toEqual([]);
   return rows;
 };
 const wasmOf = (text: string, piece?: number) => {
   const rows = wasmScanRows(Buffer.from(text), piece);
-  return rows && plain(rows);
+  return rows && plainRows(rows);
 };
 const write = (rows: unknown[], style: number) =>
   style === 0 ? JSON.stringify(rows) : style === 1 ? JSON.stringify(rows, null, 2) : JSON.stringify(rows, null, "\t \r\n");
@@ -60,12 +29,12 @@ const write = (rows: unknown[], style: number) =>
 describe("compare's WebAssembly reader against the exact path (parsedFileRows)", () => {
   it("gives the same rows, keys, metrics, dates and indexes: single- and multi-node, null and absent metrics, Unicode, any whitespace, rows cut between pieces", () => {
     const rows = [
-      ...Array.from({ length: 60 }, (_, i) => aggRow(i)),
+      ...Array.from({ length: 60 }, (_, i) => numberedAggRow(i)),
       ...Array.from({ length: 9 }, (_, i) => multiRow(i)),
-      aggRow(50, { median_e2el: null }),
-      aggRow(51, { p99_ttft: undefined, date: undefined }),
-      aggRow(52, { hw: "h200-é", framework: "vllm-中文", note: 'an "escaped" \\ unwanted field\n' }),
-      aggRow(53, { spec_decoding: "mtp\u2028", conc: -0, tp: 1e21, ep: 12345678901234567000 }),
+      numberedAggRow(50, { median_e2el: null }),
+      numberedAggRow(51, { p99_ttft: undefined, date: undefined }),
+      numberedAggRow(52, { hw: "h200-é", framework: "vllm-中文", note: 'an "escaped" \\ unwanted field\n' }),
+      numberedAggRow(53, { spec_decoding: "mtp\u2028", conc: -0, tp: 1e21, ep: 12345678901234567000 }),
     ];
     for (const style of [0, 1, 2]) {
       const text = write(rows, style);
@@ -75,7 +44,7 @@ describe("compare's WebAssembly reader against the exact path (parsedFileRows)",
   });
 
   it("the last of duplicate keys, as JSON.parse; keys in another order from row to row", () => {
-    const rows = Array.from({ length: 50 }, (_, i) => aggRow(i));
+    const rows = Array.from({ length: 50 }, (_, i) => numberedAggRow(i));
     const shuffledKeys = rows.map((r, i) =>
       Object.fromEntries(fc.sample(fc.shuffledSubarray(Object.entries(r), { minLength: Object.keys(r).length }), { numRuns: 1, seed: i })[0]!),
     );
@@ -85,7 +54,7 @@ describe("compare's WebAssembly reader against the exact path (parsedFileRows)",
   });
 
   it("a '}' inside a string where a piece is cut: refused or read right, never wrong", () => {
-    const rows = Array.from({ length: 200 }, (_, i) => aggRow(i, { note: "}".repeat(i % 40) }));
+    const rows = Array.from({ length: 200 }, (_, i) => numberedAggRow(i, { note: "}".repeat(i % 40) }));
     const text = JSON.stringify(rows);
     const exact = exactOf(text);
     let refused = 0;
@@ -98,7 +67,7 @@ describe("compare's WebAssembly reader against the exact path (parsedFileRows)",
   });
 
   it("finds the same ids whatever the row order (the reader guesses the next id from the previous row)", () => {
-    const rows = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? multiRow(i) : aggRow(i)));
+    const rows = Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? multiRow(i) : numberedAggRow(i)));
     const shuffled = fc.sample(fc.shuffledSubarray(rows, { minLength: rows.length }), { numRuns: 3, seed: 7 });
     for (const order of [rows, ...shuffled, [...rows].reverse(), rows]) {
       const text = JSON.stringify(order);
@@ -115,7 +84,7 @@ describe("compare's WebAssembly reader against the exact path (parsedFileRows)",
           const usable = forms.filter((f) => Number(f) > 0 && Number.isFinite(Number(f)));
           const text = `[${usable
             .map((f, i) =>
-              JSON.stringify(aggRow(i, { median_ttft: "V", conc: "C" }))
+              JSON.stringify(numberedAggRow(i, { median_ttft: "V", conc: "C" }))
                 .replace('"V"', f)
                 .replace('"C"', f),
             )
@@ -126,12 +95,12 @@ describe("compare's WebAssembly reader against the exact path (parsedFileRows)",
       { numRuns: 150 },
     );
     const edge = ["5e-324", "123456789012345678901234567890", "0.30000000000000004", "9007199254740993", "1.7976931348623157e308", "0.1e1", "1E+2"];
-    const text = `[${edge.map((f, i) => JSON.stringify(aggRow(i, { median_ttft: "V", conc: "V" })).replaceAll('"V"', f)).join(",")}]`;
+    const text = `[${edge.map((f, i) => JSON.stringify(numberedAggRow(i, { median_ttft: "V", conc: "V" })).replaceAll('"V"', f)).join(",")}]`;
     expect(wasmOf(text)).toEqual(exactOf(text));
   });
 
   it("takes a row exactly when checkAggRow does: every checked field, of every wrong type, single- and multi-node", () => {
-    for (const good of [aggRow(3), multiRow(3)])
+    for (const good of [numberedAggRow(3), multiRow(3)])
       for (const field of CHECKED_AGG_FIELDS)
         for (const wrong of [true, "x", 7, null, undefined, 1.5]) {
           const r = { ...good, [field]: wrong };
@@ -142,17 +111,17 @@ describe("compare's WebAssembly reader against the exact path (parsedFileRows)",
 
   it("refuses what it does not read as JSON.parse would: bad rows and metrics, Infinity, invalid UTF-8, escaped wanted strings, nested values, a row bigger than a piece", () => {
     const refused = [
-      JSON.stringify([aggRow(0), aggRow(1, { tp: "8" })]),
-      JSON.stringify([aggRow(0), aggRow(1, { median_ttft: 0 })]),
-      JSON.stringify([aggRow(0), aggRow(1, { p99_ttft: "n/a" })]),
-      JSON.stringify([aggRow(0), aggRow(1, { conc: "CONC" })]).replace('"CONC"', "1e400"),
-      JSON.stringify([aggRow(0), aggRow(1, { hw: 'h"1' })]),
-      JSON.stringify([aggRow(0), aggRow(1)]).replace('"hw":"h200"', '"hw":"h\\u0032\\u0030\\u0030"'),
-      JSON.stringify([aggRow(0), aggRow(1, { date: [1] })]),
-      JSON.stringify([aggRow(0), { ...aggRow(1), nested: { a: 1 } }]),
-      JSON.stringify(aggRow(0)),
-      JSON.stringify([aggRow(0)]).replace('"hw"', '"\\u0068w"'),
-      `\ufeff${JSON.stringify([aggRow(0)])}`,
+      JSON.stringify([numberedAggRow(0), numberedAggRow(1, { tp: "8" })]),
+      JSON.stringify([numberedAggRow(0), numberedAggRow(1, { median_ttft: 0 })]),
+      JSON.stringify([numberedAggRow(0), numberedAggRow(1, { p99_ttft: "n/a" })]),
+      JSON.stringify([numberedAggRow(0), numberedAggRow(1, { conc: "CONC" })]).replace('"CONC"', "1e400"),
+      JSON.stringify([numberedAggRow(0), numberedAggRow(1, { hw: 'h"1' })]),
+      JSON.stringify([numberedAggRow(0), numberedAggRow(1)]).replace('"hw":"h200"', '"hw":"h\\u0032\\u0030\\u0030"'),
+      JSON.stringify([numberedAggRow(0), numberedAggRow(1, { date: [1] })]),
+      JSON.stringify([numberedAggRow(0), { ...numberedAggRow(1), nested: { a: 1 } }]),
+      JSON.stringify(numberedAggRow(0)),
+      JSON.stringify([numberedAggRow(0)]).replace('"hw"', '"\\u0068w"'),
+      `\ufeff${JSON.stringify([numberedAggRow(0)])}`,
       "",
       " ",
       "[",
@@ -160,12 +129,12 @@ describe("compare's WebAssembly reader against the exact path (parsedFileRows)",
     ];
     for (const text of refused) expect(wasmScanRows(Buffer.from(text)), text.slice(0, 80)).toBeUndefined();
     expect(wasmScanRows(Buffer.from([0x5b, 0xff, 0x5d]))).toBeUndefined();
-    expect(wasmScanRows(Buffer.from(JSON.stringify([aggRow(0), aggRow(1)])), 300), "rows of ~500 bytes in 300-byte pieces").toBeUndefined();
-    expect(wasmOf("[]"), "an empty array is no rows").toEqual({ keys: [], values: [], bad: [], dates: [], index: [] });
+    expect(wasmScanRows(Buffer.from(JSON.stringify([numberedAggRow(0), numberedAggRow(1)])), 300), "rows of ~500 bytes in 300-byte pieces").toBeUndefined();
+    expect(wasmOf("[]"), "an empty array is no rows").toEqual({ keys: [], identities: [], values: [], bad: [], dates: [], index: [] });
   });
 
   it("never accepts a text JSON.parse refuses (random damage to valid files)", () => {
-    const base = JSON.stringify([aggRow(0), multiRow(1), aggRow(2)], null, 1);
+    const base = JSON.stringify([numberedAggRow(0), multiRow(1), numberedAggRow(2)], null, 1);
     fc.assert(
       fc.property(fc.nat(), fc.string({ maxLength: 3 }), (at, junk) => {
         const i = at % (base.length + 1);
@@ -187,7 +156,7 @@ describe("compare's WebAssembly reader against the exact path (parsedFileRows)",
 
 describe("readFileRows: the WebAssembly reader first, then the JavaScript one, then the exact path", () => {
   it("a reader that fails mid-file (here its read throws) is dropped: the call answers undefined, the next file reads right", () => {
-    const text = JSON.stringify(Array.from({ length: 30 }, (_, i) => aggRow(i)));
+    const text = JSON.stringify(Array.from({ length: 30 }, (_, i) => numberedAggRow(i)));
     const bytes = Buffer.from(text);
     let calls = 0;
     const failing = (buf: Uint8Array, offset: number, length: number, position: number) => {
@@ -203,12 +172,12 @@ describe("readFileRows: the WebAssembly reader first, then the JavaScript one, t
 
   const dir = mkdtempSync(join(tmpdir(), "wasm-rows-"));
   it("an escaped identity string (refused by WebAssembly) still reads the fast way, to the same rows", () => {
-    const text = JSON.stringify([aggRow(0), aggRow(1, { hw: 'h"1' })]);
+    const text = JSON.stringify([numberedAggRow(0), numberedAggRow(1, { hw: 'h"1' })]);
     writeFileSync(join(dir, "escaped.json"), text);
     expect(wasmScanRows(Buffer.from(text))).toBeUndefined();
     expect(scanFileRows(Buffer.from(text))).toBeDefined();
     const problems: string[] = [];
-    expect(plain(readFileRows(join(dir, "escaped.json"), "escaped.json", problems)!)).toEqual(exactOf(text));
+    expect(plainRows(readFileRows(join(dir, "escaped.json"), "escaped.json", problems)!)).toEqual(exactOf(text));
     expect(problems).toEqual([]);
   });
 });

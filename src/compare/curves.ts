@@ -13,7 +13,7 @@
  *   there is a noise estimate, see `curveStat`).
  */
 import { NormalStream, tQuantile } from "./stats.js";
-import { wasmBootstrap } from "./wasm-bootstrap.js";
+import { type BootstrapCloud, wasmBootstrap } from "./wasm-bootstrap.js";
 
 /** A point in log space with the standard deviation of each coordinate. */
 export interface CurvePoint {
@@ -341,16 +341,13 @@ function tInterval(head: readonly CurvePoint[], base: readonly CurvePoint[], lev
   return { logRatio, levels: r.length, halfWidth: (tQuantile(1 - (1 - level) / 2, r.length - 1) * sd) / Math.sqrt(r.length), method: "t-interval" };
 }
 
-/** One run's points as arrays, by decreasing x, then y: position and the resample spread of each coordinate. */
-interface Cloud {
-  n: number;
-  x: Float64Array;
-  y: Float64Array;
-  /** RESAMPLE_SPREAD × the coordinate's standard deviation. */
-  sx: Float64Array;
-  sy: Float64Array;
-  /** Per point: an earlier point that dominates it as observed (see `guardsOf`), or -1. */
-  guard: Int32Array;
+/**
+ * One run's points as arrays, by decreasing x, then y: position, the resample
+ * spread of each coordinate (RESAMPLE_SPREAD × its standard deviation) and the
+ * guards (`guardsOf`), as `wasmBootstrap` takes them; and the JavaScript
+ * bootstrap's scratch.
+ */
+interface Cloud extends BootstrapCloud {
   /** This resample's coordinates. */
   rx: Float64Array;
   ry: Float64Array;

@@ -20,13 +20,15 @@ interface Exports {
   bootstrapSd(): number;
 }
 
-/** One run's points as the bootstrap draws them: positions, spreads (already × RESAMPLE_SPREAD) and guards, n of each. */
+/** One run's points as the bootstrap draws them (n of each): position, spread and guard (see `guardsOf` in curves.ts). */
 export interface BootstrapCloud {
   n: number;
   x: Float64Array;
   y: Float64Array;
+  /** RESAMPLE_SPREAD × the coordinate's standard deviation. */
   sx: Float64Array;
   sy: Float64Array;
+  /** Per point: an earlier point that dominates it as observed, or -1. */
   guard: Int32Array;
 }
 

@@ -32,3 +32,23 @@ export const MULTI_NODE_SHAPE: Readonly<Record<string, unknown>> = {
   num_prefill_gpu: 4,
   num_decode_gpu: 16,
 };
+
+/** A valid single-node aggregate row with every compared metric, varied by `i` (hardware, concurrency, values), for the row readers' tests. */
+export function numberedAggRow(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ...SINGLE_NODE_ROW,
+    hw: ["b200", "h200", "mi355x"][i % 3],
+    conc: 2 ** (i % 8),
+    osl: 8192,
+    tput_per_gpu: 1000 + i * 0.123456789012345,
+    output_tput_per_gpu: 400.5 + i,
+    input_tput_per_gpu: 599.5,
+    median_ttft: 0.07359583526604434 * (i + 1),
+    p99_ttft: 0.1,
+    median_tpot: 0.011749137119976868,
+    median_intvty: 85.11263336093985,
+    median_e2el: 12.1,
+    date: `2026030${i % 9}-120000`,
+    ...extra,
+  };
+}
