@@ -414,7 +414,7 @@ class PointTable implements PointList {
 
   /** The value of entry `k`'s metric in `pt` (NaN when absent, and for an entry without a usable metric). */
   private value(k: number, pt: Point | undefined): number {
-    return pt && this.why[k] !== R_NO_METRIC ? pt.values[this.ctx.metrics[this.metric[k]!]!.mi]! : Number.NaN;
+    return pt && this.why[k] !== R_NO_METRIC ? pt.values[pt.at + this.ctx.metrics[this.metric[k]!]!.mi]! : Number.NaN;
   }
 
   /** Entry `k`'s size of change: |log(1 + change)|, or |log ratio| without a change. */
@@ -489,8 +489,8 @@ class PointTable implements PointList {
     if (m.companion >= 0) {
       e.companion = {
         metric: KEPT_METRICS[m.companion]!,
-        baseline: num(b ? b.values[m.companion]! : Number.NaN),
-        head: num(h ? h.values[m.companion]! : Number.NaN),
+        baseline: num(b ? b.values[b.at + m.companion]! : Number.NaN),
+        head: num(h ? h.values[h.at + m.companion]! : Number.NaN),
       };
     }
     const also = this.also[k]!;
@@ -600,8 +600,8 @@ function comparePoint(ctx: Context, table: PointTable, i: number, curve: Verdict
   for (let j = 0; j < ctx.metrics.length; j++) {
     const m = ctx.metrics[j]!;
     const mi = m.mi;
-    const hv = h ? h.values[mi]! : Number.NaN;
-    const bv = b ? b.values[mi]! : Number.NaN;
+    const hv = h ? h.values[h.at + mi]! : Number.NaN;
+    const bv = b ? b.values[b.at + mi]! : Number.NaN;
     if (!b || !h) {
       if (Number.isNaN(hv) && Number.isNaN(bv)) continue;
       table.add(i, j, b ? RANK.missing : RANK.new, b ? R_MISSING : R_NEW);
@@ -625,7 +625,7 @@ function comparePoint(ctx: Context, table: PointTable, i: number, curve: Verdict
 const surelyUnchanged = (ctx: Context, i: number, m: MetricInfo, bv: number, hv: number) =>
   bv > 0 && hv > 0 && Math.abs(Math.log(hv) - ctx.refs.mean[i * K + m.mi]!) <= m.floorLog;
 
-const absent = (pt: Point, mi: number) => Number.isNaN(pt.values[mi]!) && !(pt.bad & (1 << mi));
+const absent = (pt: Point, mi: number) => Number.isNaN(pt.values[pt.at + mi]!) && !(pt.bad & (1 << mi));
 const num = (v: number) => (Number.isFinite(v) ? v : null);
 
 /**
@@ -736,7 +736,7 @@ function curveCase(ctx: Context, group: string, members: readonly number[]): Cur
     const sx = pointNoise(ctx.refs, rx, xi, ctx.noise, nx) ? nx.sd : 0;
     const sy = pointNoise(ctx.refs, ry, yi, ctx.noise, ny) ? ny.sd : 0;
     const h = ctx.heads[i];
-    if (h && h.values[xi]! > 0 && h.values[yi]! > 0) head.push({ x: Math.log(h.values[xi]!), y: Math.log(h.values[yi]!), sx, sy });
+    if (h && h.values[h.at + xi]! > 0 && h.values[h.at + yi]! > 0) head.push({ x: Math.log(h.values[h.at + xi]!), y: Math.log(h.values[h.at + yi]!), sx, sy });
     const n = ctx.refs.n;
     if (ctx.base[i] && n[rx] && n[ry]) base.push({ x: ctx.refs.mean[rx]!, y: ctx.refs.mean[ry]!, sx: sx / Math.sqrt(n[rx]!), sy: sy / Math.sqrt(n[ry]!) });
   }

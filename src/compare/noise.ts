@@ -102,7 +102,7 @@ export function noiseModel(pointOfId: Int32Array, baseline: readonly (Point | un
     const b = baseline[i];
     if (b) {
       src[m] = b.values;
-      off[m++] = 0;
+      off[m++] = b.at;
     }
     for (let r = 0; r < history.length; r++) {
       const at = offsets[r]![i]!;

@@ -6,8 +6,13 @@ export { KEPT_METRICS } from "./metrics.js";
 
 export interface Point {
   identity: Identity;
-  /** Metric values in KEPT_METRICS order; NaN when absent, non-numeric or not positive. */
+  /**
+   * Metric values in KEPT_METRICS order from `at` on (the run's array: no view
+   * per point, which a big run would make by the 20,000); NaN when absent,
+   * non-numeric or not positive.
+   */
   values: Float64Array;
+  at: number;
   /** Which of `values` were present but unusable (non-numeric, zero, negative): bit i = KEPT_METRICS[i]. */
   bad: number;
 }
@@ -30,12 +35,13 @@ export interface Run {
 
 const K = KEPT_METRICS.length;
 
-/** A run's point: its values a view into the run's array, its identity object made when first read (the markdown reads few). */
+/** A run's point: its values in the run's array, its identity object made when first read (the markdown reads few). */
 class RunPoint implements Point {
   constructor(
     private readonly table: IdentityTable,
     private readonly id: number,
     readonly values: Float64Array,
+    readonly at: number,
     readonly bad: number,
   ) {}
 
@@ -46,7 +52,7 @@ class RunPoint implements Point {
 
 /** Point j of a run as an object. */
 export function pointAt(run: Run, j: number): Point {
-  return new RunPoint(run.table, run.ids[j]!, run.values.subarray(j * K, (j + 1) * K), run.bad[j]!);
+  return new RunPoint(run.table, run.ids[j]!, run.values, j * K, run.bad[j]!);
 }
 
 /** The valid rows of one file. Valid until the next read on this thread (`values` is reused). */
