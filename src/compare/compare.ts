@@ -4,7 +4,7 @@
  * floor and the noise. The method and its measured error rates: docs/compare.md.
  */
 import { type CurveJob, curveStats } from "./curve-pool.js";
-import type { CurvePoint, CurveStat } from "./curves.js";
+import { type CurvePoint, type CurveStat, curveStat } from "./curves.js";
 import { KEPT_METRICS, type Point, type Run } from "./load.js";
 import type { IdentityTable } from "./identities.js";
 import { pointAt } from "./run.js";
@@ -697,14 +697,24 @@ function compareCurves(ctx: Context): { results: CurveResult[]; verdictOf: Verdi
     }
     lastMembers.push(i);
   }
-  const cases = [...groups].map(([g, members]) => curveCase(ctx, g, members));
+  const rho = ctx.noise.curveCorrelation;
+  const cases = [...groups].map(([g, members]) => {
+    const c = curveCase(ctx, g, members);
+    // On this thread alone, each curve's statistics as soon as its points are made: they die young
+    // (kept for all the curves, tens of thousands of points outlive collections and are copied).
+    if (c.job && ctx.opts.curveWorkers === 0) {
+      c.stat = curveStat(c.job.head, c.job.base, CI_LEVEL, c.job.seed, rho);
+      c.job = undefined;
+    }
+    return c;
+  });
   const jobs = cases.flatMap((c) => (c.job ? [c.job] : []));
-  const { stats, threads } = curveStats(jobs, CI_LEVEL, ctx.noise.curveCorrelation, ctx.opts.curveWorkers);
+  const { stats, threads } = curveStats(jobs, CI_LEVEL, rho, ctx.opts.curveWorkers);
   const verdictOf: Verdict[] = new Array(ctx.ids.length);
   const results: CurveResult[] = [];
   let k = 0;
   for (const c of cases) {
-    const stat = c.job ? stats[k++] : undefined;
+    const stat = c.job ? stats[k++] : c.stat;
     const result =
       c.done ?? (stat ? curveVerdict(stat, ctx.opts.curveFloor, c.result) : c.result("inconclusive", "the two curves share no interactivity range"));
     results.push(result);
@@ -721,6 +731,8 @@ interface CurveCase {
   result: ResultOf;
   done?: CurveResult;
   job?: CurveJob;
+  /** The job's statistics, when computed at once (see `compareCurves`). */
+  stat?: CurveStat;
 }
 
 function curveCase(ctx: Context, group: string, members: readonly number[]): CurveCase {
