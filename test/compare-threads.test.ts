@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { type CurveJob, curveStats, MIN_PARALLEL_CURVES } from "../src/compare/curve-pool.js";
 import { localIdentities } from "../src/compare/identities.js";
 import { identityOf } from "../src/compare/metrics.js";
 import { loadRunsInParallel } from "../src/compare/parallel.js";
@@ -75,5 +76,31 @@ describe("loadRunsInParallel", () => {
     expect(runs.map(plain)).toEqual(await here());
     for (const file of [script("throws.mjs", 'throw new Error("boom");\n'), join(dir, "missing.mjs")])
       expect((await loadRunsInParallel(jobs, () => {}, 2, file)).map(plain), file).toEqual(await here());
+  });
+});
+
+describe("curveStats", () => {
+  /** Curves of 12 noisy points each, head and baseline apart by a few percent. */
+  const curveJobs: CurveJob[] = Array.from({ length: MIN_PARALLEL_CURVES + 4 }, (_, c) => {
+    const points = (shift: number) =>
+      Array.from({ length: 12 }, (_, i) => ({ x: i * 0.25 + z() * 0.02, y: 7 - i * 0.3 + shift + z() * 0.03, sx: 0.02, sy: 0.03 }));
+    return { head: points(-0.01 * (c % 5)), base: points(0), seed: 1000 + c };
+  });
+
+  it("a worker that dies holding a curve it claimed: this thread computes it after the stall, and the results are those of one thread", () => {
+    const alone = curveStats(curveJobs, 0.99, 0.5, 0);
+    expect(alone.threads).toBe(1);
+    const mark = join(dir, "curve-claimed");
+    // Claims the first curve (the counter, then its state: claimed) and dies without computing it.
+    const dies = script(
+      "curve-dies.mjs",
+      `import { workerData } from "node:worker_threads";\nconst k = Atomics.add(workerData.control, 0, 1);\nAtomics.store(workerData.control, 2 + k, 1);\n${leaveMark(mark)}process.exit(3);\n`,
+    );
+    const started = performance.now();
+    const pooled = curveStats(curveJobs, 0.99, 0.5, 1, { file: dies, stallMs: 150, beforeClaim: () => waitFor(mark) });
+    expect(pooled.threads).toBe(2);
+    expect(pooled.stats).toStrictEqual(alone.stats);
+    expect(pooled.stats.every((st) => st !== undefined)).toBe(true);
+    expect(performance.now() - started, "the stall was waited out before the curve was taken over").toBeGreaterThanOrEqual(150);
   });
 });

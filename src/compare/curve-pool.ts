@@ -108,7 +108,7 @@ export function claimJobs(s: SharedJobs): void {
   }
 }
 
-function waitForAll(s: SharedJobs): void {
+function waitForAll(s: SharedJobs, stallMs: number): void {
   const n = s.seeds.length;
   let done = Atomics.load(s.control, DONE);
   let since = Date.now();
@@ -118,7 +118,7 @@ function waitForAll(s: SharedJobs): void {
     if (now > done) {
       done = now;
       since = Date.now();
-    } else if (Date.now() - since > STALL_MS) {
+    } else if (Date.now() - since > stallMs) {
       for (let k = 0; k < n; k++) if (Atomics.load(s.control, STATE + k) !== 2) compute(s, k);
       done = Atomics.load(s.control, DONE);
     }
@@ -133,12 +133,25 @@ function unpack(s: SharedJobs, k: number): CurveStat | undefined {
   return stat;
 }
 
+/** What tests change in `curveStats`: the worker's script, the stall before this thread takes over, a step before it claims jobs. */
+export interface CurvePoolOptions {
+  file?: string;
+  stallMs?: number;
+  beforeClaim?: () => void;
+}
+
 /**
  * `curveStat` of every job at `level` with noise correlation `rho`, on this
  * thread and up to `workers` more; `threads` is how many threads took part.
  */
-export function curveStats(jobs: readonly CurveJob[], level: number, rho: number, workers: number): { stats: (CurveStat | undefined)[]; threads: number } {
-  const file = workers > 0 && jobs.length >= MIN_PARALLEL_CURVES ? workerBeside(import.meta.url, "curve-worker.js") : undefined;
+export function curveStats(
+  jobs: readonly CurveJob[],
+  level: number,
+  rho: number,
+  workers: number,
+  options: CurvePoolOptions = {},
+): { stats: (CurveStat | undefined)[]; threads: number } {
+  const file = workers > 0 && jobs.length >= MIN_PARALLEL_CURVES ? (options.file ?? workerBeside(import.meta.url, "curve-worker.js")) : undefined;
   if (!file) return { stats: jobs.map((j) => curveStat(j.head, j.base, level, j.seed, rho)), threads: 1 };
   const s = pack(jobs, level, rho);
   // A worker that cannot start or fails leaves its jobs to the others (see waitForAll).
@@ -154,8 +167,9 @@ export function curveStats(jobs: readonly CurveJob[], level: number, rho: number
     }
   }
   try {
+    options.beforeClaim?.();
     claimJobs(s);
-    waitForAll(s);
+    waitForAll(s, options.stallMs ?? STALL_MS);
   } finally {
     for (const w of threads) void w.terminate();
   }
