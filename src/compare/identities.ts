@@ -40,6 +40,9 @@ function numberHash(v: number): number {
   return mix(i32[0]!, i32[1]!);
 }
 
+/** The type a table keeps for a value's scanner type: anything but a string, a number or true is false. */
+const storedType = (type: number) => (type === FIELD_STRING || type === FIELD_NUMBER || type === FIELD_TRUE ? type : FIELD_FALSE);
+
 /** A value's contribution to a tuple's hash: a string's `stringHash` (the scanner's), a number's bits, a boolean's scanner type. */
 function valueHash(v: Value): number {
   return typeof v === "string" ? stringHash(v) : typeof v === "number" ? numberHash(v) : v ? FIELD_TRUE : FIELD_FALSE;
@@ -202,12 +205,11 @@ export class IdentityTable {
             stringHashes[v] = stringHash(from.strings[v]!);
           }
           h = mix(h, stringHashes[v]!);
-        } else h = mix(h, type === FIELD_NUMBER ? numberHash(nums[j]!) : type === FIELD_TRUE ? FIELD_TRUE : FIELD_FALSE);
+        } else h = mix(h, type === FIELD_NUMBER ? numberHash(nums[j]!) : storedType(type));
       }
       // Threads read the files in one order and give ids in the order first met: the same id first.
       const guess = from.first + k;
-      into[guess] =
-        guess < this.count && this.holdsRaw(guess, types, nums, start, n, localString) ? guess : this.idOfRaw(h, types, nums, start, n, localString);
+      into[guess] = guess < this.count && this.holdsRaw(guess, from, start, n, localString) ? guess : this.idOfRaw(h, from, start, n, localString);
     }
   }
 
@@ -219,22 +221,30 @@ export class IdentityTable {
    */
   appendNew(from: Tuples): void {
     if (from.first !== this.count) throw new Error("IdentityTable.appendNew: the tuples do not follow this table's ids");
-    const localString = new Float64Array(from.strings.length).fill(-1);
-    const { types, nums, starts } = from;
+    const starts = from.starts;
     const total = this.count + starts.length - 1;
     if (total + 1 > this.starts.length) this.starts = grown(this.starts, total + 1);
     const at0 = this.starts[this.count]!;
-    const end = at0 + starts[starts.length - 1]!;
-    if (end > this.types.length) this.growValues(end);
+    const values = starts[starts.length - 1]!;
+    if (at0 + values > this.types.length) this.growValues(at0 + values);
     for (let k = 0; k + 1 < starts.length; k++) this.starts[this.count + k + 1] = at0 + starts[k + 1]!;
-    for (let j = 0; j < end - at0; j++) {
-      const type = types[j]!;
-      const v = nums[j]!;
-      if (type === FIELD_STRING && localString[v]! < 0) localString[v] = this.stringId(from.strings[v]!);
-      this.types[at0 + j] = type === FIELD_STRING || type === FIELD_NUMBER || type === FIELD_TRUE ? type : FIELD_FALSE;
-      this.nums[at0 + j] = type === FIELD_STRING ? localString[v]! : type === FIELD_NUMBER ? v + 0 : 0;
-    }
+    this.copyRaw(at0, from, 0, values, new Float64Array(from.strings.length).fill(-1));
     this.count = total;
+  }
+
+  /**
+   * Copies `n` values of another table's tuples from `start` to `at` here, as
+   * this table keeps them (`storedType`, -0 as 0); their strings' ids here are
+   * in `localString` (-1: not yet, given here).
+   */
+  private copyRaw(at: number, from: Tuples, start: number, n: number, localString: Float64Array): void {
+    for (let j = 0; j < n; j++) {
+      const type = from.types[start + j]!;
+      const v = from.nums[start + j]!;
+      if (type === FIELD_STRING && localString[v]! < 0) localString[v] = this.stringId(from.strings[v]!);
+      this.types[at + j] = storedType(type);
+      this.nums[at + j] = type === FIELD_STRING ? localString[v]! : type === FIELD_NUMBER ? v + 0 : 0;
+    }
   }
 
   /** Puts the appended ids (`appendNew`) into `slots`, so lookups find them. */
@@ -261,43 +271,28 @@ export class IdentityTable {
   }
 
   /** `idOfTuple` of a tuple in another table's arrays (`idsOfTuples`), its strings' ids here in `localString`. */
-  private idOfRaw(h: number, types: Uint8Array, nums: Float64Array, start: number, n: number, localString: Float64Array): number {
+  private idOfRaw(h: number, from: Tuples, start: number, n: number, localString: Float64Array): number {
     this.ensureIndexed();
     const mask = this.slots.length - 1;
     let s = h & mask;
     for (; ; s = (s + 1) & mask) {
       const id = this.slots[s]! - 1;
       if (id < 0) break;
-      if (this.hashes[s] === h && this.holdsRaw(id, types, nums, start, n, localString)) return id;
+      if (this.hashes[s] === h && this.holdsRaw(id, from, start, n, localString)) return id;
     }
-    const id = this.count++;
-    if (id + 2 > this.starts.length) this.starts = grown(this.starts, this.starts.length * 2);
-    const at = this.starts[id]!;
-    if (at + n > this.types.length) this.growValues(this.types.length * 2);
-    this.slots[s] = id + 1;
-    this.hashes[s] = h;
-    for (let j = 0; j < n; j++) {
-      const type = types[start + j]!;
-      this.types[at + j] = type === FIELD_STRING || type === FIELD_NUMBER || type === FIELD_TRUE ? type : FIELD_FALSE;
-      this.nums[at + j] = type === FIELD_STRING ? localString[nums[start + j]!]! : type === FIELD_NUMBER ? nums[start + j]! + 0 : 0;
-    }
-    this.starts[id + 1] = at + n;
-    this.indexed = this.count;
-    if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    const id = this.claim(s, h, n);
+    this.copyRaw(this.starts[id]!, from, start, n, localString);
     return id;
   }
 
-  private holdsRaw(id: number, types: Uint8Array, nums: Float64Array, start: number, n: number, localString: Float64Array): boolean {
+  private holdsRaw(id: number, from: Tuples, start: number, n: number, localString: Float64Array): boolean {
     const at = this.starts[id]!;
     if (this.starts[id + 1]! - at !== n) return false;
     for (let j = 0; j < n; j++) {
-      const type = types[start + j]!;
-      const mine = this.types[at + j];
-      if (type === FIELD_STRING) {
-        if (mine !== FIELD_STRING || this.nums[at + j] !== localString[nums[start + j]!]) return false;
-      } else if (type === FIELD_NUMBER) {
-        if (mine !== FIELD_NUMBER || this.nums[at + j] !== nums[start + j]) return false;
-      } else if (mine !== (type === FIELD_TRUE ? FIELD_TRUE : FIELD_FALSE)) return false;
+      const type = storedType(from.types[start + j]!);
+      if (this.types[at + j] !== type) return false;
+      const v = from.nums[start + j]!;
+      if (type === FIELD_STRING ? this.nums[at + j] !== localString[v] : type === FIELD_NUMBER && this.nums[at + j] !== v) return false;
     }
     return true;
   }
@@ -340,12 +335,8 @@ export class IdentityTable {
   }
 
   private insert(s: number, h: number): number {
-    const id = this.count++;
-    if (id + 2 > this.starts.length) this.starts = grown(this.starts, this.starts.length * 2);
+    const id = this.claim(s, h, this.n);
     const at = this.starts[id]!;
-    if (at + this.n > this.types.length) this.growValues(this.types.length * 2);
-    this.slots[s] = id + 1;
-    this.hashes[s] = h;
     for (let j = 0; j < this.n; j++) {
       const v = this.tuple[j]!;
       if (typeof v === "string") {
@@ -356,7 +347,18 @@ export class IdentityTable {
         this.nums[at + j] = v;
       } else this.types[at + j] = v ? FIELD_TRUE : FIELD_FALSE;
     }
-    this.starts[id + 1] = at + this.n;
+    return id;
+  }
+
+  /** A new id for a tuple of `n` values with hash `h`, put in the free slot `s`: room made for its values at `starts[id]`. */
+  private claim(s: number, h: number, n: number): number {
+    const id = this.count++;
+    if (id + 2 > this.starts.length) this.starts = grown(this.starts, this.starts.length * 2);
+    const at = this.starts[id]!;
+    if (at + n > this.types.length) this.growValues(this.types.length * 2);
+    this.starts[id + 1] = at + n;
+    this.slots[s] = id + 1;
+    this.hashes[s] = h;
     this.indexed = this.count;
     if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     return id;

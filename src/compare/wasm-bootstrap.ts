@@ -37,7 +37,10 @@ let exports: Exports | undefined;
 function instance(): Exports {
   if (exports) return exports;
   const module = new WebAssembly.Module(Buffer.from(BOOTSTRAP_WASM, "base64"));
-  const x = new WebAssembly.Instance(module, { env: { exp: Math.exp, log: Math.log, abort: () => {} } }).exports as unknown as Exports;
+  const abort = () => {
+    throw new Error("bootstrap.wasm: out of memory");
+  };
+  const x = new WebAssembly.Instance(module, { env: { exp: Math.exp, log: Math.log, abort } }).exports as unknown as Exports;
   const z = NormalStream.ziggurat;
   for (let i = 0; i < z.w.length; i++) x.setZiggurat(i, z.w[i]!, z.k[i]!, i < z.f.length ? z.f[i]! : 0, z.r);
   exports = x;
