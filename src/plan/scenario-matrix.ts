@@ -191,20 +191,13 @@ function entryDramGb(key: string, cfg: ScenarioConfig, block: AgenticCodingScena
   return R.totalCpuDramGb(hw["available-cpu-dram-mib"], block["dram-utilization"]!, gpus, hw["gpus-per-node"]);
 }
 
-/** The fields every fixed-seq-len row starts with, in the reference's order. */
-function fixedRowHead(cfg: ScenarioConfig, b: FixedSeqLenScenario<unknown>, runner: string) {
-  return {
-    image: cfg.image,
-    model: cfg.model,
-    "model-prefix": cfg["model-prefix"],
-    precision: cfg.precision,
-    framework: cfg.framework,
-    runner,
-    isl: b.isl,
-    osl: b.osl,
-  };
-}
-
+/*
+ * Fixed-seq-len rows start with image, model, model-prefix, precision,
+ * framework, runner, isl, osl (the reference's order). Each row is one object
+ * literal with the fields written out: spreading a shared head object
+ * (`{...head(), tp, ...}`) made `infx full-sweep` over the 2026-08 reference
+ * ~17 ms slower (106 -> 88 ms whole process, bench/dialect-2026-08.mjs).
+ */
 function singleFixedRow(
   cfg: ScenarioConfig,
   b: FixedSeqLenScenario<unknown>,
@@ -214,7 +207,14 @@ function singleFixedRow(
   ep: number | undefined,
 ): ScenarioRow {
   const row: ScenarioRow = {
-    ...fixedRowHead(cfg, b, runner),
+    image: cfg.image,
+    model: cfg.model,
+    "model-prefix": cfg["model-prefix"],
+    precision: cfg.precision,
+    framework: cfg.framework,
+    runner,
+    isl: b.isl,
+    osl: b.osl,
     tp: ss.tp,
     pp: ss.pp ?? 1,
     "dcp-size": ss["dcp-size"] ?? 1,
@@ -233,7 +233,14 @@ function singleFixedRow(
 
 function multiFixedRow(cfg: ScenarioConfig, b: FixedSeqLenScenario<unknown>, ss: ScenarioMultiSearchSpace, runner: string, concs: number[]): ScenarioRow {
   const row: ScenarioRow = {
-    ...fixedRowHead(cfg, b, runner),
+    image: cfg.image,
+    model: cfg.model,
+    "model-prefix": cfg["model-prefix"],
+    precision: cfg.precision,
+    framework: cfg.framework,
+    runner,
+    isl: b.isl,
+    osl: b.osl,
     "spec-decoding": ss["spec-decoding"] ?? "none",
     prefill: withParallelismDefaults(ss.prefill),
     decode: withParallelismDefaults(ss.decode),

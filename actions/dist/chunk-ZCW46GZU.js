@@ -1,5 +1,5 @@
 import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{i as $}from"./chunk-6FZ4V6HL.js";import{a as g,b as w,c as x}from"./chunk-BRMS274B.js";import{a as l,b as d}from"./chunk-ZBD24WRP.js";import{a as u,b as p}from"./chunk-XP4ZBVTK.js";async function b(t){let i=$(p(t,"args",{required:!0}),"input 'args'"),c=await import("./bench-SNE4LONU.js"),{code:r,stdout:s}=await y(t,c,i);if(s.trim())for(let e of s.trimEnd().split(`
+import{i as $}from"./chunk-GH72SYFS.js";import{a as g,b as w,c as x}from"./chunk-BRMS274B.js";import{a as l,b as d}from"./chunk-ZBD24WRP.js";import{a as u,b as p}from"./chunk-XP4ZBVTK.js";async function b(t){let i=$(p(t,"args",{required:!0}),"input 'args'"),c=await import("./bench-SNE4LONU.js"),{code:r,stdout:s}=await y(t,c,i);if(s.trim())for(let e of s.trimEnd().split(`
 `))t.core.info(e);t.core.setOutput("exit-code",String(r))}async function y(t,i,c,r={}){let s=[],e=[],f={out:n=>{s.push(n)},err:n=>{e.push(n)},cwd:r.cwd??t.cwd,env:r.env??t.env,isTTY:!1},a=i.spec.name;t.core.info(`infx ${[a,...c].map(E).join(" ")}`);let o;try{let n=w(i.spec,c);n.help?(f.out(x(i.spec)),o=0):o=await i.run(g(i.spec,n),f)}catch(n){if(n instanceof l)e.push(`infx ${a}: ${n.message}
 `),o=2;else if(n instanceof d)e.push(`infx ${a}: ${n.message}
 ${n.details.map(h=>h+`
