@@ -1,2 +1,2 @@
 import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{b as m}from"./chunk-AL6EPY63.js";import"./chunk-ZSZN6D2U.js";import"./chunk-MK7RL7SW.js";import"./chunk-5NTKEGJ3.js";import"./chunk-ZBD24WRP.js";import{a as r}from"./chunk-XPUA5R7D.js";import"./chunk-XP4ZBVTK.js";import"./chunk-NVL6HGGT.js";import"./chunk-DA7HMYBL.js";await r(m);
+import{b as m}from"./chunk-AL6EPY63.js";import"./chunk-ZSZN6D2U.js";import"./chunk-MK7RL7SW.js";import"./chunk-5NTKEGJ3.js";import"./chunk-ZBD24WRP.js";import{a as r}from"./chunk-NDVG2DFE.js";import"./chunk-XP4ZBVTK.js";import"./chunk-NVL6HGGT.js";import"./chunk-DA7HMYBL.js";await r(m);

@@ -1,2 +1,2 @@
 import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a as r}from"./chunk-HTEUPOCB.js";import"./chunk-UPTMQEAS.js";import"./chunk-KKRDPAOS.js";import"./chunk-TKCBZUG6.js";import"./chunk-5NTKEGJ3.js";import"./chunk-ZBD24WRP.js";import{a as m}from"./chunk-XPUA5R7D.js";import"./chunk-XP4ZBVTK.js";import"./chunk-NVL6HGGT.js";import"./chunk-DA7HMYBL.js";await m(r);
+import{a as r}from"./chunk-5A7VCOKE.js";import"./chunk-UPTMQEAS.js";import"./chunk-EC4LKRSN.js";import"./chunk-Z2UBCMCT.js";import"./chunk-O2QLJF7G.js";import"./chunk-5NTKEGJ3.js";import"./chunk-ZBD24WRP.js";import{a as m}from"./chunk-NDVG2DFE.js";import"./chunk-XP4ZBVTK.js";import"./chunk-NVL6HGGT.js";import"./chunk-DA7HMYBL.js";await m(r);

@@ -10,9 +10,8 @@ import { join } from "node:path";
 import { UserError } from "../../errors.js";
 import { downloadMatching } from "../../github/artifact.js";
 import { resolveRepo, workflowRunUrl } from "../../github/repo-ref.js";
-import { postSweepComment } from "../../github/sweep-comment.js";
 import type { CommentInput } from "../../report/comment.js";
-import { readCommentInput, type CommentFiles } from "../../report/comment-input.js";
+import type { CommentFiles } from "../../report/comment-input.js";
 import { ActionError, input, type ActionDeps } from "./runtime.js";
 
 /** Artifact → file inside it → the comment input it fills (`infx comment --plan`, `--results`, ...). */
@@ -59,6 +58,8 @@ export async function runComment(deps: ActionDeps): Promise<void> {
   if (sha) commentInput.sha = sha;
   const warnings: string[] = [];
   let res;
+  // The comment's code loads here, once the inputs are known to be there: a misconfigured job fails before it loads.
+  const [{ readCommentInput }, { postSweepComment }] = await Promise.all([import("../../report/comment-input.js"), import("../../github/sweep-comment.js")]);
   try {
     readCommentInput(commentInput, files, deps.cwd, warnings);
     res = await postSweepComment(await deps.octokit(token), repo, pr, commentInput, {

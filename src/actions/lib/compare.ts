@@ -16,8 +16,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as compareCommand from "../../commands/compare.js";
-import { comparisonJson } from "../../compare/render.js";
+import type { CompareOptions } from "../../commands/compare.js";
 import type { Comparison } from "../../compare/types.js";
 import { downloadMatching, type OtherRun } from "../../github/artifact.js";
 import { resolveRepo, type RepoRef } from "../../github/repo-ref.js";
@@ -132,7 +131,7 @@ async function compareAndPublish(
   const floors = input(deps, "floor")
     .split(/[\s,]+/)
     .filter(Boolean);
-  const options: compareCommand.CompareOptions = {
+  const options: CompareOptions = {
     baseline: w.baseDir,
     head: w.headDir,
     history: w.histDir ? [w.histDir] : undefined,
@@ -152,6 +151,8 @@ async function compareAndPublish(
   const log = (t: string) => {
     for (const line of t.trimEnd().split("\n")) if (line) deps.core.info(line);
   };
+  // The comparison's code loads here, when there is something to compare: a misconfigured job fails before it loads.
+  const [compareCommand, { comparisonJson }] = await Promise.all([import("../../commands/compare.js"), import("../../compare/render.js")]);
   await compareCommand.run(options, { out: log, err: log, cwd: deps.cwd, env: deps.env, isTTY: false });
   const cmp = JSON.parse(readFileSync(json, "utf8")) as Comparison;
   cmp.baseline.run_id = w.baseline.id;

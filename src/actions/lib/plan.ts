@@ -5,22 +5,19 @@
  * `plan`), uploads the whole plan as artifact
  * `sweep-plan` (plan.json + shards/<id>.json, see docs/sharding.md) and
  * `changelog-metadata`, and outputs only small things: shard ids, the canary
- * entry, flags. No output grows with the plan.
+ * entry, flags. No output grows with the plan. The planners load only once
+ * the label policy has decided to plan: most events stop before (bench/actions.mjs).
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { planChangelogDiff } from "../../changelog/plan-diff.js";
-import { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG } from "../../config/load.js";
 import { UsageError, UserError } from "../../errors.js";
 import { labelGrants } from "../../github/label-grants.js";
 import { resolveRepo } from "../../github/repo-ref.js";
 import { decideSweep, isSweepLabel, sweepEventFromPayload, trustedSweepLabels, type SweepDecision, type SweepEvent } from "../../plan/labels.js";
-import { githubPlanFiles, type GithubPlanSummary } from "../../plan/shard.js";
+import type { GithubPlanSummary } from "../../plan/shard.js";
 import { isMultiNode, type MatrixEntry } from "../../plan/types.js";
-import { resolvePlanDigests } from "../../registry/oci-digest.js";
-import { GENERATORS, generatorArgv } from "./argv.js";
 import { ActionError, appendSummary, input, intInput, type ActionDeps } from "./runtime.js";
 
 export const PLAN_ARTIFACT = "sweep-plan";
@@ -56,7 +53,8 @@ function headSha(deps: ActionDeps): string {
 }
 
 /** The config inputs (empty: the planner's defaults). */
-function configInputs(deps: ActionDeps): { configFiles: string[]; runnerConfig: string } {
+async function configInputs(deps: ActionDeps): Promise<{ configFiles: string[]; runnerConfig: string }> {
+  const { DEFAULT_CONFIG_FILES, DEFAULT_RUNNER_CONFIG } = await import("../../config/load.js");
   const files = input(deps, "config-files").split(/\s+/).filter(Boolean);
   return { configFiles: files.length ? files : DEFAULT_CONFIG_FILES, runnerConfig: input(deps, "runner-config") || DEFAULT_RUNNER_CONFIG };
 }
@@ -74,6 +72,7 @@ async function planning<T>(what: string, f: () => T | Promise<T>): Promise<T> {
 
 /** Generator mode: the command line's matrix, as `infx <generator> ... --ids` prints it. */
 async function planGenerated(deps: ActionDeps, line: string): Promise<Planned> {
+  const { GENERATORS, generatorArgv } = await import("./argv.js");
   const argv = generatorArgv(line);
   deps.core.info(`infx ${argv.join(" ")} --ids`);
   const plan = await planning(`infx ${argv[0]}`, () => GENERATORS[argv[0]!]!.plan(argv.slice(1), { cwd: deps.cwd, noCache: NO_CACHE }));
@@ -99,12 +98,14 @@ async function planChangelog(deps: ActionDeps, sha: string): Promise<Planned | u
   const changelogFile = input(deps, "changelog-file") || "perf-changelog.yaml";
   const { trimConc, canary, allEvals, evalsOnly } = decision;
   deps.core.info(`planning the ${changelogFile} entries added between ${baseRef} and ${headRef}`);
+  const { planChangelogDiff } = await import("../../changelog/plan-diff.js");
+  const configs = await configInputs(deps);
   const { matrix, plan } = await planning("infx changelog", () =>
     planChangelogDiff({
       changelogFile,
       baseRef,
       headRef,
-      ...configInputs(deps),
+      ...configs,
       policies: { trimConc, canary, allEvals, evalsOnly, ids: true },
       cwd: deps.cwd,
       noCache: NO_CACHE,
@@ -131,6 +132,7 @@ function setNoRun(deps: ActionDeps, reason: string, sha: string): void {
 async function uploadPlan(deps: ActionDeps, p: Planned): Promise<GithubPlanSummary> {
   const dir = mkdtempSync(join(deps.env.RUNNER_TEMP || tmpdir(), "sweep-plan-"));
   const planDir = join(dir, PLAN_ARTIFACT);
+  const { githubPlanFiles } = await import("../../plan/shard.js");
   const laid = githubPlanFiles(p.entries, PLAN_ARTIFACT, p.metadata ? { changelog_metadata: p.metadata } : {}, {
     maxEntries: intInput(deps, "max-shard-entries", 256),
     maxBytes: intInput(deps, "max-shard-bytes", 900_000),
@@ -219,6 +221,7 @@ async function resolveDigestsInput(deps: ActionDeps, entries: MatrixEntry[]): Pr
   const timeout = intInput(deps, "digest-timeout", 30);
   if (timeout < 1) throw new ActionError(`input 'digest-timeout': at least 1 second, got ${timeout}`);
   const timeoutMs = timeout * 1000;
+  const { resolvePlanDigests } = await import("../../registry/oci-digest.js");
   await planning("resolve-digests", () => resolvePlanDigests(entries, { timeoutMs }));
   const images = new Set(entries.map((e) => e.image));
   deps.core.info(`image digests: ${[...images].map((i) => `${i} -> ${entries.find((e) => e.image === i)!["image-digest"]}`).join(", ")}`);

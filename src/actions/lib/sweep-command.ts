@@ -8,7 +8,6 @@ import { readFileSync } from "node:fs";
 import type { Octokit, RepoRef } from "../../github/octokit.js";
 import { canWrite, getPullHead, getRepoRole } from "../../github/repo.js";
 import { resolveRepo } from "../../github/repo-ref.js";
-import { GENERATORS, generatorArgv } from "./argv.js";
 import { ActionError, appendSummary, input, type ActionDeps } from "./runtime.js";
 
 export const SWEEP_COMMAND = "/sweep";
@@ -80,6 +79,8 @@ export async function runSweepCommand(deps: ActionDeps): Promise<void> {
   }
 
   let argv: string[];
+  // The matrix commands' option specs load only for a permitted /sweep (most comments are not one).
+  const { GENERATORS, generatorArgv } = await import("./argv.js");
   try {
     argv = generatorArgv(line || "", "/sweep");
     GENERATORS[argv[0]!]!.check(argv.slice(1));

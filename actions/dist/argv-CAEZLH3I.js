@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{a,b,c,d}from"./chunk-UQMNPZ33.js";import"./chunk-HFXLXH4E.js";import"./chunk-KO4CFBIR.js";import"./chunk-BRMS274B.js";import"./chunk-EC4LKRSN.js";import"./chunk-5NTKEGJ3.js";import"./chunk-ZBD24WRP.js";import"./chunk-HRIO3C6R.js";import"./chunk-GAVRL2DB.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";export{a as GENERATORS,b as GENERATOR_COMMANDS,d as generatorArgv,c as splitCommandLine};

@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{a,b,c}from"./chunk-SS5E27U4.js";import"./chunk-AM7BRVS7.js";import"./chunk-ZT2NZW77.js";import"./chunk-RVC3N6FT.js";import"./chunk-HSSR5ECP.js";import"./chunk-TLKITBTV.js";import"./chunk-NLGYL4MA.js";import"./chunk-ZVYLXAQT.js";import"./chunk-ZSZN6D2U.js";import"./chunk-MK7RL7SW.js";import"./chunk-5NTKEGJ3.js";import"./chunk-ZBD24WRP.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";export{a as COLLECT_KINDS,c as REPORT_ARTIFACT,b as runCollect};

@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{a,b,c,d}from"./chunk-GARSSZ3Z.js";import"./chunk-ZVYLXAQT.js";import"./chunk-AZ7X7AQE.js";import"./chunk-3HBOVFZU.js";import"./chunk-Z2UBCMCT.js";import"./chunk-O2QLJF7G.js";import"./chunk-ZBD24WRP.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";export{a as COMPARISON_ARTIFACT,b as COMPARISON_FILES,c as currentWorkflowFile,d as runCompare};

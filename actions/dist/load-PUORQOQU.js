@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{b as a,c as b,d as c,e as d,f as e}from"./chunk-EC4LKRSN.js";import"./chunk-5NTKEGJ3.js";import"./chunk-ZBD24WRP.js";import"./chunk-DA7HMYBL.js";export{a as DEFAULT_CONFIG_FILES,b as DEFAULT_RUNNER_CONFIG,d as cachedPlanningInputs,e as loadPlanningInputs,c as planningInputsFromTexts};

@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{a,b,c}from"./chunk-LRGAIB2C.js";import"./chunk-AZ7X7AQE.js";import"./chunk-3HBOVFZU.js";import"./chunk-Z2UBCMCT.js";import"./chunk-O2QLJF7G.js";import"./chunk-ZBD24WRP.js";import"./chunk-GAVRL2DB.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";export{b as METADATA_ARTIFACT,a as PLAN_ARTIFACT,c as runPlan};

@@ -1,2 +1,0 @@
-import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a,b,c}from"./chunk-K4KXKY22.js";import"./chunk-GH72SYFS.js";import"./chunk-KKRDPAOS.js";import"./chunk-OIZW44ZV.js";import"./chunk-7QHUFTCW.js";import"./chunk-BRMS274B.js";import"./chunk-2J6IDW64.js";import"./chunk-TKCBZUG6.js";import"./chunk-5NTKEGJ3.js";import"./chunk-ZBD24WRP.js";import"./chunk-K4MPQANG.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";export{b as METADATA_ARTIFACT,a as PLAN_ARTIFACT,c as runPlan};

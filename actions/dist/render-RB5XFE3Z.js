@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{b as a,c as b,d as c,e as d,f as e,g as f,h as g,i as h,j as i}from"./chunk-ZWJS437V.js";import"./chunk-RVC3N6FT.js";import"./chunk-DA7HMYBL.js";export{g as comparisonJson,i as comparisonJsonBytes,h as comparisonJsonChunks,b as countsLine,d as formatChange,c as formatValue,f as renderCommentSection,e as renderComparison,a as thousands};

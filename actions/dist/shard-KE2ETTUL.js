@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{d as a,e as b,f as c,g as d,h as e,i as f,j as g,k as h}from"./chunk-HRIO3C6R.js";import"./chunk-GAVRL2DB.js";import"./chunk-DA7HMYBL.js";export{a as MAX_MATRIX_JOBS,b as MAX_SHARD_BYTES,c as SHARD_ID_PATTERN,f as bucketBySeqLen,h as githubOutputLines,g as githubPlanFiles,d as isAgenticEntry,e as shardPlan};

@@ -1,0 +1,2 @@
+import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
+import{a}from"./chunk-5A7VCOKE.js";import"./chunk-UPTMQEAS.js";import"./chunk-EC4LKRSN.js";import"./chunk-Z2UBCMCT.js";import"./chunk-O2QLJF7G.js";import"./chunk-5NTKEGJ3.js";import"./chunk-ZBD24WRP.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";export{a as runSuccessRate};

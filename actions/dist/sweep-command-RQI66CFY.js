@@ -1,2 +1,0 @@
-import{createRequire as __infxCreateRequire}from"node:module";const require=__infxCreateRequire(import.meta.url);
-import{a,b,c,d,e}from"./chunk-CXPX4A6G.js";import"./chunk-GH72SYFS.js";import"./chunk-KKRDPAOS.js";import"./chunk-BRMS274B.js";import"./chunk-2J6IDW64.js";import"./chunk-TKCBZUG6.js";import"./chunk-5NTKEGJ3.js";import"./chunk-ZBD24WRP.js";import"./chunk-K4MPQANG.js";import"./chunk-XP4ZBVTK.js";import"./chunk-DA7HMYBL.js";export{a as SWEEP_COMMAND,d as headMovedReason,b as parseSweepComment,e as runSweepCommand,c as splitPinnedSha};
