@@ -196,7 +196,7 @@ function entryDramGb(key: string, cfg: ScenarioConfig, block: AgenticCodingScena
  * framework, runner, isl, osl (the reference's order). Each row is one object
  * literal with the fields written out: spreading a shared head object
  * (`{...head(), tp, ...}`) made `infx full-sweep` over the 2026-08 reference
- * ~17 ms slower (106 -> 88 ms whole process, bench/dialect-2026-08.mjs).
+ * ~17 ms slower (whole process, medians of 15: 106 -> 88 ms; bench/dialect-2026-08.mjs: 109 -> 92).
  */
 function singleFixedRow(
   cfg: ScenarioConfig,
