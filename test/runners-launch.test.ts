@@ -90,6 +90,7 @@ function expectSingle(e: SingleNodeEntry, engine: string, text: string) {
       expect(engine).toContain(`atom.entrypoints.openai_server --model ${e.model} `);
       expect(engine).toContain(`--tensor-parallel-size ${tp}`);
       expect(engine.includes("--enable-expert-parallel")).toBe(ep > 1);
+      if (spec === "mtp") expect(engine).toContain("--method mtp --num-speculative-tokens ");
       break;
     default:
       throw new Error(`no expectation for framework ${e.framework}`);
@@ -190,6 +191,28 @@ describe("launch scripts: recipes and cluster knobs", () => {
     expect(t.stdout).toContain("decoding_type: Draft_Target\n  max_draft_len: 3\n  speculative_model: d/small");
     const s = await dryRun("b200-lab", { ...base, RUNNER_NAME: "b200-lab_0", SPEC_DECODING: "draft_model", DRAFT_MODEL: "d/small" });
     expect(s.stdout).toContain("--speculative-algorithm STANDALONE --speculative-draft-model-path d/small");
+  });
+  it("ATOM: mtp becomes --method mtp with the draft tokens; draft_model is refused unless the key's override spells it out", async () => {
+    const atom = { ...base, RUNNER_NAME: "mi355x-lab_0", RUNNER_TYPE: "mi355x", FRAMEWORK: "atom", PRECISION: "fp4", TP: "8" };
+    const mtp = await dryRun("mi355x-lab", { ...atom, SPEC_DECODING: "mtp" });
+    expect(mtp.code, mtp.stderr).toBe(0);
+    expect(mtp.stdout).toMatch(/atom\.entrypoints\.openai_server --model m\/x --server-port 9000 --tensor-parallel-size 8 --kv_cache_dtype fp8 --method mtp --num-speculative-tokens 3\n/);
+    const two = await dryRun("mi355x-lab", { ...atom, SPEC_DECODING: "mtp", SPEC_NUM_TOKENS: "2" });
+    expect(two.stdout).toContain("--method mtp --num-speculative-tokens 2\n");
+    const plain = await dryRun("mi355x-lab", atom);
+    expect(plain.stdout).toContain("atom.entrypoints.openai_server");
+    expect(plain.stdout).not.toMatch(/--method|speculative/);
+    const draft = await dryRun("mi355x-lab", { ...atom, SPEC_DECODING: "draft_model", DRAFT_MODEL: "d/small" });
+    expect(draft.code).not.toBe(0);
+    expect(draft.stderr).toMatch(/ATOM has no plain draft-model speculative decoding \(its --method is mtp, eagle3 or dspark\)/);
+    const dir = mkdtempSync(join(tmpdir(), "recipes-"));
+    writeFileSync(
+      join(dir, "dsr1-fp4-mi355x-atom-draft_model.sh"),
+      '# shellcheck shell=bash\nif [[ "$ENGINE_STAGE" == "before" ]]; then ENGINE_SPEC_IN_OVERRIDE=1; else ENGINE_CMD+=(--method eagle3 --draft-model "$DRAFT_MODEL"); fi\n',
+    );
+    const eagle = await dryRun("mi355x-lab", { ...atom, SPEC_DECODING: "draft_model", DRAFT_MODEL: "d/small", INFX_RECIPES_DIR: dir });
+    expect(eagle.code, eagle.stderr).toBe(0);
+    expect(eagle.stdout).toContain("--kv_cache_dtype fp8 --method eagle3 --draft-model d/small\n");
   });
   it("evals: lm-eval against the same server, meta_env.json where collect reads it", async () => {
     const r = await dryRun("b200-lab", { ...base, RUNNER_NAME: "b200-lab_0", RUN_EVAL: "true", EVAL_RESULT_DIR: "eval_results" });

@@ -144,20 +144,26 @@ engine_dynamo_trt() {
     --disaggregation-mode "$mode" --extra-engine-args "$ENGINE_YAML_FILE")
 }
 
-# ATOM (ROCm/ATOM): its serving guide and launch scripts (python -m
-# atom.entrypoints.openai_server --model, --server-port, -tp /
-# --tensor-parallel-size, --enable-expert-parallel, --enable-dp-attention,
-# --kv_cache_dtype fp8). It has no MTP/draft flag in these recipes: an entry
-# with speculative decoding must say how in runners/recipes/<key>.sh.
+# ATOM (ROCm/ATOM): its README's serving examples and
+# atom/model_engine/arg_utils.py (python -m atom.entrypoints.openai_server
+# --model, --server-port, -tp / --tensor-parallel-size, --enable-expert-parallel,
+# --enable-dp-attention, --kv_cache_dtype fp8; speculative decoding through
+# --method mtp|eagle3|dspark with --num-speculative-tokens N, default 1, and
+# --draft-model for eagle3/dspark drafts). `mtp` maps to --method mtp; ATOM has
+# no plain draft-model method, so `draft_model` must be spelled out by the key's
+# override (runners/recipes/<key>.sh, with ENGINE_SPEC_IN_OVERRIDE=1), which
+# then also owns the flags of `mtp`.
 engine_atom() {
   local port="$1"
   ENGINE_CMD=(python3 -m atom.entrypoints.openai_server --model "$MODEL" --server-port "$port"
     --tensor-parallel-size "$E_TP" --kv_cache_dtype fp8)
   if (( E_EP > 1 )); then ENGINE_CMD+=(--enable-expert-parallel); fi
   if [[ "$E_DPA" == "true" ]]; then ENGINE_CMD+=(--enable-dp-attention); fi
-  if [[ "${SPEC_DECODING:-none}" != "none" && -z "${ENGINE_SPEC_IN_OVERRIDE:-}" ]]; then
-    infx_die "the ATOM recipe has no '${SPEC_DECODING}' speculative decoding; add the flags in runners/recipes/<config key>.sh and set ENGINE_SPEC_IN_OVERRIDE=1 there"
-  fi
+  if [[ -n "${ENGINE_SPEC_IN_OVERRIDE:-}" ]]; then return; fi
+  case "${SPEC_DECODING:-none}" in
+    mtp) ENGINE_CMD+=(--method mtp --num-speculative-tokens "$E_SPEC_TOKENS") ;;
+    draft_model) infx_die "ATOM has no plain draft-model speculative decoding (its --method is mtp, eagle3 or dspark); spell out the flags (e.g. --method eagle3 --draft-model \$DRAFT_MODEL) in runners/recipes/<config key>.sh and set ENGINE_SPEC_IN_OVERRIDE=1 there" ;;
+  esac
 }
 
 # The override file of this job's config key -> ENGINE_OVERRIDE (empty: none):
