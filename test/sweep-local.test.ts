@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startSimServer, type SimServer } from "../src/sim/server.js";
-import { sweepJobs, jobEnv } from "../src/bench/local-sweep.js";
+import { startSimServer, type SimOptions, type SimServer } from "../src/sim/server.js";
+import { jobEnv, simFor, sweepJobs } from "../src/bench/local-sweep.js";
 import type { SingleNodeEntry } from "../src/plan/types.js";
 import { bufferIo } from "../src/cli/io.js";
 import { runCli } from "../src/cli/main.js";
@@ -167,6 +167,16 @@ describe("sweep jobs", () => {
     expect(b!.name).toBe(a!.name + "_2");
     expect(sweepJobs([{ ...e, isl: 100, osl: 10 }], 64, 1)[0]).toMatchObject({ isl: 8, osl: 4 });
     expect(sweepJobs([e], 1, 1)[0]).toMatchObject({ isl: 1024, osl: 8192 });
+  });
+  it("serve-sim per job: a decode step grows with the batch (the report then draws a trade-off), and more GPUs step faster", () => {
+    // serve-sim's iteration time for a batch of decoding requests (src/sim/server.ts): step + growth x batch.
+    const stepMs = (o: SimOptions, batch: number) => o.decodeStepMs! + o.stepGrowthMs! * batch;
+    const tp2 = simFor(sweepJobs([e], 64, 1)[0]!);
+    const tp8 = simFor(sweepJobs([{ ...e, tp: 8 }], 64, 1)[0]!);
+    expect(stepMs(tp2, 4) / stepMs(tp2, 1), "conc 4 vs 1 (the README's default sweep)").toBeGreaterThan(1.25);
+    expect(stepMs(tp2, 64) / stepMs(tp2, 1)).toBeGreaterThan(4);
+    expect(stepMs(tp8, 1)).toBeLessThan(stepMs(tp2, 1));
+    expect(simFor(sweepJobs([{ ...e, "spec-decoding": "mtp" }], 64, 1)[0]!).tokensPerChunk).toBe(2);
   });
   it("exports the workflow's environment contract for process-result", () => {
     const env = jobEnv(sweepJobs([e], 64, 1)[0]!);

@@ -131,15 +131,22 @@ export function jobEnv(job: SweepJob): Record<string, string> {
   return env;
 }
 
-/** serve-sim settings for a job: more GPUs prefill and decode faster; speculative decoding streams 2 tokens per chunk. */
+/**
+ * serve-sim settings for a job: more GPUs prefill and decode faster; each
+ * running request adds a tenth of the empty batch's step (so a batch of 10
+ * takes about twice as long per token, as a memory-bound decode does), which
+ * makes interactivity fall as concurrency rises and the report draw each
+ * series' trade-off; speculative decoding streams 2 tokens per chunk.
+ */
 export function simFor(job: SweepJob, base: SimOptions = {}): SimOptions {
   const e = job.entry;
   const gpus = isMultiNode(e) ? e.decode["num-worker"] * e.decode.tp : e.tp;
+  const step = 1 + 4 / Math.sqrt(gpus);
   return {
     model: e.model,
     prefillTokensPerSec: 50_000 * gpus,
-    decodeStepMs: 1 + 4 / Math.sqrt(gpus),
-    stepGrowthMs: 0.02,
+    decodeStepMs: step,
+    stepGrowthMs: step / 10,
     tokensPerChunk: e["spec-decoding"] === "none" ? 1 : 2,
     ...base,
   };
