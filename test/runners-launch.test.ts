@@ -196,7 +196,9 @@ describe("launch scripts: recipes and cluster knobs", () => {
     const atom = { ...base, RUNNER_NAME: "mi355x-lab_0", RUNNER_TYPE: "mi355x", FRAMEWORK: "atom", PRECISION: "fp4", TP: "8" };
     const mtp = await dryRun("mi355x-lab", { ...atom, SPEC_DECODING: "mtp" });
     expect(mtp.code, mtp.stderr).toBe(0);
-    expect(mtp.stdout).toMatch(/atom\.entrypoints\.openai_server --model m\/x --server-port 9000 --tensor-parallel-size 8 --kv_cache_dtype fp8 --method mtp --num-speculative-tokens 3\n/);
+    expect(mtp.stdout).toMatch(
+      /atom\.entrypoints\.openai_server --model m\/x --server-port 9000 --tensor-parallel-size 8 --kv_cache_dtype fp8 --method mtp --num-speculative-tokens 3\n/,
+    );
     const two = await dryRun("mi355x-lab", { ...atom, SPEC_DECODING: "mtp", SPEC_NUM_TOKENS: "2" });
     expect(two.stdout).toContain("--method mtp --num-speculative-tokens 2\n");
     const plain = await dryRun("mi355x-lab", atom);
